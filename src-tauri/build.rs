@@ -1,0 +1,19 @@
+//! Declares every app command to Tauri's ACL, so a window can call only what its capability in
+//! `capabilities/` grants it.
+
+/// The app's commands, one line per area file in `src/commands/`.
+const COMMANDS: &[&str] = &[
+    // assessment.rs
+    "start_assessment",
+    "answer_question",
+    "assessment_summary",
+];
+
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(error) = tauri_build::try_build(attributes) {
+        eprintln!("tauri build step failed: {error:#}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,74 @@
+// The UI's flow against the fake backend: start, answer, check your answers, errors shown as the
+// officer should see them.
+import { fireEvent, render, screen } from "@testing-library/svelte";
+import { describe, expect, it } from "vitest";
+import App from "./App.svelte";
+import { BackendError, toBackendError } from "./lib/backend";
+import { FakeBackend, fakeQuestion } from "./lib/fakeBackend";
+
+describe("the assessment flow", () => {
+  it("shows the answer back on check your answers", async () => {
+    const backend = new FakeBackend();
+    render(App, { props: { backend } });
+
+    await fireEvent.click(screen.getByTestId("start-assessment"));
+    expect(await screen.findByTestId("question-label")).toHaveProperty("textContent", "Is everyone safe?");
+    await fireEvent.click(screen.getByTestId("choice-no"));
+    await fireEvent.click(screen.getByTestId("continue"));
+
+    expect(await screen.findByTestId("check-answers-title")).toBeTruthy();
+    expect(screen.getByTestId("summary-answer").textContent).toBe("No");
+  });
+
+  it("shows an error summary and does not advance when nothing is chosen", async () => {
+    render(App, { props: { backend: new FakeBackend() } });
+    await fireEvent.click(screen.getByTestId("start-assessment"));
+    await fireEvent.click(await screen.findByTestId("continue"));
+
+    expect((await screen.findByTestId("error-summary")).textContent).toContain("Select one of the options");
+    expect(screen.queryByTestId("check-answers-title")).toBeNull();
+  });
+
+  it("never advances on its own after a choice is picked", async () => {
+    const backend = new FakeBackend([fakeQuestion(), fakeQuestion({ id: "q2", label: "Second" })]);
+    render(App, { props: { backend } });
+    await fireEvent.click(screen.getByTestId("start-assessment"));
+    await fireEvent.click(await screen.findByTestId("choice-yes"));
+
+    expect(screen.getByTestId("question-label").textContent).toBe("Is everyone safe?");
+    expect(backend.answers.size).toBe(0);
+  });
+
+  it("keeps a saved answer when the officer goes back to change it", async () => {
+    const backend = new FakeBackend();
+    render(App, { props: { backend } });
+    await fireEvent.click(screen.getByTestId("start-assessment"));
+    await fireEvent.click(await screen.findByTestId("choice-yes"));
+    await fireEvent.click(screen.getByTestId("continue"));
+    await fireEvent.click(await screen.findByText("Change", { exact: false }));
+
+    expect((await screen.findByTestId<HTMLInputElement>("choice-yes")).checked).toBe(true);
+  });
+
+  it("shows a damaged pack as an error screen, not a crash", async () => {
+    const backend = new FakeBackend();
+    backend.failStartWith = new BackendError("Damaged", "form pack p has no questions");
+    render(App, { props: { backend } });
+    await fireEvent.click(screen.getByTestId("start-assessment"));
+
+    expect((await screen.findByTestId("error-screen")).textContent).toContain("form pack p has no questions");
+  });
+});
+
+describe("errors from the app", () => {
+  it("keeps a known code and its message", () => {
+    const error = toBackendError({ code: "Invalid", message: "Select one of the options" });
+    expect([error.code, error.message]).toEqual(["Invalid", "Select one of the options"]);
+  });
+
+  it("turns anything else into an Unexpected error without echoing it", () => {
+    const error = toBackendError("secret answer text");
+    expect(error.code).toBe("Unexpected");
+    expect(error.message).not.toContain("secret");
+  });
+});
