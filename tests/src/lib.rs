@@ -1,1 +1,178 @@
-//! placeholder
+//! End-to-end harness: starts a private Xvfb display and a private tauri-driver, opens the real
+//! Firstline binary through WebDriver, and stops every process it started, by pid, also when a
+//! test fails (on drop).
+//!
+//! The app under test is the binary named by `FIRSTLINE_APP` (set by `cargo xtask test`), or
+//! `target/debug/firstline` built with the `custom-protocol` feature.
+
+pub mod pages;
+mod processes;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+
+use processes::{free_port, Xvfb, TauriDriver};
+
+/// How long a test waits for the app to show an element before failing.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// One running app, with the display and driver that serve it.
+pub struct App {
+    /// The WebDriver client driving the app's window.
+    pub client: Client,
+    screenshots: PathBuf,
+    step: AtomicUsize,
+    // Dropped after the client: the driver, then the display.
+    _driver: TauriDriver,
+    _display: Xvfb,
+    _data: TempDir,
+}
+
+impl App {
+    /// Starts a display, a driver and the app; `test_name` names the screenshot folder.
+    pub async fn launch(test_name: &str) -> App {
+        let data = TempDir::new(test_name);
+        let display = Xvfb::start();
+        let driver = TauriDriver::start(display.name(), data.path(), free_port(), free_port());
+        let capabilities = serde_json::json!({
+            "tauri:options": { "application": app_binary() }
+        });
+        let client = ClientBuilder::rustls()
+            .expect("rustls client for WebDriver")
+            .capabilities(capabilities.as_object().cloned().unwrap_or_default())
+            .connect(&driver.url())
+            .await
+            .unwrap_or_else(|error| panic!("the app window did not open: {error}"));
+        let screenshots = workspace_root().join("target/e2e").join(test_name);
+        let _ = std::fs::remove_dir_all(&screenshots);
+        std::fs::create_dir_all(&screenshots).expect("create the screenshot folder");
+        App {
+            client,
+            screenshots,
+            step: AtomicUsize::new(0),
+            _driver: driver,
+            _display: display,
+            _data: data,
+        }
+    }
+
+    /// Waits for the element with `data-testid` = `test_id`.
+    pub async fn find(&self, test_id: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(&format!("[data-testid='{test_id}']")))
+            .await
+            .unwrap_or_else(|error| panic!("the app did not show [data-testid={test_id}]: {error}"))
+    }
+
+    /// Clicks the element with `data-testid` = `test_id`.
+    pub async fn click(&self, test_id: &str) {
+        self.find(test_id)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|error| panic!("could not click {test_id}: {error}"));
+    }
+
+    /// The visible text of the element with `data-testid` = `test_id`.
+    pub async fn text(&self, test_id: &str) -> String {
+        self.find(test_id)
+            .await
+            .text()
+            .await
+            .unwrap_or_else(|error| panic!("could not read {test_id}: {error}"))
+    }
+
+    /// Saves a PNG of the window as `target/e2e/<test>/<NN>-<name>.png`.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let step = self.step.fetch_add(1, Ordering::Relaxed) + 1;
+        let png = self
+            .client
+            .screenshot()
+            .await
+            .unwrap_or_else(|error| panic!("screenshot {name} failed: {error}"));
+        assert!(png.starts_with(b"\x89PNG"), "the screenshot is not a PNG");
+        let path = self.screenshots.join(format!("{step:02}-{name}.png"));
+        std::fs::write(&path, png).expect("write the screenshot");
+        path
+    }
+
+    /// Closes the WebDriver session (and with it the app); the processes stop on drop.
+    pub async fn close(self) {
+        let App { client, .. } = self;
+        let _ = client.close().await;
+    }
+}
+
+/// Measures, for the cold-start benchmark, the time from the session request to the first
+/// element matching `css`. Returns the time and the open client.
+pub async fn time_to_first_element(driver_url: &str, application: &Path, css: &str) -> (Duration, Client) {
+    let capabilities = serde_json::json!({ "tauri:options": { "application": application } });
+    let started = Instant::now();
+    let client = ClientBuilder::rustls()
+        .expect("rustls client for WebDriver")
+        .capabilities(capabilities.as_object().cloned().unwrap_or_default())
+        .connect(driver_url)
+        .await
+        .unwrap_or_else(|error| panic!("the window did not open: {error}"));
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|error| panic!("{css} never appeared: {error}"));
+    (started.elapsed(), client)
+}
+
+pub use processes::{Xvfb as Display, TauriDriver as Driver};
+
+/// The binary under test.
+pub fn app_binary() -> PathBuf {
+    let path = std::env::var_os("FIRSTLINE_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/debug/firstline"));
+    assert!(
+        path.is_file(),
+        "the app binary {} does not exist: run `cargo xtask test`, or build it with \
+         `cargo build -p firstline-app --features custom-protocol`",
+        path.display()
+    );
+    path
+}
+
+/// The workspace's root folder.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// A folder of its own for one test's app data, removed on drop.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    /// Makes a fresh folder under the system's temp dir.
+    pub fn new(label: &str) -> TempDir {
+        let path = std::env::temp_dir().join(format!("firstline-e2e-{label}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create the test's data folder");
+        TempDir(path)
+    }
+
+    /// The folder.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

@@ -1,0 +1,30 @@
+//! The walking skeleton, end to end in the real window: home, one question, check your answers.
+
+use firstline_e2e::pages::{CheckAnswers, Home, QuestionPage};
+use firstline_e2e::App;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_given_in_the_window_is_shown_back_on_check_your_answers() {
+    let app = App::launch("walking-skeleton").await;
+    app.find("start-assessment").await;
+    app.screenshot("home").await;
+
+    Home(&app).start_assessment().await;
+    let question = QuestionPage(&app);
+    assert_eq!(
+        question.label().await,
+        "Are the victim and everyone present safe from immediate harm?"
+    );
+    app.screenshot("question").await;
+
+    question.choose("no").await;
+    app.screenshot("question-answered").await;
+    question.continue_on().await;
+
+    let check = CheckAnswers(&app);
+    assert_eq!(check.title().await, "Check your answers");
+    assert_eq!(check.answer_to("immediate_safety_confirmed").await, "No");
+    app.screenshot("check-your-answers").await;
+
+    app.close().await;
+}
