@@ -5,6 +5,9 @@
 //! The app under test is the binary named by `FIRSTLINE_APP` (set by `cargo xtask test`), or
 //! `target/debug/firstline` built with the `custom-protocol` feature.
 
+// A test harness fails by panicking, with a message that says what did not happen.
+#![allow(clippy::expect_used)]
+
 pub mod pages;
 mod processes;
 
@@ -15,7 +18,7 @@ use std::time::{Duration, Instant};
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 
-use processes::{free_port, Xvfb, TauriDriver};
+use processes::{TauriDriver, Xvfb};
 
 /// How long a test waits for the app to show an element before failing.
 pub const WAIT: Duration = Duration::from_secs(20);
@@ -111,7 +114,11 @@ impl App {
 
 /// Measures, for the cold-start benchmark, the time from the session request to the first
 /// element matching `css`. Returns the time and the open client.
-pub async fn time_to_first_element(driver_url: &str, application: &Path, css: &str) -> (Duration, Client) {
+pub async fn time_to_first_element(
+    driver_url: &str,
+    application: &Path,
+    css: &str,
+) -> (Duration, Client) {
     let capabilities = serde_json::json!({ "tauri:options": { "application": application } });
     let started = Instant::now();
     let client = ClientBuilder::rustls()
@@ -129,7 +136,7 @@ pub async fn time_to_first_element(driver_url: &str, application: &Path, css: &s
     (started.elapsed(), client)
 }
 
-pub use processes::{Xvfb as Display, TauriDriver as Driver};
+pub use processes::{free_port, TauriDriver as Driver, Xvfb as Display};
 
 /// The binary under test.
 pub fn app_binary() -> PathBuf {
@@ -159,7 +166,8 @@ pub struct TempDir(PathBuf);
 impl TempDir {
     /// Makes a fresh folder under the system's temp dir.
     pub fn new(label: &str) -> TempDir {
-        let path = std::env::temp_dir().join(format!("firstline-e2e-{label}-{}", std::process::id()));
+        let path =
+            std::env::temp_dir().join(format!("firstline-e2e-{label}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(&path).expect("create the test's data folder");
         TempDir(path)

@@ -72,7 +72,12 @@ impl TauriDriver {
     pub fn start(display: &str, data: &Path, port: u16, native_port: u16) -> TauriDriver {
         let log = std::fs::File::create(data.join("tauri-driver.log")).ok();
         let child = Command::new(tauri_driver())
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
             // A clean environment: under `cargo test` the app would otherwise inherit cargo's
             // variables (LD_LIBRARY_PATH into target/, CARGO_*). The app gets only what a desktop
             // session would give it. WEBKIT_DISABLE_DMABUF_RENDERER is deliberately not set:

@@ -1,1 +1,59 @@
-fn main() {}
+//! `cargo xtask`: the project's own commands. `setup` installs what is missing, `run` builds and
+//! opens the app, `test` runs every check and test that CI runs, `bench` measures.
+//!
+//! Plain std, no dependencies, so it compiles in seconds on a fresh clone.
+
+mod bench;
+mod rules;
+mod setup;
+mod shell;
+mod test;
+
+use std::process::ExitCode;
+
+const HELP: &str = "\
+cargo xtask <command>
+
+Commands:
+  setup   Install what is missing and nothing else: Debian packages (as root; otherwise
+          prints the sudo line and stops), Node.js if the machine's is older than 20.19,
+          the UI's npm packages from ui/package-lock.json, and tauri-driver ^2.
+  run     setup, build the UI and the app (debug, UI embedded), and open the app.
+  test    setup, then every check CI runs, stopping at the first failure: cargo fmt,
+          clippy -D warnings, the dependency rule, the UI's type check, linter and unit
+          tests, the workspace's Rust tests, and the end-to-end suite in the real window.
+          Phase times are written to target/xtask/test-phases.txt.
+  bench   setup, then the benchmarks (release build): app cold start beside a bare
+          Tauri window. Results in target/xtask/bench.txt.
+  help    This text.
+";
+
+fn main() -> ExitCode {
+    let command = std::env::args().nth(1).unwrap_or_else(|| "help".into());
+    let result = match command.as_str() {
+        "setup" => setup::setup().map(|_| ()),
+        "run" => run(),
+        "test" => test::test(),
+        "bench" => bench::bench(),
+        "help" | "--help" | "-h" => {
+            print!("{HELP}");
+            Ok(())
+        }
+        other => Err(format!("unknown command {other:?}\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), String> {
+    let tools = setup::setup()?;
+    test::build_ui(&tools)?;
+    test::build_app(&[])?;
+    let app = shell::root().join("target/debug/firstline");
+    shell::run(std::process::Command::new(app))
+}

@@ -116,7 +116,10 @@ impl Assessment {
                     QuestionKind::YesNoUnknown | QuestionKind::SingleChoice { .. } => "choice",
                 },
                 label: question.label.get(language).to_string(),
-                help: question.help.as_ref().map(|help| help.get(language).to_string()),
+                help: question
+                    .help
+                    .as_ref()
+                    .map(|help| help.get(language).to_string()),
                 choices: choices_of(question, language),
                 max_chars: match question.kind {
                     QuestionKind::ShortText { max_chars } => Some(max_chars),
@@ -130,7 +133,11 @@ impl Assessment {
             pack_id: self.pack.id.clone(),
             pack_version: self.pack.version.clone(),
             title: self.pack.title.get(language).to_string(),
-            notice: self.pack.notice.as_ref().map(|notice| notice.get(language).to_string()),
+            notice: self
+                .pack
+                .notice
+                .as_ref()
+                .map(|notice| notice.get(language).to_string()),
             questions,
         }
     }
@@ -277,7 +284,10 @@ mod tests {
         let mut assessment = skeleton();
         let question = assessment.view(Language::En).questions[0].id.clone();
         let refused = assessment
-            .answer(&question, AnswerValue::Choice("<script>canary</script>".into()))
+            .answer(
+                &question,
+                AnswerValue::Choice("<script>canary</script>".into()),
+            )
             .expect_err("an unlisted choice is refused");
         assert!(!refused.to_string().contains("canary"));
         assert_eq!(assessment.summary(Language::En).rows[0].answer, None);

@@ -12,5 +12,7 @@ mod pack;
 
 pub use engine::{Assessment, AssessmentView, QuestionView, Summary, SummaryRow};
 pub use error::{AnswerError, PackError};
-pub use model::{AnswerValue, Choice, FormPack, Language, LocalText, Question, QuestionKind, Section};
+pub use model::{
+    AnswerValue, Choice, FormPack, Language, LocalText, Question, QuestionKind, Section,
+};
 pub use pack::{builtin_skeleton_pack, load_pack};

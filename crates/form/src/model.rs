@@ -48,9 +48,11 @@ impl LocalText {
 
     /// The languages this text is missing.
     pub fn missing_languages(&self) -> impl Iterator<Item = Language> + '_ {
-        Language::ALL
-            .into_iter()
-            .filter(|language| self.0.get(language).is_none_or(|text| text.trim().is_empty()))
+        Language::ALL.into_iter().filter(|language| {
+            self.0
+                .get(language)
+                .is_none_or(|text| text.trim().is_empty())
+        })
     }
 }
 

@@ -36,13 +36,22 @@ fn check_pack(pack: &FormPack) -> Result<(), PackError> {
         if !seen.insert(section.id.as_str()) {
             return Err(duplicate(pack, &section.id));
         }
-        texts.push((format!("section {} title", section.id), Some(&section.title)));
+        texts.push((
+            format!("section {} title", section.id),
+            Some(&section.title),
+        ));
         for question in &section.questions {
             if !seen.insert(question.id.as_str()) {
                 return Err(duplicate(pack, &question.id));
             }
-            texts.push((format!("question {} label", question.id), Some(&question.label)));
-            texts.push((format!("question {} help", question.id), question.help.as_ref()));
+            texts.push((
+                format!("question {} label", question.id),
+                Some(&question.label),
+            ));
+            texts.push((
+                format!("question {} help", question.id),
+                question.help.as_ref(),
+            ));
             match &question.kind {
                 QuestionKind::YesNoUnknown => {}
                 QuestionKind::SingleChoice { choices } => {
@@ -72,7 +81,11 @@ fn check_pack(pack: &FormPack) -> Result<(), PackError> {
             }
         }
     }
-    if pack.sections.iter().all(|section| section.questions.is_empty()) {
+    if pack
+        .sections
+        .iter()
+        .all(|section| section.questions.is_empty())
+    {
         return Err(PackError::Empty {
             pack: pack.id.clone(),
         });

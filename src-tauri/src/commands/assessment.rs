@@ -46,7 +46,9 @@ pub fn assessment_summary(
     Ok(assessment.summary(language))
 }
 
-fn current<'a>(state: &'a State<'_, AppState>) -> Result<MutexGuard<'a, Option<Assessment>>, IpcError> {
+fn current<'a>(
+    state: &'a State<'_, AppState>,
+) -> Result<MutexGuard<'a, Option<Assessment>>, IpcError> {
     state
         .current
         .lock()

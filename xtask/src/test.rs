@@ -1,0 +1,143 @@
+//! `cargo xtask test`: every check CI runs, in order, stopping at the first failure. The last
+//! phase is the end-to-end suite, so the output ends with its test runner's summary line.
+
+use std::fmt::Write as _;
+use std::process::Command;
+use std::time::Instant;
+
+use crate::setup::{setup, Tools};
+use crate::shell::{cargo, root, run};
+
+/// Runs every phase and writes their times to target/xtask/test-phases.txt.
+pub fn test() -> Result<(), String> {
+    let mut phases = Phases::default();
+    let tools = phases.time("setup", setup)?;
+    phases.time("cargo fmt", || {
+        run(cargo(&["fmt", "--all", "--", "--check"]))
+    })?;
+    phases.time("clippy", || {
+        run(cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    phases.time("dependency rule", crate::rules::check)?;
+    phases.time("ui type check", || npm(&tools, &["run", "check"]))?;
+    phases.time("ui lint", || npm(&tools, &["run", "lint"]))?;
+    phases.time("ui unit tests", || npm(&tools, &["run", "test"]))?;
+    phases.time("ui build", || build_ui(&tools))?;
+    phases.time("rust tests", || {
+        run(cargo(&[
+            "test",
+            "--workspace",
+            "--locked",
+            "--exclude",
+            "firstline-e2e",
+        ]))
+    })?;
+    phases.time("app build", || build_app(&[]))?;
+    phases.write()?;
+    // Last, so that the output ends with the runner's summary line.
+    let mut e2e = cargo(&[
+        "test",
+        "--locked",
+        "-p",
+        "firstline-e2e",
+        "--",
+        "--test-threads=1",
+    ]);
+    e2e.env("FIRSTLINE_APP", root().join("target/debug/firstline"));
+    let started = Instant::now();
+    let result = run(under_dbus(e2e));
+    phases.record("end-to-end", started);
+    phases.write()?;
+    result
+}
+
+/// Builds the UI into ui/dist.
+pub fn build_ui(tools: &Tools) -> Result<(), String> {
+    npm(tools, &["run", "build"])
+}
+
+/// Builds the app binary with the UI embedded (`custom-protocol`).
+pub fn build_app(extra: &[&str]) -> Result<(), String> {
+    let mut args = vec![
+        "build",
+        "--locked",
+        "-p",
+        "firstline-app",
+        "--features",
+        "custom-protocol",
+    ];
+    args.extend_from_slice(extra);
+    run(cargo(&args))
+}
+
+fn npm(tools: &Tools, args: &[&str]) -> Result<(), String> {
+    let mut command = tools.command("npm", args);
+    command.current_dir(root().join("ui"));
+    run(command)
+}
+
+/// Runs `command` inside its own D-Bus session when dbus-run-session exists, as the app's
+/// keyring and single-instance support need a session bus.
+fn under_dbus(command: Command) -> Command {
+    if crate::shell::output(crate::shell::cmd("dbus-run-session", &["--version"])).is_none() {
+        return command;
+    }
+    let mut wrapped = Command::new("dbus-run-session");
+    wrapped
+        .arg("--")
+        .arg(command.get_program())
+        .args(command.get_args());
+    for (name, value) in command.get_envs() {
+        match value {
+            Some(value) => wrapped.env(name, value),
+            None => wrapped.env_remove(name),
+        };
+    }
+    if let Some(dir) = command.get_current_dir() {
+        wrapped.current_dir(dir);
+    }
+    wrapped
+}
+
+#[derive(Default)]
+struct Phases(Vec<(&'static str, f64)>);
+
+impl Phases {
+    fn time<T>(
+        &mut self,
+        name: &'static str,
+        phase: impl FnOnce() -> Result<T, String>,
+    ) -> Result<T, String> {
+        let started = Instant::now();
+        let result = phase();
+        self.record(name, started);
+        if result.is_err() {
+            let _ = self.write();
+        }
+        result.map_err(|error| format!("{name}: {error}"))
+    }
+
+    fn record(&mut self, name: &'static str, started: Instant) {
+        let seconds = started.elapsed().as_secs_f64();
+        println!("xtask: {name} took {seconds:.1} s");
+        self.0.push((name, seconds));
+    }
+
+    fn write(&self) -> Result<(), String> {
+        let folder = root().join("target/xtask");
+        std::fs::create_dir_all(&folder).map_err(|error| error.to_string())?;
+        let mut text = String::new();
+        for (name, seconds) in &self.0 {
+            let _ = writeln!(text, "{name:<18} {seconds:>8.1} s");
+        }
+        std::fs::write(folder.join("test-phases.txt"), text).map_err(|error| error.to_string())
+    }
+}
