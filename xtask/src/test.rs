@@ -54,7 +54,9 @@ pub fn test() -> Result<(), String> {
     e2e.env("FIRSTLINE_APP", root().join("target/debug/firstline"));
     let started = Instant::now();
     let result = run(under_dbus(e2e));
-    phases.0.push(("end-to-end", started.elapsed().as_secs_f64()));
+    phases
+        .0
+        .push(("end-to-end", started.elapsed().as_secs_f64()));
     phases.write()?;
     result
 }
