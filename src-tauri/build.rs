@@ -10,6 +10,9 @@ const COMMANDS: &[&str] = &[
 ];
 
 fn main() {
+    // The UI is embedded by `generate_context!`, which cargo cannot see reading ui/dist: rebuild
+    // when the built UI changes, or the app would ship the previous one.
+    println!("cargo:rerun-if-changed=../ui/dist");
     let attributes = tauri_build::Attributes::new()
         .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
     if let Err(error) = tauri_build::try_build(attributes) {

@@ -13,6 +13,8 @@ pub enum ErrorCode {
     Damaged,
     /// The request came before what it needs (for example an answer with no assessment open).
     NotReady,
+    /// The question sits behind a gate that is still closed.
+    Gated,
 }
 
 /// An error as the UI receives it.
@@ -35,7 +37,13 @@ impl IpcError {
 
 impl From<AnswerError> for IpcError {
     fn from(error: AnswerError) -> Self {
-        Self::new(ErrorCode::Invalid, error.to_string())
+        let code = match error {
+            AnswerError::Gated { .. } => ErrorCode::Gated,
+            AnswerError::UnknownQuestion { .. }
+            | AnswerError::NotShown { .. }
+            | AnswerError::Invalid { .. } => ErrorCode::Invalid,
+        };
+        Self::new(code, error.to_string())
     }
 }
 
@@ -55,6 +63,12 @@ mod tests {
             question: "q".into(),
         });
         assert_eq!(refused.code, ErrorCode::Invalid);
+        let gated = IpcError::from(AnswerError::Gated {
+            question: "q".into(),
+            gate: "g".into(),
+            gate_title: "G".into(),
+        });
+        assert_eq!(gated.code, ErrorCode::Gated);
         let damaged = IpcError::from(PackError::Empty { pack: "p".into() });
         assert_eq!(damaged.code, ErrorCode::Damaged);
     }

@@ -4,11 +4,22 @@
 
 use std::sync::Mutex;
 
-use firstline_form::Assessment;
+use firstline_form::{Assessment, AuditEvent};
 
 /// The app's state, shared by every command.
 #[derive(Default)]
 pub struct AppState {
     /// The assessment the officer is working on, if any.
     pub current: Mutex<Option<Assessment>>,
+    /// Audit events not yet persisted (metadata only, never answers).
+    pub audit: Mutex<Vec<AuditEvent>>,
+}
+
+impl AppState {
+    /// Keeps an audit event until the vault's audit chain takes it.
+    pub fn record_audit(&self, event: AuditEvent) {
+        if let Ok(mut audit) = self.audit.lock() {
+            audit.push(event);
+        }
+    }
 }

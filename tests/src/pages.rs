@@ -26,6 +26,16 @@ impl QuestionPage<'_> {
         self.0.click(&format!("choice-{value}")).await;
     }
 
+    /// Types into a text answer.
+    pub async fn type_text(&self, text: &str) {
+        self.0
+            .find("text-answer")
+            .await
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|error| panic!("could not type an answer: {error}"));
+    }
+
     /// Presses Continue.
     pub async fn continue_on(&self) {
         self.0.click("continue").await;

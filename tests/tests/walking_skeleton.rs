@@ -1,4 +1,4 @@
-//! The walking skeleton, end to end in the real window: home, one question, check your answers.
+//! The walking skeleton, end to end in the real window: home, a question, check your answers.
 
 use firstline_e2e::pages::{CheckAnswers, Home, QuestionPage};
 use firstline_e2e::App;
@@ -11,19 +11,21 @@ async fn an_answer_given_in_the_window_is_shown_back_on_check_your_answers() {
 
     Home(&app).start_assessment().await;
     let question = QuestionPage(&app);
-    assert_eq!(
-        question.label().await,
-        "Are the victim and everyone present safe from immediate harm?"
-    );
+    assert_eq!(question.label().await, "What is the incident reference?");
     app.screenshot("question").await;
 
-    question.choose("no").await;
+    question.type_text("INC-2026-0042 <b>&amp;</b>").await;
     app.screenshot("question-answered").await;
     question.continue_on().await;
+    assert_eq!(question.label().await, "When did officers arrive?");
+    app.click("go-check-answers").await;
 
     let check = CheckAnswers(&app);
     assert_eq!(check.title().await, "Check your answers");
-    assert_eq!(check.answer_to("immediate_safety_confirmed").await, "No");
+    assert_eq!(
+        check.answer_to("incident_reference").await,
+        "INC-2026-0042 <b>&amp;</b>"
+    );
     app.screenshot("check-your-answers").await;
 
     app.close().await;

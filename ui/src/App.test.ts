@@ -72,3 +72,36 @@ describe("errors from the app", () => {
     expect(error.message).not.toContain("secret");
   });
 });
+
+describe("the gate panel", () => {
+  it("lists what is missing and nothing of the questions behind the gate", async () => {
+    const backend = new FakeBackend();
+    backend.gates = [
+      { id: "safeguarding", title: "Migrant victim support", open: false, missing: ["Victim spoken to alone"] },
+    ];
+    render(App, { props: { backend } });
+    await fireEvent.click(screen.getByTestId("start-assessment"));
+
+    const panel = await screen.findByTestId("gate-panel");
+    expect(panel.textContent).toContain("Migrant victim support");
+    expect(panel.textContent).toContain("Victim spoken to alone");
+  });
+
+  it("shows a choice's warning once it is picked", async () => {
+    const backend = new FakeBackend([
+      fakeQuestion({
+        kind: "single_choice",
+        choices: [
+          { value: "professional", label: "Professional", warning: null },
+          { value: "suspect", label: "The suspect", warning: "Never use the suspect to interpret." },
+        ],
+      }),
+    ]);
+    render(App, { props: { backend } });
+    await fireEvent.click(screen.getByTestId("start-assessment"));
+    expect(screen.queryByTestId("choice-warning")).toBeNull();
+    await fireEvent.click(await screen.findByTestId("choice-suspect"));
+
+    expect((await screen.findByTestId("choice-warning")).textContent).toContain("Never use the suspect");
+  });
+});

@@ -1,57 +1,133 @@
-//! One assessment walked through a pack: the view the officer sees, answers checked against
-//! their questions, and the check-your-answers summary.
+//! One assessment walked through a pack: what is visible, the gates, answers checked against
+//! their questions, risk guidance and the check-your-answers summary.
 //!
-//! Everything here is computed from the pack and the answers; there is no state a caller can set
-//! directly.
+//! Everything the UI receives is computed here from the pack and the answers alone; there is no
+//! flag a caller can set. A question behind a closed gate is absent from every view, summary and
+//! error; an answer to it is refused and the refusal is kept as an audit event for the vault.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::error::AnswerError;
-use crate::model::{AnswerValue, FormPack, Language, Question, QuestionKind};
+use crate::expr::{Expr, Value};
+use crate::model::{AnswerValue, Choice, Grade, InformationOwner, KindName, Language};
+use crate::pack::{Kind, Node, Pack};
 
 /// One assessment in progress over one pack.
 #[derive(Debug, Clone)]
 pub struct Assessment {
-    pack: Arc<FormPack>,
-    answers: BTreeMap<String, AnswerValue>,
+    pack: Arc<Pack>,
+    answers: Vec<Option<AnswerValue>>,
+    audit: Vec<AuditEvent>,
 }
 
-/// What the UI is given to draw the assessment: the questions to ask, in order.
+/// Something the audit chain must record. Metadata only, never an answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum AuditEvent {
+    /// An answer to a question behind a closed gate was refused.
+    GatedAnswerRefused {
+        /// The question.
+        question: String,
+        /// The gate.
+        gate: String,
+    },
+}
+
+/// What the UI is given to draw the assessment.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AssessmentView {
     /// The pack's id.
     pub pack_id: String,
     /// The pack's version.
     pub pack_version: String,
+    /// The pack's content hash.
+    pub pack_hash: String,
     /// The pack's title.
     pub title: String,
     /// The pack's notice, if it has one.
     pub notice: Option<String>,
-    /// The questions to ask, in order.
+    /// Whether this language's wording still awaits review.
+    pub awaiting_review: bool,
+    /// The visible sections with their progress.
+    pub sections: Vec<SectionView>,
+    /// The visible questions, in order.
     pub questions: Vec<QuestionView>,
+    /// Every gate: open, or what is still missing.
+    pub gates: Vec<GateView>,
+    /// Risk guidance for the grade.
+    pub guidance: Guidance,
 }
 
-/// One question as the UI draws it, in one language.
+/// A visible section and how far it has got.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SectionView {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Questions answered (information screens count as read once shown).
+    pub answered: usize,
+    /// Questions shown.
+    pub total: usize,
+    /// Required questions still unanswered.
+    pub missing_required: usize,
+}
+
+/// A gate as the gate panel shows it: never the questions behind it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GateView {
+    /// Id.
+    pub id: String,
+    /// What opens (for example "Migrant victim support").
+    pub title: String,
+    /// Whether it is open.
+    pub open: bool,
+    /// What is still missing, in plain words.
+    pub missing: Vec<String>,
+}
+
+/// Risk factors present, and the lowest grade they suggest. Guidance only: the grade is the
+/// officer's, and guidance never lowers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Guidance {
+    /// The factors present.
+    pub factors: Vec<String>,
+    /// The lowest grade the factors suggest, if any is present.
+    pub suggested: Option<Grade>,
+}
+
+/// One visible question as the UI draws it, in one language.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QuestionView {
     /// The question's id, used to answer it.
     pub id: String,
+    /// The section's id.
+    pub section_id: String,
     /// The section's title.
     pub section: String,
-    /// The input the UI shows: `choice` or `text`.
-    pub input: &'static str,
+    /// What kind of answer it takes.
+    pub kind: KindName,
     /// The question as the officer reads it.
     pub label: String,
     /// Guidance under the question.
     pub help: Option<String>,
-    /// The choices, for `choice` inputs.
+    /// The text of an information screen.
+    pub body: Option<String>,
+    /// Who owns an information screen's wording.
+    pub information: Option<InformationOwner>,
+    /// The choices, for choice questions.
     pub choices: Vec<ChoiceView>,
-    /// The longest text accepted, for `text` inputs.
+    /// The longest text accepted.
     pub max_chars: Option<usize>,
-    /// Whether an answer is needed to finish.
+    /// The smallest number accepted.
+    pub min: Option<f64>,
+    /// The largest number accepted.
+    pub max: Option<f64>,
+    /// The shortest rationale accepted, for a grade.
+    pub min_rationale_chars: Option<usize>,
+    /// Whether an answer is needed to finish, given the answers so far.
     pub required: bool,
     /// The current answer, if any.
     pub answer: Option<AnswerValue>,
@@ -64,6 +140,8 @@ pub struct ChoiceView {
     pub value: String,
     /// The label to show.
     pub label: String,
+    /// A warning to show when it is picked.
+    pub warning: Option<String>,
 }
 
 /// The check-your-answers page.
@@ -71,6 +149,8 @@ pub struct ChoiceView {
 pub struct Summary {
     /// One row per visible question, in order.
     pub rows: Vec<SummaryRow>,
+    /// Required questions still unanswered, in order: the page's error summary.
+    pub missing: Vec<SummaryRow>,
 }
 
 /// One row of check-your-answers.
@@ -78,229 +158,528 @@ pub struct Summary {
 pub struct SummaryRow {
     /// The question's id (for its Change link).
     pub question_id: String,
+    /// The section's title.
+    pub section: String,
     /// The question as asked.
     pub label: String,
     /// The answer as the officer would read it, or `None` when not answered.
     pub answer: Option<String>,
 }
 
+/// Which questions are visible and which gates are open, given the answers.
+struct Evaluation {
+    visible: Vec<bool>,
+    gate_open: Vec<bool>,
+}
+
 const YES_NO_UNKNOWN: [(&str, &str, &str); 3] = [
-    ("yes", "Yes", "Ydy"),
-    ("no", "No", "Nac ydy"),
+    ("yes", "Yes", "Ie"),
+    ("no", "No", "Na"),
     ("unknown", "Don't know", "Ddim yn gwybod"),
+];
+
+const GRADE_LABELS: [(Grade, &str, &str); 3] = [
+    (Grade::Standard, "Standard", "Safonol"),
+    (Grade::Medium, "Medium", "Canolig"),
+    (Grade::High, "High", "Uchel"),
 ];
 
 impl Assessment {
     /// Starts an assessment with no answers.
-    pub fn new(pack: Arc<FormPack>) -> Self {
+    pub fn new(pack: Arc<Pack>) -> Self {
+        let answers = vec![None; pack.len()];
         Self {
             pack,
-            answers: BTreeMap::new(),
+            answers,
+            audit: Vec::new(),
         }
     }
 
     /// The pack this assessment uses.
-    pub fn pack(&self) -> &FormPack {
+    pub fn pack(&self) -> &Pack {
         &self.pack
     }
 
-    /// The questions to ask, in order, in `language`.
-    pub fn view(&self, language: Language) -> AssessmentView {
-        let questions = self
-            .questions()
-            .map(|(section, question)| QuestionView {
-                id: question.id.clone(),
-                section: section.to_string(),
-                input: match question.kind {
-                    QuestionKind::ShortText { .. } => "text",
-                    QuestionKind::YesNoUnknown | QuestionKind::SingleChoice { .. } => "choice",
-                },
-                label: question.label.get(language).to_string(),
-                help: question
-                    .help
+    /// Takes the audit events recorded since the last call.
+    pub fn take_audit_events(&mut self) -> Vec<AuditEvent> {
+        std::mem::take(&mut self.audit)
+    }
+
+    /// Every stored answer by question id, visible or not: what the vault keeps.
+    pub fn stored_answers(&self) -> impl Iterator<Item = (&str, &AnswerValue)> + '_ {
+        self.answers
+            .iter()
+            .enumerate()
+            .filter_map(|(index, answer)| {
+                answer
                     .as_ref()
-                    .map(|help| help.get(language).to_string()),
-                choices: choices_of(question, language),
-                max_chars: match question.kind {
-                    QuestionKind::ShortText { max_chars } => Some(max_chars),
-                    _ => None,
-                },
-                required: question.required,
-                answer: self.answers.get(&question.id).cloned(),
+                    .map(|answer| (self.pack.question(index).id.as_str(), answer))
+            })
+    }
+
+    fn evaluate(&self) -> Evaluation {
+        let mut visible = vec![false; self.pack.len()];
+        let mut gate_open = vec![false; self.pack.gates.len()];
+        for node in &self.pack.order {
+            match *node {
+                Node::Question(index) => {
+                    let question = &self.pack.questions[index];
+                    let section = &self.pack.sections[question.section];
+                    let shown = {
+                        let value_of = |id: &str| self.visible_value(&visible, id);
+                        section.gate.is_none_or(|gate| gate_open[gate])
+                            && holds(&section.show_if, &value_of)
+                            && holds(&question.show_if, &value_of)
+                    };
+                    visible[index] = shown;
+                }
+                Node::Gate(gate) => {
+                    let open = {
+                        let value_of = |id: &str| self.visible_value(&visible, id);
+                        self.pack.gates[gate]
+                            .iter()
+                            .all(|condition| condition.eval(&value_of))
+                    };
+                    gate_open[gate] = open;
+                }
+            }
+        }
+        Evaluation { visible, gate_open }
+    }
+
+    fn visible_value(&self, visible: &[bool], id: &str) -> Option<Value<'_>> {
+        let index = self.pack.question_index(id)?;
+        if !visible[index] {
+            return None;
+        }
+        Some(match self.answers[index].as_ref()? {
+            AnswerValue::Choice(choice) => Value::Choice(choice),
+            AnswerValue::Choices(choices) => Value::Choices(choices),
+            AnswerValue::Text(text) | AnswerValue::DateTime(text) => Value::Text(text),
+            AnswerValue::Number(number) => Value::Number(*number),
+            AnswerValue::Grade { grade, .. } => Value::Choice(grade_value(*grade)),
+        })
+    }
+
+    fn is_required(&self, evaluation: &Evaluation, index: usize) -> bool {
+        let question = self.pack.question(index);
+        question.required
+            || self.pack.questions[index]
+                .require_if
+                .as_ref()
+                .is_some_and(|condition| {
+                    condition.eval(&|id: &str| self.visible_value(&evaluation.visible, id))
+                })
+    }
+
+    /// What the UI draws, in `language`.
+    pub fn view(&self, language: Language) -> AssessmentView {
+        let evaluation = self.evaluate();
+        let file = self.pack.file();
+        let visible = |index: &usize| evaluation.visible[*index];
+        let questions: Vec<QuestionView> = (0..self.pack.len())
+            .filter(visible)
+            .map(|index| self.question_view(&evaluation, index, language))
+            .collect();
+        let sections = file
+            .sections
+            .iter()
+            .enumerate()
+            .filter_map(|(section_index, section)| {
+                let shown: Vec<&QuestionView> = questions
+                    .iter()
+                    .filter(|question| question.section_id == section.id)
+                    .collect();
+                let _ = section_index;
+                (!shown.is_empty()).then(|| SectionView {
+                    id: section.id.clone(),
+                    title: section.title.get(language).to_string(),
+                    answered: shown
+                        .iter()
+                        .filter(|q| q.answer.is_some() || q.kind == KindName::Information)
+                        .count(),
+                    total: shown.len(),
+                    missing_required: shown
+                        .iter()
+                        .filter(|q| q.required && q.answer.is_none())
+                        .count(),
+                })
+            })
+            .collect();
+        let gates = file
+            .gates
+            .iter()
+            .enumerate()
+            .map(|(gate_index, gate)| {
+                let value_of = |id: &str| self.visible_value(&evaluation.visible, id);
+                GateView {
+                    id: gate.id.clone(),
+                    title: gate.title.get(language).to_string(),
+                    open: evaluation.gate_open[gate_index],
+                    missing: gate
+                        .conditions
+                        .iter()
+                        .zip(&self.pack.gates[gate_index])
+                        .filter(|(_, condition)| !condition.eval(&value_of))
+                        .map(|(written, _)| written.description.get(language).to_string())
+                        .collect(),
+                }
             })
             .collect();
         AssessmentView {
-            pack_id: self.pack.id.clone(),
-            pack_version: self.pack.version.clone(),
-            title: self.pack.title.get(language).to_string(),
-            notice: self
-                .pack
+            pack_id: file.id.clone(),
+            pack_version: file.version.clone(),
+            pack_hash: self.pack.content_hash().to_string(),
+            title: file.title.get(language).to_string(),
+            notice: file
                 .notice
                 .as_ref()
                 .map(|notice| notice.get(language).to_string()),
+            awaiting_review: file.awaiting_review.contains(&language),
+            sections,
             questions,
+            gates,
+            guidance: self.guidance(&evaluation, language),
         }
     }
 
-    /// Records an answer after checking it against its question.
+    fn question_view(
+        &self,
+        evaluation: &Evaluation,
+        index: usize,
+        language: Language,
+    ) -> QuestionView {
+        let question = self.pack.question(index);
+        let section = &self.pack.file().sections[self.pack.questions[index].section];
+        let kind = &self.pack.questions[index].kind;
+        let (min, max) = match kind {
+            Kind::Number { min, max } => (Some(*min), Some(*max)),
+            _ => (None, None),
+        };
+        QuestionView {
+            id: question.id.clone(),
+            section_id: section.id.clone(),
+            section: section.title.get(language).to_string(),
+            kind: question.kind,
+            label: question.label.get(language).to_string(),
+            help: question
+                .help
+                .as_ref()
+                .map(|help| help.get(language).to_string()),
+            body: question
+                .body
+                .as_ref()
+                .map(|body| body.get(language).to_string()),
+            information: question.information.clone(),
+            choices: choices_of(kind, language),
+            max_chars: match kind {
+                Kind::Text { max_chars, .. } => Some(*max_chars),
+                _ => None,
+            },
+            min,
+            max,
+            min_rationale_chars: match kind {
+                Kind::RiskGrade {
+                    min_rationale_chars,
+                } => Some(*min_rationale_chars),
+                _ => None,
+            },
+            required: self.is_required(evaluation, index),
+            answer: self.answers[index].clone(),
+        }
+    }
+
+    fn guidance(&self, evaluation: &Evaluation, language: Language) -> Guidance {
+        let value_of = |id: &str| self.visible_value(&evaluation.visible, id);
+        let present: Vec<_> = self
+            .pack
+            .file()
+            .risk_factors
+            .iter()
+            .zip(&self.pack.risk_factors)
+            .filter(|(_, condition)| condition.eval(&value_of))
+            .map(|(factor, _)| factor)
+            .collect();
+        Guidance {
+            factors: present
+                .iter()
+                .map(|factor| factor.label.get(language).to_string())
+                .collect(),
+            suggested: present.iter().map(|factor| factor.suggests).max(),
+        }
+    }
+
+    /// Records an answer after checking that its question is open to answer and the value fits.
     pub fn answer(&mut self, question_id: &str, value: AnswerValue) -> Result<(), AnswerError> {
-        let question = self
-            .find(question_id)
-            .ok_or_else(|| AnswerError::UnknownQuestion {
+        let index =
+            self.pack
+                .question_index(question_id)
+                .ok_or_else(|| AnswerError::UnknownQuestion {
+                    question: question_id.to_string(),
+                })?;
+        let evaluation = self.evaluate();
+        if !evaluation.visible[index] {
+            let section = &self.pack.sections[self.pack.questions[index].section];
+            if let Some(gate) = section.gate.filter(|gate| !evaluation.gate_open[*gate]) {
+                let gate = &self.pack.file().gates[gate];
+                self.audit.push(AuditEvent::GatedAnswerRefused {
+                    question: question_id.to_string(),
+                    gate: gate.id.clone(),
+                });
+                return Err(AnswerError::Gated {
+                    question: question_id.to_string(),
+                    gate: gate.id.clone(),
+                    gate_title: gate.title.get(Language::En).to_string(),
+                });
+            }
+            return Err(AnswerError::NotShown {
                 question: question_id.to_string(),
-            })?;
-        check_answer(question, &value)?;
-        self.answers.insert(question_id.to_string(), value);
+            });
+        }
+        check_answer(question_id, &self.pack.questions[index].kind, &value)?;
+        self.answers[index] = Some(value);
         Ok(())
     }
 
     /// The check-your-answers page in `language`.
     pub fn summary(&self, language: Language) -> Summary {
-        let rows = self
-            .questions()
-            .map(|(_, question)| SummaryRow {
+        let evaluation = self.evaluate();
+        let mut rows = Vec::new();
+        let mut missing = Vec::new();
+        for index in (0..self.pack.len()).filter(|index| evaluation.visible[*index]) {
+            let kind = &self.pack.questions[index].kind;
+            if *kind == Kind::Information {
+                continue;
+            }
+            let question = self.pack.question(index);
+            let section = &self.pack.file().sections[self.pack.questions[index].section];
+            let row = SummaryRow {
                 question_id: question.id.clone(),
+                section: section.title.get(language).to_string(),
                 label: question.label.get(language).to_string(),
-                answer: self
-                    .answers
-                    .get(&question.id)
-                    .map(|value| readable_answer(question, value, language)),
-            })
-            .collect();
-        Summary { rows }
-    }
-
-    fn questions(&self) -> impl Iterator<Item = (&str, &Question)> + '_ {
-        self.pack.sections.iter().flat_map(|section| {
-            section
-                .questions
-                .iter()
-                .map(move |question| (section.title.get(Language::En), question))
-        })
-    }
-
-    fn find(&self, question_id: &str) -> Option<&Question> {
-        self.questions()
-            .map(|(_, question)| question)
-            .find(|question| question.id == question_id)
+                answer: self.answers[index]
+                    .as_ref()
+                    .map(|value| readable_answer(kind, value, language)),
+            };
+            if row.answer.is_none() && self.is_required(&evaluation, index) {
+                missing.push(row.clone());
+            }
+            rows.push(row);
+        }
+        Summary { rows, missing }
     }
 }
 
-fn choices_of(question: &Question, language: Language) -> Vec<ChoiceView> {
-    match &question.kind {
-        QuestionKind::YesNoUnknown => YES_NO_UNKNOWN
+fn holds<'a>(condition: &Option<Expr>, value_of: &impl Fn(&str) -> Option<Value<'a>>) -> bool {
+    condition
+        .as_ref()
+        .is_none_or(|condition| condition.eval(value_of))
+}
+
+fn grade_value(grade: Grade) -> &'static str {
+    match grade {
+        Grade::Standard => "standard",
+        Grade::Medium => "medium",
+        Grade::High => "high",
+    }
+}
+
+fn pick(language: Language, en: &str, cy: &str) -> String {
+    match language {
+        Language::En => en,
+        Language::Cy => cy,
+    }
+    .to_string()
+}
+
+fn choices_of(kind: &Kind, language: Language) -> Vec<ChoiceView> {
+    match kind {
+        Kind::YesNoUnknown => YES_NO_UNKNOWN
             .iter()
             .map(|(value, en, cy)| ChoiceView {
                 value: value.to_string(),
-                label: match language {
-                    Language::En => en,
-                    Language::Cy => cy,
-                }
-                .to_string(),
+                label: pick(language, en, cy),
+                warning: None,
             })
             .collect(),
-        QuestionKind::SingleChoice { choices } => choices
+        Kind::SingleChoice(choices) | Kind::MultipleChoice(choices) => choices
             .iter()
-            .map(|choice| ChoiceView {
+            .map(|choice: &Choice| ChoiceView {
                 value: choice.value.clone(),
                 label: choice.label.get(language).to_string(),
+                warning: choice
+                    .warning
+                    .as_ref()
+                    .map(|warning| warning.get(language).to_string()),
             })
             .collect(),
-        QuestionKind::ShortText { .. } => Vec::new(),
+        Kind::RiskGrade { .. } => GRADE_LABELS
+            .iter()
+            .map(|(grade, en, cy)| ChoiceView {
+                value: grade_value(*grade).to_string(),
+                label: pick(language, en, cy),
+                warning: None,
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
-fn check_answer(question: &Question, value: &AnswerValue) -> Result<(), AnswerError> {
-    let invalid = |message: &str| AnswerError::Invalid {
-        question: question.id.clone(),
-        message: message.to_string(),
+fn is_listed(kind: &Kind, value: &str) -> bool {
+    choices_of(kind, Language::En)
+        .iter()
+        .any(|choice| choice.value == value)
+}
+
+fn check_answer(question: &str, kind: &Kind, value: &AnswerValue) -> Result<(), AnswerError> {
+    let invalid = |message: String| AnswerError::Invalid {
+        question: question.to_string(),
+        message,
     };
-    match (&question.kind, value) {
-        (QuestionKind::ShortText { max_chars }, AnswerValue::Text(text)) => {
-            if text.chars().count() > *max_chars {
-                return Err(invalid(&format!(
-                    "Answer must be {max_chars} characters or fewer"
-                )));
-            }
-            if question.required && text.trim().is_empty() {
-                return Err(invalid("Enter an answer"));
-            }
-            Ok(())
+    let check_text = |text: &str, max_chars: usize| {
+        if text.contains('\0') {
+            return Err(invalid(
+                "The answer holds a character that cannot be saved".into(),
+            ));
         }
-        (QuestionKind::ShortText { .. }, AnswerValue::Choice(_)) => Err(invalid("Enter text")),
-        (_, AnswerValue::Choice(picked)) => {
-            if choices_of(question, Language::En)
+        if text.chars().count() > max_chars {
+            return Err(invalid(format!(
+                "Answer must be {max_chars} characters or fewer"
+            )));
+        }
+        Ok(())
+    };
+    match (kind, value) {
+        (Kind::YesNoUnknown | Kind::SingleChoice(_), AnswerValue::Choice(picked)) => {
+            if is_listed(kind, picked) {
+                Ok(())
+            } else {
+                Err(invalid("Select one of the options".into()))
+            }
+        }
+        (Kind::MultipleChoice(_), AnswerValue::Choices(picked)) => {
+            let mut seen = std::collections::BTreeSet::new();
+            if picked.is_empty() {
+                return Err(invalid("Select at least one option".into()));
+            }
+            if picked
                 .iter()
-                .any(|choice| &choice.value == picked)
+                .all(|value| is_listed(kind, value) && seen.insert(value))
             {
                 Ok(())
             } else {
-                Err(invalid("Select one of the options"))
+                Err(invalid("Select only the options shown, each once".into()))
             }
         }
-        (_, AnswerValue::Text(_)) => Err(invalid("Select one of the options")),
+        (Kind::Text { max_chars, .. }, AnswerValue::Text(text)) => {
+            check_text(text, *max_chars)?;
+            if text.trim().is_empty() {
+                return Err(invalid("Enter an answer".into()));
+            }
+            Ok(())
+        }
+        (Kind::Number { min, max }, AnswerValue::Number(number)) => {
+            if number.is_finite() && number >= min && number <= max {
+                Ok(())
+            } else {
+                Err(invalid(format!(
+                    "Enter a number from {} to {}",
+                    show_number(*min),
+                    show_number(*max)
+                )))
+            }
+        }
+        (Kind::DateTime, AnswerValue::DateTime(text)) => {
+            if is_date_time(text) {
+                Ok(())
+            } else {
+                Err(invalid(
+                    "Enter a real date and time, for example 2026-11-25T07:30".into(),
+                ))
+            }
+        }
+        (
+            Kind::RiskGrade {
+                min_rationale_chars,
+            },
+            AnswerValue::Grade { rationale, .. },
+        ) => {
+            check_text(rationale, 10_000)?;
+            if rationale.trim().chars().count() < *min_rationale_chars {
+                return Err(invalid(format!(
+                    "Write your rationale for the grade: at least {min_rationale_chars} characters"
+                )));
+            }
+            Ok(())
+        }
+        (Kind::Information, _) => Err(invalid("This screen takes no answer".into())),
+        _ => Err(invalid(
+            "This answer is not of the kind the question takes".into(),
+        )),
     }
 }
 
-fn readable_answer(question: &Question, value: &AnswerValue, language: Language) -> String {
-    match value {
-        AnswerValue::Text(text) => text.clone(),
-        AnswerValue::Choice(picked) => choices_of(question, language)
+/// `YYYY-MM-DDTHH:MM`, with a real month, day, hour and minute.
+fn is_date_time(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.len() != 16
+        || bytes[4] != b'-'
+        || bytes[7] != b'-'
+        || bytes[10] != b'T'
+        || bytes[13] != b':'
+    {
+        return false;
+    }
+    let number =
+        |from: usize, to: usize| text.get(from..to).and_then(|part| part.parse::<u32>().ok());
+    let (Some(year), Some(month), Some(day), Some(hour), Some(minute)) = (
+        number(0, 4),
+        number(5, 7),
+        number(8, 10),
+        number(11, 13),
+        number(14, 16),
+    ) else {
+        return false;
+    };
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1900..=2999).contains(&year) && (1..=days).contains(&day) && hour < 24 && minute < 60
+}
+
+fn show_number(number: f64) -> String {
+    if number.fract() == 0.0 && number.abs() < 1e15 {
+        format!("{}", number as i64)
+    } else {
+        format!("{number}")
+    }
+}
+
+fn readable_answer(kind: &Kind, value: &AnswerValue, language: Language) -> String {
+    let label_of = |picked: &str| {
+        choices_of(kind, language)
             .into_iter()
-            .find(|choice| &choice.value == picked)
+            .find(|choice| choice.value == picked)
             .map(|choice| choice.label)
-            .unwrap_or_default(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::pack::builtin_skeleton_pack;
-
-    fn skeleton() -> Assessment {
-        Assessment::new(Arc::new(builtin_skeleton_pack().expect("built-in pack")))
-    }
-
-    #[test]
-    fn an_answer_shows_in_the_summary_in_the_chosen_language() {
-        let mut assessment = skeleton();
-        let question = assessment.view(Language::En).questions[0].id.clone();
-        assessment
-            .answer(&question, AnswerValue::Choice("no".into()))
-            .expect("a listed choice is accepted");
-        assert_eq!(
-            assessment.summary(Language::En).rows[0].answer.as_deref(),
-            Some("No")
-        );
-        assert_eq!(
-            assessment.summary(Language::Cy).rows[0].answer.as_deref(),
-            Some("Nac ydy")
-        );
-    }
-
-    #[test]
-    fn a_choice_not_offered_is_refused_without_echoing_it() {
-        let mut assessment = skeleton();
-        let question = assessment.view(Language::En).questions[0].id.clone();
-        let refused = assessment
-            .answer(
-                &question,
-                AnswerValue::Choice("<script>canary</script>".into()),
-            )
-            .expect_err("an unlisted choice is refused");
-        assert!(!refused.to_string().contains("canary"));
-        assert_eq!(assessment.summary(Language::En).rows[0].answer, None);
-    }
-
-    #[test]
-    fn an_unknown_question_is_refused() {
-        let mut assessment = skeleton();
-        assert_eq!(
-            assessment.answer("no-such-question", AnswerValue::Choice("yes".into())),
-            Err(AnswerError::UnknownQuestion {
-                question: "no-such-question".into()
-            })
-        );
+            .unwrap_or_default()
+    };
+    match value {
+        AnswerValue::Choice(picked) => label_of(picked),
+        AnswerValue::Choices(picked) => picked
+            .iter()
+            .map(|value| label_of(value))
+            .collect::<Vec<_>>()
+            .join(", "),
+        AnswerValue::Text(text) => text.clone(),
+        AnswerValue::Number(number) => show_number(*number),
+        AnswerValue::DateTime(text) => text.replacen('T', " ", 1),
+        AnswerValue::Grade { grade, rationale } => {
+            format!("{} — {}", label_of(grade_value(*grade)), rationale.trim())
+        }
     }
 }

@@ -117,7 +117,11 @@ impl Expr {
     /// Parses a condition.
     pub fn parse(source: &str) -> Result<Expr, SyntaxError> {
         let tokens = tokenize(source)?;
-        let mut parser = Parser { tokens, next: 0, end: source.chars().count() };
+        let mut parser = Parser {
+            tokens,
+            next: 0,
+            end: source.chars().count(),
+        };
         let expr = parser.or()?;
         match parser.peek() {
             None => Ok(expr),
@@ -157,7 +161,11 @@ impl Expr {
             Expr::Or(parts) => parts.iter().any(|part| part.eval(value_of)),
             Expr::Not(part) => !part.eval(value_of),
             Expr::Answered(question) => value_of(question).is_some(),
-            Expr::Compare { question, op, literal } => match (value_of(question), literal) {
+            Expr::Compare {
+                question,
+                op,
+                literal,
+            } => match (value_of(question), literal) {
                 (Some(Value::Choice(answer) | Value::Text(answer)), Literal::Text(text)) => {
                     match op {
                         CompareOp::Eq => answer == text,
@@ -234,10 +242,13 @@ fn tokenize(source: &str) -> Result<Vec<(usize, Token)>, SyntaxError> {
             ']' => Token::CloseList,
             ',' => Token::Comma,
             '\'' => {
-                let close = chars[at + 1..].iter().position(|&c| c == '\'').ok_or(SyntaxError {
-                    at,
-                    message: "a text that is never closed with '".into(),
-                })?;
+                let close = chars[at + 1..]
+                    .iter()
+                    .position(|&c| c == '\'')
+                    .ok_or(SyntaxError {
+                        at,
+                        message: "a text that is never closed with '".into(),
+                    })?;
                 let text: String = chars[at + 1..at + 1 + close].iter().collect();
                 at += close + 2;
                 tokens.push((start, Token::Text(text)));
@@ -331,7 +342,11 @@ impl Parser {
             self.next += 1;
             parts.push(self.and()?);
         }
-        Ok(if parts.len() == 1 { parts.remove(0) } else { Expr::Or(parts) })
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Expr::Or(parts)
+        })
     }
 
     fn and(&mut self) -> Result<Expr, SyntaxError> {
@@ -340,7 +355,11 @@ impl Parser {
             self.next += 1;
             parts.push(self.unary()?);
         }
-        Ok(if parts.len() == 1 { parts.remove(0) } else { Expr::And(parts) })
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Expr::And(parts)
+        })
     }
 
     fn unary(&mut self) -> Result<Expr, SyntaxError> {
@@ -367,13 +386,20 @@ impl Parser {
                 self.expect(Token::Close, "\")\"")?;
                 Ok(Expr::Answered(question))
             }
-            Token::Ident(word) if ["and", "or", "not", "in", "contains"].contains(&word.as_str()) => {
-                Err(SyntaxError { at, message: format!("{word:?} needs a condition before it") })
+            Token::Ident(word)
+                if ["and", "or", "not", "in", "contains"].contains(&word.as_str()) =>
+            {
+                Err(SyntaxError {
+                    at,
+                    message: format!("{word:?} needs a condition before it"),
+                })
             }
             Token::Ident(question) => self.comparison(question),
             other => Err(SyntaxError {
                 at,
-                message: format!("expected a question id, answered(…), true, false or \"(\", found {other}"),
+                message: format!(
+                    "expected a question id, answered(…), true, false or \"(\", found {other}"
+                ),
             }),
         }
     }
@@ -427,21 +453,30 @@ impl Parser {
     fn question(&mut self) -> Result<String, SyntaxError> {
         match self.take("a question id")? {
             (_, Token::Ident(question)) => Ok(question),
-            (at, other) => Err(SyntaxError { at, message: format!("expected a question id, found {other}") }),
+            (at, other) => Err(SyntaxError {
+                at,
+                message: format!("expected a question id, found {other}"),
+            }),
         }
     }
 
     fn text(&mut self) -> Result<String, SyntaxError> {
         match self.take("a 'text'")? {
             (_, Token::Text(text)) => Ok(text),
-            (at, other) => Err(SyntaxError { at, message: format!("expected a 'text', found {other}") }),
+            (at, other) => Err(SyntaxError {
+                at,
+                message: format!("expected a 'text', found {other}"),
+            }),
         }
     }
 
     fn expect(&mut self, wanted: Token, what: &str) -> Result<(), SyntaxError> {
         match self.take(what)? {
             (_, token) if token == wanted => Ok(()),
-            (at, other) => Err(SyntaxError { at, message: format!("expected {what}, found {other}") }),
+            (at, other) => Err(SyntaxError {
+                at,
+                message: format!("expected {what}, found {other}"),
+            }),
         }
     }
 }

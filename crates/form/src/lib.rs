@@ -1,18 +1,27 @@
-//! Firstline's form engine: what a form pack is, how it is loaded, and how one assessment is
-//! walked through it.
+//! Firstline's form engine: what a form pack is, how it is loaded and verified, and how one
+//! assessment is walked through it, with the safeguarding gate enforced here, in the core.
 //!
 //! This crate is pure: no I/O, no clock, no randomness. Callers hand it pack bytes and answers;
-//! it hands back views, summaries and typed errors. The Tauri shell and the tests are two clients
-//! of the same API.
+//! it hands back views, summaries, audit events and typed errors. The Tauri shell and the tests
+//! are two clients of the same API.
 
+mod bundled;
 mod engine;
 mod error;
+pub mod expr;
 mod model;
 mod pack;
+mod sign;
 
-pub use engine::{Assessment, AssessmentView, QuestionView, Summary, SummaryRow};
+pub use bundled::{built_in_keys, default_pack};
+pub use engine::{
+    Assessment, AssessmentView, AuditEvent, ChoiceView, GateView, Guidance, QuestionView,
+    SectionView, Summary, SummaryRow,
+};
 pub use error::{AnswerError, PackError};
 pub use model::{
-    AnswerValue, Choice, FormPack, Language, LocalText, Question, QuestionKind, Section,
+    AnswerValue, Choice, FormPack, Gate, GateCondition, Grade, InformationOwner, KindName,
+    Language, LocalText, Question, RiskFactor, Section,
 };
-pub use pack::{builtin_skeleton_pack, load_pack};
+pub use pack::{load_pack, Pack};
+pub use sign::{sign_pack, verify_pack, TrustedKey};

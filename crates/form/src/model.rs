@@ -1,7 +1,7 @@
-//! The form-pack model: sections, questions, their kinds and labels in each language.
-//!
-//! This is data only. Loading and checking a pack lives in `pack.rs`; walking one assessment
-//! through it lives in `engine.rs`.
+//! The form-pack file format, as serde reads it: sections, questions, their kinds and labels in
+//! each language, gates and risk factors. Conditions are kept here as their source text;
+//! `pack.rs` checks and compiles them. Documented in docs/form-pack.md, schema in
+//! forms/form-pack.schema.json.
 
 use std::collections::BTreeMap;
 
@@ -36,8 +36,7 @@ impl Language {
 pub struct LocalText(pub BTreeMap<Language, String>);
 
 impl LocalText {
-    /// The text in `language`. Loading guarantees every language is present, so this falls back
-    /// to English only for packs built by hand in tests.
+    /// The text in `language`. Loading guarantees every language is present.
     pub fn get(&self, language: Language) -> &str {
         self.0
             .get(&language)
@@ -56,10 +55,24 @@ impl LocalText {
     }
 }
 
-/// A versioned form pack: the questions an assessment walks through, in order.
+/// A risk grade, lowest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Grade {
+    /// No current evidence of likely serious harm.
+    Standard,
+    /// Identifiable indicators; harm unlikely unless circumstances change.
+    Medium,
+    /// Identifiable indicators; harm could happen at any time and would be serious.
+    High,
+}
+
+/// A versioned form pack, as written in a pack file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FormPack {
+    /// The file format's version; this engine reads format 1.
+    pub format: u32,
     /// Stable identifier of the pack (for example `firstline-default`).
     pub id: String,
     /// The pack's version; every assessment records the version it used.
@@ -69,8 +82,39 @@ pub struct FormPack {
     /// A note shown with the pack (for the default pack: that a force replaces its wording).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<LocalText>,
+    /// Languages whose wording is still awaiting review by a translator.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub awaiting_review: Vec<Language>,
+    /// Named sets of conditions that a section can sit behind.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gates: Vec<Gate>,
     /// Sections, in the order the officer meets them.
     pub sections: Vec<Section>,
+    /// Risk factors shown to the officer as guidance beside the grade.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub risk_factors: Vec<RiskFactor>,
+}
+
+/// A gate: the section behind it is neither shown nor answerable until every condition holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gate {
+    /// Identifier, named by the sections behind it.
+    pub id: String,
+    /// What opens, as the gate panel names it (for example "Migrant victim support").
+    pub title: LocalText,
+    /// Every condition that must hold, each with the words the gate panel shows while it fails.
+    pub conditions: Vec<GateCondition>,
+}
+
+/// One condition of a gate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GateCondition {
+    /// The condition, in the condition language.
+    pub when: String,
+    /// What must be done, in plain words (never a gated question's text).
+    pub description: LocalText,
 }
 
 /// A titled group of questions.
@@ -81,26 +125,28 @@ pub struct Section {
     pub id: String,
     /// Title shown in the progress view.
     pub title: LocalText,
+    /// The gate this section sits behind, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate: Option<String>,
+    /// Shown only when this condition holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_if: Option<String>,
     /// Questions in the order they are asked.
     pub questions: Vec<Question>,
 }
 
-/// One question: one screen in the app.
+/// A risk factor: when its condition holds, the guidance beside the grade names it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "QuestionFile", into = "QuestionFile")]
-pub struct Question {
-    /// Identifier, unique across the pack.
+#[serde(deny_unknown_fields)]
+pub struct RiskFactor {
+    /// Identifier.
     pub id: String,
-    /// What kind of answer it takes.
-    pub kind: QuestionKind,
-    /// The question as the officer reads it.
+    /// When the factor is present.
+    pub when: String,
+    /// How the guidance names it.
     pub label: LocalText,
-    /// Guidance shown under the question.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub help: Option<LocalText>,
-    /// Whether the assessment cannot be finished without an answer.
-    #[serde(default)]
-    pub required: bool,
+    /// The lowest grade the guidance suggests when it is present.
+    pub suggests: Grade,
 }
 
 /// A choice in a single- or multiple-choice question.
@@ -111,108 +157,109 @@ pub struct Choice {
     pub value: String,
     /// The choice as the officer reads it.
     pub label: LocalText,
+    /// A warning shown when this choice is picked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<LocalText>,
+}
+
+/// Who keeps an information screen true, and by when it must be reviewed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InformationOwner {
+    /// The team that owns the wording.
+    pub owner: String,
+    /// The date (YYYY-MM-DD) by which it must be reviewed.
+    pub review_by: String,
+}
+
+/// One question (or information screen): one screen in the app.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    /// Identifier, unique across the pack.
+    pub id: String,
+    /// What kind of answer it takes.
+    pub kind: KindName,
+    /// The question as the officer reads it (an information screen's heading).
+    pub label: LocalText,
+    /// Guidance shown under the question.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<LocalText>,
+    /// Whether the assessment cannot be finished without an answer.
+    #[serde(default)]
+    pub required: bool,
+    /// Shown only when this condition holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_if: Option<String>,
+    /// Required (when shown) only when this condition holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_if: Option<String>,
+    /// Choices, for single and multiple choice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choices: Option<Vec<Choice>>,
+    /// Longest answer, for short and long text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_chars: Option<usize>,
+    /// Smallest number accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// Largest number accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// Shortest rationale, for a risk grade.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_rationale_chars: Option<usize>,
+    /// The text of an information screen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<LocalText>,
+    /// Who owns an information screen's wording.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub information: Option<InformationOwner>,
 }
 
 /// The kinds of question a pack can hold.
-#[derive(Debug, Clone, PartialEq)]
-pub enum QuestionKind {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KindName {
     /// Yes, no or don't know.
     YesNoUnknown,
-    /// One of a fixed list.
-    SingleChoice {
-        /// The choices, in display order.
-        choices: Vec<Choice>,
-    },
-    /// A short line of text.
-    ShortText {
-        /// Longest answer accepted, in characters.
-        max_chars: usize,
-    },
+    /// One of `choices`.
+    SingleChoice,
+    /// Any of `choices`.
+    MultipleChoice,
+    /// A line of text up to `max_chars`.
+    ShortText,
+    /// Paragraphs of text up to `max_chars`.
+    LongText,
+    /// A number between `min` and `max`.
+    Number,
+    /// A date and time, `YYYY-MM-DDTHH:MM`.
+    DateTime,
+    /// Standard, medium or high, with a written rationale of at least `min_rationale_chars`.
+    RiskGrade,
+    /// Text to read or show the victim; takes no answer.
+    Information,
 }
 
 /// An answer as it crosses from the officer to the engine.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum AnswerValue {
     /// The value of a picked choice; yes/no/don't know answers use `yes`, `no` and `unknown`.
     Choice(String),
+    /// The values of the picked choices of a multiple-choice question.
+    Choices(Vec<String>),
     /// Free text.
     Text(String),
-}
-
-/// A question as written in a pack file: the kind is a name, and the fields a kind needs sit
-/// beside it. Kept apart from [`Question`] so that unknown fields are refused (serde cannot refuse
-/// them through a flattened enum) and a kind missing its fields is named.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct QuestionFile {
-    id: String,
-    kind: KindName,
-    label: LocalText,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    help: Option<LocalText>,
-    #[serde(default)]
-    required: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    choices: Option<Vec<Choice>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    max_chars: Option<usize>,
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum KindName {
-    YesNoUnknown,
-    SingleChoice,
-    ShortText,
-}
-
-impl TryFrom<QuestionFile> for Question {
-    type Error = String;
-
-    fn try_from(file: QuestionFile) -> Result<Self, Self::Error> {
-        let kind = match (file.kind, file.choices, file.max_chars) {
-            (KindName::YesNoUnknown, None, None) => QuestionKind::YesNoUnknown,
-            (KindName::SingleChoice, Some(choices), None) => QuestionKind::SingleChoice { choices },
-            (KindName::ShortText, None, Some(max_chars)) => QuestionKind::ShortText { max_chars },
-            (KindName::SingleChoice, None, _) => {
-                return Err(format!("question {}: single_choice needs choices", file.id))
-            }
-            (KindName::ShortText, _, None) => {
-                return Err(format!("question {}: short_text needs max_chars", file.id))
-            }
-            (kind, _, _) => {
-                return Err(format!(
-                    "question {}: {kind:?} takes neither choices nor max_chars beyond its own",
-                    file.id
-                ))
-            }
-        };
-        Ok(Question {
-            id: file.id,
-            kind,
-            label: file.label,
-            help: file.help,
-            required: file.required,
-        })
-    }
-}
-
-impl From<Question> for QuestionFile {
-    fn from(question: Question) -> Self {
-        let (kind, choices, max_chars) = match question.kind {
-            QuestionKind::YesNoUnknown => (KindName::YesNoUnknown, None, None),
-            QuestionKind::SingleChoice { choices } => (KindName::SingleChoice, Some(choices), None),
-            QuestionKind::ShortText { max_chars } => (KindName::ShortText, None, Some(max_chars)),
-        };
-        QuestionFile {
-            id: question.id,
-            kind,
-            label: question.label,
-            help: question.help,
-            required: question.required,
-            choices,
-            max_chars,
-        }
-    }
+    /// A number.
+    Number(f64),
+    /// A date and time, `YYYY-MM-DDTHH:MM`.
+    DateTime(String),
+    /// The officer's grade and the reasons for it.
+    Grade {
+        /// The grade chosen.
+        grade: Grade,
+        /// Why, in the officer's words.
+        rationale: String,
+    },
 }

@@ -1,99 +1,293 @@
-//! Loading a form pack: parse the documented JSON format, then check it as a whole (unique ids,
-//! every text in every language, usable questions). A pack that fails any check is refused with
-//! an error naming the pack, the place and the problem; nothing is patched up silently.
+//! Loading a form pack: parse the documented JSON format, then check it as a whole (format,
+//! unique ids, every text in every language, usable questions, conditions that parse and fit,
+//! known gates, no circular conditions) and compile it for the engine. A pack that fails any
+//! check is refused with an error naming the pack, the place and the problem.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::error::PackError;
-use crate::model::{FormPack, LocalText, QuestionKind};
+use crate::expr::{Expr, Literal};
+use crate::model::{Choice, FormPack, KindName, LocalText, Question};
 
-/// The tiny pack built into the walking skeleton: one real question, so the seam between the
-/// app and the engine is exercised end to end. The default pack replaces it.
-const SKELETON_PACK: &str = include_str!("../../../forms/skeleton.json");
-
-/// Parses and checks a pack.
-pub fn load_pack(bytes: &[u8]) -> Result<FormPack, PackError> {
-    let pack: FormPack = serde_json::from_slice(bytes).map_err(|error| PackError::Malformed {
-        detail: error.to_string(),
-    })?;
-    check_pack(&pack)?;
-    Ok(pack)
+/// A checked pack, compiled for the engine.
+#[derive(Debug, Clone)]
+pub struct Pack {
+    file: FormPack,
+    content_hash: String,
+    pub(crate) questions: Vec<CompiledQuestion>,
+    pub(crate) sections: Vec<CompiledSection>,
+    pub(crate) gates: Vec<Vec<Expr>>,
+    pub(crate) risk_factors: Vec<Expr>,
+    pub(crate) order: Vec<Node>,
+    index: HashMap<String, usize>,
 }
 
-/// The pack built into the app.
-pub fn builtin_skeleton_pack() -> Result<FormPack, PackError> {
-    load_pack(SKELETON_PACK.as_bytes())
+/// A question's kind with the parameters it needs, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Kind {
+    YesNoUnknown,
+    SingleChoice(Vec<Choice>),
+    MultipleChoice(Vec<Choice>),
+    Text { max_chars: usize, long: bool },
+    Number { min: f64, max: f64 },
+    DateTime,
+    RiskGrade { min_rationale_chars: usize },
+    Information,
 }
 
-fn check_pack(pack: &FormPack) -> Result<(), PackError> {
-    let mut seen = BTreeSet::new();
-    let texts_of_pack = [("pack title".to_string(), Some(&pack.title))]
-        .into_iter()
-        .chain([("pack notice".to_string(), pack.notice.as_ref())]);
-    let mut texts: Vec<(String, Option<&LocalText>)> = texts_of_pack.collect();
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledQuestion {
+    pub(crate) section: usize,
+    pub(crate) position: usize,
+    pub(crate) kind: Kind,
+    pub(crate) show_if: Option<Expr>,
+    pub(crate) require_if: Option<Expr>,
+}
 
-    for section in &pack.sections {
-        if !seen.insert(section.id.as_str()) {
-            return Err(duplicate(pack, &section.id));
-        }
-        texts.push((
-            format!("section {} title", section.id),
-            Some(&section.title),
-        ));
-        for question in &section.questions {
-            if !seen.insert(question.id.as_str()) {
-                return Err(duplicate(pack, &question.id));
-            }
-            texts.push((
-                format!("question {} label", question.id),
-                Some(&question.label),
-            ));
-            texts.push((
-                format!("question {} help", question.id),
-                question.help.as_ref(),
-            ));
-            match &question.kind {
-                QuestionKind::YesNoUnknown => {}
-                QuestionKind::SingleChoice { choices } => {
-                    let mut values = BTreeSet::new();
-                    if choices.len() < 2 {
-                        return Err(invalid(pack, &question.id, "needs at least two choices"));
-                    }
-                    for choice in choices {
-                        if !values.insert(choice.value.as_str()) {
-                            return Err(invalid(
-                                pack,
-                                &question.id,
-                                &format!("the choice {:?} is listed twice", choice.value),
-                            ));
-                        }
-                        texts.push((
-                            format!("question {} choice {}", question.id, choice.value),
-                            Some(&choice.label),
-                        ));
-                    }
-                }
-                QuestionKind::ShortText { max_chars } => {
-                    if *max_chars == 0 {
-                        return Err(invalid(pack, &question.id, "max_chars must be at least 1"));
-                    }
-                }
-            }
-        }
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledSection {
+    pub(crate) gate: Option<usize>,
+    pub(crate) show_if: Option<Expr>,
+}
+
+/// What the engine evaluates, in dependency order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Node {
+    Question(usize),
+    Gate(usize),
+}
+
+impl Pack {
+    /// The pack as written.
+    pub fn file(&self) -> &FormPack {
+        &self.file
     }
-    if pack
-        .sections
-        .iter()
-        .all(|section| section.questions.is_empty())
-    {
-        return Err(PackError::Empty {
-            pack: pack.id.clone(),
+
+    /// The pack's id.
+    pub fn id(&self) -> &str {
+        &self.file.id
+    }
+
+    /// The pack's version.
+    pub fn version(&self) -> &str {
+        &self.file.version
+    }
+
+    /// SHA-256 of the pack's canonical encoding, hex: what every assessment records.
+    pub fn content_hash(&self) -> &str {
+        &self.content_hash
+    }
+
+    /// The number of questions (information screens included).
+    pub fn len(&self) -> usize {
+        self.questions.len()
+    }
+
+    /// Whether the pack has no questions (never true of a loaded pack).
+    pub fn is_empty(&self) -> bool {
+        self.questions.is_empty()
+    }
+
+    pub(crate) fn question_index(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    pub(crate) fn question(&self, index: usize) -> &Question {
+        let compiled = &self.questions[index];
+        &self.file.sections[compiled.section].questions[compiled.position]
+    }
+}
+
+/// Parses, checks and compiles a pack from its JSON bytes, without a signature check. The app
+/// uses [`crate::verify_pack`]; this is for tools and tests.
+pub fn load_pack(bytes: &[u8]) -> Result<Pack, PackError> {
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(malformed)?;
+    load_pack_value(value)
+}
+
+pub(crate) fn load_pack_value(value: serde_json::Value) -> Result<Pack, PackError> {
+    let canonical = crate::sign::canonical_bytes(&value);
+    let file: FormPack = serde_json::from_value(value).map_err(malformed)?;
+    compile(file, crate::sign::content_hash(&canonical))
+}
+
+fn malformed(error: serde_json::Error) -> PackError {
+    PackError::Malformed {
+        detail: error.to_string(),
+    }
+}
+
+fn compile(file: FormPack, content_hash: String) -> Result<Pack, PackError> {
+    let pack_id = file.id.clone();
+    if file.format != 1 {
+        return Err(PackError::UnsupportedFormat {
+            pack: pack_id,
+            format: file.format,
         });
     }
+    check_translations(&file)?;
+
+    let mut ids = BTreeSet::new();
+    let mut index = HashMap::new();
+    let mut kinds = Vec::new();
+    for (section_index, section) in file.sections.iter().enumerate() {
+        unique(&mut ids, &pack_id, &section.id)?;
+        for (position, question) in section.questions.iter().enumerate() {
+            unique(&mut ids, &pack_id, &question.id)?;
+            index.insert(question.id.clone(), kinds.len());
+            kinds.push((section_index, position, kind_of(&pack_id, question)?));
+        }
+    }
+    if kinds.is_empty() {
+        return Err(PackError::Empty { pack: pack_id });
+    }
+    let mut gate_index = HashMap::new();
+    for (position, gate) in file.gates.iter().enumerate() {
+        unique(&mut ids, &pack_id, &gate.id)?;
+        gate_index.insert(gate.id.as_str(), position);
+    }
+    for factor in &file.risk_factors {
+        unique(&mut ids, &pack_id, &factor.id)?;
+    }
+
+    let checker = ConditionChecker {
+        pack: &pack_id,
+        index: &index,
+        kinds: &kinds,
+    };
+    let sections =
+        file.sections
+            .iter()
+            .map(|section| {
+                let gate = match &section.gate {
+                    None => None,
+                    Some(gate) => Some(*gate_index.get(gate.as_str()).ok_or_else(|| {
+                        PackError::UnknownGate {
+                            pack: pack_id.clone(),
+                            section: section.id.clone(),
+                            gate: gate.clone(),
+                        }
+                    })?),
+                };
+                let show_if = checker
+                    .optional(&format!("section {} show_if", section.id), &section.show_if)?;
+                Ok(CompiledSection { gate, show_if })
+            })
+            .collect::<Result<Vec<_>, PackError>>()?;
+    let mut questions = Vec::with_capacity(kinds.len());
+    for (section, position, kind) in kinds.iter().cloned() {
+        let question = &file.sections[section].questions[position];
+        questions.push(CompiledQuestion {
+            section,
+            position,
+            kind,
+            show_if: checker.optional(
+                &format!("question {} show_if", question.id),
+                &question.show_if,
+            )?,
+            require_if: checker.optional(
+                &format!("question {} require_if", question.id),
+                &question.require_if,
+            )?,
+        });
+    }
+    let gates = file
+        .gates
+        .iter()
+        .map(|gate| {
+            gate.conditions
+                .iter()
+                .enumerate()
+                .map(|(n, condition)| {
+                    checker.check(
+                        &format!("gate {} condition {}", gate.id, n + 1),
+                        &condition.when,
+                    )
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let risk_factors = file
+        .risk_factors
+        .iter()
+        .map(|factor| checker.check(&format!("risk factor {} when", factor.id), &factor.when))
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let order = evaluation_order(&file, &questions, &sections, &gates, &index)?;
+    Ok(Pack {
+        file,
+        content_hash,
+        questions,
+        sections,
+        gates,
+        risk_factors,
+        order,
+        index,
+    })
+}
+
+fn unique<'a>(ids: &mut BTreeSet<&'a str>, pack: &str, id: &'a str) -> Result<(), PackError> {
+    if ids.insert(id) {
+        Ok(())
+    } else {
+        Err(PackError::DuplicateId {
+            pack: pack.to_string(),
+            id: id.to_string(),
+        })
+    }
+}
+
+fn check_translations(file: &FormPack) -> Result<(), PackError> {
+    let mut texts: Vec<(String, &LocalText)> = vec![("pack title".into(), &file.title)];
+    texts.extend(
+        file.notice
+            .iter()
+            .map(|notice| ("pack notice".into(), notice)),
+    );
+    for gate in &file.gates {
+        texts.push((format!("gate {} title", gate.id), &gate.title));
+        for (n, condition) in gate.conditions.iter().enumerate() {
+            texts.push((
+                format!("gate {} condition {} description", gate.id, n + 1),
+                &condition.description,
+            ));
+        }
+    }
+    for factor in &file.risk_factors {
+        texts.push((format!("risk factor {} label", factor.id), &factor.label));
+    }
+    for section in &file.sections {
+        texts.push((format!("section {} title", section.id), &section.title));
+        for question in &section.questions {
+            texts.push((format!("question {} label", question.id), &question.label));
+            texts.extend(
+                question
+                    .help
+                    .iter()
+                    .map(|help| (format!("question {} help", question.id), help)),
+            );
+            texts.extend(
+                question
+                    .body
+                    .iter()
+                    .map(|body| (format!("question {} body", question.id), body)),
+            );
+            for choice in question.choices.iter().flatten() {
+                let place = format!("question {} choice {}", question.id, choice.value);
+                texts.push((place.clone(), &choice.label));
+                texts.extend(
+                    choice
+                        .warning
+                        .iter()
+                        .map(|warning| (format!("{place} warning"), warning)),
+                );
+            }
+        }
+    }
     for (place, text) in texts {
-        if let Some(language) = text.and_then(|text| text.missing_languages().next()) {
+        if let Some(language) = text.missing_languages().next() {
             return Err(PackError::MissingTranslation {
-                pack: pack.id.clone(),
+                pack: file.id.clone(),
                 place,
                 language: language.code(),
             });
@@ -102,72 +296,281 @@ fn check_pack(pack: &FormPack) -> Result<(), PackError> {
     Ok(())
 }
 
-fn duplicate(pack: &FormPack, id: &str) -> PackError {
-    PackError::DuplicateId {
-        pack: pack.id.clone(),
-        id: id.to_string(),
-    }
-}
-
-fn invalid(pack: &FormPack, question: &str, problem: &str) -> PackError {
-    PackError::InvalidQuestion {
-        pack: pack.id.clone(),
-        question: question.to_string(),
+fn kind_of(pack: &str, question: &Question) -> Result<Kind, PackError> {
+    let invalid = |problem: &str| PackError::InvalidQuestion {
+        pack: pack.to_string(),
+        question: question.id.clone(),
         problem: problem.to_string(),
+    };
+    let allowed: &[&str] = match question.kind {
+        KindName::YesNoUnknown | KindName::DateTime => &[],
+        KindName::SingleChoice | KindName::MultipleChoice => &["choices"],
+        KindName::ShortText | KindName::LongText => &["max_chars"],
+        KindName::Number => &["min", "max"],
+        KindName::RiskGrade => &["min_rationale_chars"],
+        KindName::Information => &["body", "information"],
+    };
+    let present = [
+        ("choices", question.choices.is_some()),
+        ("max_chars", question.max_chars.is_some()),
+        ("min", question.min.is_some()),
+        ("max", question.max.is_some()),
+        (
+            "min_rationale_chars",
+            question.min_rationale_chars.is_some(),
+        ),
+        ("body", question.body.is_some()),
+        ("information", question.information.is_some()),
+    ];
+    for (field, is_present) in present {
+        if is_present && !allowed.contains(&field) {
+            return Err(invalid(&format!(
+                "{field} does not apply to a {:?} question",
+                question.kind
+            )));
+        }
+        if !is_present && allowed.contains(&field) {
+            return Err(invalid(&format!(
+                "a {:?} question needs {field}",
+                question.kind
+            )));
+        }
+    }
+    let choices = || -> Result<Vec<Choice>, PackError> {
+        let choices = question.choices.clone().unwrap_or_default();
+        if choices.len() < 2 {
+            return Err(invalid("needs at least two choices"));
+        }
+        let mut values = BTreeSet::new();
+        for choice in &choices {
+            if !values.insert(choice.value.as_str()) {
+                return Err(invalid(&format!(
+                    "the choice {:?} is listed twice",
+                    choice.value
+                )));
+            }
+        }
+        Ok(choices)
+    };
+    Ok(match question.kind {
+        KindName::YesNoUnknown => Kind::YesNoUnknown,
+        KindName::SingleChoice => Kind::SingleChoice(choices()?),
+        KindName::MultipleChoice => Kind::MultipleChoice(choices()?),
+        KindName::ShortText | KindName::LongText => {
+            let max_chars = question.max_chars.unwrap_or_default();
+            if max_chars == 0 {
+                return Err(invalid("max_chars must be at least 1"));
+            }
+            Kind::Text {
+                max_chars,
+                long: question.kind == KindName::LongText,
+            }
+        }
+        KindName::Number => {
+            let (min, max) = (
+                question.min.unwrap_or_default(),
+                question.max.unwrap_or_default(),
+            );
+            if !(min.is_finite() && max.is_finite() && min <= max) {
+                return Err(invalid("min must be a number no larger than max"));
+            }
+            Kind::Number { min, max }
+        }
+        KindName::DateTime => Kind::DateTime,
+        KindName::RiskGrade => Kind::RiskGrade {
+            min_rationale_chars: question.min_rationale_chars.unwrap_or_default(),
+        },
+        KindName::Information => {
+            if question.required || question.require_if.is_some() {
+                return Err(invalid(
+                    "an information screen takes no answer, so it cannot be required",
+                ));
+            }
+            Kind::Information
+        }
+    })
+}
+
+struct ConditionChecker<'a> {
+    pack: &'a str,
+    index: &'a HashMap<String, usize>,
+    kinds: &'a [(usize, usize, Kind)],
+}
+
+impl ConditionChecker<'_> {
+    fn optional(&self, place: &str, source: &Option<String>) -> Result<Option<Expr>, PackError> {
+        source
+            .as_ref()
+            .map(|source| self.check(place, source))
+            .transpose()
+    }
+
+    fn check(&self, place: &str, source: &str) -> Result<Expr, PackError> {
+        let expr = Expr::parse(source).map_err(|error| PackError::BadCondition {
+            pack: self.pack.to_string(),
+            place: place.to_string(),
+            condition: source.to_string(),
+            problem: error.to_string(),
+        })?;
+        self.fits(place, &expr)?;
+        Ok(expr)
+    }
+
+    fn fits(&self, place: &str, expr: &Expr) -> Result<(), PackError> {
+        let misfit = |problem: String| PackError::ConditionDoesNotFit {
+            pack: self.pack.to_string(),
+            place: place.to_string(),
+            problem,
+        };
+        let kind_of = |question: &str| -> Result<&Kind, PackError> {
+            let index = self
+                .index
+                .get(question)
+                .ok_or_else(|| misfit(format!("there is no question {question:?}")))?;
+            match &self.kinds[*index].2 {
+                Kind::Information => Err(misfit(format!(
+                    "{question} is an information screen and has no answer"
+                ))),
+                kind => Ok(kind),
+            }
+        };
+        let listed =
+            |question: &str, kind: &Kind, value: &str, multiple: bool| -> Result<(), PackError> {
+                let values: Vec<&str> = match (kind, multiple) {
+                    (Kind::YesNoUnknown, false) => vec!["yes", "no", "unknown"],
+                    (Kind::SingleChoice(choices), false)
+                    | (Kind::MultipleChoice(choices), true) => {
+                        choices.iter().map(|choice| choice.value.as_str()).collect()
+                    }
+                    _ => {
+                        let wanted = if multiple {
+                            "a multiple-choice"
+                        } else {
+                            "a yes/no or single-choice"
+                        };
+                        return Err(misfit(format!("{question} is not {wanted} question")));
+                    }
+                };
+                if values.contains(&value) {
+                    Ok(())
+                } else {
+                    Err(misfit(format!("{value:?} is not a choice of {question}")))
+                }
+            };
+        match expr {
+            Expr::Bool(_) => Ok(()),
+            Expr::And(parts) | Expr::Or(parts) => {
+                parts.iter().try_for_each(|part| self.fits(place, part))
+            }
+            Expr::Not(part) => self.fits(place, part),
+            Expr::Answered(question) => kind_of(question).map(|_| ()),
+            Expr::Compare {
+                question, literal, ..
+            } => {
+                let kind = kind_of(question)?;
+                match literal {
+                    Literal::Text(value) => listed(question, kind, value, false),
+                    Literal::Number(_) if matches!(kind, Kind::Number { .. }) => Ok(()),
+                    Literal::Number(_) => {
+                        Err(misfit(format!("{question} is not a number question")))
+                    }
+                }
+            }
+            Expr::In { question, values } => {
+                let kind = kind_of(question)?;
+                values
+                    .iter()
+                    .try_for_each(|value| listed(question, kind, value, false))
+            }
+            Expr::Contains { question, value } => listed(question, kind_of(question)?, value, true),
+        }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Orders questions and gates so that everything a condition reads is evaluated before it, and
+/// refuses a pack whose conditions depend on each other in a circle.
+fn evaluation_order(
+    file: &FormPack,
+    questions: &[CompiledQuestion],
+    sections: &[CompiledSection],
+    gates: &[Vec<Expr>],
+    index: &HashMap<String, usize>,
+) -> Result<Vec<Node>, PackError> {
+    let reads = |exprs: &mut dyn Iterator<Item = &Expr>| -> Vec<Node> {
+        exprs
+            .flat_map(|expr| expr.questions())
+            .filter_map(|question| index.get(question).map(|i| Node::Question(*i)))
+            .collect()
+    };
+    let depends_on = |node: Node| -> Vec<Node> {
+        match node {
+            Node::Question(i) => {
+                let question = &questions[i];
+                let section = &sections[question.section];
+                let mut found = reads(&mut question.show_if.iter().chain(section.show_if.iter()));
+                found.extend(section.gate.map(Node::Gate));
+                found
+            }
+            Node::Gate(g) => reads(&mut gates[g].iter()),
+        }
+    };
+    let name = |node: Node| match node {
+        Node::Question(i) => file.sections[questions[i].section].questions[questions[i].position]
+            .id
+            .clone(),
+        Node::Gate(g) => format!("gate {}", file.gates[g].id),
+    };
 
-    fn pack_with_question(question: &str) -> String {
-        format!(
-            r#"{{"id":"p","version":"1","title":{{"en":"T","cy":"T"}},
-                "sections":[{{"id":"s","title":{{"en":"S","cy":"S"}},"questions":[{question}]}}]}}"#
-        )
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Open,
+        Done,
     }
-
-    #[test]
-    fn the_built_in_pack_loads() {
-        let pack = builtin_skeleton_pack().expect("built-in pack must load");
-        assert_eq!(pack.sections[0].questions.len(), 1);
+    let all: Vec<Node> = (0..questions.len())
+        .map(Node::Question)
+        .chain((0..gates.len()).map(Node::Gate))
+        .collect();
+    let slot = |node: Node| match node {
+        Node::Question(i) => i,
+        Node::Gate(g) => questions.len() + g,
+    };
+    let mut marks = vec![Mark::New; all.len()];
+    let mut order = Vec::with_capacity(all.len());
+    for &start in &all {
+        if marks[slot(start)] != Mark::New {
+            continue;
+        }
+        // Iterative depth-first search; `path` is the chain currently open.
+        let mut path: Vec<(Node, Vec<Node>)> = vec![(start, depends_on(start))];
+        marks[slot(start)] = Mark::Open;
+        while let Some((node, pending)) = path.last_mut() {
+            let node = *node;
+            match pending.pop() {
+                Some(next) => match marks[slot(next)] {
+                    Mark::Done => {}
+                    Mark::Open => {
+                        let from = path.iter().position(|(open, _)| *open == next).unwrap_or(0);
+                        let mut cycle: Vec<String> =
+                            path[from..].iter().map(|(open, _)| name(*open)).collect();
+                        cycle.push(name(next));
+                        return Err(PackError::Cycle {
+                            pack: file.id.clone(),
+                            cycle: cycle.join(" -> "),
+                        });
+                    }
+                    Mark::New => {
+                        marks[slot(next)] = Mark::Open;
+                        path.push((next, depends_on(next)));
+                    }
+                },
+                None => {
+                    marks[slot(node)] = Mark::Done;
+                    order.push(node);
+                    path.pop();
+                }
+            }
+        }
     }
-
-    #[test]
-    fn a_missing_welsh_label_is_named() {
-        let json = pack_with_question(r#"{"id":"q1","kind":"yes_no_unknown","label":{"en":"Q"}}"#);
-        assert_eq!(
-            load_pack(json.as_bytes()),
-            Err(PackError::MissingTranslation {
-                pack: "p".into(),
-                place: "question q1 label".into(),
-                language: "cy"
-            })
-        );
-    }
-
-    #[test]
-    fn a_repeated_id_is_named() {
-        let question = r#"{"id":"q1","kind":"yes_no_unknown","label":{"en":"Q","cy":"Q"}}"#;
-        let json = pack_with_question(&format!("{question},{question}"));
-        assert_eq!(
-            load_pack(json.as_bytes()),
-            Err(PackError::DuplicateId {
-                pack: "p".into(),
-                id: "q1".into()
-            })
-        );
-    }
-
-    #[test]
-    fn an_unknown_field_is_refused_not_ignored() {
-        let json = pack_with_question(
-            r#"{"id":"q1","kind":"yes_no_unknown","label":{"en":"Q","cy":"Q"},"show_when":"x"}"#,
-        );
-        assert!(matches!(
-            load_pack(json.as_bytes()),
-            Err(PackError::Malformed { .. })
-        ));
-    }
+    Ok(order)
 }

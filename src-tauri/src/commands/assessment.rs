@@ -8,13 +8,14 @@ use tauri::State;
 use crate::ipc_error::{ErrorCode, IpcError};
 use crate::state::AppState;
 
-/// Starts a new assessment over the built-in pack and returns its view.
+/// Starts a new assessment over the default pack (verified against the built-in key) and
+/// returns its view.
 #[tauri::command]
 pub fn start_assessment(
     state: State<'_, AppState>,
     language: Language,
 ) -> Result<AssessmentView, IpcError> {
-    let pack = firstline_form::builtin_skeleton_pack()?;
+    let pack = firstline_form::default_pack()?;
     let assessment = Assessment::new(Arc::new(pack));
     let view = assessment.view(language);
     *current(&state)? = Some(assessment);
@@ -31,7 +32,12 @@ pub fn answer_question(
 ) -> Result<AssessmentView, IpcError> {
     let mut current = current(&state)?;
     let assessment = current.as_mut().ok_or_else(no_assessment)?;
-    assessment.answer(&question_id, value)?;
+    let answered = assessment.answer(&question_id, value);
+    // Refusals of gated answers are audit events; the vault's audit chain will keep them.
+    for event in assessment.take_audit_events() {
+        state.record_audit(event);
+    }
+    answered?;
     Ok(assessment.view(language))
 }
 

@@ -4,45 +4,98 @@ import { invoke } from "@tauri-apps/api/core";
 
 export type Language = "en" | "cy";
 
-export type AnswerValue = { type: "choice"; value: string } | { type: "text"; value: string };
+export type Grade = "standard" | "medium" | "high";
+
+export type AnswerValue =
+  | { type: "choice"; value: string }
+  | { type: "choices"; value: string[] }
+  | { type: "text"; value: string }
+  | { type: "number"; value: number }
+  | { type: "date_time"; value: string }
+  | { type: "grade"; value: { grade: Grade; rationale: string } };
+
+export type QuestionKind =
+  | "yes_no_unknown"
+  | "single_choice"
+  | "multiple_choice"
+  | "short_text"
+  | "long_text"
+  | "number"
+  | "date_time"
+  | "risk_grade"
+  | "information";
 
 export interface ChoiceView {
   value: string;
   label: string;
+  warning: string | null;
 }
 
 export interface QuestionView {
   id: string;
+  section_id: string;
   section: string;
-  input: "choice" | "text";
+  kind: QuestionKind;
   label: string;
   help: string | null;
+  body: string | null;
+  information: { owner: string; review_by: string } | null;
   choices: ChoiceView[];
   max_chars: number | null;
+  min: number | null;
+  max: number | null;
+  min_rationale_chars: number | null;
   required: boolean;
   answer: AnswerValue | null;
+}
+
+export interface SectionView {
+  id: string;
+  title: string;
+  answered: number;
+  total: number;
+  missing_required: number;
+}
+
+export interface GateView {
+  id: string;
+  title: string;
+  open: boolean;
+  missing: string[];
+}
+
+export interface Guidance {
+  factors: string[];
+  suggested: Grade | null;
 }
 
 export interface AssessmentView {
   pack_id: string;
   pack_version: string;
+  pack_hash: string;
   title: string;
   notice: string | null;
+  awaiting_review: boolean;
+  sections: SectionView[];
   questions: QuestionView[];
+  gates: GateView[];
+  guidance: Guidance;
 }
 
 export interface SummaryRow {
   question_id: string;
+  section: string;
   label: string;
   answer: string | null;
 }
 
 export interface Summary {
   rows: SummaryRow[];
+  missing: SummaryRow[];
 }
 
 /** The closed set of error codes the app sends; the UI branches on these only. */
-export type ErrorCode = "Invalid" | "Damaged" | "NotReady";
+export type ErrorCode = "Invalid" | "Damaged" | "NotReady" | "Gated";
 
 export class BackendError extends Error {
   constructor(
@@ -60,7 +113,7 @@ export interface Backend {
   assessmentSummary(language: Language): Promise<Summary>;
 }
 
-const KNOWN_CODES: readonly string[] = ["Invalid", "Damaged", "NotReady"];
+const KNOWN_CODES: readonly string[] = ["Invalid", "Damaged", "NotReady", "Gated"];
 
 /** Turns whatever a command rejected with into a `BackendError`. */
 export function toBackendError(raw: unknown): BackendError {

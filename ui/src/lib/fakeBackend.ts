@@ -1,20 +1,26 @@
 // A fake of the app's backend for UI unit tests: keeps answers in memory, checks choices the way
 // the core does, and can be told to fail. It never stands in for the real app outside tests.
-import type { AnswerValue, AssessmentView, Backend, QuestionView, Summary } from "./backend";
+import type { AnswerValue, AssessmentView, Backend, GateView, QuestionView, Summary } from "./backend";
 import { BackendError } from "./backend";
 
 export function fakeQuestion(overrides: Partial<QuestionView> = {}): QuestionView {
   return {
     id: "q1",
+    section_id: "immediate_safety",
     section: "Immediate safety",
-    input: "choice",
+    kind: "yes_no_unknown",
     label: "Is everyone safe?",
     help: null,
+    body: null,
+    information: null,
     choices: [
-      { value: "yes", label: "Yes" },
-      { value: "no", label: "No" },
+      { value: "yes", label: "Yes", warning: null },
+      { value: "no", label: "No", warning: null },
     ],
     max_chars: null,
+    min: null,
+    max: null,
+    min_rationale_chars: null,
     required: true,
     answer: null,
     ...overrides,
@@ -24,6 +30,7 @@ export function fakeQuestion(overrides: Partial<QuestionView> = {}): QuestionVie
 export class FakeBackend implements Backend {
   answers = new Map<string, AnswerValue>();
   failStartWith: BackendError | null = null;
+  gates: GateView[] = [];
 
   constructor(private questions: QuestionView[] = [fakeQuestion()]) {}
 
@@ -31,12 +38,17 @@ export class FakeBackend implements Backend {
     return {
       pack_id: "fake",
       pack_version: "1",
+      pack_hash: "0".repeat(64),
       title: "Fake pack",
       notice: null,
+      awaiting_review: false,
+      sections: [],
       questions: this.questions.map((question) => ({
         ...question,
         answer: this.answers.get(question.id) ?? null,
       })),
+      gates: this.gates,
+      guidance: { factors: [], suggested: null },
     };
   }
 
@@ -49,7 +61,7 @@ export class FakeBackend implements Backend {
   async answerQuestion(_language: string, questionId: string, value: AnswerValue): Promise<AssessmentView> {
     const question = this.questions.find((candidate) => candidate.id === questionId);
     if (!question) throw new BackendError("Invalid", `there is no question ${questionId}`);
-    if (question.input === "choice" && !question.choices.some((choice) => choice.value === value.value)) {
+    if (value.type === "choice" && !question.choices.some((choice) => choice.value === value.value)) {
       throw new BackendError("Invalid", "Select one of the options");
     }
     this.answers.set(questionId, value);
@@ -57,15 +69,16 @@ export class FakeBackend implements Backend {
   }
 
   async assessmentSummary(): Promise<Summary> {
-    return {
-      rows: this.questions.map((question) => {
-        const answer = this.answers.get(question.id);
-        const label =
-          answer?.type === "choice"
-            ? question.choices.find((choice) => choice.value === answer.value)?.label
-            : answer?.value;
-        return { question_id: question.id, label: question.label, answer: label ?? null };
-      }),
-    };
+    const rows = this.questions.map((question) => {
+      const answer = this.answers.get(question.id);
+      const shown =
+        answer?.type === "choice"
+          ? question.choices.find((choice) => choice.value === answer.value)?.label
+          : answer?.type === "text"
+            ? answer.value
+            : undefined;
+      return { question_id: question.id, section: question.section, label: question.label, answer: shown ?? null };
+    });
+    return { rows, missing: rows.filter((row) => row.answer === null) };
   }
 }

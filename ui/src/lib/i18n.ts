@@ -21,6 +21,20 @@ const en = {
   questionOf: (n: number, total: number) => `Question ${n} of ${total}`,
   errorTitle: "The app cannot continue",
   chars: (max: number) => `Up to ${max} characters`,
+  opensWhen: "opens when:",
+  progress: "Progress",
+  guidance: "Risk guidance",
+  guidanceSuggests: (grade: string) => `The factors present suggest at least ${grade}. The grade is yours.`,
+  noFactors: "No listed risk factor is present so far.",
+  rationale: "Your rationale",
+  rationaleHint: (min: number) => `At least ${min} characters: what you saw and heard, and why it leads to this grade.`,
+  owner: (owner: string, review: string) => `Owned by ${owner}; review by ${review}`,
+  selectOne: "Select one of the options",
+  selectSome: "Select at least one option",
+  enterAnswer: "Enter an answer",
+  enterNumber: "Enter a number",
+  enterDateTime: "Enter a date and time",
+  reviewWelsh: "Welsh wording awaiting review",
 };
 
 type Words = typeof en;
@@ -45,6 +59,20 @@ const cy: Words = {
   questionOf: (n, total) => `Cwestiwn ${n} o ${total}`,
   errorTitle: "Ni all yr ap barhau",
   chars: (max) => `Hyd at ${max} nod`,
+  opensWhen: "yn agor pan:",
+  progress: "Cynnydd",
+  guidance: "Arweiniad risg",
+  guidanceSuggests: (grade) => `Mae'r ffactorau sy'n bresennol yn awgrymu o leiaf ${grade}. Chi biau'r radd.`,
+  noFactors: "Nid oes unrhyw ffactor risg rhestredig yn bresennol hyd yma.",
+  rationale: "Eich rhesymeg",
+  rationaleHint: (min) => `O leiaf ${min} nod: beth welsoch chi a'i glywed, a pham mae'n arwain at y radd hon.`,
+  owner: (owner, review) => `Perchennog: ${owner}; adolygu erbyn ${review}`,
+  selectOne: "Dewiswch un o'r opsiynau",
+  selectSome: "Dewiswch o leiaf un opsiwn",
+  enterAnswer: "Rhowch ateb",
+  enterNumber: "Rhowch rif",
+  enterDateTime: "Rhowch ddyddiad ac amser",
+  reviewWelsh: "Geiriad Cymraeg yn aros am adolygiad",
 };
 
 export function words(language: Language): Words {

@@ -1,0 +1,221 @@
+//! The safeguarding gate on the default pack, through the engine's public API: the migrant-victim
+//! questions never reach a view or summary while the gate is closed, answers to them are refused
+//! and audited, and a gate that closes again hides (but keeps) what was answered.
+
+use std::sync::Arc;
+
+use firstline_form::{default_pack, AnswerError, AnswerValue, Assessment, AuditEvent, Language};
+
+const GATED: [&str; 7] = [
+    "migrant_reassurance",
+    "deportation_threats",
+    "documents_withheld",
+    "no_funds_used_to_stop_leaving",
+    "wants_immigration_advice",
+    "consents_to_specialist_referral",
+    "migrant_schemes",
+];
+
+fn yes(question: &str) -> (&str, AnswerValue) {
+    (question, AnswerValue::Choice("yes".into()))
+}
+
+fn safeguarding_steps() -> Vec<(&'static str, AnswerValue)> {
+    vec![
+        yes("parties_separated"),
+        yes("immediate_safety_confirmed"),
+        ("medical_need", AnswerValue::Choice("none".into())),
+        ("children_present", AnswerValue::Choice("no".into())),
+        yes("pregnancy_or_baby"),
+        yes("other_vulnerable_checked"),
+        yes("spoken_alone"),
+        ("interpreter_needed", AnswerValue::Choice("no".into())),
+        yes("safety_advice_given"),
+    ]
+}
+
+fn assessment() -> Assessment {
+    Assessment::new(Arc::new(default_pack().expect("default pack")))
+}
+
+fn everything_the_ui_sees(assessment: &Assessment) -> String {
+    let mut seen = String::new();
+    for language in [Language::En, Language::Cy] {
+        seen += &serde_json::to_string(&assessment.view(language)).expect("json");
+        seen += &serde_json::to_string(&assessment.summary(language)).expect("json");
+    }
+    seen
+}
+
+#[test]
+fn gated_questions_never_reach_the_view_before_safeguarding() {
+    let assessment = assessment();
+    let seen = everything_the_ui_sees(&assessment);
+    for id in GATED {
+        assert!(
+            !seen.contains(id),
+            "{id} reached the UI while the gate was closed"
+        );
+    }
+    assert!(!seen.contains("Home Office"));
+    assert!(!seen.contains("passport"));
+    let gate = &assessment.view(Language::En).gates[0];
+    assert!(!gate.open);
+    assert_eq!(gate.missing.len(), 6);
+}
+
+#[test]
+fn an_answer_to_a_gated_question_is_refused_and_audited() {
+    let mut assessment = assessment();
+    let refused = assessment.answer("documents_withheld", AnswerValue::Choice("yes".into()));
+    assert!(matches!(refused, Err(AnswerError::Gated { .. })));
+    assert!(!refused
+        .expect_err("refused")
+        .to_string()
+        .contains("passport"));
+    assert_eq!(
+        assessment.take_audit_events(),
+        vec![AuditEvent::GatedAnswerRefused {
+            question: "documents_withheld".into(),
+            gate: "safeguarding".into()
+        }]
+    );
+    assert_eq!(assessment.stored_answers().count(), 0);
+}
+
+#[test]
+fn completing_the_safeguarding_steps_opens_the_section() {
+    let mut assessment = assessment();
+    for (question, value) in safeguarding_steps() {
+        assessment
+            .answer(question, value)
+            .expect("safeguarding answer");
+    }
+    let view = assessment.view(Language::En);
+    assert!(
+        view.gates[0].open,
+        "still missing: {:?}",
+        view.gates[0].missing
+    );
+    assert!(view.questions.iter().any(|q| q.id == "documents_withheld"));
+    assessment
+        .answer("documents_withheld", AnswerValue::Choice("yes".into()))
+        .expect("open now");
+}
+
+#[test]
+fn a_gate_that_closes_again_hides_but_keeps_the_answers() {
+    let mut assessment = assessment();
+    for (question, value) in safeguarding_steps() {
+        assessment
+            .answer(question, value)
+            .expect("safeguarding answer");
+    }
+    assessment
+        .answer("documents_withheld", AnswerValue::Choice("yes".into()))
+        .expect("open");
+    assessment
+        .answer("spoken_alone", AnswerValue::Choice("no".into()))
+        .expect("change");
+
+    let seen = everything_the_ui_sees(&assessment);
+    assert!(!seen.contains("documents_withheld"));
+    assert!(assessment
+        .view(Language::En)
+        .guidance
+        .factors
+        .iter()
+        .all(|f| !f.contains("Immigration")));
+    assert!(assessment
+        .stored_answers()
+        .any(|(id, _)| id == "documents_withheld"));
+
+    assessment
+        .answer("spoken_alone", AnswerValue::Choice("yes".into()))
+        .expect("change back");
+    let view = assessment.view(Language::En);
+    let kept = view
+        .questions
+        .iter()
+        .find(|q| q.id == "documents_withheld")
+        .expect("shown again");
+    assert_eq!(kept.answer, Some(AnswerValue::Choice("yes".into())));
+}
+
+#[test]
+fn an_interpreter_who_is_the_suspect_warns_needs_a_reason_and_keeps_the_gate_shut() {
+    let mut assessment = assessment();
+    for (question, value) in safeguarding_steps() {
+        assessment
+            .answer(question, value)
+            .expect("safeguarding answer");
+    }
+    assessment
+        .answer("interpreter_needed", AnswerValue::Choice("yes".into()))
+        .expect("yes");
+    assessment
+        .answer("interpreter_used", AnswerValue::Choice("suspect".into()))
+        .expect("suspect");
+    let view = assessment.view(Language::En);
+    let used = view
+        .questions
+        .iter()
+        .find(|q| q.id == "interpreter_used")
+        .expect("shown");
+    let suspect = used
+        .choices
+        .iter()
+        .find(|c| c.value == "suspect")
+        .expect("choice");
+    assert!(suspect
+        .warning
+        .as_deref()
+        .is_some_and(|w| w.contains("Never")));
+    let reason = view
+        .questions
+        .iter()
+        .find(|q| q.id == "interpreter_reason")
+        .expect("reason asked");
+    assert!(reason.required);
+    assert!(!view.gates[0].open);
+}
+
+#[test]
+fn guidance_names_factors_and_never_changes_the_officers_grade() {
+    let mut assessment = assessment();
+    assessment
+        .answer("strangulation", AnswerValue::Choice("yes".into()))
+        .expect("answer");
+    let grade = AnswerValue::Grade {
+        grade: firstline_form::Grade::Medium,
+        rationale: "Officer judgement recorded in full here.".into(),
+    };
+    assessment
+        .answer("risk_grade", grade.clone())
+        .expect("grade");
+    let view = assessment.view(Language::En);
+    assert_eq!(view.guidance.suggested, Some(firstline_form::Grade::High));
+    assert!(view
+        .guidance
+        .factors
+        .contains(&"Non-fatal strangulation".to_string()));
+    let chosen = view
+        .questions
+        .iter()
+        .find(|q| q.id == "risk_grade")
+        .expect("grade");
+    assert_eq!(chosen.answer, Some(grade));
+}
+
+#[test]
+fn a_grade_without_a_rationale_is_refused() {
+    let mut assessment = assessment();
+    let refused = assessment.answer(
+        "risk_grade",
+        AnswerValue::Grade {
+            grade: firstline_form::Grade::High,
+            rationale: "  ".into(),
+        },
+    );
+    assert!(matches!(refused, Err(AnswerError::Invalid { .. })));
+}

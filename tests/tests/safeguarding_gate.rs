@@ -1,0 +1,68 @@
+//! The safeguarding gate in the real window: before the safeguarding steps are complete the page
+//! holds none of the migrant-victim section's text and the gate panel lists what is missing; a
+//! call of the answer command made straight from the page's JavaScript is refused by the core.
+
+use firstline_e2e::pages::Home;
+use firstline_e2e::App;
+
+const MIGRANT_TEXTS: [&str; 4] = [
+    "deported or reported to the Home Office",
+    "passport or other documents",
+    "no right to money or help",
+    "specialist immigration advice",
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_migrant_section_is_absent_and_refused_before_safeguarding() {
+    let app = App::launch("safeguarding-gate").await;
+    Home(&app).start_assessment().await;
+    let panel = app.text("gate-panel").await;
+    assert!(
+        panel.contains("Migrant victim support"),
+        "gate panel: {panel}"
+    );
+    assert!(
+        panel.contains("Immediate safety confirmed"),
+        "gate panel: {panel}"
+    );
+    assert!(
+        panel.contains("Victim spoken to alone"),
+        "gate panel: {panel}"
+    );
+    app.screenshot("gate-closed").await;
+
+    let source = app.client.source().await.expect("page source");
+    for text in MIGRANT_TEXTS {
+        assert!(
+            !source.contains(text),
+            "{text:?} is in the page before safeguarding"
+        );
+    }
+
+    let refused = app
+        .client
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               window.__TAURI_INTERNALS__
+                 .invoke("answer_question", {
+                   language: "en",
+                   questionId: "documents_withheld",
+                   value: { type: "choice", value: "yes" },
+                 })
+                 .then(() => done("accepted"), (error) => done(JSON.stringify(error)));"#,
+            vec![],
+        )
+        .await
+        .expect("the script ran");
+    let refused = refused.as_str().unwrap_or_default().to_string();
+    assert!(
+        refused.contains("\"code\":\"Gated\""),
+        "the core answered {refused}"
+    );
+    assert!(
+        !refused.contains("passport"),
+        "the refusal leaked the question: {refused}"
+    );
+
+    app.close().await;
+}
