@@ -2,6 +2,9 @@
 //! holds none of the migrant-victim section's text and the gate panel lists what is missing; a
 //! call of the answer command made straight from the page's JavaScript is refused by the core.
 
+// Tests fail by panicking, with a message saying what did not happen.
+#![allow(clippy::expect_used)]
+
 use firstline_e2e::pages::Home;
 use firstline_e2e::App;
 

@@ -1,5 +1,8 @@
 //! The walking skeleton, end to end in the real window: home, a question, check your answers.
 
+// Tests fail by panicking, with a message saying what did not happen.
+#![allow(clippy::expect_used)]
+
 use firstline_e2e::pages::{CheckAnswers, Home, QuestionPage};
 use firstline_e2e::App;
 

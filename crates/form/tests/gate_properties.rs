@@ -2,6 +2,9 @@
 //! a view or summary while the gate is closed, and the view is a function of the answers alone
 //! (the same final answers, reached in any order, give the same view).
 
+// Tests fail by panicking, with a message saying what did not happen.
+#![allow(clippy::expect_used)]
+
 use std::sync::Arc;
 
 use firstline_form::{default_pack, AnswerValue, Assessment, Language, Pack};

@@ -2,6 +2,9 @@
 //! questions never reach a view or summary while the gate is closed, answers to them are refused
 //! and audited, and a gate that closes again hides (but keeps) what was answered.
 
+// Tests fail by panicking, with a message saying what did not happen.
+#![allow(clippy::expect_used)]
+
 use std::sync::Arc;
 
 use firstline_form::{default_pack, AnswerError, AnswerValue, Assessment, AuditEvent, Language};
