@@ -94,6 +94,16 @@ impl App {
     /// Saves a PNG of the window as `target/e2e/<test>/<NN>-<name>.png`.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let step = self.step.fetch_add(1, Ordering::Relaxed) + 1;
+        // WebKit hands back the last frame it painted: wait for two animation frames so the
+        // picture shows the DOM the test has just checked.
+        let _ = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\n\
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await;
         let png = self
             .client
             .screenshot()
