@@ -41,6 +41,17 @@ fn assessment() -> Assessment {
     Assessment::new(Arc::new(default_pack().expect("default pack")))
 }
 
+/// An assessment with every safeguarding step answered, so the gate is open.
+fn safeguarded_assessment() -> Assessment {
+    let mut assessment = assessment();
+    for (question, value) in safeguarding_steps() {
+        assessment
+            .answer(question, value)
+            .expect("safeguarding answer");
+    }
+    assessment
+}
+
 fn everything_the_ui_sees(assessment: &Assessment) -> String {
     let mut seen = String::new();
     for language in [Language::En, Language::Cy] {
@@ -88,12 +99,7 @@ fn an_answer_to_a_gated_question_is_refused_and_audited() {
 
 #[test]
 fn completing_the_safeguarding_steps_opens_the_section() {
-    let mut assessment = assessment();
-    for (question, value) in safeguarding_steps() {
-        assessment
-            .answer(question, value)
-            .expect("safeguarding answer");
-    }
+    let mut assessment = safeguarded_assessment();
     let view = assessment.view(Language::En);
     assert!(
         view.gates[0].open,
@@ -108,12 +114,7 @@ fn completing_the_safeguarding_steps_opens_the_section() {
 
 #[test]
 fn a_gate_that_closes_again_hides_but_keeps_the_answers() {
-    let mut assessment = assessment();
-    for (question, value) in safeguarding_steps() {
-        assessment
-            .answer(question, value)
-            .expect("safeguarding answer");
-    }
+    let mut assessment = safeguarded_assessment();
     assessment
         .answer("documents_withheld", AnswerValue::Choice("yes".into()))
         .expect("open");
@@ -147,12 +148,7 @@ fn a_gate_that_closes_again_hides_but_keeps_the_answers() {
 
 #[test]
 fn an_interpreter_who_is_the_suspect_warns_needs_a_reason_and_keeps_the_gate_shut() {
-    let mut assessment = assessment();
-    for (question, value) in safeguarding_steps() {
-        assessment
-            .answer(question, value)
-            .expect("safeguarding answer");
-    }
+    let mut assessment = safeguarded_assessment();
     assessment
         .answer("interpreter_needed", AnswerValue::Choice("yes".into()))
         .expect("yes");
