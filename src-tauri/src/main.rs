@@ -1,8 +1,42 @@
-//! The `firstline` binary: starts the app. Everything else lives in the library.
+//! The `firstline` binary: reads its command line, then starts the app.
 
 // Hide the console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-fn main() {
-    firstline_app::run();
+use std::process::ExitCode;
+
+const HELP: &str = "\
+firstline — safeguarding-first domestic abuse risk assessment
+
+Usage: firstline [--pack PATH]
+
+Options:
+  --pack PATH   Use the signed form pack at PATH instead of the default pack. It must be
+                signed by a key the app trusts; otherwise the app says why and uses nothing.
+  --help        This text.
+";
+
+fn main() -> ExitCode {
+    let mut options = firstline_app::Options::default();
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.to_str() {
+            Some("--help" | "-h") => {
+                print!("{HELP}");
+                return ExitCode::SUCCESS;
+            }
+            Some("--pack") => match args.next() {
+                Some(path) => options.pack = Some(path.into()),
+                None => return usage("--pack needs a path"),
+            },
+            _ => return usage(&format!("unknown argument {arg:?}")),
+        }
+    }
+    firstline_app::run(options);
+    ExitCode::SUCCESS
+}
+
+fn usage(problem: &str) -> ExitCode {
+    eprintln!("firstline: {problem}\n\n{HELP}");
+    ExitCode::from(2)
 }

@@ -6,9 +6,13 @@ use std::sync::Mutex;
 
 use firstline_form::{Assessment, AuditEvent};
 
+use crate::packs::PackSource;
+
 /// The app's state, shared by every command.
 #[derive(Default)]
 pub struct AppState {
+    /// Where assessments take their form pack from.
+    pub pack: PackSource,
     /// The assessment the officer is working on, if any.
     pub current: Mutex<Option<Assessment>>,
     /// Audit events not yet persisted (metadata only, never answers).

@@ -38,11 +38,16 @@ pub struct App {
 impl App {
     /// Starts a display, a driver and the app; `test_name` names the screenshot folder.
     pub async fn launch(test_name: &str) -> App {
+        Self::launch_with(test_name, &[]).await
+    }
+
+    /// Like [`App::launch`], with command-line arguments for the app.
+    pub async fn launch_with(test_name: &str, args: &[&str]) -> App {
         let data = TempDir::new(test_name);
         let display = Xvfb::start();
         let driver = TauriDriver::start(display.name(), data.path(), free_port(), free_port());
         let capabilities = serde_json::json!({
-            "tauri:options": { "application": app_binary() }
+            "tauri:options": { "application": app_binary(), "args": args }
         });
         let client = ClientBuilder::rustls()
             .expect("rustls client for WebDriver")

@@ -36,6 +36,39 @@ impl QuestionPage<'_> {
             .unwrap_or_else(|error| panic!("could not type an answer: {error}"));
     }
 
+    /// The id of the question on screen (its form is `data-testid="question-<id>"`).
+    pub async fn current_id(&self) -> String {
+        let form = self
+            .0
+            .client
+            .wait()
+            .at_most(crate::WAIT)
+            .for_element(fantoccini::Locator::Css("form[data-testid^='question-']"))
+            .await
+            .unwrap_or_else(|error| panic!("no question on screen: {error}"));
+        form.attr("data-testid")
+            .await
+            .ok()
+            .flatten()
+            .and_then(|id| id.strip_prefix("question-").map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    /// Sets an input's value as a person picking it would (for inputs such as datetime-local
+    /// that WebDriver cannot type into on WebKitGTK), then tells the page it changed.
+    pub async fn set_value(&self, test_id: &str, value: &str) {
+        self.0
+            .client
+            .execute(
+                "const input = document.querySelector(`[data-testid='${arguments[0]}']`);\n\
+                 input.value = arguments[1];\n\
+                 input.dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![test_id.into(), value.into()],
+            )
+            .await
+            .unwrap_or_else(|error| panic!("could not set {test_id}: {error}"));
+    }
+
     /// Presses Continue.
     pub async fn continue_on(&self) {
         self.0.click("continue").await;
@@ -46,6 +79,28 @@ impl QuestionPage<'_> {
 pub struct CheckAnswers<'a>(pub &'a App);
 
 impl CheckAnswers<'_> {
+    /// Whether check-your-answers shows a row for `question_id`.
+    pub async fn has_row(&self, question_id: &str) -> bool {
+        self.0
+            .client
+            .find(fantoccini::Locator::Css(&format!(
+                "[data-testid='summary-{question_id}']"
+            )))
+            .await
+            .is_ok()
+    }
+
+    /// Follows the Change link of `question_id`'s row.
+    pub async fn change(&self, question_id: &str) {
+        let row = self.0.find(&format!("summary-{question_id}")).await;
+        row.find(fantoccini::Locator::Css("button"))
+            .await
+            .unwrap_or_else(|error| panic!("no Change link for {question_id}: {error}"))
+            .click()
+            .await
+            .unwrap_or_else(|error| panic!("could not follow Change for {question_id}: {error}"));
+    }
+
     /// Waits for the page's heading and returns it.
     pub async fn title(&self) -> String {
         self.0.text("check-answers-title").await

@@ -8,14 +8,14 @@ use tauri::State;
 use crate::ipc_error::{ErrorCode, IpcError};
 use crate::state::AppState;
 
-/// Starts a new assessment over the default pack (verified against the built-in key) and
-/// returns its view.
+/// Starts a new assessment over the pack the app was started with (verified against the
+/// built-in keys) and returns its view.
 #[tauri::command]
 pub fn start_assessment(
     state: State<'_, AppState>,
     language: Language,
 ) -> Result<AssessmentView, IpcError> {
-    let pack = firstline_form::default_pack()?;
+    let pack = state.pack.load()?;
     let assessment = Assessment::new(Arc::new(pack));
     let view = assessment.view(language);
     *current(&state)? = Some(assessment);
