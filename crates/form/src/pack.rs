@@ -101,19 +101,30 @@ impl Pack {
 /// Parses, checks and compiles a pack from its JSON bytes, without a signature check. The app
 /// uses [`crate::verify_pack`]; this is for tools and tests.
 pub fn load_pack(bytes: &[u8]) -> Result<Pack, PackError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(malformed)?;
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|error| malformed(None, error))?;
+    // Parse the bytes themselves first, so that a format error names its line and column.
+    if let Err(error) = serde_json::from_slice::<FormPack>(bytes) {
+        return Err(malformed(Some(&value), error));
+    }
     load_pack_value(value)
 }
 
 pub(crate) fn load_pack_value(value: serde_json::Value) -> Result<Pack, PackError> {
     let canonical = crate::sign::canonical_bytes(&value);
-    let file: FormPack = serde_json::from_value(value).map_err(malformed)?;
+    let file: FormPack =
+        serde_json::from_value(value.clone()).map_err(|error| malformed(Some(&value), error))?;
     compile(file, crate::sign::content_hash(&canonical))
 }
 
-fn malformed(error: serde_json::Error) -> PackError {
+fn malformed(value: Option<&serde_json::Value>, error: serde_json::Error) -> PackError {
+    let pack = value
+        .and_then(|value| value.get("id"))
+        .and_then(|id| id.as_str())
+        .map(|id| format!("{id}: "))
+        .unwrap_or_default();
     PackError::Malformed {
-        detail: error.to_string(),
+        detail: format!("{pack}{error}"),
     }
 }
 
@@ -325,14 +336,14 @@ fn kind_of(pack: &str, question: &Question) -> Result<Kind, PackError> {
     for (field, is_present) in present {
         if is_present && !allowed.contains(&field) {
             return Err(invalid(&format!(
-                "{field} does not apply to a {:?} question",
-                question.kind
+                "{field} does not apply to a {} question",
+                kind_name(question.kind)
             )));
         }
         if !is_present && allowed.contains(&field) {
             return Err(invalid(&format!(
-                "a {:?} question needs {field}",
-                question.kind
+                "a {} question needs {field}",
+                kind_name(question.kind)
             )));
         }
     }
@@ -389,6 +400,14 @@ fn kind_of(pack: &str, question: &Question) -> Result<Kind, PackError> {
             Kind::Information
         }
     })
+}
+
+/// A kind as pack files spell it.
+fn kind_name(kind: KindName) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|value| value.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 struct ConditionChecker<'a> {
