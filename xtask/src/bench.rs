@@ -6,6 +6,15 @@ use crate::shell::{cargo, root, run};
 /// Builds release binaries and runs the benchmarks.
 pub fn bench() -> Result<(), String> {
     let tools = crate::setup::setup()?;
+    // The form engine: criterion, release profile; reports in target/criterion.
+    run(cargo(&[
+        "bench",
+        "--locked",
+        "-p",
+        "firstline-form",
+        "--bench",
+        "engine",
+    ]))?;
     crate::test::build_ui(&tools)?;
     crate::test::build_app(&["--release"])?;
     run(cargo(&[

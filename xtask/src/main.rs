@@ -23,8 +23,10 @@ Commands:
           clippy -D warnings, the dependency rule, the UI's type check, linter and unit
           tests, the workspace's Rust tests, and the end-to-end suite in the real window.
           Phase times are written to target/xtask/test-phases.txt.
-  bench   setup, then the benchmarks (release build): app cold start beside a bare
-          Tauri window. Results in target/xtask/bench.txt.
+  bench   setup, then the benchmarks (release builds): the form engine (criterion:
+          answer + view on a generated 300-question pack; load and verify the default
+          pack; reports in target/criterion), and app cold start beside a bare Tauri
+          window (target/xtask/bench.txt).
   help    This text.
 ";
 

@@ -281,30 +281,29 @@ impl Assessment {
             .filter(visible)
             .map(|index| self.question_view(&evaluation, index, language))
             .collect();
+        // One pass over the visible questions, counted per section in pack order.
+        let mut counts = vec![(0usize, 0usize, 0usize); file.sections.len()];
+        for (index, question) in (0..self.pack.len()).filter(visible).zip(&questions) {
+            let (answered, total, missing) = &mut counts[self.pack.questions[index].section];
+            *total += 1;
+            *answered +=
+                usize::from(question.answer.is_some() || question.kind == KindName::Information);
+            *missing += usize::from(question.required && question.answer.is_none());
+        }
         let sections = file
             .sections
             .iter()
-            .enumerate()
-            .filter_map(|(section_index, section)| {
-                let shown: Vec<&QuestionView> = questions
-                    .iter()
-                    .filter(|question| question.section_id == section.id)
-                    .collect();
-                let _ = section_index;
-                (!shown.is_empty()).then(|| SectionView {
+            .zip(counts)
+            .filter(|(_, (_, total, _))| *total > 0)
+            .map(
+                |(section, (answered, total, missing_required))| SectionView {
                     id: section.id.clone(),
                     title: section.title.get(language).to_string(),
-                    answered: shown
-                        .iter()
-                        .filter(|q| q.answer.is_some() || q.kind == KindName::Information)
-                        .count(),
-                    total: shown.len(),
-                    missing_required: shown
-                        .iter()
-                        .filter(|q| q.required && q.answer.is_none())
-                        .count(),
-                })
-            })
+                    answered,
+                    total,
+                    missing_required,
+                },
+            )
             .collect();
         let gates = file
             .gates
