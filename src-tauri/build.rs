@@ -7,6 +7,7 @@ const COMMANDS: &[&str] = &[
     "start_assessment",
     "answer_question",
     "assessment_summary",
+    "assessment_view",
 ];
 
 fn main() {

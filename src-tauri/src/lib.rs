@@ -31,6 +31,7 @@ pub fn run(options: Options) {
             commands::assessment::start_assessment,
             commands::assessment::answer_question,
             commands::assessment::assessment_summary,
+            commands::assessment::assessment_view,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

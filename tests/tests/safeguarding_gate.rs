@@ -67,5 +67,15 @@ async fn the_migrant_section_is_absent_and_refused_before_safeguarding() {
         "the refusal leaked the question: {refused}"
     );
 
+    // In Welsh too: the question, and the gate panel, come back from the core in Welsh.
+    app.click("language-switch").await;
+    let welsh = app.text("question-label").await;
+    assert_eq!(welsh, "Beth yw cyfeirnod y digwyddiad?");
+    assert!(app
+        .text("gate-panel")
+        .await
+        .contains("Cymorth i ddioddefwyr mudol"));
+    app.screenshot("welsh").await;
+
     app.close().await;
 }

@@ -55,6 +55,19 @@ mod tests {
     }
 
     #[test]
+    fn a_pack_signed_by_an_unknown_key_is_refused() {
+        let text = String::from_utf8(DEFAULT_PACK.to_vec()).expect("utf-8");
+        let other = text.replacen("firstline-demo-force-2026", "some-other-force", 1);
+        assert_eq!(
+            verify_pack(other.as_bytes(), &built_in_keys()).err(),
+            Some(PackError::UnknownKey {
+                pack: "firstline-default".into(),
+                key_id: "some-other-force".into()
+            })
+        );
+    }
+
+    #[test]
     fn an_unsigned_pack_is_refused() {
         let source = include_bytes!("../../../forms/default.json");
         assert_eq!(

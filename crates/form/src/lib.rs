@@ -20,8 +20,8 @@ pub use engine::{
 };
 pub use error::{AnswerError, PackError};
 pub use model::{
-    AnswerValue, Choice, FormPack, Gate, GateCondition, Grade, InformationOwner, KindName,
-    Language, LocalText, Question, RiskFactor, Section,
+    pack_schema, AnswerValue, Choice, FormPack, Gate, GateCondition, Grade, InformationOwner,
+    KindName, Language, LocalText, Question, RiskFactor, Section,
 };
 pub use pack::{load_pack, Pack};
 pub use sign::{sign_pack, verify_pack, TrustedKey};

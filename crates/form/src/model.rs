@@ -5,10 +5,13 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A language a pack carries labels in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     /// English.
@@ -31,7 +34,7 @@ impl Language {
 }
 
 /// A text with one translation per language.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(transparent)]
 pub struct LocalText(pub BTreeMap<Language, String>);
 
@@ -56,7 +59,9 @@ impl LocalText {
 }
 
 /// A risk grade, lowest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Grade {
     /// No current evidence of likely serious harm.
@@ -68,7 +73,7 @@ pub enum Grade {
 }
 
 /// A versioned form pack, as written in a pack file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FormPack {
     /// The file format's version; this engine reads format 1.
@@ -96,7 +101,7 @@ pub struct FormPack {
 }
 
 /// A gate: the section behind it is neither shown nor answerable until every condition holds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Gate {
     /// Identifier, named by the sections behind it.
@@ -108,7 +113,7 @@ pub struct Gate {
 }
 
 /// One condition of a gate.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GateCondition {
     /// The condition, in the condition language.
@@ -118,7 +123,7 @@ pub struct GateCondition {
 }
 
 /// A titled group of questions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
     /// Identifier, unique across the pack.
@@ -136,7 +141,7 @@ pub struct Section {
 }
 
 /// A risk factor: when its condition holds, the guidance beside the grade names it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RiskFactor {
     /// Identifier.
@@ -150,7 +155,7 @@ pub struct RiskFactor {
 }
 
 /// A choice in a single- or multiple-choice question.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Choice {
     /// The value stored when this choice is picked.
@@ -163,7 +168,7 @@ pub struct Choice {
 }
 
 /// Who keeps an information screen true, and by when it must be reviewed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InformationOwner {
     /// The team that owns the wording.
@@ -173,7 +178,7 @@ pub struct InformationOwner {
 }
 
 /// One question (or information screen): one screen in the app.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
     /// Identifier, unique across the pack.
@@ -218,7 +223,7 @@ pub struct Question {
 }
 
 /// The kinds of question a pack can hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum KindName {
     /// Yes, no or don't know.
@@ -242,7 +247,7 @@ pub enum KindName {
 }
 
 /// An answer as it crosses from the officer to the engine.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum AnswerValue {
     /// The value of a picked choice; yes/no/don't know answers use `yes`, `no` and `unknown`.
@@ -262,4 +267,9 @@ pub enum AnswerValue {
         /// Why, in the officer's words.
         rationale: String,
     },
+}
+
+/// The JSON Schema of a pack file (format 1), as committed in forms/form-pack.schema.json.
+pub fn pack_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(FormPack)).unwrap_or_default()
 }

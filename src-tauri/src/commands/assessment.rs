@@ -52,6 +52,17 @@ pub fn assessment_summary(
     Ok(assessment.summary(language))
 }
 
+/// The view of the assessment in progress, for example after the officer switches language.
+#[tauri::command]
+pub fn assessment_view(
+    state: State<'_, AppState>,
+    language: Language,
+) -> Result<AssessmentView, IpcError> {
+    let current = current(&state)?;
+    let assessment = current.as_ref().ok_or_else(no_assessment)?;
+    Ok(assessment.view(language))
+}
+
 fn current<'a>(
     state: &'a State<'_, AppState>,
 ) -> Result<MutexGuard<'a, Option<Assessment>>, IpcError> {

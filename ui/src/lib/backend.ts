@@ -111,6 +111,7 @@ export interface Backend {
   startAssessment(language: Language): Promise<AssessmentView>;
   answerQuestion(language: Language, questionId: string, value: AnswerValue): Promise<AssessmentView>;
   assessmentSummary(language: Language): Promise<Summary>;
+  assessmentView(language: Language): Promise<AssessmentView>;
 }
 
 const KNOWN_CODES: readonly string[] = ["Invalid", "Damaged", "NotReady", "Gated"];
@@ -139,4 +140,5 @@ export const tauriBackend: Backend = {
   answerQuestion: (language, questionId, value) =>
     call("answer_question", { language, questionId, value }),
   assessmentSummary: (language) => call("assessment_summary", { language }),
+  assessmentView: (language) => call("assessment_view", { language }),
 };

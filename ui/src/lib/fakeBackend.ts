@@ -68,6 +68,10 @@ export class FakeBackend implements Backend {
     return this.view();
   }
 
+  async assessmentView(): Promise<AssessmentView> {
+    return this.view();
+  }
+
   async assessmentSummary(): Promise<Summary> {
     const rows = this.questions.map((question) => {
       const answer = this.answers.get(question.id);
