@@ -4,7 +4,7 @@
 use crate::shell::{cargo, output};
 
 /// The crates that must stay free of tauri.
-const CORE_CRATES: &[&str] = &["firstline-form"];
+const CORE_CRATES: &[&str] = &["firstline-form", "firstline-vault"];
 
 /// Fails when a core crate has tauri anywhere in its normal dependency tree.
 pub fn check() -> Result<(), String> {

@@ -1,0 +1,82 @@
+//! The vault's errors, in its own terms. None carries an answer's value or a key.
+
+use thiserror::Error;
+
+/// What went wrong in the vault.
+#[derive(Debug, Error)]
+pub enum VaultError {
+    /// The database file could not be opened, read or written.
+    #[error("the vault file cannot be used: {0}")]
+    Storage(#[from] rusqlite::Error),
+    /// The vault file was written by a newer version of the app.
+    #[error("the vault file is from a newer version of Firstline (schema {found}, this app knows {known})")]
+    TooNew {
+        /// The schema version in the file.
+        found: u32,
+        /// The newest this app knows.
+        known: u32,
+    },
+    /// No officer with that id is set up on this device.
+    #[error("no officer {officer} is set up on this device")]
+    UnknownOfficer {
+        /// The officer id asked for.
+        officer: String,
+    },
+    /// An officer with that id is already set up.
+    #[error("officer {officer} is already set up on this device")]
+    OfficerExists {
+        /// The officer id.
+        officer: String,
+    },
+    /// The PIN is not the officer's.
+    #[error(
+        "wrong PIN; {attempts_left} attempts left before this device's data for you is destroyed"
+    )]
+    WrongPin {
+        /// Attempts left before the key is destroyed.
+        attempts_left: u32,
+    },
+    /// Another try is not allowed yet.
+    #[error("too many wrong PINs: try again in {seconds} seconds")]
+    TooSoon {
+        /// Seconds to wait.
+        seconds: i64,
+    },
+    /// The officer's key was destroyed after too many wrong PINs.
+    #[error("too many wrong PINs: your data on this device has been destroyed")]
+    Wiped,
+    /// A PIN that does not meet the rules.
+    #[error("a PIN must be {min} to {max} digits")]
+    BadPin {
+        /// Fewest digits.
+        min: usize,
+        /// Most digits.
+        max: usize,
+    },
+    /// A record does not belong to this officer, or does not exist.
+    #[error("no assessment {record} for this officer")]
+    UnknownRecord {
+        /// The record id.
+        record: String,
+    },
+    /// A stored value could not be decrypted or verified: changed, moved or corrupted.
+    #[error("assessment {record} is damaged ({place}); the rest of the vault is unaffected")]
+    Damaged {
+        /// The record id.
+        record: String,
+        /// Where (for example `answer q3 revision 2`, never its value).
+        place: String,
+    },
+    /// The audit chain does not verify.
+    #[error("the audit chain is broken at entry {seq}")]
+    AuditBroken {
+        /// The first entry that does not verify.
+        seq: i64,
+    },
+    /// The device secret could not be read or created.
+    #[error("the device secret cannot be used: {0}")]
+    DeviceSecret(String),
+    /// The system's random number generator failed.
+    #[error("the system random number generator failed")]
+    Random,
+}

@@ -1,0 +1,26 @@
+//! Firstline's encrypted local store.
+//!
+//! An officer's random data key (DEK) is wrapped by a key derived from their PIN with Argon2id,
+//! keyed with a device secret. Each assessment has its own record key and a separate key for
+//! its migrant-victim compartment, both wrapped by the DEK. Every answer is sealed with
+//! AES-256-GCM under its key, bound by associated data to its assessment, question, revision and
+//! compartment, and committed durably (WAL, `synchronous=FULL`) before it is acknowledged.
+//! Deleting means destroying keys. The audit chain is append-only and hash-linked, and holds
+//! metadata only.
+//!
+//! Never: a plaintext answer in the database, in an error message, or in a log.
+
+mod audit;
+mod crypto;
+mod device_secret;
+mod error;
+mod schema;
+mod vault;
+
+pub use audit::{verify_audit_chain, AuditEntry};
+pub use crypto::KdfParams;
+pub use device_secret::{DeviceSecret, DeviceSecretMode};
+pub use error::VaultError;
+pub use vault::{
+    AssessmentId, Compartment, DraftSummary, StoredAnswer, UnlockedVault, Vault, VaultOptions,
+};

@@ -1,0 +1,58 @@
+//! Versioned schema migrations: numbered SQL files in `migrations/`, applied in order inside one
+//! transaction each, the version kept in `PRAGMA user_version`.
+
+use rusqlite::Connection;
+
+use crate::error::VaultError;
+
+/// Every migration, in order; the schema version is the number applied.
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_initial.sql")];
+
+/// The newest schema this build knows.
+pub(crate) const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// Brings the database up to [`SCHEMA_VERSION`], refusing one from a newer app.
+pub(crate) fn migrate(connection: &mut Connection) -> Result<(), VaultError> {
+    let found: u32 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(VaultError::TooNew {
+            found,
+            known: SCHEMA_VERSION,
+        });
+    }
+    for (index, migration) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let transaction = connection.transaction()?;
+        transaction.execute_batch(migration)?;
+        transaction.pragma_update(None, "user_version", index as u32 + 1)?;
+        transaction.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_apply_from_the_first_and_are_idempotent() {
+        let mut connection = Connection::open_in_memory().expect("memory db");
+        migrate(&mut connection).expect("from empty");
+        migrate(&mut connection).expect("again");
+        let version: u32 = connection
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .expect("version");
+        assert_eq!(version, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn a_newer_file_is_refused() {
+        let mut connection = Connection::open_in_memory().expect("memory db");
+        connection
+            .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .expect("set");
+        assert!(matches!(
+            migrate(&mut connection),
+            Err(VaultError::TooNew { .. })
+        ));
+    }
+}

@@ -1,0 +1,366 @@
+//! The vault through its public API, on real SQLite files: no plaintext on disk, tampering and
+//! moved ciphertexts detected per record, PIN lockout and wipe, PIN change, officers kept apart,
+//! the audit chain.
+
+// Tests fail by panicking, with a message saying what did not happen.
+#![allow(clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use firstline_vault::{
+    AssessmentId, Compartment, DeviceSecret, KdfParams, Vault, VaultError, VaultOptions,
+};
+
+const CANARY: &str = "CANARY-7f3a9c-do-not-store";
+const PIN: &str = "246810";
+
+struct TestVault {
+    dir: tempfile::TempDir,
+    clock: Arc<AtomicI64>,
+}
+
+impl TestVault {
+    fn new() -> TestVault {
+        TestVault {
+            dir: tempfile::tempdir().expect("temp dir"),
+            clock: Arc::new(AtomicI64::new(1_800_000_000)),
+        }
+    }
+
+    fn path(&self) -> PathBuf {
+        self.dir.path().join("vault.sqlite")
+    }
+
+    fn open(&self) -> Vault {
+        let clock = self.clock.clone();
+        Vault::open(
+            &self.path(),
+            DeviceSecret::provided(&[7u8; 32]),
+            VaultOptions {
+                kdf: KdfParams::FOR_TESTS,
+                max_failed_pins: 5,
+                clock: Arc::new(move || clock.load(Ordering::SeqCst)),
+            },
+        )
+        .expect("open the vault")
+    }
+
+    fn advance(&self, seconds: i64) {
+        self.clock.fetch_add(seconds, Ordering::SeqCst);
+    }
+
+    fn sql(&self, statement: &str) {
+        let connection = rusqlite_connection(&self.path());
+        connection.execute_batch(statement).expect("raw sql");
+    }
+}
+
+/// Flips one bit in the middle of `column` of the first row of `table` for `assessment`.
+fn flip_one_byte(path: &Path, table: &str, column: &str, assessment: &AssessmentId) {
+    let connection = rusqlite_connection(path);
+    let (rowid, mut bytes): (i64, Vec<u8>) = connection
+        .query_row(
+            &format!("SELECT rowid, {column} FROM {table} WHERE assessment_id = ?1 LIMIT 1"),
+            [&assessment.0],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .expect("the row to damage");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    connection
+        .execute(
+            &format!("UPDATE {table} SET {column} = ?1 WHERE rowid = ?2"),
+            rusqlite::params![bytes, rowid],
+        )
+        .expect("damage it");
+}
+
+fn rusqlite_connection(path: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(path).expect("raw connection")
+}
+
+/// Sets up officer A with one assessment holding two answers; returns its id.
+fn one_assessment(test: &TestVault) -> AssessmentId {
+    let mut vault = test.open();
+    vault.set_up_officer("A", PIN).expect("set up");
+    let mut unlocked = vault.unlock("A", PIN).expect("unlock");
+    let id = unlocked
+        .create_assessment("firstline-default", "1.0.0", "abc")
+        .expect("create");
+    unlocked
+        .save_answer(
+            &id,
+            "first_account",
+            Compartment::Main,
+            format!("He said {CANARY}").as_bytes(),
+        )
+        .expect("save");
+    unlocked
+        .save_answer(
+            &id,
+            "documents_withheld",
+            Compartment::Migrant,
+            CANARY.as_bytes(),
+        )
+        .expect("save");
+    id
+}
+
+#[test]
+fn no_plaintext_answer_reaches_the_database_wal_or_shm() {
+    let test = TestVault::new();
+    one_assessment(&test);
+    let mut checked = 0;
+    for entry in std::fs::read_dir(test.dir.path()).expect("list") {
+        let path = entry.expect("entry").path();
+        let bytes = std::fs::read(&path).expect("read");
+        checked += 1;
+        assert!(
+            !bytes
+                .windows(CANARY.len())
+                .any(|window| window == CANARY.as_bytes()),
+            "the canary is in {}",
+            path.display()
+        );
+    }
+    assert!(checked >= 1);
+}
+
+#[test]
+fn answers_come_back_after_reopening() {
+    let test = TestVault::new();
+    let id = one_assessment(&test);
+    let mut vault = test.open();
+    let unlocked = vault.unlock("A", PIN).expect("unlock");
+    let answers = unlocked.answers(&id).expect("answers");
+    assert_eq!(answers.len(), 2);
+    let migrant = answers
+        .iter()
+        .find(|a| a.question_id == "documents_withheld")
+        .expect("there");
+    assert_eq!(&migrant.plaintext[..], CANARY.as_bytes());
+    assert_eq!(migrant.compartment, Compartment::Migrant);
+}
+
+#[test]
+fn earlier_revisions_are_kept_and_the_latest_wins() {
+    let test = TestVault::new();
+    let id = one_assessment(&test);
+    let mut vault = test.open();
+    let mut unlocked = vault.unlock("A", PIN).expect("unlock");
+    let revision = unlocked
+        .save_answer(&id, "first_account", Compartment::Main, b"second version")
+        .expect("save");
+    assert_eq!(revision, 2);
+    let answers = unlocked.answers(&id).expect("answers");
+    let latest = answers
+        .iter()
+        .find(|a| a.question_id == "first_account")
+        .expect("there");
+    assert_eq!(&latest.plaintext[..], b"second version");
+    drop(unlocked);
+    let count: i64 = rusqlite_connection(&test.path())
+        .query_row(
+            "SELECT COUNT(*) FROM answers WHERE question_id = 'first_account'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(count, 2);
+}
+
+#[test]
+fn one_flipped_byte_in_any_encrypted_column_is_named_and_the_rest_stays_usable() {
+    for (column, table) in [
+        ("sealed", "answers"),
+        ("wrapped_record_key", "assessments"),
+        ("wrapped_compartment_key", "assessments"),
+    ] {
+        let test = TestVault::new();
+        let damaged = one_assessment(&test);
+        let healthy = {
+            let mut vault = test.open();
+            let mut unlocked = vault.unlock("A", PIN).expect("unlock");
+            let id = unlocked.create_assessment("p", "1", "h").expect("create");
+            unlocked
+                .save_answer(&id, "q", Compartment::Main, b"fine")
+                .expect("save");
+            id
+        };
+        flip_one_byte(&test.path(), table, column, &damaged);
+        let mut vault = test.open();
+        let unlocked = vault.unlock("A", PIN).expect("unlock");
+        match unlocked.answers(&damaged) {
+            Err(VaultError::Damaged { record, .. }) => assert_eq!(record, damaged.0, "{column}"),
+            Err(other) => panic!("{column}: expected Damaged, got {other}"),
+            Ok(_) => panic!("{column}: a flipped byte went unnoticed"),
+        }
+        assert_eq!(
+            unlocked.answers(&healthy).expect("the other record").len(),
+            1,
+            "{column}"
+        );
+    }
+}
+
+#[test]
+fn a_ciphertext_copied_onto_another_question_is_refused() {
+    let test = TestVault::new();
+    let id = one_assessment(&test);
+    {
+        let mut vault = test.open();
+        let mut unlocked = vault.unlock("A", PIN).expect("unlock");
+        unlocked
+            .save_answer(&id, "witnesses", Compartment::Main, b"no")
+            .expect("save");
+    }
+    test.sql(
+        "UPDATE answers SET sealed = (SELECT sealed FROM answers WHERE question_id = 'first_account')
+         WHERE question_id = 'witnesses'",
+    );
+    let mut vault = test.open();
+    let unlocked = vault.unlock("A", PIN).expect("unlock");
+    match unlocked.answers(&id) {
+        Err(VaultError::Damaged { place, .. }) => assert!(place.contains("witnesses"), "{place}"),
+        Err(other) => panic!("expected Damaged, got {other}"),
+        Ok(_) => panic!("a moved ciphertext was accepted"),
+    }
+}
+
+#[test]
+fn wrong_pins_slow_down_and_then_destroy_the_key() {
+    let test = TestVault::new();
+    let id = one_assessment(&test);
+    let mut vault = test.open();
+    for attempt in 1..=4u32 {
+        match vault.unlock("A", "000000") {
+            Err(VaultError::WrongPin { attempts_left }) => assert_eq!(attempts_left, 5 - attempt),
+            Err(other) => panic!("attempt {attempt}: {other}"),
+            Ok(_) => panic!("a wrong PIN unlocked"),
+        }
+        if attempt >= 3 {
+            assert!(matches!(
+                vault.unlock("A", PIN),
+                Err(VaultError::TooSoon { .. })
+            ));
+        }
+        test.advance(600);
+    }
+    assert!(matches!(
+        vault.unlock("A", "000000"),
+        Err(VaultError::Wiped)
+    ));
+    assert!(
+        matches!(vault.unlock("A", PIN), Err(VaultError::Wiped)),
+        "the right PIN after a wipe"
+    );
+    let (dek, record): (Option<Vec<u8>>, Option<Vec<u8>>) = rusqlite_connection(&test.path())
+        .query_row(
+            "SELECT o.wrapped_dek, s.wrapped_record_key FROM officers o, assessments s WHERE s.assessment_id = ?1",
+            [&id.0],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .expect("row");
+    assert!(dek.is_none() && record.is_none(), "keys survived the wipe");
+}
+
+#[test]
+fn a_changed_pin_opens_the_same_answers_and_the_old_one_does_not() {
+    let test = TestVault::new();
+    let id = one_assessment(&test);
+    let mut vault = test.open();
+    vault
+        .unlock("A", PIN)
+        .expect("unlock")
+        .change_pin("13579")
+        .expect("change");
+    assert!(matches!(
+        vault.unlock("A", PIN),
+        Err(VaultError::WrongPin { .. })
+    ));
+    let unlocked = vault.unlock("A", "13579").expect("new PIN");
+    assert_eq!(unlocked.answers(&id).expect("answers").len(), 2);
+}
+
+#[test]
+fn two_officers_cannot_see_each_others_drafts() {
+    let test = TestVault::new();
+    let a_draft = one_assessment(&test);
+    let mut vault = test.open();
+    vault.set_up_officer("B", "112233").expect("set up B");
+    let unlocked = vault.unlock("B", "112233").expect("unlock B");
+    assert!(unlocked.drafts().expect("drafts").is_empty());
+    assert!(matches!(
+        unlocked.answers(&a_draft),
+        Err(VaultError::UnknownRecord { .. })
+    ));
+    drop(unlocked);
+    let a = vault.unlock("A", PIN).expect("unlock A");
+    let drafts = a.drafts().expect("drafts");
+    assert_eq!(drafts.len(), 1);
+    assert_eq!(drafts[0].answered, 2);
+}
+
+#[test]
+fn a_destroyed_compartment_can_never_be_read_again() {
+    let test = TestVault::new();
+    let id = one_assessment(&test);
+    let mut vault = test.open();
+    let mut unlocked = vault.unlock("A", PIN).expect("unlock");
+    unlocked.destroy_compartment(&id).expect("destroy");
+    assert!(matches!(
+        unlocked.answers(&id),
+        Err(VaultError::Damaged { .. })
+    ));
+}
+
+#[test]
+fn a_bad_pin_is_refused_before_anything_is_stored() {
+    let test = TestVault::new();
+    let mut vault = test.open();
+    assert!(matches!(
+        vault.set_up_officer("A", "12"),
+        Err(VaultError::BadPin { .. })
+    ));
+    assert!(matches!(
+        vault.set_up_officer("A", "12ab56"),
+        Err(VaultError::BadPin { .. })
+    ));
+    assert!(vault.officers().expect("officers").is_empty());
+}
+
+#[test]
+fn the_audit_chain_verifies_and_a_changed_entry_breaks_it() {
+    let test = TestVault::new();
+    one_assessment(&test);
+    let entries = test.open().verify_audit().expect("verifies");
+    let events: Vec<&str> = entries.iter().map(|e| e.event.as_str()).collect();
+    assert_eq!(
+        events,
+        [
+            "officer_set_up",
+            "unlocked",
+            "assessment_created",
+            "answer_saved",
+            "answer_saved"
+        ]
+    );
+    test.sql("UPDATE audit SET event = 'unlocked' WHERE seq = 4");
+    assert!(matches!(
+        test.open().verify_audit(),
+        Err(VaultError::AuditBroken { seq: 4 })
+    ));
+}
+
+#[test]
+fn error_messages_never_carry_a_value() {
+    let test = TestVault::new();
+    let id = one_assessment(&test);
+    test.sql("UPDATE answers SET sealed = X'00' WHERE question_id = 'first_account'");
+    let mut vault = test.open();
+    let unlocked = vault.unlock("A", PIN).expect("unlock");
+    let error = unlocked.answers(&id).err().expect("damaged");
+    assert!(!format!("{error} {error:?}").contains(CANARY));
+}
