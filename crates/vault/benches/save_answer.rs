@@ -33,8 +33,8 @@ fn main() {
     )
     .expect("open");
     vault.set_up_officer("bench", "123456").expect("set up");
-    let mut unlocked = vault.unlock("bench", "123456").expect("unlock");
-    let id = unlocked.create_assessment("p", "1", "h").expect("create");
+    vault.unlock("bench", "123456").expect("unlock");
+    let id = vault.create_assessment("p", "1", "h").expect("create");
     let mut vault_times = Vec::with_capacity(SAVES);
 
     // The plain insert, same pragmas, same bytes.
@@ -55,7 +55,7 @@ fn main() {
     for n in 0..SAVES {
         let question = format!("q{}", n % 50);
         let started = Instant::now();
-        unlocked
+        vault
             .save_answer(&id, &question, Compartment::Main, &answer)
             .expect("save");
         vault_times.push(started.elapsed());
@@ -68,7 +68,7 @@ fn main() {
             .expect("insert");
         plain_times.push(started.elapsed());
     }
-    drop(unlocked);
+    vault.lock();
     let (v50, v99) = (
         percentile(&mut vault_times, 0.5),
         percentile(&mut vault_times, 0.99),
@@ -101,7 +101,8 @@ fn main() {
     let mut unlock_times: Vec<Duration> = (0..5)
         .map(|_| {
             let started = Instant::now();
-            drop(app_vault.unlock("bench", "123456").expect("unlock"));
+            app_vault.unlock("bench", "123456").expect("unlock");
+            app_vault.lock();
             started.elapsed()
         })
         .collect();

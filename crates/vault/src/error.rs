@@ -42,6 +42,9 @@ pub enum VaultError {
         /// Seconds to wait.
         seconds: i64,
     },
+    /// Nobody has the vault unlocked.
+    #[error("the vault is locked")]
+    Locked,
     /// The officer's key was destroyed after too many wrong PINs.
     #[error("too many wrong PINs: your data on this device has been destroyed")]
     Wiped,

@@ -21,6 +21,4 @@ pub use audit::{verify_audit_chain, AuditEntry};
 pub use crypto::KdfParams;
 pub use device_secret::{DeviceSecret, DeviceSecretMode};
 pub use error::VaultError;
-pub use vault::{
-    AssessmentId, Compartment, DraftSummary, StoredAnswer, UnlockedVault, Vault, VaultOptions,
-};
+pub use vault::{AssessmentId, Compartment, DraftSummary, StoredAnswer, Vault, VaultOptions};

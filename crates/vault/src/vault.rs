@@ -39,16 +39,17 @@ impl Default for VaultOptions {
     }
 }
 
-/// The vault file, locked.
+/// The vault file, and the officer who has it unlocked, if any.
 pub struct Vault {
     connection: Connection,
     device_secret: DeviceSecret,
     options: VaultOptions,
+    session: Option<Session>,
 }
 
-/// An officer's unlocked vault. Keys are wiped when it is dropped (locking).
-pub struct UnlockedVault<'a> {
-    vault: &'a mut Vault,
+/// An unlocked officer: their id and data key. The key is wiped when the session is dropped
+/// (on lock, on drop of the vault).
+struct Session {
     officer: String,
     dek: Key,
 }
@@ -181,6 +182,7 @@ impl Vault {
             connection,
             device_secret,
             options,
+            session: None,
         })
     }
 
@@ -235,7 +237,8 @@ impl Vault {
 
     /// Unwraps the officer's data key with their PIN, counting wrong PINs: growing delays, and
     /// after the policy's limit the wrapped key and every record key of theirs are destroyed.
-    pub fn unlock(&mut self, officer: &str, pin: &str) -> Result<UnlockedVault<'_>, VaultError> {
+    pub fn unlock(&mut self, officer: &str, pin: &str) -> Result<(), VaultError> {
+        self.lock();
         let now = self.now();
         let row = self
             .connection
@@ -286,11 +289,11 @@ impl Vault {
         )?;
         audit::append(&transaction, officer, now, "unlocked", None)?;
         transaction.commit()?;
-        Ok(UnlockedVault {
-            vault: self,
+        self.session = Some(Session {
             officer: officer.to_string(),
             dek,
-        })
+        });
+        Ok(())
     }
 
     fn wrong_pin(
@@ -334,35 +337,44 @@ impl Vault {
         Ok(())
     }
 
+    /// Locks: forgets the officer's keys (wiped from memory).
+    pub fn lock(&mut self) {
+        self.session = None;
+    }
+
+    /// The officer who has the vault unlocked, if any.
+    pub fn unlocked_officer(&self) -> Option<&str> {
+        self.session
+            .as_ref()
+            .map(|session| session.officer.as_str())
+    }
+
     /// Verifies the audit chain of this vault.
     pub fn verify_audit(&self) -> Result<Vec<crate::AuditEntry>, VaultError> {
         audit::verify_audit_chain(&self.connection)
     }
 }
 
-impl UnlockedVault<'_> {
-    /// The officer this vault is unlocked for.
-    pub fn officer(&self) -> &str {
-        &self.officer
-    }
-
+/// What an unlocked officer can do.
+impl Vault {
     /// Re-wraps the data key under a new PIN (nothing else is re-encrypted).
     pub fn change_pin(&mut self, new_pin: &str) -> Result<(), VaultError> {
+        let session = self.session.as_ref().ok_or(VaultError::Locked)?;
         check_pin(new_pin)?;
-        let now = self.vault.now();
+        let now = self.now();
         let salt = random_bytes::<16>()?;
-        let params = self.vault.options.kdf;
-        let kek = derive_kek(new_pin, &salt, self.vault.device_secret.bytes(), params)?;
-        let wrapped = kek.seal(self.dek.as_bytes(), &dek_aad(&self.officer))?;
-        let transaction = self.vault.connection.transaction()?;
+        let params = self.options.kdf;
+        let kek = derive_kek(new_pin, &salt, self.device_secret.bytes(), params)?;
+        let wrapped = kek.seal(session.dek.as_bytes(), &dek_aad(&session.officer))?;
+        let transaction = self.connection.transaction()?;
         transaction.execute(
             "UPDATE officers SET kdf_salt = ?2, kdf_memory_kib = ?3, kdf_iterations = ?4, wrapped_dek = ?5
              WHERE officer_id = ?1",
-            params![self.officer, salt.to_vec(), params.memory_kib, params.iterations, wrapped],
+            params![session.officer, salt.to_vec(), params.memory_kib, params.iterations, wrapped],
         )?;
-        audit::append(&transaction, &self.officer, now, "pin_changed", None)?;
+        audit::append(&transaction, &session.officer, now, "pin_changed", None)?;
         transaction.commit()?;
-        self.vault.checkpoint()
+        self.checkpoint()
     }
 
     /// Starts an assessment: a new id, a record key and a migrant-compartment key, both wrapped
@@ -373,26 +385,27 @@ impl UnlockedVault<'_> {
         pack_version: &str,
         pack_hash: &str,
     ) -> Result<AssessmentId, VaultError> {
+        let session = self.session.as_ref().ok_or(VaultError::Locked)?;
         let id = uuid::Uuid::new_v4().to_string();
-        let now = self.vault.now();
+        let now = self.now();
         let record_key = Key::random()?;
         let compartment_key = Key::random()?;
-        let wrapped_record = self.dek.seal(
+        let wrapped_record = session.dek.seal(
             record_key.as_bytes(),
             &record_key_aad(&id, Compartment::Main),
         )?;
-        let wrapped_compartment = self.dek.seal(
+        let wrapped_compartment = session.dek.seal(
             compartment_key.as_bytes(),
             &record_key_aad(&id, Compartment::Migrant),
         )?;
-        let transaction = self.vault.connection.transaction()?;
+        let transaction = self.connection.transaction()?;
         transaction.execute(
             "INSERT INTO assessments (assessment_id, officer_id, pack_id, pack_version, pack_hash,
                  wrapped_record_key, wrapped_compartment_key, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
             params![
                 id,
-                self.officer,
+                session.officer,
                 pack_id,
                 pack_version,
                 pack_hash,
@@ -403,7 +416,7 @@ impl UnlockedVault<'_> {
         )?;
         audit::append(
             &transaction,
-            &self.officer,
+            &session.officer,
             now,
             "assessment_created",
             Some(&id),
@@ -421,14 +434,14 @@ impl UnlockedVault<'_> {
         compartment: Compartment,
         plaintext: &[u8],
     ) -> Result<u32, VaultError> {
-        let now = self.vault.now();
+        let session = self.session.as_ref().ok_or(VaultError::Locked)?;
+        let now = self.now();
         let transaction = self
-            .vault
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let key = key_of(
-            &self.dek,
-            &self.officer,
+            &session.dek,
+            &session.officer,
             &transaction,
             assessment,
             compartment,
@@ -453,7 +466,7 @@ impl UnlockedVault<'_> {
         )?;
         audit::append(
             &transaction,
-            &self.officer,
+            &session.officer,
             now,
             "answer_saved",
             Some(&assessment.0),
@@ -465,17 +478,18 @@ impl UnlockedVault<'_> {
     /// The latest revision of every answer of an assessment, decrypted. Anything changed or
     /// moved is reported as damaged, naming the record and the place, never the value.
     pub fn answers(&self, assessment: &AssessmentId) -> Result<Vec<StoredAnswer>, VaultError> {
-        let connection = &self.vault.connection;
+        let session = self.session.as_ref().ok_or(VaultError::Locked)?;
+        let connection = &self.connection;
         let main = key_of(
-            &self.dek,
-            &self.officer,
+            &session.dek,
+            &session.officer,
             connection,
             assessment,
             Compartment::Main,
         )?;
         let migrant = key_of(
-            &self.dek,
-            &self.officer,
+            &session.dek,
+            &session.officer,
             connection,
             assessment,
             Compartment::Migrant,
@@ -531,14 +545,15 @@ impl UnlockedVault<'_> {
 
     /// The officer's drafts, most recently changed first. Another officer's never appear.
     pub fn drafts(&self) -> Result<Vec<DraftSummary>, VaultError> {
-        let mut statement = self.vault.connection.prepare(
+        let session = self.session.as_ref().ok_or(VaultError::Locked)?;
+        let mut statement = self.connection.prepare(
             "SELECT s.assessment_id, s.pack_id, s.pack_version, s.pack_hash, s.updated_at,
                     (SELECT COUNT(DISTINCT question_id) FROM answers a WHERE a.assessment_id = s.assessment_id)
              FROM assessments s WHERE s.officer_id = ?1 AND s.wrapped_record_key IS NOT NULL
              ORDER BY s.updated_at DESC, s.assessment_id",
         )?;
         let drafts = statement
-            .query_map([&self.officer], |row| {
+            .query_map([&session.officer], |row| {
                 Ok(DraftSummary {
                     assessment_id: AssessmentId(row.get(0)?),
                     pack_id: row.get(1)?,
@@ -555,11 +570,12 @@ impl UnlockedVault<'_> {
     /// Destroys the migrant-victim compartment key of an assessment (at sealing): that part can
     /// never be read on this device again.
     pub fn destroy_compartment(&mut self, assessment: &AssessmentId) -> Result<(), VaultError> {
-        let now = self.vault.now();
-        let transaction = self.vault.connection.transaction()?;
+        let session = self.session.as_ref().ok_or(VaultError::Locked)?;
+        let now = self.now();
+        let transaction = self.connection.transaction()?;
         let changed = transaction.execute(
             "UPDATE assessments SET wrapped_compartment_key = NULL WHERE assessment_id = ?1 AND officer_id = ?2",
-            params![assessment.0, self.officer],
+            params![assessment.0, session.officer],
         )?;
         if changed == 0 {
             return Err(VaultError::UnknownRecord {
@@ -568,13 +584,13 @@ impl UnlockedVault<'_> {
         }
         audit::append(
             &transaction,
-            &self.officer,
+            &session.officer,
             now,
             "compartment_destroyed",
             Some(&assessment.0),
         )?;
         transaction.commit()?;
-        self.vault.checkpoint()
+        self.checkpoint()
     }
 }
 

@@ -88,14 +88,14 @@ fn every_acknowledged_answer_survives_sigkill() {
     )
     .expect("the vault opens after every kill");
     vault.verify_audit().expect("the audit chain verifies");
-    let unlocked = vault.unlock("crash-test", "123456").expect("unlock");
-    let draft = unlocked
+    vault.unlock("crash-test", "123456").expect("unlock");
+    let draft = vault
         .drafts()
         .expect("drafts")
         .into_iter()
         .next()
         .expect("the draft");
-    let stored: HashMap<String, u64> = unlocked
+    let stored: HashMap<String, u64> = vault
         .answers(&draft.assessment_id)
         .expect("every answer decrypts")
         .into_iter()

@@ -85,11 +85,11 @@ fn rusqlite_connection(path: &Path) -> rusqlite::Connection {
 fn one_assessment(test: &TestVault) -> AssessmentId {
     let mut vault = test.open();
     vault.set_up_officer("A", PIN).expect("set up");
-    let mut unlocked = vault.unlock("A", PIN).expect("unlock");
-    let id = unlocked
+    vault.unlock("A", PIN).expect("unlock");
+    let id = vault
         .create_assessment("firstline-default", "1.0.0", "abc")
         .expect("create");
-    unlocked
+    vault
         .save_answer(
             &id,
             "first_account",
@@ -97,7 +97,7 @@ fn one_assessment(test: &TestVault) -> AssessmentId {
             format!("He said {CANARY}").as_bytes(),
         )
         .expect("save");
-    unlocked
+    vault
         .save_answer(
             &id,
             "documents_withheld",
@@ -133,8 +133,8 @@ fn answers_come_back_after_reopening() {
     let test = TestVault::new();
     let id = one_assessment(&test);
     let mut vault = test.open();
-    let unlocked = vault.unlock("A", PIN).expect("unlock");
-    let answers = unlocked.answers(&id).expect("answers");
+    vault.unlock("A", PIN).expect("unlock");
+    let answers = vault.answers(&id).expect("answers");
     assert_eq!(answers.len(), 2);
     let migrant = answers
         .iter()
@@ -149,18 +149,18 @@ fn earlier_revisions_are_kept_and_the_latest_wins() {
     let test = TestVault::new();
     let id = one_assessment(&test);
     let mut vault = test.open();
-    let mut unlocked = vault.unlock("A", PIN).expect("unlock");
-    let revision = unlocked
+    vault.unlock("A", PIN).expect("unlock");
+    let revision = vault
         .save_answer(&id, "first_account", Compartment::Main, b"second version")
         .expect("save");
     assert_eq!(revision, 2);
-    let answers = unlocked.answers(&id).expect("answers");
+    let answers = vault.answers(&id).expect("answers");
     let latest = answers
         .iter()
         .find(|a| a.question_id == "first_account")
         .expect("there");
     assert_eq!(&latest.plaintext[..], b"second version");
-    drop(unlocked);
+    vault.lock();
     let count: i64 = rusqlite_connection(&test.path())
         .query_row(
             "SELECT COUNT(*) FROM answers WHERE question_id = 'first_account'",
@@ -182,23 +182,23 @@ fn one_flipped_byte_in_any_encrypted_column_is_named_and_the_rest_stays_usable()
         let damaged = one_assessment(&test);
         let healthy = {
             let mut vault = test.open();
-            let mut unlocked = vault.unlock("A", PIN).expect("unlock");
-            let id = unlocked.create_assessment("p", "1", "h").expect("create");
-            unlocked
+            vault.unlock("A", PIN).expect("unlock");
+            let id = vault.create_assessment("p", "1", "h").expect("create");
+            vault
                 .save_answer(&id, "q", Compartment::Main, b"fine")
                 .expect("save");
             id
         };
         flip_one_byte(&test.path(), table, column, &damaged);
         let mut vault = test.open();
-        let unlocked = vault.unlock("A", PIN).expect("unlock");
-        match unlocked.answers(&damaged) {
+        vault.unlock("A", PIN).expect("unlock");
+        match vault.answers(&damaged) {
             Err(VaultError::Damaged { record, .. }) => assert_eq!(record, damaged.0, "{column}"),
             Err(other) => panic!("{column}: expected Damaged, got {other}"),
             Ok(_) => panic!("{column}: a flipped byte went unnoticed"),
         }
         assert_eq!(
-            unlocked.answers(&healthy).expect("the other record").len(),
+            vault.answers(&healthy).expect("the other record").len(),
             1,
             "{column}"
         );
@@ -211,8 +211,8 @@ fn a_ciphertext_copied_onto_another_question_is_refused() {
     let id = one_assessment(&test);
     {
         let mut vault = test.open();
-        let mut unlocked = vault.unlock("A", PIN).expect("unlock");
-        unlocked
+        vault.unlock("A", PIN).expect("unlock");
+        vault
             .save_answer(&id, "witnesses", Compartment::Main, b"no")
             .expect("save");
     }
@@ -221,8 +221,8 @@ fn a_ciphertext_copied_onto_another_question_is_refused() {
          WHERE question_id = 'witnesses'",
     );
     let mut vault = test.open();
-    let unlocked = vault.unlock("A", PIN).expect("unlock");
-    match unlocked.answers(&id) {
+    vault.unlock("A", PIN).expect("unlock");
+    match vault.answers(&id) {
         Err(VaultError::Damaged { place, .. }) => assert!(place.contains("witnesses"), "{place}"),
         Err(other) => panic!("expected Damaged, got {other}"),
         Ok(_) => panic!("a moved ciphertext was accepted"),
@@ -271,17 +271,16 @@ fn a_changed_pin_opens_the_same_answers_and_the_old_one_does_not() {
     let test = TestVault::new();
     let id = one_assessment(&test);
     let mut vault = test.open();
-    vault
-        .unlock("A", PIN)
-        .expect("unlock")
-        .change_pin("13579")
-        .expect("change");
+    vault.unlock("A", PIN).expect("unlock");
+    vault.change_pin("13579").expect("change");
+    vault.lock();
+    assert!(matches!(vault.answers(&id), Err(VaultError::Locked)));
     assert!(matches!(
         vault.unlock("A", PIN),
         Err(VaultError::WrongPin { .. })
     ));
-    let unlocked = vault.unlock("A", "13579").expect("new PIN");
-    assert_eq!(unlocked.answers(&id).expect("answers").len(), 2);
+    vault.unlock("A", "13579").expect("new PIN");
+    assert_eq!(vault.answers(&id).expect("answers").len(), 2);
 }
 
 #[test]
@@ -290,15 +289,15 @@ fn two_officers_cannot_see_each_others_drafts() {
     let a_draft = one_assessment(&test);
     let mut vault = test.open();
     vault.set_up_officer("B", "112233").expect("set up B");
-    let unlocked = vault.unlock("B", "112233").expect("unlock B");
-    assert!(unlocked.drafts().expect("drafts").is_empty());
+    vault.unlock("B", "112233").expect("unlock B");
+    assert!(vault.drafts().expect("drafts").is_empty());
     assert!(matches!(
-        unlocked.answers(&a_draft),
+        vault.answers(&a_draft),
         Err(VaultError::UnknownRecord { .. })
     ));
-    drop(unlocked);
-    let a = vault.unlock("A", PIN).expect("unlock A");
-    let drafts = a.drafts().expect("drafts");
+    vault.lock();
+    vault.unlock("A", PIN).expect("unlock A");
+    let drafts = vault.drafts().expect("drafts");
     assert_eq!(drafts.len(), 1);
     assert_eq!(drafts[0].answered, 2);
 }
@@ -308,10 +307,10 @@ fn a_destroyed_compartment_can_never_be_read_again() {
     let test = TestVault::new();
     let id = one_assessment(&test);
     let mut vault = test.open();
-    let mut unlocked = vault.unlock("A", PIN).expect("unlock");
-    unlocked.destroy_compartment(&id).expect("destroy");
+    vault.unlock("A", PIN).expect("unlock");
+    vault.destroy_compartment(&id).expect("destroy");
     assert!(matches!(
-        unlocked.answers(&id),
+        vault.answers(&id),
         Err(VaultError::Damaged { .. })
     ));
 }
@@ -360,7 +359,7 @@ fn error_messages_never_carry_a_value() {
     let id = one_assessment(&test);
     test.sql("UPDATE answers SET sealed = X'00' WHERE question_id = 'first_account'");
     let mut vault = test.open();
-    let unlocked = vault.unlock("A", PIN).expect("unlock");
-    let error = unlocked.answers(&id).err().expect("damaged");
+    vault.unlock("A", PIN).expect("unlock");
+    let error = vault.answers(&id).err().expect("damaged");
     assert!(!format!("{error} {error:?}").contains(CANARY));
 }

@@ -36,10 +36,10 @@ fn run() -> Result<(), VaultError> {
     if vault.officers()?.is_empty() {
         vault.set_up_officer(OFFICER, PIN)?;
     }
-    let mut unlocked = vault.unlock(OFFICER, PIN)?;
-    let assessment = match unlocked.drafts()?.into_iter().next() {
+    vault.unlock(OFFICER, PIN)?;
+    let assessment = match vault.drafts()?.into_iter().next() {
         Some(draft) => draft.assessment_id,
-        None => unlocked.create_assessment("crash", "1", "hash")?,
+        None => vault.create_assessment("crash", "1", "hash")?,
     };
     let stdout = std::io::stdout();
     for n in first.. {
@@ -49,7 +49,7 @@ fn run() -> Result<(), VaultError> {
         } else {
             Compartment::Main
         };
-        unlocked.save_answer(
+        vault.save_answer(
             &assessment,
             &question,
             compartment,
