@@ -8,6 +8,13 @@ const COMMANDS: &[&str] = &[
     "answer_question",
     "assessment_summary",
     "assessment_view",
+    "resume_assessment",
+    // vault.rs
+    "vault_status",
+    "set_up_officer",
+    "unlock",
+    "lock",
+    "list_drafts",
 ];
 
 fn main() {

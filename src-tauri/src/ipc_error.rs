@@ -2,6 +2,7 @@
 //! small closed set of codes the UI branches on. Messages never carry an answer's value.
 
 use firstline_form::{AnswerError, PackError};
+use firstline_vault::VaultError;
 use serde::Serialize;
 
 /// The codes the UI branches on.
@@ -15,6 +16,10 @@ pub enum ErrorCode {
     NotReady,
     /// The question sits behind a gate that is still closed.
     Gated,
+    /// The vault is locked: unlock to go on.
+    Locked,
+    /// The officer's data on this device was destroyed after too many wrong PINs.
+    Wiped,
 }
 
 /// An error as the UI receives it.
@@ -47,6 +52,28 @@ impl From<AnswerError> for IpcError {
     }
 }
 
+impl From<VaultError> for IpcError {
+    fn from(error: VaultError) -> Self {
+        let code = match error {
+            VaultError::Locked => ErrorCode::Locked,
+            VaultError::Wiped => ErrorCode::Wiped,
+            VaultError::WrongPin { .. }
+            | VaultError::TooSoon { .. }
+            | VaultError::BadPin { .. }
+            | VaultError::OfficerExists { .. }
+            | VaultError::UnknownOfficer { .. }
+            | VaultError::UnknownRecord { .. } => ErrorCode::Invalid,
+            VaultError::Storage(_)
+            | VaultError::TooNew { .. }
+            | VaultError::Damaged { .. }
+            | VaultError::AuditBroken { .. }
+            | VaultError::DeviceSecret(_)
+            | VaultError::Random => ErrorCode::Damaged,
+        };
+        Self::new(code, error.to_string())
+    }
+}
+
 impl From<PackError> for IpcError {
     fn from(error: PackError) -> Self {
         Self::new(ErrorCode::Damaged, error.to_string())
@@ -69,6 +96,12 @@ mod tests {
             gate_title: "G".into(),
         });
         assert_eq!(gated.code, ErrorCode::Gated);
+        assert_eq!(IpcError::from(VaultError::Locked).code, ErrorCode::Locked);
+        assert_eq!(IpcError::from(VaultError::Wiped).code, ErrorCode::Wiped);
+        assert_eq!(
+            IpcError::from(VaultError::WrongPin { attempts_left: 3 }).code,
+            ErrorCode::Invalid
+        );
         let damaged = IpcError::from(PackError::Empty { pack: "p".into() });
         assert_eq!(damaged.code, ErrorCode::Damaged);
     }

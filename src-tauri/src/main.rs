@@ -8,12 +8,18 @@ use std::process::ExitCode;
 const HELP: &str = "\
 firstline — safeguarding-first domestic abuse risk assessment
 
-Usage: firstline [--pack PATH]
+Usage: firstline [--pack PATH] [--idle-lock-seconds N]
 
 Options:
-  --pack PATH   Use the signed form pack at PATH instead of the default pack. It must be
-                signed by a key the app trusts; otherwise the app says why and uses nothing.
-  --help        This text.
+  --pack PATH              Use the signed form pack at PATH instead of the default pack. It
+                           must be signed by a key the app trusts; otherwise the app says why
+                           and uses nothing.
+  --idle-lock-seconds N    Lock after N idle seconds (default 300). Managed policy will set
+                           this on force devices.
+  --help                   This text.
+
+Data (the encrypted vault and the device secret) lives in the app's data folder,
+$XDG_DATA_HOME/uk.firstline.app on Linux.
 ";
 
 fn main() -> ExitCode {
@@ -28,6 +34,11 @@ fn main() -> ExitCode {
             Some("--pack") => match args.next() {
                 Some(path) => options.pack = Some(path.into()),
                 None => return usage("--pack needs a path"),
+            },
+            Some("--idle-lock-seconds") => match args.next().and_then(|n| n.to_str()?.parse().ok())
+            {
+                Some(seconds) => options.idle_lock = std::time::Duration::from_secs(seconds),
+                None => return usage("--idle-lock-seconds needs a whole number of seconds"),
             },
             _ => return usage(&format!("unknown argument {arg:?}")),
         }

@@ -1,29 +1,102 @@
-//! What the app holds between commands: the assessment in progress.
-//!
-//! Held in memory for now; the encrypted vault takes over persistence.
+//! What the app holds between commands: the vault (and whether it is unlocked), the assessment
+//! open on screen, the idle-lock clock, and the policy values in force. Vault and open
+//! assessment sit behind one lock, so locking the vault and forgetting the screen's assessment
+//! are one step.
 
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
-use firstline_form::{Assessment, AuditEvent};
+use firstline_form::Assessment;
+use firstline_vault::{AssessmentId, DeviceSecretMode, Vault};
 
+use crate::ipc_error::{ErrorCode, IpcError};
 use crate::packs::PackSource;
 
+/// The assessment on screen and its record in the vault.
+pub struct OpenAssessment {
+    /// The vault record.
+    pub id: AssessmentId,
+    /// The engine's state.
+    pub assessment: Assessment,
+}
+
+/// The vault and the assessment open on screen.
+pub struct Workspace {
+    /// The encrypted store.
+    pub vault: Vault,
+    /// The assessment the officer is working on, if any (only while unlocked).
+    pub current: Option<OpenAssessment>,
+    last_activity: Instant,
+}
+
+impl Workspace {
+    /// Locks the vault (keys wiped) and forgets the assessment on screen.
+    pub fn lock(&mut self) {
+        self.vault.lock();
+        self.current = None;
+    }
+
+    /// The open assessment, if the vault is unlocked and one is open.
+    pub fn open_assessment(&mut self) -> Result<&mut OpenAssessment, IpcError> {
+        if self.vault.unlocked_officer().is_none() {
+            return Err(IpcError::new(ErrorCode::Locked, "Unlock to go on"));
+        }
+        self.current.as_mut().ok_or_else(|| {
+            IpcError::new(ErrorCode::NotReady, "Start or resume an assessment first")
+        })
+    }
+}
+
 /// The app's state, shared by every command.
-#[derive(Default)]
 pub struct AppState {
     /// Where assessments take their form pack from.
     pub pack: PackSource,
-    /// The assessment the officer is working on, if any.
-    pub current: Mutex<Option<Assessment>>,
-    /// Audit events not yet persisted (metadata only, never answers).
-    pub audit: Mutex<Vec<AuditEvent>>,
+    /// Idle time after which the vault locks itself.
+    pub idle_lock: Duration,
+    /// Where the device secret lives (diagnostics), once the vault is open.
+    pub device_secret_mode: Mutex<Option<DeviceSecretMode>>,
+    workspace: Mutex<Result<Workspace, String>>,
 }
 
 impl AppState {
-    /// Keeps an audit event until the vault's audit chain takes it.
-    pub fn record_audit(&self, event: AuditEvent) {
-        if let Ok(mut audit) = self.audit.lock() {
-            audit.push(event);
+    /// A state whose vault is not open yet.
+    pub fn new(pack: PackSource, idle_lock: Duration) -> Self {
+        AppState {
+            pack,
+            idle_lock,
+            device_secret_mode: Mutex::new(None),
+            workspace: Mutex::new(Err("The vault is not open yet".into())),
         }
+    }
+
+    /// Installs the opened vault, or why it could not be opened.
+    pub fn set_vault(&self, vault: Result<Vault, String>) {
+        if let Ok(mut workspace) = self.workspace.lock() {
+            *workspace = vault.map(|vault| Workspace {
+                vault,
+                current: None,
+                last_activity: Instant::now(),
+            });
+        }
+    }
+
+    /// Runs `action` on the workspace. Locks first if the officer has been idle longer than the
+    /// policy allows (the UI's own timer is a convenience; this is the rule).
+    pub fn with_workspace<T>(
+        &self,
+        action: impl FnOnce(&mut Workspace) -> Result<T, IpcError>,
+    ) -> Result<T, IpcError> {
+        let mut guard = self
+            .workspace
+            .lock()
+            .map_err(|_| IpcError::new(ErrorCode::Damaged, "The app must be restarted"))?;
+        let workspace = guard
+            .as_mut()
+            .map_err(|problem| IpcError::new(ErrorCode::Damaged, problem.clone()))?;
+        if workspace.last_activity.elapsed() > self.idle_lock {
+            workspace.lock();
+        }
+        workspace.last_activity = Instant::now();
+        action(workspace)
     }
 }

@@ -32,7 +32,7 @@ pub struct App {
     // Dropped after the client: the driver, then the display.
     _driver: TauriDriver,
     _display: Xvfb,
-    _data: TempDir,
+    _data: Option<TempDir>,
 }
 
 impl App {
@@ -44,8 +44,16 @@ impl App {
     /// Like [`App::launch`], with command-line arguments for the app.
     pub async fn launch_with(test_name: &str, args: &[&str]) -> App {
         let data = TempDir::new(test_name);
+        let mut app = Self::launch_in(test_name, data.path(), args).await;
+        app._data = Some(data);
+        app
+    }
+
+    /// Like [`App::launch_with`], keeping the app's data in `data` (which the caller owns), so a
+    /// test can close the app and launch it again on the same data.
+    pub async fn launch_in(test_name: &str, data: &Path, args: &[&str]) -> App {
         let display = Xvfb::start();
-        let driver = TauriDriver::start(display.name(), data.path(), free_port(), free_port());
+        let driver = TauriDriver::start(display.name(), data, free_port(), free_port());
         let capabilities = serde_json::json!({
             "tauri:options": { "application": app_binary(), "args": args }
         });
@@ -56,7 +64,6 @@ impl App {
             .await
             .unwrap_or_else(|error| panic!("the app window did not open: {error}"));
         let screenshots = workspace_root().join("target/e2e").join(test_name);
-        let _ = std::fs::remove_dir_all(&screenshots);
         std::fs::create_dir_all(&screenshots).expect("create the screenshot folder");
         App {
             client,
@@ -64,7 +71,7 @@ impl App {
             step: AtomicUsize::new(0),
             _driver: driver,
             _display: display,
-            _data: data,
+            _data: None,
         }
     }
 

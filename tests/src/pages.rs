@@ -2,6 +2,43 @@
 
 use crate::App;
 
+/// The set-up and unlock screen.
+pub struct SignIn<'a>(pub &'a App);
+
+/// The officer the tests set up.
+pub const OFFICER: &str = "PC 1234";
+/// Their PIN.
+pub const PIN: &str = "246810";
+
+impl SignIn<'_> {
+    /// Sets up the test officer on a fresh device (and so unlocks).
+    pub async fn set_up(&self) {
+        self.0.find("set-up").await;
+        self.fill("officer-id", OFFICER).await;
+        self.fill("pin", PIN).await;
+        self.fill("pin-again", PIN).await;
+        self.0.click("sign-in").await;
+        self.0.find("start-assessment").await;
+    }
+
+    /// Unlocks as the test officer.
+    pub async fn unlock(&self) {
+        self.0.find("unlock").await;
+        self.fill("pin", PIN).await;
+        self.0.click("sign-in").await;
+        self.0.find("start-assessment").await;
+    }
+
+    async fn fill(&self, test_id: &str, text: &str) {
+        self.0
+            .find(test_id)
+            .await
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|error| panic!("could not type into {test_id}: {error}"));
+    }
+}
+
 /// The home screen.
 pub struct Home<'a>(pub &'a App);
 

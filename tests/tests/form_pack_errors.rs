@@ -4,7 +4,7 @@
 // Tests fail by panicking, with a message saying what did not happen.
 #![allow(clippy::expect_used)]
 
-use firstline_e2e::pages::Home;
+use firstline_e2e::pages::{Home, SignIn};
 use firstline_e2e::{workspace_root, App, TempDir};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -26,6 +26,7 @@ async fn a_tampered_pack_shows_a_clear_error_screen() {
         &["--pack", path.to_str().expect("utf-8 path")],
     )
     .await;
+    SignIn(&app).set_up().await;
     Home(&app).start_assessment().await;
     let error = app.text("error-screen").await;
     assert!(

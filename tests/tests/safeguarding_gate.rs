@@ -5,7 +5,7 @@
 // Tests fail by panicking, with a message saying what did not happen.
 #![allow(clippy::expect_used)]
 
-use firstline_e2e::pages::Home;
+use firstline_e2e::pages::{Home, SignIn};
 use firstline_e2e::App;
 
 const MIGRANT_TEXTS: [&str; 4] = [
@@ -18,6 +18,7 @@ const MIGRANT_TEXTS: [&str; 4] = [
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_migrant_section_is_absent_and_refused_before_safeguarding() {
     let app = App::launch("safeguarding-gate").await;
+    SignIn(&app).set_up().await;
     Home(&app).start_assessment().await;
     let panel = app.text("gate-panel").await;
     assert!(

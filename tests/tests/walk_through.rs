@@ -7,7 +7,7 @@
 // Tests fail by panicking, with a message saying what did not happen.
 #![allow(clippy::expect_used)]
 
-use firstline_e2e::pages::{CheckAnswers, Home, QuestionPage};
+use firstline_e2e::pages::{CheckAnswers, Home, QuestionPage, SignIn};
 use firstline_e2e::App;
 
 /// How the walk-through answers a question.
@@ -55,6 +55,7 @@ const MIGRANT_QUESTIONS: [&str; 5] = [
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_default_pack_can_be_walked_through_and_the_gate_follows_the_answers() {
     let app = App::launch("walk-through").await;
+    SignIn(&app).set_up().await;
     Home(&app).start_assessment().await;
     let page = QuestionPage(&app);
     let mut section = String::new();

@@ -3,12 +3,13 @@
 // Tests fail by panicking, with a message saying what did not happen.
 #![allow(clippy::expect_used)]
 
-use firstline_e2e::pages::{CheckAnswers, Home, QuestionPage};
+use firstline_e2e::pages::{CheckAnswers, Home, QuestionPage, SignIn};
 use firstline_e2e::App;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_answer_given_in_the_window_is_shown_back_on_check_your_answers() {
     let app = App::launch("walking-skeleton").await;
+    SignIn(&app).set_up().await;
     app.find("start-assessment").await;
     app.screenshot("home").await;
 

@@ -6,12 +6,34 @@ import App from "./App.svelte";
 import { BackendError, toBackendError } from "./lib/backend";
 import { FakeBackend, fakeQuestion } from "./lib/fakeBackend";
 
+describe("signing in", () => {
+  it("sets up the first officer, then shows home; a wrong PIN says so and stays", async () => {
+    const backend = new FakeBackend();
+    backend.officers = [];
+    backend.unlockedAs = null;
+    render(App, { props: { backend } });
+
+    await fireEvent.input(await screen.findByTestId("officer-id"), { target: { value: "PC 42" } });
+    await fireEvent.input(screen.getByTestId("pin"), { target: { value: "1357" } });
+    await fireEvent.input(screen.getByTestId("pin-again"), { target: { value: "1357" } });
+    await fireEvent.click(screen.getByTestId("sign-in"));
+    expect(await screen.findByTestId("start-assessment")).toBeTruthy();
+
+    await fireEvent.click(screen.getByTestId("quick-hide"));
+    expect(await screen.findByTestId("hidden-screen")).toBeTruthy();
+    await fireEvent.click(screen.getByTestId("unlock-again"));
+    await fireEvent.input(await screen.findByTestId("pin"), { target: { value: "0000" } });
+    await fireEvent.click(screen.getByTestId("sign-in"));
+    expect((await screen.findByTestId("error-summary")).textContent).toContain("wrong PIN");
+  });
+});
+
 describe("the assessment flow", () => {
   it("shows the answer back on check your answers", async () => {
     const backend = new FakeBackend();
     render(App, { props: { backend } });
 
-    await fireEvent.click(screen.getByTestId("start-assessment"));
+    await fireEvent.click(await screen.findByTestId("start-assessment"));
     expect(await screen.findByTestId("question-label")).toHaveProperty("textContent", "Is everyone safe?");
     await fireEvent.click(screen.getByTestId("choice-no"));
     await fireEvent.click(screen.getByTestId("continue"));
@@ -22,7 +44,7 @@ describe("the assessment flow", () => {
 
   it("shows an error summary and does not advance when nothing is chosen", async () => {
     render(App, { props: { backend: new FakeBackend() } });
-    await fireEvent.click(screen.getByTestId("start-assessment"));
+    await fireEvent.click(await screen.findByTestId("start-assessment"));
     await fireEvent.click(await screen.findByTestId("continue"));
 
     expect((await screen.findByTestId("error-summary")).textContent).toContain("Select one of the options");
@@ -32,7 +54,7 @@ describe("the assessment flow", () => {
   it("never advances on its own after a choice is picked", async () => {
     const backend = new FakeBackend([fakeQuestion(), fakeQuestion({ id: "q2", label: "Second" })]);
     render(App, { props: { backend } });
-    await fireEvent.click(screen.getByTestId("start-assessment"));
+    await fireEvent.click(await screen.findByTestId("start-assessment"));
     await fireEvent.click(await screen.findByTestId("choice-yes"));
 
     expect(screen.getByTestId("question-label").textContent).toBe("Is everyone safe?");
@@ -42,7 +64,7 @@ describe("the assessment flow", () => {
   it("keeps a saved answer when the officer goes back to change it", async () => {
     const backend = new FakeBackend();
     render(App, { props: { backend } });
-    await fireEvent.click(screen.getByTestId("start-assessment"));
+    await fireEvent.click(await screen.findByTestId("start-assessment"));
     await fireEvent.click(await screen.findByTestId("choice-yes"));
     await fireEvent.click(screen.getByTestId("continue"));
     await fireEvent.click(await screen.findByText("Change", { exact: false }));
@@ -54,7 +76,7 @@ describe("the assessment flow", () => {
     const backend = new FakeBackend();
     backend.failStartWith = new BackendError("Damaged", "form pack p has no questions");
     render(App, { props: { backend } });
-    await fireEvent.click(screen.getByTestId("start-assessment"));
+    await fireEvent.click(await screen.findByTestId("start-assessment"));
 
     expect((await screen.findByTestId("error-screen")).textContent).toContain("form pack p has no questions");
   });
@@ -80,7 +102,7 @@ describe("the gate panel", () => {
       { id: "safeguarding", title: "Migrant victim support", open: false, missing: ["Victim spoken to alone"] },
     ];
     render(App, { props: { backend } });
-    await fireEvent.click(screen.getByTestId("start-assessment"));
+    await fireEvent.click(await screen.findByTestId("start-assessment"));
 
     const panel = await screen.findByTestId("gate-panel");
     expect(panel.textContent).toContain("Migrant victim support");
@@ -98,7 +120,7 @@ describe("the gate panel", () => {
       }),
     ]);
     render(App, { props: { backend } });
-    await fireEvent.click(screen.getByTestId("start-assessment"));
+    await fireEvent.click(await screen.findByTestId("start-assessment"));
     expect(screen.queryByTestId("choice-warning")).toBeNull();
     await fireEvent.click(await screen.findByTestId("choice-suspect"));
 

@@ -195,6 +195,36 @@ impl Assessment {
         }
     }
 
+    /// Rebuilds an assessment from stored answers (a resumed draft). Each answer is checked
+    /// against its question's kind; visibility is not re-checked, since gated answers are kept
+    /// while hidden. An answer to a question the pack does not have is refused.
+    pub fn restore<'a>(
+        pack: Arc<Pack>,
+        answers: impl IntoIterator<Item = (&'a str, AnswerValue)>,
+    ) -> Result<Self, AnswerError> {
+        let mut assessment = Assessment::new(pack);
+        for (question_id, value) in answers {
+            let index = assessment.pack.question_index(question_id).ok_or_else(|| {
+                AnswerError::UnknownQuestion {
+                    question: question_id.to_string(),
+                }
+            })?;
+            check_answer(question_id, &assessment.pack.questions[index].kind, &value)?;
+            assessment.answers[index] = Some(value);
+        }
+        Ok(assessment)
+    }
+
+    /// Whether a question sits behind a gate: its answer belongs in the separately keyed
+    /// migrant-victim compartment.
+    pub fn is_gated(&self, question_id: &str) -> bool {
+        self.pack.question_index(question_id).is_some_and(|index| {
+            self.pack.sections[self.pack.questions[index].section]
+                .gate
+                .is_some()
+        })
+    }
+
     /// The pack this assessment uses.
     pub fn pack(&self) -> &Pack {
         &self.pack

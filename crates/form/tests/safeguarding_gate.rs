@@ -218,3 +218,20 @@ fn a_grade_without_a_rationale_is_refused() {
     );
     assert!(matches!(refused, Err(AnswerError::Invalid { .. })));
 }
+
+#[test]
+fn a_restored_draft_keeps_gated_answers_hidden_until_the_gate_opens() {
+    let pack = Arc::new(default_pack().expect("default pack"));
+    let restored = Assessment::restore(
+        pack,
+        [
+            ("documents_withheld", AnswerValue::Choice("yes".into())),
+            ("spoken_alone", AnswerValue::Choice("no".into())),
+        ],
+    )
+    .expect("restore");
+    assert!(restored.is_gated("documents_withheld"));
+    assert!(!restored.is_gated("spoken_alone"));
+    assert!(!everything_the_ui_sees(&restored).contains("documents_withheld"));
+    assert_eq!(restored.stored_answers().count(), 2);
+}

@@ -567,6 +567,44 @@ impl Vault {
         Ok(drafts)
     }
 
+    /// The question answered last in an assessment: where a resumed draft picks up.
+    pub fn last_answered_question(
+        &self,
+        assessment: &AssessmentId,
+    ) -> Result<Option<String>, VaultError> {
+        let session = self.session.as_ref().ok_or(VaultError::Locked)?;
+        Ok(self
+            .connection
+            .query_row(
+                "SELECT a.question_id FROM answers a JOIN assessments s USING (assessment_id)
+                 WHERE a.assessment_id = ?1 AND s.officer_id = ?2 ORDER BY a.rowid DESC LIMIT 1",
+                params![assessment.0, session.officer],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Records an event in the audit chain for the unlocked officer (metadata only: an event
+    /// name such as `gated_answer_refused question=q7`, never an answer).
+    pub fn record_event(
+        &mut self,
+        event: &str,
+        record: Option<&AssessmentId>,
+    ) -> Result<(), VaultError> {
+        let session = self.session.as_ref().ok_or(VaultError::Locked)?;
+        let now = (self.options.clock)();
+        let transaction = self.connection.transaction()?;
+        audit::append(
+            &transaction,
+            &session.officer,
+            now,
+            event,
+            record.map(|id| id.0.as_str()),
+        )?;
+        transaction.commit()?;
+        Ok(())
+    }
+
     /// Destroys the migrant-victim compartment key of an assessment (at sealing): that part can
     /// never be read on this device again.
     pub fn destroy_compartment(&mut self, assessment: &AssessmentId) -> Result<(), VaultError> {

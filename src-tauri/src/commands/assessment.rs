@@ -1,28 +1,48 @@
-//! Assessment commands: start one, answer a question, read check-your-answers.
+//! Assessment commands: start one, answer a question (saved in the vault before it is
+//! acknowledged), read check-your-answers, re-read the view, resume a draft.
 
-use std::sync::{Arc, MutexGuard};
+use std::sync::Arc;
 
-use firstline_form::{AnswerValue, Assessment, AssessmentView, Language, Summary};
+use firstline_form::{AnswerError, AnswerValue, Assessment, AssessmentView, Language, Summary};
+use firstline_vault::{AssessmentId, Compartment};
+use serde::Serialize;
 use tauri::State;
+use zeroize::Zeroizing;
 
 use crate::ipc_error::{ErrorCode, IpcError};
-use crate::state::AppState;
+use crate::state::{AppState, OpenAssessment};
+
+/// A resumed draft: its view and the question to show first.
+#[derive(Serialize)]
+pub struct ResumedView {
+    /// The view.
+    pub view: AssessmentView,
+    /// The index in `view.questions` where the officer stopped.
+    pub resume_at: usize,
+}
 
 /// Starts a new assessment over the pack the app was started with (verified against the
-/// built-in keys) and returns its view.
+/// built-in keys), records it in the vault, and returns its view.
 #[tauri::command]
 pub fn start_assessment(
     state: State<'_, AppState>,
     language: Language,
 ) -> Result<AssessmentView, IpcError> {
     let pack = state.pack.load()?;
-    let assessment = Assessment::new(Arc::new(pack));
-    let view = assessment.view(language);
-    *current(&state)? = Some(assessment);
-    Ok(view)
+    state.with_workspace(|workspace| {
+        let id =
+            workspace
+                .vault
+                .create_assessment(pack.id(), pack.version(), pack.content_hash())?;
+        let assessment = Assessment::new(Arc::new(pack));
+        let view = assessment.view(language);
+        workspace.current = Some(OpenAssessment { id, assessment });
+        Ok(view)
+    })
 }
 
-/// Records one answer and returns the updated view.
+/// Records one answer: checked by the engine, then saved durably in the vault (the migrant
+/// section's answers in their own compartment), and only then acknowledged with the new view.
 #[tauri::command]
 pub fn answer_question(
     state: State<'_, AppState>,
@@ -30,15 +50,32 @@ pub fn answer_question(
     question_id: String,
     value: AnswerValue,
 ) -> Result<AssessmentView, IpcError> {
-    let mut current = current(&state)?;
-    let assessment = current.as_mut().ok_or_else(no_assessment)?;
-    let answered = assessment.answer(&question_id, value);
-    // Refusals of gated answers are audit events; the vault's audit chain will keep them.
-    for event in assessment.take_audit_events() {
-        state.record_audit(event);
-    }
-    answered?;
-    Ok(assessment.view(language))
+    state.with_workspace(|workspace| {
+        let open = workspace.open_assessment()?;
+        let mut next = open.assessment.clone();
+        let answered = next.answer(&question_id, value.clone());
+        let id = open.id.clone();
+        if let Err(AnswerError::Gated { question, .. }) = &answered {
+            let event = format!("gated_answer_refused question={question}");
+            workspace.vault.record_event(&event, Some(&id))?;
+        }
+        answered?;
+        let compartment = if next.is_gated(&question_id) {
+            Compartment::Migrant
+        } else {
+            Compartment::Main
+        };
+        let bytes = Zeroizing::new(
+            serde_json::to_vec(&value)
+                .map_err(|_| IpcError::new(ErrorCode::Invalid, "The answer cannot be saved"))?,
+        );
+        workspace
+            .vault
+            .save_answer(&id, &question_id, compartment, &bytes)?;
+        let open = workspace.open_assessment()?;
+        open.assessment = next;
+        Ok(open.assessment.view(language))
+    })
 }
 
 /// The check-your-answers page of the assessment in progress.
@@ -47,9 +84,7 @@ pub fn assessment_summary(
     state: State<'_, AppState>,
     language: Language,
 ) -> Result<Summary, IpcError> {
-    let current = current(&state)?;
-    let assessment = current.as_ref().ok_or_else(no_assessment)?;
-    Ok(assessment.summary(language))
+    state.with_workspace(|workspace| Ok(workspace.open_assessment()?.assessment.summary(language)))
 }
 
 /// The view of the assessment in progress, for example after the officer switches language.
@@ -58,20 +93,45 @@ pub fn assessment_view(
     state: State<'_, AppState>,
     language: Language,
 ) -> Result<AssessmentView, IpcError> {
-    let current = current(&state)?;
-    let assessment = current.as_ref().ok_or_else(no_assessment)?;
-    Ok(assessment.view(language))
+    state.with_workspace(|workspace| Ok(workspace.open_assessment()?.assessment.view(language)))
 }
 
-fn current<'a>(
-    state: &'a State<'_, AppState>,
-) -> Result<MutexGuard<'a, Option<Assessment>>, IpcError> {
-    state
-        .current
-        .lock()
-        .map_err(|_| IpcError::new(ErrorCode::Damaged, "The app must be restarted"))
-}
-
-fn no_assessment() -> IpcError {
-    IpcError::new(ErrorCode::NotReady, "Start an assessment first")
+/// Opens a draft from the vault and returns its view at the question where the officer stopped.
+#[tauri::command]
+pub fn resume_assessment(
+    state: State<'_, AppState>,
+    language: Language,
+    id: String,
+) -> Result<ResumedView, IpcError> {
+    let id = AssessmentId(id);
+    let pack = Arc::new(state.pack.load()?);
+    state.with_workspace(|workspace| {
+        let answers = workspace.vault.answers(&id)?;
+        let last = workspace.vault.last_answered_question(&id)?;
+        let mut values = Vec::with_capacity(answers.len());
+        for answer in &answers {
+            let value: AnswerValue = serde_json::from_slice(&answer.plaintext).map_err(|_| {
+                IpcError::new(
+                    ErrorCode::Damaged,
+                    format!(
+                        "assessment {} is damaged (answer {})",
+                        id.0, answer.question_id
+                    ),
+                )
+            })?;
+            values.push((answer.question_id.as_str(), value));
+        }
+        let assessment = Assessment::restore(pack, values)?;
+        let view = assessment.view(language);
+        let resume_at = last
+            .and_then(|last| {
+                view.questions
+                    .iter()
+                    .position(|question| question.id == last)
+            })
+            .map(|stopped| (stopped + 1).min(view.questions.len().saturating_sub(1)))
+            .unwrap_or(0);
+        workspace.current = Some(OpenAssessment { id, assessment });
+        Ok(ResumedView { view, resume_at })
+    })
 }

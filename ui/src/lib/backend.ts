@@ -94,8 +94,27 @@ export interface Summary {
   missing: SummaryRow[];
 }
 
+export interface VaultStatus {
+  officers: string[];
+  unlocked: string | null;
+  device_secret: "file" | "provided" | "none";
+  idle_lock_seconds: number;
+}
+
+export interface DraftView {
+  id: string;
+  pack: string;
+  updated_at: number;
+  answered: number;
+}
+
+export interface ResumedView {
+  view: AssessmentView;
+  resume_at: number;
+}
+
 /** The closed set of error codes the app sends; the UI branches on these only. */
-export type ErrorCode = "Invalid" | "Damaged" | "NotReady" | "Gated";
+export type ErrorCode = "Invalid" | "Damaged" | "NotReady" | "Gated" | "Locked" | "Wiped";
 
 export class BackendError extends Error {
   constructor(
@@ -112,9 +131,15 @@ export interface Backend {
   answerQuestion(language: Language, questionId: string, value: AnswerValue): Promise<AssessmentView>;
   assessmentSummary(language: Language): Promise<Summary>;
   assessmentView(language: Language): Promise<AssessmentView>;
+  resumeAssessment(language: Language, id: string): Promise<ResumedView>;
+  vaultStatus(): Promise<VaultStatus>;
+  setUpOfficer(officer: string, pin: string): Promise<void>;
+  unlock(officer: string, pin: string): Promise<void>;
+  lock(): Promise<void>;
+  listDrafts(): Promise<DraftView[]>;
 }
 
-const KNOWN_CODES: readonly string[] = ["Invalid", "Damaged", "NotReady", "Gated"];
+const KNOWN_CODES: readonly string[] = ["Invalid", "Damaged", "NotReady", "Gated", "Locked", "Wiped"];
 
 /** Turns whatever a command rejected with into a `BackendError`. */
 export function toBackendError(raw: unknown): BackendError {
@@ -141,4 +166,10 @@ export const tauriBackend: Backend = {
     call("answer_question", { language, questionId, value }),
   assessmentSummary: (language) => call("assessment_summary", { language }),
   assessmentView: (language) => call("assessment_view", { language }),
+  resumeAssessment: (language, id) => call("resume_assessment", { language, id }),
+  vaultStatus: () => call("vault_status", {}),
+  setUpOfficer: (officer, pin) => call("set_up_officer", { officer, pin }),
+  unlock: (officer, pin) => call("unlock", { officer, pin }),
+  lock: () => call("lock", {}),
+  listDrafts: () => call("list_drafts", {}),
 };

@@ -1,6 +1,16 @@
 // A fake of the app's backend for UI unit tests: keeps answers in memory, checks choices the way
 // the core does, and can be told to fail. It never stands in for the real app outside tests.
-import type { AnswerValue, AssessmentView, Backend, GateView, QuestionView, Summary } from "./backend";
+import type {
+  AnswerValue,
+  AssessmentView,
+  Backend,
+  DraftView,
+  GateView,
+  QuestionView,
+  ResumedView,
+  Summary,
+  VaultStatus,
+} from "./backend";
 import { BackendError } from "./backend";
 
 export function fakeQuestion(overrides: Partial<QuestionView> = {}): QuestionView {
@@ -31,6 +41,9 @@ export class FakeBackend implements Backend {
   answers = new Map<string, AnswerValue>();
   failStartWith: BackendError | null = null;
   gates: GateView[] = [];
+  officers: string[] = ["PC 1"];
+  unlockedAs: string | null = "PC 1";
+  pins = new Map<string, string>([["PC 1", "2468"]]);
 
   constructor(private questions: QuestionView[] = [fakeQuestion()]) {}
 
@@ -66,6 +79,34 @@ export class FakeBackend implements Backend {
     }
     this.answers.set(questionId, value);
     return this.view();
+  }
+
+  async vaultStatus(): Promise<VaultStatus> {
+    return { officers: this.officers, unlocked: this.unlockedAs, device_secret: "file", idle_lock_seconds: 300 };
+  }
+
+  async setUpOfficer(officer: string, pin: string): Promise<void> {
+    if (!/^[0-9]{4,12}$/.test(pin)) throw new BackendError("Invalid", "a PIN must be 4 to 12 digits");
+    this.officers.push(officer);
+    this.pins.set(officer, pin);
+    this.unlockedAs = officer;
+  }
+
+  async unlock(officer: string, pin: string): Promise<void> {
+    if (this.pins.get(officer) !== pin) throw new BackendError("Invalid", "wrong PIN");
+    this.unlockedAs = officer;
+  }
+
+  async lock(): Promise<void> {
+    this.unlockedAs = null;
+  }
+
+  async listDrafts(): Promise<DraftView[]> {
+    return [];
+  }
+
+  async resumeAssessment(): Promise<ResumedView> {
+    return { view: this.view(), resume_at: 0 };
   }
 
   async assessmentView(): Promise<AssessmentView> {

@@ -1,0 +1,103 @@
+//! Vault commands: status, first set-up, unlock, lock (quick-hide and idle lock), drafts.
+
+use firstline_vault::DeviceSecretMode;
+use serde::Serialize;
+use tauri::State;
+
+use crate::ipc_error::IpcError;
+use crate::state::AppState;
+
+/// What the start screen needs to know.
+#[derive(Serialize)]
+pub struct VaultStatus {
+    /// Officers set up on this device.
+    pub officers: Vec<String>,
+    /// The officer who has the vault unlocked, if any.
+    pub unlocked: Option<String>,
+    /// `file` when the device secret is a 0600 file (weaker than an OS keyring).
+    pub device_secret: &'static str,
+    /// Idle seconds before the vault locks itself.
+    pub idle_lock_seconds: u64,
+}
+
+/// A draft in the list.
+#[derive(Serialize)]
+pub struct DraftView {
+    /// The assessment id.
+    pub id: String,
+    /// The pack's id and version.
+    pub pack: String,
+    /// When last changed, seconds since the epoch.
+    pub updated_at: i64,
+    /// Questions answered.
+    pub answered: u32,
+}
+
+/// Who is set up, who is unlocked, and the policy in force.
+#[tauri::command]
+pub fn vault_status(state: State<'_, AppState>) -> Result<VaultStatus, IpcError> {
+    let mode = state.device_secret_mode.lock().ok().and_then(|mode| *mode);
+    state.with_workspace(|workspace| {
+        Ok(VaultStatus {
+            officers: workspace.vault.officers()?,
+            unlocked: workspace.vault.unlocked_officer().map(str::to_string),
+            device_secret: match mode {
+                Some(DeviceSecretMode::File) => "file",
+                Some(DeviceSecretMode::Provided) => "provided",
+                None => "none",
+            },
+            idle_lock_seconds: state.idle_lock.as_secs(),
+        })
+    })
+}
+
+/// Sets up an officer on this device with their PIN, and unlocks.
+#[tauri::command]
+pub fn set_up_officer(
+    state: State<'_, AppState>,
+    officer: String,
+    pin: String,
+) -> Result<(), IpcError> {
+    let officer = crate::commands::checked_officer_id(&officer)?;
+    state.with_workspace(|workspace| {
+        workspace.lock();
+        workspace.vault.set_up_officer(&officer, &pin)?;
+        Ok(workspace.vault.unlock(&officer, &pin)?)
+    })
+}
+
+/// Unlocks the vault for an officer.
+#[tauri::command]
+pub fn unlock(state: State<'_, AppState>, officer: String, pin: String) -> Result<(), IpcError> {
+    state.with_workspace(|workspace| {
+        workspace.lock();
+        Ok(workspace.vault.unlock(&officer, &pin)?)
+    })
+}
+
+/// Locks at once: keys wiped, the open assessment forgotten (its answers are in the vault).
+#[tauri::command]
+pub fn lock(state: State<'_, AppState>) -> Result<(), IpcError> {
+    state.with_workspace(|workspace| {
+        workspace.lock();
+        Ok(())
+    })
+}
+
+/// The unlocked officer's drafts, most recent first.
+#[tauri::command]
+pub fn list_drafts(state: State<'_, AppState>) -> Result<Vec<DraftView>, IpcError> {
+    state.with_workspace(|workspace| {
+        Ok(workspace
+            .vault
+            .drafts()?
+            .into_iter()
+            .map(|draft| DraftView {
+                id: draft.assessment_id.0,
+                pack: format!("{} {}", draft.pack_id, draft.pack_version),
+                updated_at: draft.updated_at,
+                answered: draft.answered,
+            })
+            .collect())
+    })
+}

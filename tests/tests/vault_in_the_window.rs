@@ -1,0 +1,121 @@
+//! The encrypted vault through the real window: answers survive closing the app and are resumed
+//! after unlocking at the question where the officer stopped; nothing typed is readable in the
+//! app's files; quick-hide and the idle lock put the app behind the PIN.
+
+// Tests fail by panicking, with a message saying what did not happen.
+#![allow(clippy::expect_used)]
+
+use std::path::Path;
+use std::time::Duration;
+
+use firstline_e2e::pages::{CheckAnswers, Home, QuestionPage, SignIn};
+use firstline_e2e::{App, TempDir};
+
+const CANARY: &str = "CANARY-e2e-91f3";
+
+fn files_containing(folder: &Path, needle: &[u8]) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut pending = vec![folder.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if std::fs::read(&path)
+                .map(|bytes| bytes.windows(needle.len()).any(|window| window == needle))
+                .unwrap_or(false)
+            {
+                found.push(path.display().to_string());
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_survive_closing_the_app_and_resume_where_the_officer_stopped() {
+    let data = TempDir::new("vault-resume-data");
+    let app = App::launch_in("vault-resume", data.path(), &[]).await;
+    SignIn(&app).set_up().await;
+    Home(&app).start_assessment().await;
+    let page = QuestionPage(&app);
+    page.type_text(&format!("INC-{CANARY}")).await;
+    page.continue_on().await;
+    page.set_value("text-answer", "2026-11-25T07:30").await;
+    page.continue_on().await;
+    assert_eq!(page.current_id().await, "parties_separated");
+    page.choose("yes").await;
+    page.continue_on().await;
+    assert_eq!(page.current_id().await, "immediate_safety_confirmed");
+    app.screenshot("before-closing").await;
+    app.close().await;
+
+    let found = files_containing(data.path(), CANARY.as_bytes());
+    assert!(found.is_empty(), "typed text is readable in {found:?}");
+
+    let app = App::launch_in("vault-resume", data.path(), &[]).await;
+    SignIn(&app).unlock().await;
+    app.screenshot("unlocked-again").await;
+    app.click("drafts").await;
+    app.click("resume").await;
+    let page = QuestionPage(&app);
+    assert_eq!(page.current_id().await, "immediate_safety_confirmed");
+    app.screenshot("resumed").await;
+    app.click("go-check-answers").await;
+    let check = CheckAnswers(&app);
+    assert_eq!(
+        check.answer_to("incident_reference").await,
+        format!("INC-{CANARY}")
+    );
+    assert_eq!(check.answer_to("parties_separated").await, "Yes");
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quick_hide_locks_at_once_and_leaves_nothing_on_screen() {
+    let app = App::launch("quick-hide").await;
+    SignIn(&app).set_up().await;
+    Home(&app).start_assessment().await;
+    QuestionPage(&app).label().await;
+    app.click("quick-hide").await;
+    app.find("hidden-screen").await;
+    let source = app.client.source().await.expect("page source");
+    assert!(
+        !source.contains("incident reference"),
+        "the question is still in the page"
+    );
+    app.screenshot("hidden").await;
+    app.click("unlock-again").await;
+    SignIn(&app).unlock().await;
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_idle_lock_fires_under_a_short_policy() {
+    let app = App::launch_with("idle-lock", &["--idle-lock-seconds", "2"]).await;
+    SignIn(&app).set_up().await;
+    Home(&app).start_assessment().await;
+    QuestionPage(&app).label().await;
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    app.find("unlock").await;
+    app.screenshot("locked-when-idle").await;
+
+    // The core enforces it too: a command from the page after the idle time is refused.
+    let refused = app
+        .client
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               window.__TAURI_INTERNALS__
+                 .invoke("assessment_summary", { language: "en" })
+                 .then(() => done("accepted"), (error) => done(JSON.stringify(error)));"#,
+            vec![],
+        )
+        .await
+        .expect("the script ran");
+    let refused = refused.as_str().unwrap_or_default().to_string();
+    assert!(
+        refused.contains("\"code\":\"Locked\""),
+        "the core answered {refused}"
+    );
+    app.close().await;
+}
