@@ -9,6 +9,7 @@ const HELP: &str = "\
 firstline — safeguarding-first domestic abuse risk assessment
 
 Usage: firstline [--pack PATH] [--idle-lock-seconds N]
+       firstline --verify-vault FILE
 
 Options:
   --pack PATH              Use the signed form pack at PATH instead of the default pack. It
@@ -16,6 +17,8 @@ Options:
                            and uses nothing.
   --idle-lock-seconds N    Lock after N idle seconds (default 300). Managed policy will set
                            this on force devices.
+  --verify-vault FILE      Check the audit chain of a vault file (read-only, needs no PIN)
+                           and exit: 0 if it verifies, 1 if not.
   --help                   This text.
 
 Data (the encrypted vault and the device secret) lives in the app's data folder,
@@ -30,6 +33,21 @@ fn main() -> ExitCode {
             Some("--help" | "-h") => {
                 print!("{HELP}");
                 return ExitCode::SUCCESS;
+            }
+            Some("--verify-vault") => {
+                let Some(path) = args.next() else {
+                    return usage("--verify-vault needs a vault file");
+                };
+                return match firstline_vault::verify_vault_file(path.as_ref()) {
+                    Ok(entries) => {
+                        println!("audit chain verifies: {entries} entries");
+                        ExitCode::SUCCESS
+                    }
+                    Err(error) => {
+                        eprintln!("firstline: {error}");
+                        ExitCode::FAILURE
+                    }
+                };
             }
             Some("--pack") => match args.next() {
                 Some(path) => options.pack = Some(path.into()),

@@ -106,9 +106,34 @@ impl QuestionPage<'_> {
             .unwrap_or_else(|error| panic!("could not set {test_id}: {error}"));
     }
 
-    /// Presses Continue.
+    /// Presses Continue and waits until the app has answered: this question's screen is gone,
+    /// or it shows an error summary.
     pub async fn continue_on(&self) {
+        let before = self.current_id().await;
         self.0.click("continue").await;
+        let deadline = std::time::Instant::now() + crate::WAIT;
+        loop {
+            let settled = self
+                .0
+                .client
+                .execute(
+                    "return document.querySelector(`form[data-testid='question-${arguments[0]}']`) === null\n\
+                     || document.querySelector(\"[data-testid='error-summary']\") !== null;",
+                    vec![before.clone().into()],
+                )
+                .await
+                .ok()
+                .and_then(|value| value.as_bool())
+                .unwrap_or(false);
+            if settled {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "Continue on {before} never settled"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
     }
 }
 

@@ -52,6 +52,17 @@ async fn answers_survive_closing_the_app_and_resume_where_the_officer_stopped() 
 
     let found = files_containing(data.path(), CANARY.as_bytes());
     assert!(found.is_empty(), "typed text is readable in {found:?}");
+    let vault_file = data.path().join("data/uk.firstline.app/vault.sqlite");
+    let verified = std::process::Command::new(firstline_e2e::app_binary())
+        .arg("--verify-vault")
+        .arg(&vault_file)
+        .output()
+        .expect("run firstline --verify-vault");
+    let said = String::from_utf8_lossy(&verified.stdout);
+    assert!(
+        verified.status.success() && said.contains("audit chain verifies"),
+        "{said}"
+    );
 
     let app = App::launch_in("vault-resume", data.path(), &[]).await;
     SignIn(&app).unlock().await;

@@ -68,6 +68,16 @@ pub(crate) fn append(
     Ok(())
 }
 
+/// Verifies the audit chain of the vault file at `path`, opened read-only: no keys, no PIN, and
+/// nothing in the file is changed. Returns the number of entries.
+pub fn verify_vault_file(path: &std::path::Path) -> Result<usize, VaultError> {
+    let connection = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    Ok(verify_audit_chain(&connection)?.len())
+}
+
 /// Verifies the whole chain; returns every entry, or the first that does not verify.
 pub fn verify_audit_chain(connection: &Connection) -> Result<Vec<AuditEntry>, VaultError> {
     let mut statement = connection.prepare(

@@ -17,7 +17,7 @@ mod error;
 mod schema;
 mod vault;
 
-pub use audit::{verify_audit_chain, AuditEntry};
+pub use audit::{verify_audit_chain, verify_vault_file, AuditEntry};
 pub use crypto::KdfParams;
 pub use device_secret::{DeviceSecret, DeviceSecretMode};
 pub use error::VaultError;

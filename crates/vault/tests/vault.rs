@@ -346,7 +346,15 @@ fn the_audit_chain_verifies_and_a_changed_entry_breaks_it() {
             "answer_saved"
         ]
     );
+    assert_eq!(
+        firstline_vault::verify_vault_file(&test.path()).expect("file verifies"),
+        5
+    );
     test.sql("UPDATE audit SET event = 'unlocked' WHERE seq = 4");
+    assert!(matches!(
+        firstline_vault::verify_vault_file(&test.path()),
+        Err(VaultError::AuditBroken { seq: 4 })
+    ));
     assert!(matches!(
         test.open().verify_audit(),
         Err(VaultError::AuditBroken { seq: 4 })
