@@ -34,12 +34,12 @@ pub struct App {
     _display: Xvfb,
     _data: Option<TempDir>,
     // Last: one app at a time in this process, released after everything above has stopped.
-    _one_at_a_time: std::sync::MutexGuard<'static, ()>,
+    _one_at_a_time: tokio::sync::MutexGuard<'static, ()>,
 }
 
 /// Held by every running [`App`]: two WebKit apps side by side on two cores crash or starve
 /// each other, so tests in one binary take turns whatever `--test-threads` says.
-static ONE_APP_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+static ONE_APP_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 impl App {
     /// Starts a display, a driver and the app; `test_name` names the screenshot folder.
@@ -58,10 +58,8 @@ impl App {
     /// Like [`App::launch_with`], keeping the app's data in `data` (which the caller owns), so a
     /// test can close the app and launch it again on the same data.
     pub async fn launch_in(test_name: &str, data: &Path, args: &[&str]) -> App {
-        // A test that failed while holding the lock poisons it; the next one may still run.
-        let one_at_a_time = ONE_APP_AT_A_TIME
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Released on drop, also when a test fails (tokio's mutex is never poisoned).
+        let one_at_a_time = ONE_APP_AT_A_TIME.lock().await;
         let display = Xvfb::start();
         let driver = TauriDriver::start(display.name(), data, free_port(), free_port());
         let capabilities = serde_json::json!({
