@@ -130,3 +130,40 @@ async fn the_idle_lock_fires_under_a_short_policy() {
     );
     app.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_record_is_shown_as_damaged_and_the_rest_stays_usable() {
+    let data = TempDir::new("vault-damaged-data");
+    let app = App::launch_in("vault-damaged", data.path(), &[]).await;
+    SignIn(&app).set_up().await;
+    Home(&app).start_assessment().await;
+    QuestionPage(&app).type_text("INC-77").await;
+    QuestionPage(&app).continue_on().await;
+    app.close().await;
+
+    // Flip one bit of the saved answer's ciphertext, as a failing disk or an attacker might.
+    let vault_file = data.path().join("data/uk.firstline.app/vault.sqlite");
+    let connection = rusqlite::Connection::open(&vault_file).expect("open the vault file");
+    let mut sealed: Vec<u8> = connection
+        .query_row("SELECT sealed FROM answers LIMIT 1", [], |row| row.get(0))
+        .expect("a saved answer");
+    let middle = sealed.len() / 2;
+    sealed[middle] ^= 1;
+    connection
+        .execute("UPDATE answers SET sealed = ?1", [sealed])
+        .expect("damage it");
+    drop(connection);
+
+    let app = App::launch_in("vault-damaged", data.path(), &[]).await;
+    SignIn(&app).unlock().await;
+    app.click("drafts").await;
+    app.click("resume").await;
+    let error = app.text("error-screen").await;
+    assert!(error.contains("damaged"), "error screen: {error}");
+    assert!(!error.contains("INC-77"));
+    app.screenshot("damaged-record").await;
+    app.click("back-home").await;
+    Home(&app).start_assessment().await;
+    assert_eq!(QuestionPage(&app).current_id().await, "incident_reference");
+    app.close().await;
+}

@@ -3,6 +3,7 @@
 use firstline_vault::DeviceSecretMode;
 use serde::Serialize;
 use tauri::State;
+use zeroize::Zeroizing;
 
 use crate::ipc_error::IpcError;
 use crate::state::AppState;
