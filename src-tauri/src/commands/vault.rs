@@ -59,6 +59,8 @@ pub fn set_up_officer(
     officer: String,
     pin: String,
 ) -> Result<(), IpcError> {
+    // The PIN is wiped from memory when this command returns.
+    let pin = Zeroizing::new(pin);
     let officer = crate::commands::checked_officer_id(&officer)?;
     state.with_workspace(|workspace| {
         workspace.lock();
@@ -70,6 +72,7 @@ pub fn set_up_officer(
 /// Unlocks the vault for an officer.
 #[tauri::command]
 pub fn unlock(state: State<'_, AppState>, officer: String, pin: String) -> Result<(), IpcError> {
+    let pin = Zeroizing::new(pin);
     state.with_workspace(|workspace| {
         workspace.lock();
         Ok(workspace.vault.unlock(&officer, &pin)?)
