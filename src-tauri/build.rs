@@ -15,6 +15,8 @@ const COMMANDS: &[&str] = &[
     "unlock",
     "lock",
     "list_drafts",
+    "diagnostics",
+    "change_pin",
 ];
 
 fn main() {

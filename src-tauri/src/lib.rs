@@ -78,6 +78,8 @@ pub fn run(options: Options) {
             commands::vault::unlock,
             commands::vault::lock,
             commands::vault::list_drafts,
+            commands::vault::diagnostics,
+            commands::vault::change_pin,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

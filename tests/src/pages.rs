@@ -23,8 +23,13 @@ impl SignIn<'_> {
 
     /// Unlocks as the test officer.
     pub async fn unlock(&self) {
+        self.unlock_with(PIN).await;
+    }
+
+    /// Unlocks as the test officer with `pin`.
+    pub async fn unlock_with(&self, pin: &str) {
         self.0.find("unlock").await;
-        self.fill("pin", PIN).await;
+        self.fill("pin", pin).await;
         self.0.click("sign-in").await;
         self.0.find("start-assessment").await;
     }

@@ -167,3 +167,27 @@ async fn a_damaged_record_is_shown_as_damaged_and_the_rest_stays_usable() {
     assert_eq!(QuestionPage(&app).current_id().await, "incident_reference");
     app.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn diagnostics_name_the_weaker_secret_and_the_pin_can_be_changed() {
+    let app = App::launch("settings").await;
+    SignIn(&app).set_up().await;
+    app.click("settings").await;
+    let secret = app.text("device-secret").await;
+    assert!(secret.contains("weaker"), "device secret shown as {secret}");
+    assert!(app.text("diagnostics").await.contains("firstline-default"));
+    for (field, text) in [
+        ("current-pin", firstline_e2e::pages::PIN),
+        ("new-pin", "97531"),
+        ("new-pin-again", "97531"),
+    ] {
+        app.find(field).await.send_keys(text).await.expect("type");
+    }
+    app.click("change-pin-submit").await;
+    app.find("pin-changed").await;
+    app.screenshot("pin-changed").await;
+    app.click("quick-hide").await;
+    app.click("unlock-again").await;
+    SignIn(&app).unlock_with("97531").await;
+    app.close().await;
+}

@@ -105,3 +105,55 @@ pub fn list_drafts(state: State<'_, AppState>) -> Result<Vec<DraftView>, IpcErro
             .collect())
     })
 }
+
+/// What the diagnostics screen shows: no personal data.
+#[derive(Serialize)]
+pub struct Diagnostics {
+    /// The app's version.
+    pub app_version: &'static str,
+    /// The form pack in use: id, version and content hash.
+    pub pack: String,
+    /// Where the device secret lives; `file` is the weaker mode.
+    pub device_secret: &'static str,
+    /// Idle seconds before the vault locks itself.
+    pub idle_lock_seconds: u64,
+    /// Entries in the audit chain, which verified.
+    pub audit_entries: usize,
+}
+
+/// Facts for support and force IT; verifies the audit chain on the way.
+#[tauri::command]
+pub fn diagnostics(state: State<'_, AppState>) -> Result<Diagnostics, IpcError> {
+    let pack = state.pack.load()?;
+    let status = vault_status(state.clone())?;
+    state.with_workspace(|workspace| {
+        Ok(Diagnostics {
+            app_version: env!("CARGO_PKG_VERSION"),
+            pack: format!("{} {} ({})", pack.id(), pack.version(), pack.content_hash()),
+            device_secret: status.device_secret,
+            idle_lock_seconds: status.idle_lock_seconds,
+            audit_entries: workspace.vault.verify_audit()?.len(),
+        })
+    })
+}
+
+/// Changes the unlocked officer's PIN after checking the current one (a wrong one counts
+/// towards the lockout and locks the vault).
+#[tauri::command]
+pub fn change_pin(
+    state: State<'_, AppState>,
+    current_pin: String,
+    new_pin: String,
+) -> Result<(), IpcError> {
+    let (current_pin, new_pin) = (Zeroizing::new(current_pin), Zeroizing::new(new_pin));
+    state.with_workspace(|workspace| {
+        let officer = workspace
+            .vault
+            .unlocked_officer()
+            .map(str::to_string)
+            .ok_or_else(|| IpcError::new(crate::ipc_error::ErrorCode::Locked, "Unlock to go on"))?;
+        workspace.current = None;
+        workspace.vault.unlock(&officer, &current_pin)?;
+        Ok(workspace.vault.change_pin(&new_pin)?)
+    })
+}

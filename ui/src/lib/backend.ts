@@ -108,6 +108,14 @@ export interface DraftView {
   answered: number;
 }
 
+export interface Diagnostics {
+  app_version: string;
+  pack: string;
+  device_secret: "file" | "provided" | "none";
+  idle_lock_seconds: number;
+  audit_entries: number;
+}
+
 export interface ResumedView {
   view: AssessmentView;
   resume_at: number;
@@ -137,6 +145,8 @@ export interface Backend {
   unlock(officer: string, pin: string): Promise<void>;
   lock(): Promise<void>;
   listDrafts(): Promise<DraftView[]>;
+  diagnostics(): Promise<Diagnostics>;
+  changePin(currentPin: string, newPin: string): Promise<void>;
 }
 
 const KNOWN_CODES: readonly string[] = ["Invalid", "Damaged", "NotReady", "Gated", "Locked", "Wiped"];
@@ -172,4 +182,6 @@ export const tauriBackend: Backend = {
   unlock: (officer, pin) => call("unlock", { officer, pin }),
   lock: () => call("lock", {}),
   listDrafts: () => call("list_drafts", {}),
+  diagnostics: () => call("diagnostics", {}),
+  changePin: (currentPin, newPin) => call("change_pin", { currentPin, newPin }),
 };

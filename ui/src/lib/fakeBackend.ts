@@ -4,6 +4,7 @@ import type {
   AnswerValue,
   AssessmentView,
   Backend,
+  Diagnostics,
   DraftView,
   GateView,
   QuestionView,
@@ -99,6 +100,16 @@ export class FakeBackend implements Backend {
 
   async lock(): Promise<void> {
     this.unlockedAs = null;
+  }
+
+  async diagnostics(): Promise<Diagnostics> {
+    return { app_version: "0.1.0", pack: "fake 1", device_secret: "file", idle_lock_seconds: 300, audit_entries: 3 };
+  }
+
+  async changePin(currentPin: string, newPin: string): Promise<void> {
+    const officer = this.unlockedAs ?? "";
+    if (this.pins.get(officer) !== currentPin) throw new BackendError("Invalid", "wrong PIN");
+    this.pins.set(officer, newPin);
   }
 
   async listDrafts(): Promise<DraftView[]> {

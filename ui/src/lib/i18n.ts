@@ -53,6 +53,19 @@ const en = {
   answeredCount: (n: number) => `${n} answered`,
   saved: "Saved",
   weakerSecret: "This device keeps its secret in a file, not a keyring (weaker).",
+  settings: "Settings and diagnostics",
+  appVersion: "App version",
+  packInUse: "Form pack",
+  deviceSecret: "Device secret",
+  secretFile: "File (weaker than a keyring)",
+  secretOther: "Keyring",
+  idleLock: "Locks after idle seconds",
+  auditChain: "Audit chain",
+  auditVerifies: (n: number) => `Verifies (${n} entries)`,
+  changePin: "Change PIN",
+  currentPin: "Current PIN",
+  newPin: "New PIN (4 to 12 digits)",
+  pinChanged: "Your PIN has been changed.",
 };
 
 type Words = typeof en;
@@ -109,6 +122,19 @@ const cy: Words = {
   answeredCount: (n) => `${n} wedi'u hateb`,
   saved: "Wedi'i gadw",
   weakerSecret: "Mae'r ddyfais hon yn cadw ei chyfrinach mewn ffeil, nid allweddgadwyn (gwannach).",
+  settings: "Gosodiadau a diagnosteg",
+  appVersion: "Fersiwn yr ap",
+  packInUse: "Pecyn ffurflen",
+  deviceSecret: "Cyfrinach y ddyfais",
+  secretFile: "Ffeil (gwannach nag allweddgadwyn)",
+  secretOther: "Allweddgadwyn",
+  idleLock: "Yn cloi ar ôl eiliadau segur",
+  auditChain: "Cadwyn archwilio",
+  auditVerifies: (n) => `Yn gwirio (${n} cofnod)`,
+  changePin: "Newid PIN",
+  currentPin: "PIN presennol",
+  newPin: "PIN newydd (4 i 12 digid)",
+  pinChanged: "Mae eich PIN wedi'i newid.",
 };
 
 export function words(language: Language): Words {
