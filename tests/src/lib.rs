@@ -136,6 +136,23 @@ impl App {
         path
     }
 
+    /// Calls an app command straight from the page's JavaScript, as hostile page code could,
+    /// and returns `"accepted"` or the rejection as JSON text (`{"code":…,"message":…}`).
+    pub async fn invoke_from_page(&self, command: &str, args: serde_json::Value) -> String {
+        let answer = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\n\
+                 window.__TAURI_INTERNALS__\n\
+                   .invoke(arguments[0], arguments[1])\n\
+                   .then(() => done('accepted'), (error) => done(JSON.stringify(error)));",
+                vec![command.into(), args],
+            )
+            .await
+            .unwrap_or_else(|error| panic!("could not run {command} from the page: {error}"));
+        answer.as_str().unwrap_or_default().to_string()
+    }
+
     /// Closes the WebDriver session (and with it the app); the processes stop on drop.
     pub async fn close(self) {
         let App { client, .. } = self;

@@ -44,21 +44,15 @@ async fn the_migrant_section_is_absent_and_refused_before_safeguarding() {
     }
 
     let refused = app
-        .client
-        .execute_async(
-            r#"const done = arguments[arguments.length - 1];
-               window.__TAURI_INTERNALS__
-                 .invoke("answer_question", {
-                   language: "en",
-                   questionId: "documents_withheld",
-                   value: { type: "choice", value: "yes" },
-                 })
-                 .then(() => done("accepted"), (error) => done(JSON.stringify(error)));"#,
-            vec![],
+        .invoke_from_page(
+            "answer_question",
+            serde_json::json!({
+                "language": "en",
+                "questionId": "documents_withheld",
+                "value": { "type": "choice", "value": "yes" },
+            }),
         )
-        .await
-        .expect("the script ran");
-    let refused = refused.as_str().unwrap_or_default().to_string();
+        .await;
     assert!(
         refused.contains("\"code\":\"Gated\""),
         "the core answered {refused}"

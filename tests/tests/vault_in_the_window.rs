@@ -113,17 +113,11 @@ async fn the_idle_lock_fires_under_a_short_policy() {
 
     // The core enforces it too: a command from the page after the idle time is refused.
     let refused = app
-        .client
-        .execute_async(
-            r#"const done = arguments[arguments.length - 1];
-               window.__TAURI_INTERNALS__
-                 .invoke("assessment_summary", { language: "en" })
-                 .then(() => done("accepted"), (error) => done(JSON.stringify(error)));"#,
-            vec![],
+        .invoke_from_page(
+            "assessment_summary",
+            serde_json::json!({ "language": "en" }),
         )
-        .await
-        .expect("the script ran");
-    let refused = refused.as_str().unwrap_or_default().to_string();
+        .await;
     assert!(
         refused.contains("\"code\":\"Locked\""),
         "the core answered {refused}"
