@@ -33,7 +33,8 @@ impl Default for Options {
     }
 }
 
-/// Opens the vault in the app's data folder, with the device secret in a 0600 file beside it.
+/// Opens the vault in the app's data folder, with the device secret in the OS keyring, or a
+/// 0600 file beside the vault where no keyring answers.
 fn open_vault(app: &tauri::App, state: &AppState) -> Result<Vault, String> {
     let folder = app
         .path()

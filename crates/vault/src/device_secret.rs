@@ -1,9 +1,11 @@
 //! The device secret that, with the officer's PIN, derives the key-encryption key. It never
 //! leaves the device: a PIN guessed off-device is useless without it.
 //!
-//! Stored in a 0600 file beside the vault. The OS keyring (Secret Service) is the stronger home
-//! that DESIGN.md asks for; where it is used, diagnostics report the mode. This file owns only
-//! the file mode; `DeviceSecretMode` tells the UI which one is in force.
+//! Kept in the OS keyring (Secret Service) where one answers; otherwise in a 0600 file beside
+//! the vault, which diagnostics report as the weaker mode. Once a device has chosen, it keeps
+//! that home: a marker file records that the secret is in the keyring, so a keyring that stops
+//! answering is an error, never a silent switch to a new secret (which would make every PIN
+//! look wrong and count towards the wipe).
 
 use std::io::Write;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
@@ -17,9 +19,11 @@ use crate::error::VaultError;
 /// Where the device secret lives, for the diagnostics screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeviceSecretMode {
+    /// The OS keyring.
+    Keyring,
     /// A file readable only by this user: weaker than an OS keyring.
     File,
-    /// Given by the caller (tests, or a keyring read elsewhere).
+    /// Given by the caller (tests).
     Provided,
 }
 
@@ -30,11 +34,53 @@ pub struct DeviceSecret {
 }
 
 impl DeviceSecret {
-    /// A secret the caller already has (a fixed key in tests; never the OS keyring here).
+    /// A secret the caller already has (a fixed key in tests; never the OS keyring).
     pub fn provided(bytes: &[u8]) -> DeviceSecret {
         DeviceSecret {
             bytes: Zeroizing::new(bytes.to_vec()),
             mode: DeviceSecretMode::Provided,
+        }
+    }
+
+    /// The secret from the OS keyring entry (`service`, `account`), created there on first use;
+    /// or, where no keyring answers on first use, from the file at `fallback`.
+    pub fn from_keyring_or_file(
+        service: &str,
+        account: &str,
+        fallback: &Path,
+    ) -> Result<DeviceSecret, VaultError> {
+        let marker = fallback.with_extension("in-keyring");
+        if fallback.exists() {
+            return DeviceSecret::from_file(fallback);
+        }
+        let entry = keyring::Entry::new(service, account)
+            .map_err(|error| VaultError::DeviceSecret(format!("keyring entry: {error}")))?;
+        match entry.get_secret() {
+            Ok(bytes) if bytes.len() == 32 => Ok(DeviceSecret {
+                bytes: Zeroizing::new(bytes),
+                mode: DeviceSecretMode::Keyring,
+            }),
+            Ok(_) => Err(VaultError::DeviceSecret(
+                "the keyring holds something that is not a device secret".into(),
+            )),
+            Err(keyring::Error::NoEntry) if !marker.exists() => {
+                let secret = Zeroizing::new(random_bytes::<32>()?.to_vec());
+                entry.set_secret(&secret).map_err(|error| {
+                    VaultError::DeviceSecret(format!("cannot store in the keyring: {error}"))
+                })?;
+                std::fs::write(&marker, b"the device secret is in the OS keyring\n").map_err(
+                    |error| VaultError::DeviceSecret(format!("{}: {error}", marker.display())),
+                )?;
+                Ok(DeviceSecret {
+                    bytes: secret,
+                    mode: DeviceSecretMode::Keyring,
+                })
+            }
+            Err(error) if marker.exists() => Err(VaultError::DeviceSecret(format!(
+                "this device keeps its secret in the OS keyring, which cannot give it now: {error}"
+            ))),
+            // No keyring answers (no Secret Service, as on CI): the weaker file.
+            Err(_) => DeviceSecret::from_file(fallback),
         }
     }
 
@@ -92,5 +138,84 @@ impl DeviceSecret {
 
     pub(crate) fn bytes(&self) -> &[u8] {
         &self.bytes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_secret_is_made_0600_and_read_back_the_same() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("device-secret");
+        let first = DeviceSecret::from_file(&path).expect("create");
+        let mode = std::fs::metadata(&path)
+            .expect("metadata")
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600);
+        let again = DeviceSecret::from_file(&path).expect("read");
+        assert_eq!(first.bytes(), again.bytes());
+        assert_eq!(again.mode(), DeviceSecretMode::File);
+    }
+
+    #[test]
+    fn a_secret_file_others_can_read_is_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("device-secret");
+        DeviceSecret::from_file(&path).expect("create");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        assert!(matches!(
+            DeviceSecret::from_file(&path),
+            Err(VaultError::DeviceSecret(_))
+        ));
+    }
+
+    #[test]
+    fn an_existing_file_secret_is_kept_whatever_the_keyring_says() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("device-secret");
+        let file = DeviceSecret::from_file(&path).expect("create");
+        let chosen = DeviceSecret::from_keyring_or_file("uk.firstline.test", "unused", &path)
+            .expect("secret");
+        assert_eq!(chosen.mode(), DeviceSecretMode::File);
+        assert_eq!(chosen.bytes(), file.bytes());
+    }
+
+    #[test]
+    fn on_first_use_a_keyring_that_answers_keeps_the_secret_and_the_choice_is_marked() {
+        // The mock keyring stands in for the Secret Service, which does not run on CI.
+        keyring::set_default_credential_builder(keyring::mock::default_credential_builder());
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("device-secret");
+        let secret = DeviceSecret::from_keyring_or_file("uk.firstline.test", "first", &path)
+            .expect("secret");
+        assert_eq!(secret.mode(), DeviceSecretMode::Keyring);
+        assert_eq!(secret.bytes().len(), 32);
+        assert!(path.with_extension("in-keyring").exists());
+        assert!(
+            !path.exists(),
+            "a file secret was written beside a keyring one"
+        );
+    }
+
+    #[test]
+    fn a_device_that_chose_the_keyring_never_falls_back_to_a_new_file() {
+        // The mock keyring (the real Secret Service does not run on CI) answers NoEntry, as a
+        // keyring that lost the secret would; the marker says the secret was in the keyring.
+        keyring::set_default_credential_builder(keyring::mock::default_credential_builder());
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("device-secret");
+        std::fs::write(path.with_extension("in-keyring"), b"").expect("marker");
+        assert!(matches!(
+            DeviceSecret::from_keyring_or_file("uk.firstline.test", "lost", &path),
+            Err(VaultError::DeviceSecret(_))
+        ));
+        assert!(
+            !path.exists(),
+            "a new file secret was made behind the officer's back"
+        );
     }
 }

@@ -44,6 +44,7 @@ pub fn vault_status(state: State<'_, AppState>) -> Result<VaultStatus, IpcError>
             unlocked: workspace.vault.unlocked_officer().map(str::to_string),
             device_secret: match mode {
                 Some(DeviceSecretMode::File) => "file",
+                Some(DeviceSecretMode::Keyring) => "keyring",
                 Some(DeviceSecretMode::Provided) => "provided",
                 None => "none",
             },

@@ -97,7 +97,7 @@ export interface Summary {
 export interface VaultStatus {
   officers: string[];
   unlocked: string | null;
-  device_secret: "file" | "provided" | "none";
+  device_secret: "file" | "keyring" | "provided" | "none";
   idle_lock_seconds: number;
 }
 
@@ -111,7 +111,7 @@ export interface DraftView {
 export interface Diagnostics {
   app_version: string;
   pack: string;
-  device_secret: "file" | "provided" | "none";
+  device_secret: "file" | "keyring" | "provided" | "none";
   idle_lock_seconds: number;
   audit_entries: number;
 }
