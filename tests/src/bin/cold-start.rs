@@ -1,5 +1,6 @@
 //! Cold-start benchmark: from the WebDriver session request to the first element found, for
-//! Firstline's home screen and for a bare Tauri window, alternating, in the same run.
+//! Firstline's first screen (set-up, on a fresh device: the vault is opened before it shows)
+//! and for a bare Tauri window, alternating, in the same run.
 //! Reports medians; asserts nothing. Run by `cargo xtask bench`.
 
 #![allow(clippy::expect_used)]
@@ -19,13 +20,12 @@ async fn main() {
     let mut firstline_times = Vec::new();
     let mut bare_times = Vec::new();
     for _ in 0..ROUNDS {
-        firstline_times
-            .push(measure(&display, &firstline, "[data-testid='start-assessment']").await);
+        firstline_times.push(measure(&display, &firstline, "[data-testid='set-up']").await);
         bare_times.push(measure(&display, &bare, "#ready").await);
     }
     let report = format!(
         "cold start, session request to first element, median of {ROUNDS} (min..max)\n\
-         firstline home screen: {}\n\
+         firstline first screen: {}\n\
          bare Tauri window:     {}\n",
         summary(&mut firstline_times),
         summary(&mut bare_times)
