@@ -24,22 +24,25 @@ impl PackSource {
         path.map_or(PackSource::BuiltIn, PackSource::File)
     }
 
-    /// Reads and verifies the pack.
-    pub fn load(&self) -> Result<Pack, IpcError> {
-        match self {
-            PackSource::BuiltIn => Ok(firstline_form::default_pack()?),
-            PackSource::File(path) => {
-                let bytes = std::fs::read(path).map_err(|error| {
-                    IpcError::new(
-                        ErrorCode::Damaged,
-                        format!("The form pack {} cannot be read: {error}", path.display()),
-                    )
-                })?;
-                Ok(firstline_form::verify_pack(
-                    &bytes,
-                    &firstline_form::built_in_keys(),
-                )?)
-            }
-        }
+    /// Reads and verifies the pack; returns it with its signed bytes (kept with drafts).
+    pub fn load(&self) -> Result<(Pack, Vec<u8>), IpcError> {
+        let bytes = match self {
+            PackSource::BuiltIn => firstline_form::default_pack_bytes().to_vec(),
+            PackSource::File(path) => std::fs::read(path).map_err(|error| {
+                IpcError::new(
+                    ErrorCode::Damaged,
+                    format!("The form pack {} cannot be read: {error}", path.display()),
+                )
+            })?,
+        };
+        Ok((verify(&bytes)?, bytes))
     }
+}
+
+/// Verifies signed pack bytes against the keys the app trusts.
+pub fn verify(bytes: &[u8]) -> Result<Pack, IpcError> {
+    Ok(firstline_form::verify_pack(
+        bytes,
+        &firstline_form::built_in_keys(),
+    )?)
 }

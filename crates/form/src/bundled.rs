@@ -17,6 +17,11 @@ pub fn built_in_keys() -> Vec<TrustedKey> {
         .collect()
 }
 
+/// The signed default pack file, as shipped.
+pub fn default_pack_bytes() -> &'static [u8] {
+    DEFAULT_PACK
+}
+
 /// Verifies and loads the default pack.
 pub fn default_pack() -> Result<Pack, PackError> {
     verify_pack(DEFAULT_PACK, &built_in_keys())

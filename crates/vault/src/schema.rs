@@ -6,7 +6,10 @@ use rusqlite::Connection;
 use crate::error::VaultError;
 
 /// Every migration, in order; the schema version is the number applied.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_initial.sql"),
+    include_str!("../migrations/0002_packs.sql"),
+];
 
 /// The newest schema this build knows.
 pub(crate) const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -42,6 +45,30 @@ mod tests {
             .query_row("PRAGMA user_version", [], |row| row.get(0))
             .expect("version");
         assert_eq!(version, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn a_file_at_version_one_is_brought_up_to_date_keeping_its_rows() {
+        let mut connection = Connection::open_in_memory().expect("memory db");
+        connection.execute_batch(MIGRATIONS[0]).expect("version 1");
+        connection
+            .pragma_update(None, "user_version", 1)
+            .expect("set");
+        connection
+            .execute(
+                "INSERT INTO officers (officer_id, kdf_salt, kdf_memory_kib, kdf_iterations, created_at)
+                 VALUES ('A', x'00', 1, 1, 0)",
+                [],
+            )
+            .expect("a row at version 1");
+        migrate(&mut connection).expect("to the newest");
+        let officers: i64 = connection
+            .query_row("SELECT COUNT(*) FROM officers", [], |row| row.get(0))
+            .expect("count");
+        assert_eq!(officers, 1);
+        connection
+            .execute("INSERT INTO packs VALUES ('h', x'00', 0)", [])
+            .expect("the new table exists");
     }
 
     #[test]

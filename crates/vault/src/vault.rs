@@ -567,6 +567,31 @@ impl Vault {
         Ok(drafts)
     }
 
+    /// Keeps a signed pack file by its content hash (once), so drafts that use it can always be
+    /// resumed on it, whatever pack the app runs later.
+    pub fn keep_pack(&mut self, pack_hash: &str, signed_bytes: &[u8]) -> Result<(), VaultError> {
+        let now = (self.options.clock)();
+        self.connection.execute(
+            "INSERT OR IGNORE INTO packs (pack_hash, signed_bytes, kept_at) VALUES (?1, ?2, ?3)",
+            params![pack_hash, signed_bytes, now],
+        )?;
+        Ok(())
+    }
+
+    /// The signed pack file an assessment of the unlocked officer was started on, if kept.
+    pub fn pack_of(&self, assessment: &AssessmentId) -> Result<Option<Vec<u8>>, VaultError> {
+        let session = self.session.as_ref().ok_or(VaultError::Locked)?;
+        Ok(self
+            .connection
+            .query_row(
+                "SELECT p.signed_bytes FROM assessments s JOIN packs p USING (pack_hash)
+                 WHERE s.assessment_id = ?1 AND s.officer_id = ?2",
+                params![assessment.0, session.officer],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
     /// The question answered last in an assessment: where a resumed draft picks up.
     pub fn last_answered_question(
         &self,

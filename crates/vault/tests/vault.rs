@@ -316,6 +316,25 @@ fn a_destroyed_compartment_can_never_be_read_again() {
 }
 
 #[test]
+fn the_pack_a_draft_was_started_on_is_kept_for_it() {
+    let test = TestVault::new();
+    let mut vault = test.open();
+    vault.set_up_officer("A", PIN).expect("set up");
+    vault.unlock("A", PIN).expect("unlock");
+    vault.keep_pack("hash-1", b"signed pack one").expect("keep");
+    vault
+        .keep_pack("hash-1", b"signed pack one")
+        .expect("keeping twice is fine");
+    let id = vault.create_assessment("p", "1", "hash-1").expect("create");
+    let other = vault.create_assessment("p", "2", "hash-2").expect("create");
+    assert_eq!(
+        vault.pack_of(&id).expect("read").as_deref(),
+        Some(&b"signed pack one"[..])
+    );
+    assert_eq!(vault.pack_of(&other).expect("read"), None);
+}
+
+#[test]
 fn a_bad_pin_is_refused_before_anything_is_stored() {
     let test = TestVault::new();
     let mut vault = test.open();

@@ -28,8 +28,12 @@ pub fn start_assessment(
     state: State<'_, AppState>,
     language: Language,
 ) -> Result<AssessmentView, IpcError> {
-    let pack = state.pack.load()?;
+    let (pack, signed_bytes) = state.pack.load()?;
     state.with_workspace(|workspace| {
+        // Keep the exact pack with the draft, so it can always be resumed on it.
+        workspace
+            .vault
+            .keep_pack(pack.content_hash(), &signed_bytes)?;
         let id =
             workspace
                 .vault
@@ -96,7 +100,8 @@ pub fn assessment_view(
     state.with_workspace(|workspace| Ok(workspace.open_assessment()?.assessment.view(language)))
 }
 
-/// Opens a draft from the vault and returns its view at the question where the officer stopped.
+/// Opens a draft from the vault, on the very pack it was started on (kept in the vault), and
+/// returns its view at the question where the officer stopped.
 #[tauri::command]
 pub fn resume_assessment(
     state: State<'_, AppState>,
@@ -104,8 +109,12 @@ pub fn resume_assessment(
     id: String,
 ) -> Result<ResumedView, IpcError> {
     let id = AssessmentId(id);
-    let pack = Arc::new(state.pack.load()?);
     state.with_workspace(|workspace| {
+        let pack = match workspace.vault.pack_of(&id)? {
+            Some(bytes) => crate::packs::verify(&bytes)?,
+            None => state.pack.load()?.0,
+        };
+        let pack = Arc::new(pack);
         let answers = workspace.vault.answers(&id)?;
         let last = workspace.vault.last_answered_question(&id)?;
         let mut values = Vec::with_capacity(answers.len());

@@ -125,7 +125,7 @@ pub struct Diagnostics {
 /// Facts for support and force IT; verifies the audit chain on the way.
 #[tauri::command]
 pub fn diagnostics(state: State<'_, AppState>) -> Result<Diagnostics, IpcError> {
-    let pack = state.pack.load()?;
+    let (pack, _) = state.pack.load()?;
     let status = vault_status(state.clone())?;
     state.with_workspace(|workspace| {
         Ok(Diagnostics {
