@@ -6,7 +6,7 @@
 #![allow(clippy::expect_used)]
 
 use firstline_e2e::pages::{Home, SignIn};
-use firstline_e2e::App;
+use firstline_e2e::{App, TempDir};
 
 const MIGRANT_TEXTS: [&str; 4] = [
     "deported or reported to the Home Office",
@@ -17,7 +17,8 @@ const MIGRANT_TEXTS: [&str; 4] = [
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_migrant_section_is_absent_and_refused_before_safeguarding() {
-    let app = App::launch("safeguarding-gate").await;
+    let data = TempDir::new("safeguarding-gate-data");
+    let app = App::launch_in("safeguarding-gate", data.path(), &[]).await;
     SignIn(&app).set_up().await;
     Home(&app).start_assessment().await;
     let panel = app.text("gate-panel").await;
@@ -73,4 +74,20 @@ async fn the_migrant_section_is_absent_and_refused_before_safeguarding() {
     app.screenshot("welsh").await;
 
     app.close().await;
+
+    // The refusal is in the vault's audit chain: metadata only, never a value.
+    let vault = rusqlite::Connection::open(data.path().join("data/uk.firstline.app/vault.sqlite"))
+        .expect("open the vault file");
+    let refusals: Vec<String> = vault
+        .prepare("SELECT event FROM audit WHERE event LIKE 'gated_answer_refused%'")
+        .and_then(|mut statement| {
+            statement
+                .query_map([], |row| row.get(0))?
+                .collect::<Result<Vec<String>, _>>()
+        })
+        .expect("read the audit chain");
+    assert_eq!(
+        refusals,
+        ["gated_answer_refused question=documents_withheld gate=safeguarding"]
+    );
 }

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use firstline_form::{AnswerError, AnswerValue, Assessment, AssessmentView, Language, Summary};
+use firstline_form::{AnswerValue, Assessment, AssessmentView, AuditEvent, Language, Summary};
 use firstline_vault::{AssessmentId, Compartment};
 use serde::Serialize;
 use tauri::State;
@@ -59,8 +59,10 @@ pub fn answer_question(
         let mut next = open.assessment.clone();
         let answered = next.answer(&question_id, value.clone());
         let id = open.id.clone();
-        if let Err(AnswerError::Gated { question, .. }) = &answered {
-            let event = format!("gated_answer_refused question={question}");
+        // What the engine audits (gate refusals) goes into the vault's audit chain.
+        for event in next.take_audit_events() {
+            let AuditEvent::GatedAnswerRefused { question, gate } = event;
+            let event = format!("gated_answer_refused question={question} gate={gate}");
             workspace.vault.record_event(&event, Some(&id))?;
         }
         answered?;
