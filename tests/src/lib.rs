@@ -65,12 +65,7 @@ impl App {
         let capabilities = serde_json::json!({
             "tauri:options": { "application": app_binary(), "args": args }
         });
-        let client = ClientBuilder::rustls()
-            .expect("rustls client for WebDriver")
-            .capabilities(capabilities.as_object().cloned().unwrap_or_default())
-            .connect(&driver.url())
-            .await
-            .unwrap_or_else(|error| panic!("the app window did not open: {error}"));
+        let client = open_window(&driver.url(), capabilities).await;
         let screenshots = workspace_root().join("target/e2e").join(test_name);
         std::fs::create_dir_all(&screenshots).expect("create the screenshot folder");
         App {
@@ -160,6 +155,16 @@ impl App {
     }
 }
 
+/// Opens a WebDriver session, and with it the app's window, with `capabilities`.
+async fn open_window(driver_url: &str, capabilities: serde_json::Value) -> Client {
+    ClientBuilder::rustls()
+        .expect("rustls client for WebDriver")
+        .capabilities(capabilities.as_object().cloned().unwrap_or_default())
+        .connect(driver_url)
+        .await
+        .unwrap_or_else(|error| panic!("the app window did not open: {error}"))
+}
+
 /// Measures, for the cold-start benchmark, the time from the session request to the first
 /// element matching `css`. Returns the time and the open client.
 pub async fn time_to_first_element(
@@ -169,12 +174,7 @@ pub async fn time_to_first_element(
 ) -> (Duration, Client) {
     let capabilities = serde_json::json!({ "tauri:options": { "application": application } });
     let started = Instant::now();
-    let client = ClientBuilder::rustls()
-        .expect("rustls client for WebDriver")
-        .capabilities(capabilities.as_object().cloned().unwrap_or_default())
-        .connect(driver_url)
-        .await
-        .unwrap_or_else(|error| panic!("the window did not open: {error}"));
+    let client = open_window(driver_url, capabilities).await;
     client
         .wait()
         .at_most(WAIT)

@@ -570,7 +570,7 @@ impl Vault {
     /// Keeps a signed pack file by its content hash (once), so drafts that use it can always be
     /// resumed on it, whatever pack the app runs later.
     pub fn keep_pack(&mut self, pack_hash: &str, signed_bytes: &[u8]) -> Result<(), VaultError> {
-        let now = (self.options.clock)();
+        let now = self.now();
         self.connection.execute(
             "INSERT OR IGNORE INTO packs (pack_hash, signed_bytes, kept_at) VALUES (?1, ?2, ?3)",
             params![pack_hash, signed_bytes, now],
@@ -617,7 +617,7 @@ impl Vault {
         record: Option<&AssessmentId>,
     ) -> Result<(), VaultError> {
         let session = self.session.as_ref().ok_or(VaultError::Locked)?;
-        let now = (self.options.clock)();
+        let now = self.now();
         let transaction = self.connection.transaction()?;
         audit::append(
             &transaction,

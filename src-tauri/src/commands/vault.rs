@@ -37,20 +37,25 @@ pub struct DraftView {
 /// Who is set up, who is unlocked, and the policy in force.
 #[tauri::command]
 pub fn vault_status(state: State<'_, AppState>) -> Result<VaultStatus, IpcError> {
-    let mode = state.device_secret_mode.lock().ok().and_then(|mode| *mode);
+    let device_secret = device_secret_label(&state);
     state.with_workspace(|workspace| {
         Ok(VaultStatus {
             officers: workspace.vault.officers()?,
             unlocked: workspace.vault.unlocked_officer().map(str::to_string),
-            device_secret: match mode {
-                Some(DeviceSecretMode::File) => "file",
-                Some(DeviceSecretMode::Keyring) => "keyring",
-                Some(DeviceSecretMode::Provided) => "provided",
-                None => "none",
-            },
+            device_secret,
             idle_lock_seconds: state.idle_lock.as_secs(),
         })
     })
+}
+
+/// Where the device secret lives, as the UI names it (`file` is the weaker mode).
+fn device_secret_label(state: &AppState) -> &'static str {
+    match state.device_secret_mode.lock().ok().and_then(|mode| *mode) {
+        Some(DeviceSecretMode::File) => "file",
+        Some(DeviceSecretMode::Keyring) => "keyring",
+        Some(DeviceSecretMode::Provided) => "provided",
+        None => "none",
+    }
 }
 
 /// Sets up an officer on this device with their PIN, and unlocks.
@@ -126,13 +131,13 @@ pub struct Diagnostics {
 #[tauri::command]
 pub fn diagnostics(state: State<'_, AppState>) -> Result<Diagnostics, IpcError> {
     let (pack, _) = state.pack.load()?;
-    let status = vault_status(state.clone())?;
+    let device_secret = device_secret_label(&state);
     state.with_workspace(|workspace| {
         Ok(Diagnostics {
             app_version: env!("CARGO_PKG_VERSION"),
             pack: format!("{} {} ({})", pack.id(), pack.version(), pack.content_hash()),
-            device_secret: status.device_secret,
-            idle_lock_seconds: status.idle_lock_seconds,
+            device_secret,
+            idle_lock_seconds: state.idle_lock.as_secs(),
             audit_entries: workspace.vault.verify_audit()?.len(),
         })
     })
