@@ -1,0 +1,222 @@
+//! The sync API between the app and the force gateway, version 1: its paths, request and
+//! response bodies, error codes, and the sealed submission envelope with the exact bytes its
+//! device signature and content hash cover. `docs/sync-api.yaml` describes the same API in
+//! OpenAPI 3.1; a test in the gateway keeps the two in step.
+
+mod bytes;
+mod envelope;
+
+use serde::{Deserialize, Serialize};
+
+pub use bytes::Base64Bytes;
+pub use envelope::{Envelope, PackRef, SealedPart, ENVELOPE_FORMAT};
+
+/// The API version this build speaks; every path starts with `/v{API_VERSION}`.
+pub const API_VERSION: u32 = 1;
+
+/// The largest request body the gateway accepts, in bytes (a 300-question assessment seals to
+/// well under 100 KiB).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The header carrying a device's bearer credential: `Authorization: Bearer <token>`.
+pub const AUTHORIZATION: &str = "authorization";
+
+/// Paths of the API.
+pub mod paths {
+    /// `GET`: the API version and the minimum app version (no authentication).
+    pub const META: &str = "/v1/meta";
+    /// `POST`: redeem a one-time enrolment code for a device id and credential.
+    pub const ENROL: &str = "/v1/enrol";
+    /// `POST`: submit a sealed envelope.
+    pub const SUBMISSIONS: &str = "/v1/submissions";
+    /// `GET /v1/receipts/{submission_id}`: the receipt of one submission.
+    pub const RECEIPTS: &str = "/v1/receipts";
+    /// `GET`: the force's current signed form pack (ETag / If-None-Match).
+    pub const CURRENT_PACK: &str = "/v1/packs/current";
+    /// `GET ?after=N`: support-services directory changes after a cursor.
+    pub const DIRECTORY: &str = "/v1/directory";
+    /// `GET`: the force's policy for devices.
+    pub const POLICY: &str = "/v1/policy";
+    /// `GET`: commands waiting for this device.
+    pub const COMMANDS: &str = "/v1/device/commands";
+    /// `POST /v1/device/commands/{id}/done`: the device carried a command out.
+    pub const COMMAND_DONE: &str = "/v1/device/commands";
+    /// `GET`: liveness and database reachability (no authentication).
+    pub const HEALTH: &str = "/health";
+    /// `GET`: Prometheus text metrics (no authentication; counts only).
+    pub const METRICS: &str = "/metrics";
+}
+
+/// `GET /v1/meta`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    /// The API version the gateway speaks.
+    pub api_version: u32,
+    /// The oldest app version the force still accepts (semver).
+    pub min_app_version: String,
+}
+
+/// `POST /v1/enrol` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnrolRequest {
+    /// The one-time code from `firstline-admin enrolment-code`.
+    pub code: String,
+    /// The device's Ed25519 public key (32 bytes), which will sign its envelopes.
+    pub device_public_key: Base64Bytes,
+    /// A label for force IT (host name, asset tag).
+    pub device_name: String,
+}
+
+/// The force's public keys, as a device needs them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForcePublicKeys {
+    /// X25519 public key the main record is sealed to (32 bytes).
+    pub records: Base64Bytes,
+    /// X25519 public key the migrant-victim compartment is sealed to (32 bytes).
+    pub safeguarding: Base64Bytes,
+    /// Ed25519 key the force signs its form packs with (32 bytes).
+    pub pack_signing: Base64Bytes,
+}
+
+/// `POST /v1/enrol` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnrolResponse {
+    /// The device's id at the force.
+    pub device_id: String,
+    /// The bearer credential for every later request. Shown once; the gateway keeps a hash.
+    pub token: String,
+    /// The force's name, for the app's settings screen.
+    pub force_name: String,
+    /// The force's public keys.
+    pub force_keys: ForcePublicKeys,
+}
+
+/// Whether the gateway stored a submission now or had it already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReceiptStatus {
+    /// Stored by this request (`201`).
+    Stored,
+    /// The same id and content hash were already stored (`200`).
+    AlreadyHad,
+}
+
+/// The gateway's receipt for a submission: after it, the device may delete its readable copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Receipt {
+    /// The submission.
+    pub submission_id: String,
+    /// The content hash the gateway stored (hex SHA-256 of the signed bytes).
+    pub content_hash: String,
+    /// When the gateway first stored it (seconds since the Unix epoch).
+    pub received_at: i64,
+    /// Stored now or already had.
+    pub status: ReceiptStatus,
+}
+
+/// An error answer: a stable code for programs, a sentence for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiError {
+    /// Stable, machine-readable.
+    pub code: ErrorCode,
+    /// What went wrong, in plain words (never echoes submitted content).
+    pub message: String,
+}
+
+/// The error codes of the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The body is not what the endpoint takes (`400`).
+    Malformed,
+    /// The body is larger than [`MAX_BODY_BYTES`] (`413`).
+    TooLarge,
+    /// The envelope's device signature does not verify, or it names another device (`422`).
+    BadSignature,
+    /// No credential, or one the gateway does not know (`401`).
+    Unauthenticated,
+    /// The device was revoked by force IT (`403`).
+    Revoked,
+    /// The enrolment code is unknown or expired (`403`).
+    UnknownCode,
+    /// The enrolment code was already used (`409`).
+    CodeUsed,
+    /// Same submission id, different content: both kept for review (`409`).
+    Conflict,
+    /// Nothing with that id (`404`).
+    NotFound,
+    /// The gateway could not do it now; try again (`503`).
+    Unavailable,
+}
+
+/// `GET /v1/directory?after=N`: changes to the support-services directory after cursor `N`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DirectoryPage {
+    /// Services added or changed, oldest change first.
+    pub entries: Vec<DirectoryEntry>,
+    /// Ids of services removed.
+    pub tombstones: Vec<String>,
+    /// The cursor to ask after next time.
+    pub cursor: i64,
+    /// Whether more changes wait after `cursor`.
+    pub more: bool,
+}
+
+/// One support service (a refuge, an IDVA service, a helpline).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DirectoryEntry {
+    /// Stable id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// How to reach it.
+    pub contact: String,
+    /// What it offers, in a few words.
+    pub description: String,
+}
+
+/// `GET /v1/policy`: what force IT sets for its devices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// Seconds without input after which the app locks.
+    pub idle_lock_seconds: u32,
+    /// Wrong PINs in a row after which an officer's key is destroyed.
+    pub max_failed_pins: u32,
+    /// Hours after the gateway's receipt that the device may keep its readable copy (0: at once).
+    pub keep_after_receipt_hours: u32,
+}
+
+/// What force IT can order a device to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommandKind {
+    /// Destroy every officer's data and the device's credentials.
+    Wipe,
+}
+
+/// One command waiting for a device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceCommand {
+    /// Its id, for `POST /v1/device/commands/{id}/done`.
+    pub id: i64,
+    /// What to do.
+    pub kind: CommandKind,
+}
+
+/// `GET /v1/device/commands`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceCommands {
+    /// Oldest first.
+    pub commands: Vec<DeviceCommand>,
+}
