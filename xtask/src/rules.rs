@@ -4,7 +4,15 @@
 use crate::shell::{cargo, output};
 
 /// The crates that must stay free of tauri.
-const CORE_CRATES: &[&str] = &["firstline-form", "firstline-vault"];
+const CORE_CRATES: &[&str] = &[
+    "firstline-form",
+    "firstline-protocol",
+    "firstline-seal",
+    "firstline-vault",
+    "firstline-sync",
+    "firstline-backend",
+    "firstline-admin",
+];
 
 /// Fails when a core crate has tauri anywhere in its normal dependency tree.
 pub fn check() -> Result<(), String> {

@@ -7,7 +7,8 @@ use std::process::Command;
 use crate::shell::{cmd, output, root, run};
 
 /// Debian packages the app's build, the end-to-end suite and the run command need
-/// (PLATFORM.md's list for Tauri v2 on Linux, plus xauth and dbus for tests).
+/// (PLATFORM.md's list for Tauri v2 on Linux, plus xauth and dbus for tests, and PostgreSQL,
+/// which the gateway's suite starts for real on a private port and data directory).
 const DEBIAN_PACKAGES: &[&str] = &[
     "libwebkit2gtk-4.1-dev",
     "libgtk-3-dev",
@@ -23,6 +24,7 @@ const DEBIAN_PACKAGES: &[&str] = &[
     "webkit2gtk-driver",
     "xauth",
     "dbus",
+    "postgresql",
 ];
 
 /// The oldest Node.js the UI's toolchain (Vite 8) runs on.

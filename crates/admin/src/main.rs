@@ -1,0 +1,393 @@
+//! `firstline-admin`: force IT's command line. It works on the gateway's database directly
+//! (`--database`, the same value the gateway takes) and on key files, never over the network,
+//! so there is no admin endpoint to attack.
+
+mod keys;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use firstline_backend::storage::{self, ForceRecord, Storage};
+use firstline_protocol::{CommandKind, DirectoryEntry, Envelope};
+
+/// Force IT's command line for Firstline.
+#[derive(Parser)]
+#[command(version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Make the force's key pairs in DIR (records, safeguarding, pack signing; kept if they
+    /// already exist) and register their public halves with the gateway's database.
+    InitForce {
+        /// The gateway's database: a SQLite path or a postgres:// URL.
+        #[arg(long)]
+        database: String,
+        /// The force's name as officers will see it.
+        #[arg(long)]
+        name: String,
+        /// Where the private keys are written (0600). Keep the safeguarding key with the
+        /// safeguarding unit only.
+        #[arg(long)]
+        keys: PathBuf,
+    },
+    /// Issue a one-time enrolment code for a device.
+    EnrolmentCode {
+        /// The gateway's database.
+        #[arg(long)]
+        database: String,
+        /// Hours until the code expires.
+        #[arg(long, default_value_t = 24)]
+        valid_hours: i64,
+    },
+    /// List enrolled devices (JSON lines).
+    Devices {
+        /// The gateway's database.
+        #[arg(long)]
+        database: String,
+    },
+    /// Revoke a device: every later request from it is refused.
+    Revoke {
+        /// The gateway's database.
+        #[arg(long)]
+        database: String,
+        /// The device id.
+        device_id: String,
+    },
+    /// Order a device to wipe its data at its next sync.
+    Wipe {
+        /// The gateway's database.
+        #[arg(long)]
+        database: String,
+        /// The device id.
+        device_id: String,
+    },
+    /// Sign a form pack with the force's pack-signing key.
+    SignPack {
+        /// The force's key directory.
+        #[arg(long)]
+        keys: PathBuf,
+        /// The unsigned pack (JSON).
+        #[arg(long)]
+        pack: PathBuf,
+        /// Where to write the signed pack.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Publish a signed pack as the force's current one (checked against the force's key).
+    PublishPack {
+        /// The gateway's database.
+        #[arg(long)]
+        database: String,
+        /// The signed pack.
+        #[arg(long)]
+        pack: PathBuf,
+    },
+    /// Add or change a support service in the directory devices pull.
+    PutService {
+        /// The gateway's database.
+        #[arg(long)]
+        database: String,
+        /// Stable id.
+        #[arg(long)]
+        id: String,
+        /// Name.
+        #[arg(long)]
+        name: String,
+        /// How to reach it.
+        #[arg(long)]
+        contact: String,
+        /// What it offers.
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// Remove a support service from the directory.
+    RemoveService {
+        /// The gateway's database.
+        #[arg(long)]
+        database: String,
+        /// Its id.
+        id: String,
+    },
+    /// Open stored submissions into JSON lines for the records system. The migrant-victim
+    /// section is opened only when the safeguarding key is given.
+    Open {
+        /// The gateway's database.
+        #[arg(long)]
+        database: String,
+        /// The records private key file.
+        #[arg(long)]
+        records_key: PathBuf,
+        /// The safeguarding private key file (safeguarding unit only).
+        #[arg(long)]
+        safeguarding_key: Option<PathBuf>,
+        /// Only submissions after this export cursor.
+        #[arg(long, default_value_t = 0)]
+        after: i64,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("firstline-admin: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("firstline-admin: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn database(url: &str) -> Result<std::sync::Arc<dyn Storage>, String> {
+    storage::open(url)
+        .await
+        .map_err(|error| format!("cannot open the database: {error}"))
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<(), String> {
+    let line = serde_json::to_string(value).map_err(|error| error.to_string())?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{line}").map_err(|error| error.to_string())
+}
+
+async fn run(command: Command) -> Result<(), String> {
+    let now = firstline_backend::unix_now();
+    match command {
+        Command::InitForce {
+            database: url,
+            name,
+            keys,
+        } => {
+            let force_keys = keys::ForceKeys::load_or_create(&keys)?;
+            database(&url)
+                .await?
+                .set_force(&ForceRecord {
+                    name: name.clone(),
+                    records_public_key: force_keys.records_public.clone(),
+                    safeguarding_public_key: force_keys.safeguarding_public.clone(),
+                    pack_signing_public_key: force_keys.pack_signing_public(),
+                })
+                .await
+                .map_err(|error| error.to_string())?;
+            println!(
+                "force {name:?} is set up; private keys in {}",
+                keys.display()
+            );
+            Ok(())
+        }
+        Command::EnrolmentCode {
+            database: url,
+            valid_hours,
+        } => {
+            let code = firstline_backend::new_enrolment_code();
+            database(&url)
+                .await?
+                .add_enrolment_code(
+                    &firstline_backend::enrolment_code_hash(&code),
+                    now + valid_hours.clamp(1, 24 * 30) * 3600,
+                )
+                .await
+                .map_err(|error| error.to_string())?;
+            println!("{code}");
+            Ok(())
+        }
+        Command::Devices { database: url } => {
+            for device in database(&url)
+                .await?
+                .devices()
+                .await
+                .map_err(|error| error.to_string())?
+            {
+                print_json(&serde_json::json!({
+                    "device_id": device.device_id,
+                    "name": device.name,
+                    "enrolled_at": device.enrolled_at,
+                    "last_seen_at": device.last_seen_at,
+                    "revoked_at": device.revoked_at,
+                }))?;
+            }
+            Ok(())
+        }
+        Command::Revoke {
+            database: url,
+            device_id,
+        } => {
+            if database(&url)
+                .await?
+                .revoke_device(&device_id, now)
+                .await
+                .map_err(|error| error.to_string())?
+            {
+                println!("device {device_id} is revoked");
+                Ok(())
+            } else {
+                Err(format!("no device {device_id}"))
+            }
+        }
+        Command::Wipe {
+            database: url,
+            device_id,
+        } => {
+            match database(&url)
+                .await?
+                .order_command(&device_id, CommandKind::Wipe, now)
+                .await
+                .map_err(|error| error.to_string())?
+            {
+                Some(id) => {
+                    println!(
+                        "device {device_id} will wipe its data at its next sync (command {id})"
+                    );
+                    Ok(())
+                }
+                None => Err(format!("no device {device_id}")),
+            }
+        }
+        Command::SignPack { keys, pack, out } => {
+            let force_keys = keys::ForceKeys::load(&keys)?;
+            let bytes =
+                std::fs::read(&pack).map_err(|error| format!("{}: {error}", pack.display()))?;
+            let signed =
+                firstline_form::sign_pack(&bytes, keys::PACK_KEY_ID, force_keys.pack_signing())
+                    .map_err(|error| format!("{}: {error}", pack.display()))?;
+            std::fs::write(&out, signed).map_err(|error| format!("{}: {error}", out.display()))?;
+            println!("signed {} -> {}", pack.display(), out.display());
+            Ok(())
+        }
+        Command::PublishPack {
+            database: url,
+            pack,
+        } => {
+            let storage = database(&url).await?;
+            let force = storage
+                .force()
+                .await
+                .map_err(|error| error.to_string())?
+                .ok_or("the force is not set up: run init-force first")?;
+            let bytes =
+                std::fs::read(&pack).map_err(|error| format!("{}: {error}", pack.display()))?;
+            let trusted = keys::trusted_pack_key(&force.pack_signing_public_key)?;
+            let verified = firstline_form::verify_pack(&bytes, &[trusted])
+                .map_err(|error| format!("{}: {error}", pack.display()))?;
+            storage
+                .set_current_pack(verified.content_hash(), &bytes, now)
+                .await
+                .map_err(|error| error.to_string())?;
+            println!("published {} as the current pack", verified.content_hash());
+            Ok(())
+        }
+        Command::PutService {
+            database: url,
+            id,
+            name,
+            contact,
+            description,
+        } => database(&url)
+            .await?
+            .put_service(&DirectoryEntry {
+                id,
+                name,
+                contact,
+                description,
+            })
+            .await
+            .map_err(|error| error.to_string()),
+        Command::RemoveService { database: url, id } => {
+            if database(&url)
+                .await?
+                .remove_service(&id)
+                .await
+                .map_err(|error| error.to_string())?
+            {
+                Ok(())
+            } else {
+                Err(format!("no service {id}"))
+            }
+        }
+        Command::Open {
+            database: url,
+            records_key,
+            safeguarding_key,
+            after,
+        } => {
+            let records = keys::records_key(&records_key)?;
+            let safeguarding = safeguarding_key
+                .as_deref()
+                .map(keys::safeguarding_key)
+                .transpose()?;
+            let storage = database(&url).await?;
+            let mut cursor = after;
+            loop {
+                let batch = storage
+                    .submissions_after(cursor, 500)
+                    .await
+                    .map_err(|error| error.to_string())?;
+                let Some(last) = batch.last() else { break };
+                cursor = last.seq;
+                for stored in &batch {
+                    print_json(&open_submission(stored, &records, safeguarding.as_ref())?)?;
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// One stored submission, opened: its record, and its migrant-victim section if the
+/// safeguarding key was given (else only whether it has one).
+fn open_submission(
+    stored: &storage::StoredSubmission,
+    records: &firstline_seal::RecordsKey,
+    safeguarding: Option<&firstline_seal::SafeguardingKey>,
+) -> Result<serde_json::Value, String> {
+    let envelope: Envelope = serde_json::from_str(&stored.envelope).map_err(|error| {
+        format!(
+            "submission {}: stored envelope unreadable: {error}",
+            stored.submission_id
+        )
+    })?;
+    let record = firstline_seal::open_records(&envelope, records)
+        .map_err(|error| format!("submission {}: {error}", stored.submission_id))?;
+    let record: serde_json::Value = serde_json::from_slice(&record).map_err(|error| {
+        format!(
+            "submission {}: record is not JSON: {error}",
+            stored.submission_id
+        )
+    })?;
+    let migrant = match safeguarding {
+        Some(key) => firstline_seal::open_safeguarding(&envelope, key)
+            .map_err(|error| format!("submission {}: {error}", stored.submission_id))?
+            .map(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes))
+            .transpose()
+            .map_err(|error| {
+                format!(
+                    "submission {}: section is not JSON: {error}",
+                    stored.submission_id
+                )
+            })?,
+        None => None,
+    };
+    Ok(serde_json::json!({
+        "seq": stored.seq,
+        "submission_id": stored.submission_id,
+        "supersedes": envelope.supersedes,
+        "device_id": stored.device_id,
+        "received_at": stored.received_at,
+        "content_hash": stored.content_hash,
+        "record": record,
+        "has_migrant_section": envelope.safeguarding.is_some(),
+        "migrant_section": migrant,
+    }))
+}

@@ -1,0 +1,65 @@
+-- The gateway's schema on SQLite. Ciphertext, credential hashes and public keys only.
+CREATE TABLE IF NOT EXISTS force (
+    singleton               INTEGER PRIMARY KEY CHECK (singleton = 1),
+    name                    TEXT NOT NULL,
+    records_public_key      BLOB NOT NULL,
+    safeguarding_public_key BLOB NOT NULL,
+    pack_signing_public_key BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS enrolment_codes (
+    code_hash  TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL,
+    used_at    INTEGER,
+    device_id  TEXT
+);
+CREATE TABLE IF NOT EXISTS devices (
+    device_id    TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    public_key   BLOB NOT NULL,
+    token_hash   TEXT NOT NULL UNIQUE,
+    enrolled_at  INTEGER NOT NULL,
+    revoked_at   INTEGER,
+    last_seen_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS device_commands (
+    command_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    device_id  TEXT NOT NULL REFERENCES devices(device_id),
+    kind       TEXT NOT NULL,
+    ordered_at INTEGER NOT NULL,
+    done_at    INTEGER
+);
+CREATE TABLE IF NOT EXISTS submissions (
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    submission_id TEXT NOT NULL UNIQUE,
+    device_id     TEXT NOT NULL,
+    content_hash  TEXT NOT NULL,
+    supersedes    TEXT,
+    envelope      TEXT NOT NULL,
+    received_at   INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS conflicts (
+    conflict_id   INTEGER PRIMARY KEY AUTOINCREMENT,
+    submission_id TEXT NOT NULL,
+    device_id     TEXT NOT NULL,
+    content_hash  TEXT NOT NULL,
+    envelope      TEXT NOT NULL,
+    received_at   INTEGER NOT NULL,
+    UNIQUE (submission_id, content_hash)
+);
+CREATE TABLE IF NOT EXISTS packs (
+    singleton    INTEGER PRIMARY KEY CHECK (singleton = 1),
+    etag         TEXT NOT NULL,
+    signed_bytes BLOB NOT NULL,
+    published_at INTEGER NOT NULL
+);
+-- One row per service; a removed service keeps its row with entry NULL (a tombstone).
+-- change_seq is assigned in commit order (SQLite serialises writers).
+CREATE TABLE IF NOT EXISTS directory (
+    id     TEXT PRIMARY KEY,
+    entry  TEXT,
+    change_seq INTEGER NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS policy (
+    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+    policy    TEXT NOT NULL
+);

@@ -1,0 +1,466 @@
+//! The HTTP API (v1, see `docs/sync-api.yaml`): routing, the per-device authentication
+//! extractor, body limits, and the mapping of every refusal to a status and an [`ApiError`].
+//! Error messages never echo submitted content.
+
+use axum::body::{to_bytes, Body, Bytes};
+use axum::extract::{FromRequestParts, Path, Query, Request, State};
+use axum::http::header::{CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use firstline_protocol::{
+    paths, ApiError, DeviceCommands, EnrolRequest, EnrolResponse, Envelope, ErrorCode,
+    ForcePublicKeys, Meta, Policy, API_VERSION, MAX_BODY_BYTES,
+};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::auth::{enrolment_code_hash, new_device_id, new_token, token_hash};
+use crate::storage::{DeviceRecord, NewDevice, NewSubmission, Redeemed, StorageError, Stored};
+use crate::{GatewayState, Metrics};
+
+/// The gateway's routes over `state`.
+pub fn router(state: GatewayState) -> Router {
+    Router::new()
+        .route(paths::META, get(meta))
+        .route(paths::HEALTH, get(health))
+        .route(paths::METRICS, get(metrics))
+        .route(paths::ENROL, post(enrol))
+        .route(paths::SUBMISSIONS, post(submit))
+        .route("/v1/receipts/{submission_id}", get(receipt))
+        .route(paths::CURRENT_PACK, get(current_pack))
+        .route(paths::DIRECTORY, get(directory))
+        .route(paths::POLICY, get(policy))
+        .route(paths::COMMANDS, get(commands))
+        .route("/v1/device/commands/{command_id}/done", post(command_done))
+        .fallback(|| async {
+            Failure::new(
+                StatusCode::NOT_FOUND,
+                ErrorCode::NotFound,
+                "no such endpoint",
+            )
+        })
+        .layer(middleware::from_fn_with_state(state.clone(), count_and_log))
+        .with_state(state)
+}
+
+/// A refusal or failure, answered as JSON.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    status: StatusCode,
+    error: ApiError,
+}
+
+impl Failure {
+    fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Failure {
+        Failure {
+            status,
+            error: ApiError {
+                code,
+                message: message.into(),
+            },
+        }
+    }
+
+    fn malformed(message: impl Into<String>) -> Failure {
+        Failure::new(StatusCode::BAD_REQUEST, ErrorCode::Malformed, message)
+    }
+}
+
+impl From<StorageError> for Failure {
+    fn from(error: StorageError) -> Self {
+        tracing::error!(%error, "storage failed");
+        Failure::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Unavailable,
+            "the gateway's database is unavailable; try again later",
+        )
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.error)).into_response()
+    }
+}
+
+async fn count_and_log(
+    State(state): State<GatewayState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let response = next.run(request).await;
+    let status = response.status();
+    if status.is_client_error() {
+        Metrics::count(&state.metrics.requests_refused);
+    } else if status.is_server_error() {
+        Metrics::count(&state.metrics.requests_failed);
+    }
+    tracing::debug!(%method, %path, status = status.as_u16(), "request");
+    response
+}
+
+/// The device a request is authenticated as: `Authorization: Bearer <token>`.
+pub(crate) struct AuthenticatedDevice(DeviceRecord);
+
+impl FromRequestParts<GatewayState> for AuthenticatedDevice {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &GatewayState) -> Result<Self, Failure> {
+        let unauthenticated = |message: &str| {
+            Failure::new(
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::Unauthenticated,
+                message,
+            )
+        };
+        let token = parts
+            .headers
+            .get(firstline_protocol::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .ok_or_else(|| unauthenticated("this endpoint needs a device credential"))?;
+        let device = state
+            .storage
+            .device_by_token(&token_hash(token.trim()), state.now())
+            .await?
+            .ok_or_else(|| unauthenticated("this device is not enrolled with the force"))?;
+        if device.revoked_at.is_some() {
+            return Err(Failure::new(
+                StatusCode::FORBIDDEN,
+                ErrorCode::Revoked,
+                "this device has been revoked by force IT",
+            ));
+        }
+        Ok(AuthenticatedDevice(device))
+    }
+}
+
+/// Reads a JSON body of at most [`MAX_BODY_BYTES`].
+async fn json_body<T: DeserializeOwned>(
+    headers: &HeaderMap,
+    body: Body,
+    what: &str,
+) -> Result<(T, Bytes), Failure> {
+    let too_large = || {
+        Failure::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::TooLarge,
+            format!("the body is larger than {MAX_BODY_BYTES} bytes"),
+        )
+    };
+    let declared = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > MAX_BODY_BYTES) {
+        return Err(too_large());
+    }
+    let bytes = to_bytes(body, MAX_BODY_BYTES).await.map_err(|error| {
+        if std::error::Error::source(&error)
+            .is_some_and(|source| source.is::<http_body_util::LengthLimitError>())
+        {
+            too_large()
+        } else {
+            Failure::malformed("the body could not be read")
+        }
+    })?;
+    let value = serde_json::from_slice(&bytes).map_err(|error| {
+        Failure::malformed(format!(
+            "the body is not {what} (line {}, column {}: {:?})",
+            error.line(),
+            error.column(),
+            error.classify()
+        ))
+    })?;
+    Ok((value, bytes))
+}
+
+async fn meta(State(state): State<GatewayState>) -> Json<Meta> {
+    Json(Meta {
+        api_version: API_VERSION,
+        min_app_version: state.min_app_version.clone(),
+    })
+}
+
+async fn health(State(state): State<GatewayState>) -> Response {
+    match state.storage.ping().await {
+        Ok(()) => Json(serde_json::json!({ "status": "ok" })).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "health check: storage unreachable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "database unreachable" })),
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn metrics(State(state): State<GatewayState>) -> Response {
+    let counts = state.storage.counts().await.ok();
+    (
+        [(
+            CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4"),
+        )],
+        state.metrics.render(counts),
+    )
+        .into_response()
+}
+
+async fn enrol(
+    State(state): State<GatewayState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<EnrolResponse>), Failure> {
+    let (request, _): (EnrolRequest, _) = json_body(&headers, body, "an enrolment request").await?;
+    if request.device_public_key.0.len() != 32 {
+        return Err(Failure::malformed(
+            "device_public_key must be a 32-byte Ed25519 public key",
+        ));
+    }
+    if request.device_name.trim().is_empty() || request.device_name.chars().count() > 200 {
+        return Err(Failure::malformed(
+            "device_name must be 1 to 200 characters",
+        ));
+    }
+    let force = state.storage.force().await?.ok_or_else(|| {
+        Failure::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Unavailable,
+            "this gateway has no force keys yet: run `firstline-admin init-force`",
+        )
+    })?;
+    let token = new_token();
+    let device = NewDevice {
+        device_id: new_device_id(),
+        name: request.device_name.trim().to_string(),
+        public_key: request.device_public_key.0,
+        token_hash: token_hash(&token),
+    };
+    match state
+        .storage
+        .redeem_enrolment_code(&enrolment_code_hash(&request.code), &device, state.now())
+        .await?
+    {
+        Redeemed::Enrolled => {
+            Metrics::count(&state.metrics.enrolments);
+            tracing::info!(device = %device.device_id, "device enrolled");
+            Ok((
+                StatusCode::CREATED,
+                Json(EnrolResponse {
+                    device_id: device.device_id,
+                    token,
+                    force_name: force.name,
+                    force_keys: ForcePublicKeys {
+                        records: force.records_public_key.into(),
+                        safeguarding: force.safeguarding_public_key.into(),
+                        pack_signing: force.pack_signing_public_key.into(),
+                    },
+                }),
+            ))
+        }
+        Redeemed::UnknownOrExpired => Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            ErrorCode::UnknownCode,
+            "that enrolment code is unknown or has expired; ask force IT for a new one",
+        )),
+        Redeemed::AlreadyUsed => Err(Failure::new(
+            StatusCode::CONFLICT,
+            ErrorCode::CodeUsed,
+            "that enrolment code has already been used; ask force IT for a new one",
+        )),
+    }
+}
+
+fn valid_submission_id(id: &str) -> bool {
+    (1..=100).contains(&id.len())
+        && id
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
+}
+
+async fn submit(
+    State(state): State<GatewayState>,
+    AuthenticatedDevice(device): AuthenticatedDevice,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, Failure> {
+    let (envelope, _): (Envelope, _) = json_body(&headers, body, "a submission envelope").await?;
+    if !valid_submission_id(&envelope.submission_id)
+        || envelope
+            .supersedes
+            .as_deref()
+            .is_some_and(|id| !valid_submission_id(id))
+    {
+        return Err(Failure::malformed(
+            "submission ids are 1 to 100 letters, digits, '-' or '_'",
+        ));
+    }
+    if envelope.device_id != device.device_id {
+        return Err(Failure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::BadSignature,
+            "the envelope names another device than the one sending it",
+        ));
+    }
+    firstline_seal::verify(&envelope, &device.public_key).map_err(|error| {
+        Failure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::BadSignature,
+            error.to_string(),
+        )
+    })?;
+    let submission = NewSubmission {
+        submission_id: envelope.submission_id.clone(),
+        device_id: device.device_id.clone(),
+        content_hash: envelope.content_hash(),
+        supersedes: envelope.supersedes.clone(),
+        envelope: serde_json::to_string(&envelope)
+            .map_err(|_| Failure::malformed("the envelope cannot be stored"))?,
+        received_at: state.now(),
+    };
+    match state.storage.store_submission(&submission).await? {
+        Stored::New(receipt) => {
+            Metrics::count(&state.metrics.submissions_stored);
+            Ok((StatusCode::CREATED, Json(receipt)).into_response())
+        }
+        Stored::AlreadyHad(receipt) => {
+            Metrics::count(&state.metrics.submissions_repeated);
+            Ok((StatusCode::OK, Json(receipt)).into_response())
+        }
+        Stored::Conflict => {
+            Metrics::count(&state.metrics.submissions_conflicting);
+            tracing::warn!(submission = %submission.submission_id, "same submission id, other content: kept for review");
+            Err(Failure::new(
+                StatusCode::CONFLICT,
+                ErrorCode::Conflict,
+                "the force already holds other content under this submission id; both are kept for review",
+            ))
+        }
+    }
+}
+
+async fn receipt(
+    State(state): State<GatewayState>,
+    AuthenticatedDevice(device): AuthenticatedDevice,
+    Path(submission_id): Path<String>,
+) -> Result<Response, Failure> {
+    match state
+        .storage
+        .receipt(&device.device_id, &submission_id)
+        .await?
+    {
+        Some(receipt) => Ok(Json(receipt).into_response()),
+        None => Err(Failure::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "no submission with that id from this device",
+        )),
+    }
+}
+
+async fn current_pack(
+    State(state): State<GatewayState>,
+    AuthenticatedDevice(_): AuthenticatedDevice,
+    headers: HeaderMap,
+) -> Result<Response, Failure> {
+    let (etag, bytes) = state.storage.current_pack().await?.ok_or_else(|| {
+        Failure::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "the force has not published a form pack",
+        )
+    })?;
+    let quoted = format!("\"{etag}\"");
+    let header = HeaderValue::from_str(&quoted).map_err(|_| Failure::malformed("bad ETag"))?;
+    if headers
+        .get(IF_NONE_MATCH)
+        .is_some_and(|value| value.as_bytes() == quoted.as_bytes())
+    {
+        return Ok((StatusCode::NOT_MODIFIED, [(ETAG, header)]).into_response());
+    }
+    Ok((
+        [
+            (ETAG, header),
+            (CONTENT_TYPE, HeaderValue::from_static("application/json")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct DirectoryQuery {
+    after: Option<i64>,
+    limit: Option<i64>,
+}
+
+async fn directory(
+    State(state): State<GatewayState>,
+    AuthenticatedDevice(_): AuthenticatedDevice,
+    Query(query): Query<DirectoryQuery>,
+) -> Result<Response, Failure> {
+    let page = state
+        .storage
+        .directory_after(
+            query.after.unwrap_or(0).max(0),
+            query.limit.unwrap_or(200).clamp(1, 500),
+        )
+        .await?;
+    Ok(Json(page).into_response())
+}
+
+/// The policy devices get before force IT sets one.
+pub fn default_policy() -> Policy {
+    Policy {
+        idle_lock_seconds: 300,
+        max_failed_pins: 10,
+        keep_after_receipt_hours: 0,
+    }
+}
+
+async fn policy(
+    State(state): State<GatewayState>,
+    AuthenticatedDevice(_): AuthenticatedDevice,
+) -> Result<Json<Policy>, Failure> {
+    Ok(Json(
+        state.storage.policy().await?.unwrap_or_else(default_policy),
+    ))
+}
+
+async fn commands(
+    State(state): State<GatewayState>,
+    AuthenticatedDevice(device): AuthenticatedDevice,
+) -> Result<Json<DeviceCommands>, Failure> {
+    Ok(Json(DeviceCommands {
+        commands: state.storage.pending_commands(&device.device_id).await?,
+    }))
+}
+
+async fn command_done(
+    State(state): State<GatewayState>,
+    AuthenticatedDevice(device): AuthenticatedDevice,
+    Path(command_id): Path<i64>,
+) -> Result<StatusCode, Failure> {
+    if state
+        .storage
+        .command_done(&device.device_id, command_id, state.now())
+        .await?
+    {
+        tracing::info!(device = %device.device_id, command_id, "device carried out a command");
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(Failure::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "no such command for this device",
+        ))
+    }
+}

@@ -1,0 +1,52 @@
+//! The force sync gateway: an axum router over a [`storage::Storage`]. It authenticates every
+//! device request by its bearer credential (kept only as a hash), verifies each envelope's
+//! device signature, stores envelopes exactly once, and never logs or decodes their contents:
+//! it holds no private key. `firstline-gateway` (src/main.rs) serves it over HTTP or rustls TLS.
+
+mod api;
+mod auth;
+mod metrics;
+pub mod storage;
+
+use std::sync::Arc;
+
+pub use api::router;
+pub use auth::{enrolment_code_hash, new_enrolment_code, token_hash};
+pub use metrics::Metrics;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct GatewayState {
+    /// Where everything is kept.
+    pub storage: Arc<dyn storage::Storage>,
+    /// The oldest app version the force accepts.
+    pub min_app_version: String,
+    /// Request counters.
+    pub metrics: Arc<Metrics>,
+    /// Seconds since the Unix epoch (tests move it).
+    pub clock: Arc<dyn Fn() -> i64 + Send + Sync>,
+}
+
+impl GatewayState {
+    /// A state over `storage` with the system clock.
+    pub fn new(storage: Arc<dyn storage::Storage>, min_app_version: &str) -> GatewayState {
+        GatewayState {
+            storage,
+            min_app_version: min_app_version.to_string(),
+            metrics: Arc::new(Metrics::default()),
+            clock: Arc::new(unix_now),
+        }
+    }
+
+    fn now(&self) -> i64 {
+        (self.clock)()
+    }
+}
+
+/// Seconds since the Unix epoch by the system clock.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs() as i64)
+        .unwrap_or_default()
+}

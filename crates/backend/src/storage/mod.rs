@@ -1,0 +1,283 @@
+//! The gateway's storage: one trait, two implementations — embedded SQLite (the default: a
+//! file path) and PostgreSQL (a `postgres://` URL). Everything the gateway keeps goes through
+//! here; it holds ciphertext, hashes of credentials, and public keys, never a private key.
+
+mod postgres;
+mod sqlite;
+
+use async_trait::async_trait;
+use firstline_protocol::{
+    CommandKind, DeviceCommand, DirectoryEntry, DirectoryPage, Policy, Receipt,
+};
+use thiserror::Error;
+
+pub use postgres::PostgresStorage;
+pub use sqlite::SqliteStorage;
+
+/// A storage failure: the database could not be reached or refused the operation.
+#[derive(Debug, Error)]
+#[error("storage: {0}")]
+pub struct StorageError(pub String);
+
+/// Shorthand for storage results.
+pub type StorageResult<T> = Result<T, StorageError>;
+
+/// The force this gateway serves: its name and public keys (never the private halves).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForceRecord {
+    /// Shown in the app's settings.
+    pub name: String,
+    /// X25519 records public key.
+    pub records_public_key: Vec<u8>,
+    /// X25519 safeguarding public key.
+    pub safeguarding_public_key: Vec<u8>,
+    /// Ed25519 pack-signing public key.
+    pub pack_signing_public_key: Vec<u8>,
+}
+
+/// An enrolled device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceRecord {
+    /// Its id.
+    pub device_id: String,
+    /// The label given at enrolment.
+    pub name: String,
+    /// Its Ed25519 public key.
+    pub public_key: Vec<u8>,
+    /// When it enrolled.
+    pub enrolled_at: i64,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<i64>,
+    /// When it last made an authenticated request.
+    pub last_seen_at: Option<i64>,
+}
+
+/// A device about to be enrolled by redeeming a code.
+#[derive(Debug, Clone)]
+pub struct NewDevice {
+    /// Its new id.
+    pub device_id: String,
+    /// Its label.
+    pub name: String,
+    /// Its Ed25519 public key.
+    pub public_key: Vec<u8>,
+    /// SHA-256 (hex) of its bearer token.
+    pub token_hash: String,
+}
+
+/// What redeeming an enrolment code did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Redeemed {
+    /// The device is enrolled.
+    Enrolled,
+    /// No such code, or it has expired.
+    UnknownOrExpired,
+    /// The code was used before.
+    AlreadyUsed,
+}
+
+/// A submission to store.
+#[derive(Debug, Clone)]
+pub struct NewSubmission {
+    /// Client-made id.
+    pub submission_id: String,
+    /// The device that sent it.
+    pub device_id: String,
+    /// Hex SHA-256 of the envelope's signed bytes.
+    pub content_hash: String,
+    /// The submission it amends.
+    pub supersedes: Option<String>,
+    /// The envelope as JSON (ciphertext and routing metadata only).
+    pub envelope: String,
+    /// Seconds since the Unix epoch.
+    pub received_at: i64,
+}
+
+/// What storing a submission did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stored {
+    /// Stored now.
+    New(Receipt),
+    /// The same id and hash were stored before.
+    AlreadyHad(Receipt),
+    /// The same id with another hash: the newcomer is kept in the conflicts table for review.
+    Conflict,
+}
+
+/// A stored submission, as the admin CLI exports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSubmission {
+    /// Export cursor (ascending).
+    pub seq: i64,
+    /// The submission id.
+    pub submission_id: String,
+    /// The device.
+    pub device_id: String,
+    /// Content hash.
+    pub content_hash: String,
+    /// When received.
+    pub received_at: i64,
+    /// The envelope JSON.
+    pub envelope: String,
+}
+
+/// Counts for the metrics endpoint and the admin CLI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    /// Submissions stored.
+    pub submissions: i64,
+    /// Conflicting submissions kept for review.
+    pub conflicts: i64,
+    /// Devices enrolled (revoked included).
+    pub devices: i64,
+    /// Devices revoked.
+    pub revoked_devices: i64,
+}
+
+/// Everything the gateway and the admin CLI store and read.
+#[async_trait]
+pub trait Storage: Send + Sync {
+    /// Whether the database answers.
+    async fn ping(&self) -> StorageResult<()>;
+    /// Sets (or replaces) the force's name and public keys.
+    async fn set_force(&self, force: &ForceRecord) -> StorageResult<()>;
+    /// The force, once set.
+    async fn force(&self) -> StorageResult<Option<ForceRecord>>;
+    /// Keeps a one-time enrolment code's hash until `expires_at`.
+    async fn add_enrolment_code(&self, code_hash: &str, expires_at: i64) -> StorageResult<()>;
+    /// Redeems a code for a new device, atomically: a code enrols at most one device.
+    async fn redeem_enrolment_code(
+        &self,
+        code_hash: &str,
+        device: &NewDevice,
+        now: i64,
+    ) -> StorageResult<Redeemed>;
+    /// The device whose token has this hash, noting that it was seen now.
+    async fn device_by_token(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> StorageResult<Option<DeviceRecord>>;
+    /// Every enrolled device.
+    async fn devices(&self) -> StorageResult<Vec<DeviceRecord>>;
+    /// Revokes a device; false if there is no such device.
+    async fn revoke_device(&self, device_id: &str, now: i64) -> StorageResult<bool>;
+    /// Orders a device to carry out a command at its next sync; `None` if no such device.
+    async fn order_command(
+        &self,
+        device_id: &str,
+        kind: CommandKind,
+        now: i64,
+    ) -> StorageResult<Option<i64>>;
+    /// Commands a device has not carried out yet, oldest first.
+    async fn pending_commands(&self, device_id: &str) -> StorageResult<Vec<DeviceCommand>>;
+    /// Notes that a device carried a command out; false if it is not that device's.
+    async fn command_done(&self, device_id: &str, command_id: i64, now: i64)
+        -> StorageResult<bool>;
+    /// When each of a device's commands was carried out (`None`: not yet).
+    async fn commands_of(
+        &self,
+        device_id: &str,
+    ) -> StorageResult<Vec<(DeviceCommand, Option<i64>)>>;
+    /// Stores a submission exactly once (by id and content hash).
+    async fn store_submission(&self, submission: &NewSubmission) -> StorageResult<Stored>;
+    /// A device's receipt for a submission.
+    async fn receipt(&self, device_id: &str, submission_id: &str)
+        -> StorageResult<Option<Receipt>>;
+    /// Stored submissions after an export cursor, oldest first.
+    async fn submissions_after(&self, seq: i64, limit: i64)
+        -> StorageResult<Vec<StoredSubmission>>;
+    /// Publishes a signed form pack as the current one.
+    async fn set_current_pack(
+        &self,
+        etag: &str,
+        signed_bytes: &[u8],
+        now: i64,
+    ) -> StorageResult<()>;
+    /// The current signed form pack and its ETag.
+    async fn current_pack(&self) -> StorageResult<Option<(String, Vec<u8>)>>;
+    /// Adds or changes a support service.
+    async fn put_service(&self, entry: &DirectoryEntry) -> StorageResult<()>;
+    /// Removes a support service (a tombstone); false if there was none.
+    async fn remove_service(&self, id: &str) -> StorageResult<bool>;
+    /// Directory changes after a cursor. Cursors are assigned in commit order.
+    async fn directory_after(&self, cursor: i64, limit: i64) -> StorageResult<DirectoryPage>;
+    /// Sets the device policy.
+    async fn set_policy(&self, policy: &Policy) -> StorageResult<()>;
+    /// The device policy, if set.
+    async fn policy(&self) -> StorageResult<Option<Policy>>;
+    /// Counts for metrics.
+    async fn counts(&self) -> StorageResult<Counts>;
+}
+
+/// Opens the storage a `--database` value names: a `postgres://` or `postgresql://` URL, or
+/// else a SQLite file path (created if missing). Brings the schema up to date.
+pub async fn open(database: &str) -> StorageResult<std::sync::Arc<dyn Storage>> {
+    if database.starts_with("postgres://") || database.starts_with("postgresql://") {
+        Ok(std::sync::Arc::new(
+            PostgresStorage::connect(database).await?,
+        ))
+    } else {
+        Ok(std::sync::Arc::new(SqliteStorage::open(
+            std::path::Path::new(database),
+        )?))
+    }
+}
+
+pub(crate) fn receipt(
+    submission_id: &str,
+    content_hash: &str,
+    received_at: i64,
+    new: bool,
+) -> Receipt {
+    Receipt {
+        submission_id: submission_id.to_string(),
+        content_hash: content_hash.to_string(),
+        received_at,
+        status: if new {
+            firstline_protocol::ReceiptStatus::Stored
+        } else {
+            firstline_protocol::ReceiptStatus::AlreadyHad
+        },
+    }
+}
+
+pub(crate) fn command_kind(text: &str) -> StorageResult<CommandKind> {
+    match text {
+        "wipe" => Ok(CommandKind::Wipe),
+        other => Err(StorageError(format!(
+            "unknown device command {other:?} in the database"
+        ))),
+    }
+}
+
+pub(crate) fn command_name(kind: CommandKind) -> &'static str {
+    match kind {
+        CommandKind::Wipe => "wipe",
+    }
+}
+
+/// Builds a directory page from `limit + 1` rows of (id, entry JSON or NULL, change_seq).
+pub(crate) fn directory_page(
+    rows: Vec<(String, Option<String>, i64)>,
+    cursor: i64,
+    limit: i64,
+) -> StorageResult<DirectoryPage> {
+    let more = rows.len() as i64 > limit;
+    let mut page = DirectoryPage {
+        entries: Vec::new(),
+        tombstones: Vec::new(),
+        cursor,
+        more,
+    };
+    for (id, entry, change_seq) in rows.into_iter().take(limit.max(0) as usize) {
+        match entry {
+            Some(json) => page.entries.push(
+                serde_json::from_str(&json).map_err(|error| StorageError(error.to_string()))?,
+            ),
+            None => page.tombstones.push(id),
+        }
+        page.cursor = change_seq;
+    }
+    Ok(page)
+}

@@ -1,0 +1,538 @@
+//! [`Storage`] on PostgreSQL, through a deadpool connection pool. Idempotent ingest relies on
+//! `INSERT … ON CONFLICT DO NOTHING`; directory changes take a table lock so that their
+//! change sequence follows commit order and a reader's cursor can never skip a late commit.
+
+use async_trait::async_trait;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use firstline_protocol::{
+    CommandKind, DeviceCommand, DirectoryEntry, DirectoryPage, Policy, Receipt,
+};
+use tokio_postgres::{NoTls, Row};
+
+use super::{
+    command_kind, command_name, receipt, Counts, DeviceRecord, ForceRecord, NewDevice,
+    NewSubmission, Redeemed, Storage, StorageError, StorageResult, Stored, StoredSubmission,
+};
+
+/// The gateway's PostgreSQL storage.
+pub struct PostgresStorage {
+    pool: Pool,
+}
+
+impl From<tokio_postgres::Error> for StorageError {
+    fn from(error: tokio_postgres::Error) -> Self {
+        StorageError(error.to_string())
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for StorageError {
+    fn from(error: deadpool_postgres::PoolError) -> Self {
+        StorageError(error.to_string())
+    }
+}
+
+fn json_error(error: serde_json::Error) -> StorageError {
+    StorageError(error.to_string())
+}
+
+impl PostgresStorage {
+    /// Connects to the server a `postgres://` URL names and brings the schema up to date.
+    /// (TLS to the database is for the deployment's network; loopback and sockets use none.)
+    pub async fn connect(url: &str) -> StorageResult<PostgresStorage> {
+        let config: tokio_postgres::Config =
+            url.parse().map_err(|error: tokio_postgres::Error| {
+                StorageError(format!("database URL: {error}"))
+            })?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(16)
+            .build()
+            .map_err(|error| StorageError(error.to_string()))?;
+        let storage = PostgresStorage { pool };
+        let client = storage.pool.get().await?;
+        client
+            .batch_execute(&format!(
+                "SELECT pg_advisory_lock(20261125); {} SELECT pg_advisory_unlock(20261125);",
+                include_str!("../../migrations/postgres.sql")
+            ))
+            .await?;
+        Ok(storage)
+    }
+}
+
+fn device_row(row: &Row) -> DeviceRecord {
+    DeviceRecord {
+        device_id: row.get(0),
+        name: row.get(1),
+        public_key: row.get(2),
+        enrolled_at: row.get(3),
+        revoked_at: row.get(4),
+        last_seen_at: row.get(5),
+    }
+}
+
+const DEVICE_COLUMNS: &str = "device_id, name, public_key, enrolled_at, revoked_at, last_seen_at";
+
+#[async_trait]
+impl Storage for PostgresStorage {
+    async fn ping(&self) -> StorageResult<()> {
+        self.pool.get().await?.query_one("SELECT 1", &[]).await?;
+        Ok(())
+    }
+
+    async fn set_force(&self, force: &ForceRecord) -> StorageResult<()> {
+        self.pool
+            .get()
+            .await?
+            .execute(
+                "INSERT INTO force (singleton, name, records_public_key, safeguarding_public_key, pack_signing_public_key)
+                 VALUES (1, $1, $2, $3, $4)
+                 ON CONFLICT (singleton) DO UPDATE SET name = excluded.name,
+                     records_public_key = excluded.records_public_key,
+                     safeguarding_public_key = excluded.safeguarding_public_key,
+                     pack_signing_public_key = excluded.pack_signing_public_key",
+                &[&force.name, &force.records_public_key, &force.safeguarding_public_key, &force.pack_signing_public_key],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn force(&self) -> StorageResult<Option<ForceRecord>> {
+        let row = self
+            .pool
+            .get()
+            .await?
+            .query_opt(
+                "SELECT name, records_public_key, safeguarding_public_key, pack_signing_public_key FROM force",
+                &[],
+            )
+            .await?;
+        Ok(row.map(|row| ForceRecord {
+            name: row.get(0),
+            records_public_key: row.get(1),
+            safeguarding_public_key: row.get(2),
+            pack_signing_public_key: row.get(3),
+        }))
+    }
+
+    async fn add_enrolment_code(&self, code_hash: &str, expires_at: i64) -> StorageResult<()> {
+        self.pool
+            .get()
+            .await?
+            .execute(
+                "INSERT INTO enrolment_codes (code_hash, expires_at) VALUES ($1, $2)",
+                &[&code_hash, &expires_at],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn redeem_enrolment_code(
+        &self,
+        code_hash: &str,
+        device: &NewDevice,
+        now: i64,
+    ) -> StorageResult<Redeemed> {
+        let mut client = self.pool.get().await?;
+        let transaction = client.transaction().await?;
+        let code = transaction
+            .query_opt(
+                "SELECT expires_at, used_at FROM enrolment_codes WHERE code_hash = $1 FOR UPDATE",
+                &[&code_hash],
+            )
+            .await?;
+        let outcome = match code.map(|row| (row.get::<_, i64>(0), row.get::<_, Option<i64>>(1))) {
+            None => Redeemed::UnknownOrExpired,
+            Some((_, Some(_))) => Redeemed::AlreadyUsed,
+            Some((expires_at, None)) if expires_at <= now => Redeemed::UnknownOrExpired,
+            Some(_) => {
+                transaction
+                    .execute(
+                        "UPDATE enrolment_codes SET used_at = $2, device_id = $3 WHERE code_hash = $1",
+                        &[&code_hash, &now, &device.device_id],
+                    )
+                    .await?;
+                transaction
+                    .execute(
+                        "INSERT INTO devices (device_id, name, public_key, token_hash, enrolled_at)
+                         VALUES ($1, $2, $3, $4, $5)",
+                        &[
+                            &device.device_id,
+                            &device.name,
+                            &device.public_key,
+                            &device.token_hash,
+                            &now,
+                        ],
+                    )
+                    .await?;
+                Redeemed::Enrolled
+            }
+        };
+        transaction.commit().await?;
+        Ok(outcome)
+    }
+
+    async fn device_by_token(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> StorageResult<Option<DeviceRecord>> {
+        let client = self.pool.get().await?;
+        let device = client
+            .query_opt(
+                &format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE token_hash = $1"),
+                &[&token_hash],
+            )
+            .await?
+            .map(|row| device_row(&row));
+        if let Some(device) = &device {
+            client
+                .execute(
+                    "UPDATE devices SET last_seen_at = $2::BIGINT
+                     WHERE device_id = $1 AND (last_seen_at IS NULL OR last_seen_at < $2::BIGINT - 60)",
+                    &[&device.device_id, &now],
+                )
+                .await?;
+        }
+        Ok(device)
+    }
+
+    async fn devices(&self) -> StorageResult<Vec<DeviceRecord>> {
+        let rows = self
+            .pool
+            .get()
+            .await?
+            .query(
+                &format!("SELECT {DEVICE_COLUMNS} FROM devices ORDER BY enrolled_at, device_id"),
+                &[],
+            )
+            .await?;
+        Ok(rows.iter().map(device_row).collect())
+    }
+
+    async fn revoke_device(&self, device_id: &str, now: i64) -> StorageResult<bool> {
+        Ok(self
+            .pool
+            .get()
+            .await?
+            .execute(
+                "UPDATE devices SET revoked_at = COALESCE(revoked_at, $2) WHERE device_id = $1",
+                &[&device_id, &now],
+            )
+            .await?
+            > 0)
+    }
+
+    async fn order_command(
+        &self,
+        device_id: &str,
+        kind: CommandKind,
+        now: i64,
+    ) -> StorageResult<Option<i64>> {
+        let row = self
+            .pool
+            .get()
+            .await?
+            .query_opt(
+                "INSERT INTO device_commands (device_id, kind, ordered_at)
+                 SELECT device_id, $2, $3 FROM devices WHERE device_id = $1 RETURNING command_id",
+                &[&device_id, &command_name(kind), &now],
+            )
+            .await?;
+        Ok(row.map(|row| row.get(0)))
+    }
+
+    async fn pending_commands(&self, device_id: &str) -> StorageResult<Vec<DeviceCommand>> {
+        Ok(self
+            .commands_of(device_id)
+            .await?
+            .into_iter()
+            .filter(|(_, done)| done.is_none())
+            .map(|(command, _)| command)
+            .collect())
+    }
+
+    async fn command_done(
+        &self,
+        device_id: &str,
+        command_id: i64,
+        now: i64,
+    ) -> StorageResult<bool> {
+        Ok(self
+            .pool
+            .get()
+            .await?
+            .execute(
+                "UPDATE device_commands SET done_at = COALESCE(done_at, $3) WHERE command_id = $2 AND device_id = $1",
+                &[&device_id, &command_id, &now],
+            )
+            .await?
+            > 0)
+    }
+
+    async fn commands_of(
+        &self,
+        device_id: &str,
+    ) -> StorageResult<Vec<(DeviceCommand, Option<i64>)>> {
+        let rows = self
+            .pool
+            .get()
+            .await?
+            .query(
+                "SELECT command_id, kind, done_at FROM device_commands WHERE device_id = $1 ORDER BY command_id",
+                &[&device_id],
+            )
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    DeviceCommand {
+                        id: row.get(0),
+                        kind: command_kind(row.get(1))?,
+                    },
+                    row.get(2),
+                ))
+            })
+            .collect()
+    }
+
+    async fn store_submission(&self, submission: &NewSubmission) -> StorageResult<Stored> {
+        let mut client = self.pool.get().await?;
+        let transaction = client.transaction().await?;
+        let inserted = transaction
+            .query_opt(
+                "INSERT INTO submissions (submission_id, device_id, content_hash, supersedes, envelope, received_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (submission_id) DO NOTHING RETURNING seq",
+                &[
+                    &submission.submission_id,
+                    &submission.device_id,
+                    &submission.content_hash,
+                    &submission.supersedes,
+                    &submission.envelope,
+                    &submission.received_at,
+                ],
+            )
+            .await?;
+        let outcome = if inserted.is_some() {
+            Stored::New(receipt(
+                &submission.submission_id,
+                &submission.content_hash,
+                submission.received_at,
+                true,
+            ))
+        } else {
+            let row = transaction
+                .query_one(
+                    "SELECT content_hash, received_at FROM submissions WHERE submission_id = $1",
+                    &[&submission.submission_id],
+                )
+                .await?;
+            let (hash, received_at): (String, i64) = (row.get(0), row.get(1));
+            if hash == submission.content_hash {
+                Stored::AlreadyHad(receipt(
+                    &submission.submission_id,
+                    &hash,
+                    received_at,
+                    false,
+                ))
+            } else {
+                transaction
+                    .execute(
+                        "INSERT INTO conflicts (submission_id, device_id, content_hash, envelope, received_at)
+                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (submission_id, content_hash) DO NOTHING",
+                        &[
+                            &submission.submission_id,
+                            &submission.device_id,
+                            &submission.content_hash,
+                            &submission.envelope,
+                            &submission.received_at,
+                        ],
+                    )
+                    .await?;
+                Stored::Conflict
+            }
+        };
+        transaction.commit().await?;
+        Ok(outcome)
+    }
+
+    async fn receipt(
+        &self,
+        device_id: &str,
+        submission_id: &str,
+    ) -> StorageResult<Option<Receipt>> {
+        let row = self
+            .pool
+            .get()
+            .await?
+            .query_opt(
+                "SELECT content_hash, received_at FROM submissions WHERE submission_id = $1 AND device_id = $2",
+                &[&submission_id, &device_id],
+            )
+            .await?;
+        Ok(row.map(|row| receipt(submission_id, row.get(0), row.get(1), false)))
+    }
+
+    async fn submissions_after(
+        &self,
+        seq: i64,
+        limit: i64,
+    ) -> StorageResult<Vec<StoredSubmission>> {
+        let rows = self
+            .pool
+            .get()
+            .await?
+            .query(
+                "SELECT seq, submission_id, device_id, content_hash, received_at, envelope FROM submissions
+                 WHERE seq > $1 ORDER BY seq LIMIT $2",
+                &[&seq, &limit],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|row| StoredSubmission {
+                seq: row.get(0),
+                submission_id: row.get(1),
+                device_id: row.get(2),
+                content_hash: row.get(3),
+                received_at: row.get(4),
+                envelope: row.get(5),
+            })
+            .collect())
+    }
+
+    async fn set_current_pack(
+        &self,
+        etag: &str,
+        signed_bytes: &[u8],
+        now: i64,
+    ) -> StorageResult<()> {
+        self.pool
+            .get()
+            .await?
+            .execute(
+                "INSERT INTO packs (singleton, etag, signed_bytes, published_at) VALUES (1, $1, $2, $3)
+                 ON CONFLICT (singleton) DO UPDATE SET etag = excluded.etag,
+                     signed_bytes = excluded.signed_bytes, published_at = excluded.published_at",
+                &[&etag, &signed_bytes, &now],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn current_pack(&self) -> StorageResult<Option<(String, Vec<u8>)>> {
+        let row = self
+            .pool
+            .get()
+            .await?
+            .query_opt("SELECT etag, signed_bytes FROM packs", &[])
+            .await?;
+        Ok(row.map(|row| (row.get(0), row.get(1))))
+    }
+
+    async fn put_service(&self, entry: &DirectoryEntry) -> StorageResult<()> {
+        let json = serde_json::to_string(entry).map_err(json_error)?;
+        let mut client = self.pool.get().await?;
+        let transaction = client.transaction().await?;
+        transaction
+            .batch_execute("LOCK TABLE directory IN EXCLUSIVE MODE")
+            .await?;
+        transaction
+            .execute(
+                "INSERT INTO directory (id, entry, change_seq)
+                 VALUES ($1, $2, (SELECT COALESCE(MAX(change_seq), 0) + 1 FROM directory))
+                 ON CONFLICT (id) DO UPDATE SET entry = excluded.entry, change_seq = excluded.change_seq",
+                &[&entry.id, &json],
+            )
+            .await?;
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    async fn remove_service(&self, id: &str) -> StorageResult<bool> {
+        let mut client = self.pool.get().await?;
+        let transaction = client.transaction().await?;
+        transaction
+            .batch_execute("LOCK TABLE directory IN EXCLUSIVE MODE")
+            .await?;
+        let changed = transaction
+            .execute(
+                "UPDATE directory SET entry = NULL,
+                     change_seq = (SELECT COALESCE(MAX(change_seq), 0) + 1 FROM directory)
+                 WHERE id = $1 AND entry IS NOT NULL",
+                &[&id],
+            )
+            .await?;
+        transaction.commit().await?;
+        Ok(changed > 0)
+    }
+
+    async fn directory_after(&self, cursor: i64, limit: i64) -> StorageResult<DirectoryPage> {
+        let rows = self
+            .pool
+            .get()
+            .await?
+            .query(
+                "SELECT id, entry, change_seq FROM directory WHERE change_seq > $1 ORDER BY change_seq LIMIT $2",
+                &[&cursor, &(limit + 1)],
+            )
+            .await?;
+        super::directory_page(
+            rows.iter()
+                .map(|row| (row.get(0), row.get(1), row.get(2)))
+                .collect(),
+            cursor,
+            limit,
+        )
+    }
+
+    async fn set_policy(&self, policy: &Policy) -> StorageResult<()> {
+        let json = serde_json::to_string(policy).map_err(json_error)?;
+        self.pool
+            .get()
+            .await?
+            .execute(
+                "INSERT INTO policy (singleton, policy) VALUES (1, $1)
+                 ON CONFLICT (singleton) DO UPDATE SET policy = excluded.policy",
+                &[&json],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn policy(&self) -> StorageResult<Option<Policy>> {
+        let row = self
+            .pool
+            .get()
+            .await?
+            .query_opt("SELECT policy FROM policy", &[])
+            .await?;
+        row.map(|row| serde_json::from_str(row.get::<_, &str>(0)).map_err(json_error))
+            .transpose()
+    }
+
+    async fn counts(&self) -> StorageResult<Counts> {
+        let row = self
+            .pool
+            .get()
+            .await?
+            .query_one(
+                "SELECT (SELECT COUNT(*) FROM submissions), (SELECT COUNT(*) FROM conflicts),
+                        (SELECT COUNT(*) FROM devices), (SELECT COUNT(*) FROM devices WHERE revoked_at IS NOT NULL)",
+                &[],
+            )
+            .await?;
+        Ok(Counts {
+            submissions: row.get(0),
+            conflicts: row.get(1),
+            devices: row.get(2),
+            revoked_devices: row.get(3),
+        })
+    }
+}

@@ -1,0 +1,470 @@
+//! The gateway's suite, through a real `firstline-gateway` process over real HTTP, once on
+//! SQLite and once on a real PostgreSQL server: exactly-once ingest, conflicts kept, refusals
+//! that store nothing, revocation, wipe commands, the directory cursor with tombstones, packs
+//! with ETags, policy, meta, health, metrics, and no plaintext in the database.
+#![allow(clippy::expect_used)]
+
+mod support;
+
+use firstline_protocol::{
+    ApiError, DeviceCommands, DirectoryEntry, DirectoryPage, EnrolRequest, ErrorCode, Meta, Policy,
+    Receipt, ReceiptStatus, MAX_BODY_BYTES,
+};
+use reqwest::StatusCode;
+use support::{Database, Gateway};
+
+const CANARY: &str = "CANARY-7f3a-MIGRANT-SECTION";
+const MAIN_CANARY: &str = "CANARY-91bd-MAIN-RECORD";
+
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread")] async fn $name() { super::$name(super::Database::sqlite()).await })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread")] async fn $name() { super::$name(super::Database::postgres()).await })*
+        }
+    };
+}
+
+on_both_databases!(
+    submissions_are_stored_exactly_once_and_conflicts_kept,
+    refused_requests_get_a_clear_4xx_and_store_nothing,
+    a_revoked_device_is_refused_and_a_wipe_is_ordered_and_reported,
+    the_directory_cursor_never_skips_and_carries_tombstones,
+    packs_policy_meta_health_and_metrics_answer,
+);
+
+async fn error_of(response: reqwest::Response) -> (StatusCode, ApiError) {
+    let status = response.status();
+    (status, response.json().await.expect("a JSON error body"))
+}
+
+async fn submissions_are_stored_exactly_once_and_conflicts_kept(database: Database) {
+    let gateway = Gateway::start(database).await;
+    let client = reqwest::Client::new();
+    let device = gateway.enrol(&client).await;
+    let envelope = device.seal(&gateway.force, "sub-1", MAIN_CANARY, Some(CANARY));
+    let submit = |body: &firstline_protocol::Envelope| {
+        client
+            .post(format!("{}/v1/submissions", gateway.url))
+            .header("authorization", device.bearer())
+            .json(body)
+            .send()
+    };
+    let first = submit(&envelope).await.expect("first");
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: Receipt = first.json().await.expect("receipt");
+    assert_eq!(first.status, ReceiptStatus::Stored);
+    assert_eq!(first.content_hash, envelope.content_hash());
+
+    let again = submit(&envelope).await.expect("again");
+    assert_eq!(again.status(), StatusCode::OK);
+    let again: Receipt = again.json().await.expect("receipt");
+    assert_eq!(again.status, ReceiptStatus::AlreadyHad);
+    assert_eq!(again.received_at, first.received_at);
+
+    let other = device.seal(&gateway.force, "sub-1", "other content", None);
+    let (status, error) = error_of(submit(&other).await.expect("conflict")).await;
+    assert_eq!(
+        (status, error.code),
+        (StatusCode::CONFLICT, ErrorCode::Conflict)
+    );
+
+    let receipt: Receipt = client
+        .get(format!("{}/v1/receipts/sub-1", gateway.url))
+        .header("authorization", device.bearer())
+        .send()
+        .await
+        .expect("receipt request")
+        .json()
+        .await
+        .expect("receipt");
+    assert_eq!(receipt.content_hash, envelope.content_hash());
+
+    let counts = gateway.storage.counts().await.expect("counts");
+    assert_eq!((counts.submissions, counts.conflicts), (1, 1));
+
+    // The stored envelope opens with the force's keys, each its own part.
+    let stored = gateway
+        .storage
+        .submissions_after(0, 10)
+        .await
+        .expect("stored");
+    let stored: firstline_protocol::Envelope =
+        serde_json::from_str(&stored[0].envelope).expect("json");
+    let record = firstline_seal::open_records(&stored, &gateway.force.records).expect("records");
+    assert_eq!(record.as_slice(), MAIN_CANARY.as_bytes());
+    let section = firstline_seal::open_safeguarding(&stored, &gateway.force.safeguarding)
+        .expect("opens")
+        .expect("present");
+    assert_eq!(section.as_slice(), CANARY.as_bytes());
+
+    let raw = gateway.database.raw_contents();
+    assert!(!raw.is_empty());
+    for canary in [CANARY, MAIN_CANARY] {
+        assert!(
+            !raw.windows(canary.len())
+                .any(|window| window == canary.as_bytes()),
+            "the gateway's database holds plaintext {canary}"
+        );
+    }
+}
+
+async fn refused_requests_get_a_clear_4xx_and_store_nothing(database: Database) {
+    let gateway = Gateway::start(database).await;
+    let client = reqwest::Client::new();
+    let device = gateway.enrol(&client).await;
+    let url = format!("{}/v1/submissions", gateway.url);
+    let post = |body: Vec<u8>, bearer: String| {
+        client
+            .post(&url)
+            .header("authorization", bearer)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+
+    let (status, error) = error_of(
+        post(b"{\"format\": 1, <script>".to_vec(), device.bearer())
+            .await
+            .expect("sent"),
+    )
+    .await;
+    assert_eq!(
+        (status, error.code),
+        (StatusCode::BAD_REQUEST, ErrorCode::Malformed)
+    );
+    assert!(
+        !error.message.contains("script"),
+        "errors never echo what was sent"
+    );
+
+    // Refused before the body is read, so the connection is closed: a client of its own.
+    let oversized = reqwest::Client::new()
+        .post(&url)
+        .header("authorization", device.bearer())
+        .body(vec![b' '; MAX_BODY_BYTES + 1])
+        .send()
+        .await
+        .expect("sent");
+    let (status, error) = error_of(oversized).await;
+    assert_eq!(
+        (status, error.code),
+        (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::TooLarge)
+    );
+
+    let mut forged = device.seal(&gateway.force, "sub-forged", "x", None);
+    forged.pack.version = "2".into();
+    let (status, error) = error_of(
+        post(serde_json::to_vec(&forged).expect("json"), device.bearer())
+            .await
+            .expect("sent"),
+    )
+    .await;
+    assert_eq!(
+        (status, error.code),
+        (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::BadSignature)
+    );
+
+    let other_device = gateway.enrol(&client).await;
+    let theirs = other_device.seal(&gateway.force, "sub-theirs", "x", None);
+    let (status, error) = error_of(
+        post(serde_json::to_vec(&theirs).expect("json"), device.bearer())
+            .await
+            .expect("sent"),
+    )
+    .await;
+    assert_eq!(
+        (status, error.code),
+        (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::BadSignature)
+    );
+
+    let good = device.seal(&gateway.force, "sub-good", "x", None);
+    let (status, error) = error_of(
+        post(
+            serde_json::to_vec(&good).expect("json"),
+            "Bearer fl1_not-a-device".into(),
+        )
+        .await
+        .expect("sent"),
+    )
+    .await;
+    assert_eq!(
+        (status, error.code),
+        (StatusCode::UNAUTHORIZED, ErrorCode::Unauthenticated)
+    );
+    let unauthenticated = client.post(&url).json(&good).send().await.expect("sent");
+    assert_eq!(unauthenticated.status(), StatusCode::UNAUTHORIZED);
+
+    let mut bad_id = device.seal(&gateway.force, "../../etc/passwd", "x", None);
+    bad_id.submission_id = "../../etc/passwd".into();
+    let (status, error) = error_of(
+        post(serde_json::to_vec(&bad_id).expect("json"), device.bearer())
+            .await
+            .expect("sent"),
+    )
+    .await;
+    assert_eq!(
+        (status, error.code),
+        (StatusCode::BAD_REQUEST, ErrorCode::Malformed)
+    );
+
+    // Enrolment: a used code, an unknown code, a malformed key.
+    let code = gateway.enrolment_code().await;
+    let enrol = |code: String, key: Vec<u8>| {
+        client
+            .post(format!("{}/v1/enrol", gateway.url))
+            .json(&EnrolRequest {
+                code,
+                device_public_key: key.into(),
+                device_name: "t".into(),
+            })
+            .send()
+    };
+    let key = firstline_seal::DeviceKey::generate().public_bytes();
+    assert_eq!(
+        enrol(code.clone(), key.clone())
+            .await
+            .expect("sent")
+            .status(),
+        StatusCode::CREATED
+    );
+    let (status, error) = error_of(enrol(code.clone(), key.clone()).await.expect("sent")).await;
+    assert_eq!(
+        (status, error.code),
+        (StatusCode::CONFLICT, ErrorCode::CodeUsed)
+    );
+    let (status, error) = error_of(
+        enrol("AAAA-BBBB-CCCC-DDDD".into(), key.clone())
+            .await
+            .expect("sent"),
+    )
+    .await;
+    assert_eq!(
+        (status, error.code),
+        (StatusCode::FORBIDDEN, ErrorCode::UnknownCode)
+    );
+    let (status, error) = error_of(
+        enrol(gateway.enrolment_code().await, vec![1, 2, 3])
+            .await
+            .expect("sent"),
+    )
+    .await;
+    assert_eq!(
+        (status, error.code),
+        (StatusCode::BAD_REQUEST, ErrorCode::Malformed)
+    );
+
+    let counts = gateway.storage.counts().await.expect("counts");
+    assert_eq!(
+        (counts.submissions, counts.conflicts, counts.devices),
+        (0, 0, 3)
+    );
+}
+
+async fn a_revoked_device_is_refused_and_a_wipe_is_ordered_and_reported(database: Database) {
+    let gateway = Gateway::start(database).await;
+    let client = reqwest::Client::new();
+    let device = gateway.enrol(&client).await;
+    let now = firstline_backend::unix_now();
+    let command_id = gateway
+        .storage
+        .order_command(
+            &device.enrolled.device_id,
+            firstline_protocol::CommandKind::Wipe,
+            now,
+        )
+        .await
+        .expect("ordered")
+        .expect("known device");
+    let commands: DeviceCommands = client
+        .get(format!("{}/v1/device/commands", gateway.url))
+        .header("authorization", device.bearer())
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("commands");
+    assert_eq!(commands.commands.len(), 1);
+    assert_eq!(commands.commands[0].id, command_id);
+    let done = client
+        .post(format!(
+            "{}/v1/device/commands/{command_id}/done",
+            gateway.url
+        ))
+        .header("authorization", device.bearer())
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(done.status(), StatusCode::NO_CONTENT);
+    let log = gateway
+        .storage
+        .commands_of(&device.enrolled.device_id)
+        .await
+        .expect("log");
+    assert!(
+        log[0].1.is_some(),
+        "the gateway records that the wipe was carried out"
+    );
+
+    assert!(gateway
+        .storage
+        .revoke_device(&device.enrolled.device_id, now)
+        .await
+        .expect("revoked"));
+    let envelope = device.seal(&gateway.force, "sub-after-revoke", "x", None);
+    let (status, error) = error_of(
+        client
+            .post(format!("{}/v1/submissions", gateway.url))
+            .header("authorization", device.bearer())
+            .json(&envelope)
+            .send()
+            .await
+            .expect("sent"),
+    )
+    .await;
+    assert_eq!(
+        (status, error.code),
+        (StatusCode::FORBIDDEN, ErrorCode::Revoked)
+    );
+    assert_eq!(
+        gateway.storage.counts().await.expect("counts").submissions,
+        0
+    );
+}
+
+async fn the_directory_cursor_never_skips_and_carries_tombstones(database: Database) {
+    let gateway = Gateway::start(database).await;
+    let client = reqwest::Client::new();
+    let device = gateway.enrol(&client).await;
+    let service = |id: &str, name: &str| DirectoryEntry {
+        id: id.into(),
+        name: name.into(),
+        contact: "0808 2000 247".into(),
+        description: "24-hour helpline".into(),
+    };
+    for index in 0..5 {
+        gateway
+            .storage
+            .put_service(&service(&format!("s{index}"), "Refuge"))
+            .await
+            .expect("put");
+    }
+    let page = |after: i64| {
+        let request = client
+            .get(format!(
+                "{}/v1/directory?after={after}&limit=3",
+                gateway.url
+            ))
+            .header("authorization", device.bearer())
+            .send();
+        async move {
+            request
+                .await
+                .expect("sent")
+                .json::<DirectoryPage>()
+                .await
+                .expect("page")
+        }
+    };
+    let first = page(0).await;
+    assert_eq!(first.entries.len(), 3);
+    assert!(first.more);
+    gateway
+        .storage
+        .put_service(&service("s0", "Refuge (renamed)"))
+        .await
+        .expect("changed");
+    assert!(gateway.storage.remove_service("s1").await.expect("removed"));
+    let second = page(first.cursor).await;
+    let ids: Vec<&str> = second
+        .entries
+        .iter()
+        .map(|entry| entry.id.as_str())
+        .collect();
+    assert_eq!(ids, ["s3", "s4", "s0"]);
+    let third = page(second.cursor).await;
+    assert_eq!(third.tombstones, ["s1"]);
+    assert!(!third.more);
+    assert_eq!(page(third.cursor).await.entries.len(), 0);
+}
+
+async fn packs_policy_meta_health_and_metrics_answer(database: Database) {
+    let gateway = Gateway::start(database).await;
+    let client = reqwest::Client::new();
+    let device = gateway.enrol(&client).await;
+    let authed = |path: &str| {
+        client
+            .get(format!("{}{path}", gateway.url))
+            .header("authorization", device.bearer())
+    };
+
+    assert_eq!(
+        authed("/v1/packs/current")
+            .send()
+            .await
+            .expect("sent")
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    gateway
+        .storage
+        .set_current_pack("hash-1", b"{\"signed\":true}", 1)
+        .await
+        .expect("published");
+    let pack = authed("/v1/packs/current").send().await.expect("sent");
+    assert_eq!(pack.status(), StatusCode::OK);
+    let etag = pack.headers()["etag"].to_str().expect("etag").to_string();
+    assert_eq!(etag, "\"hash-1\"");
+    let cached = authed("/v1/packs/current")
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(cached.status(), StatusCode::NOT_MODIFIED);
+
+    let policy: Policy = authed("/v1/policy")
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("policy");
+    assert_eq!(policy.idle_lock_seconds, 300);
+    let meta: Meta = client
+        .get(format!("{}/v1/meta", gateway.url))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("meta");
+    assert_eq!(meta.api_version, 1);
+    let health = client
+        .get(format!("{}/health", gateway.url))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(health.status(), StatusCode::OK);
+    let metrics = client
+        .get(format!("{}/metrics", gateway.url))
+        .send()
+        .await
+        .expect("sent")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        metrics.contains("firstline_enrolments_total 1"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("firstline_devices 1"), "{metrics}");
+    let unknown = client
+        .get(format!("{}/v2/anything", gateway.url))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+}
