@@ -79,6 +79,24 @@ pub enum VaultError {
     /// The device secret could not be read or created.
     #[error("the device secret cannot be used: {0}")]
     DeviceSecret(String),
+    /// The record is finalised: it cannot change; amend it instead.
+    #[error("assessment {record} is finalised and cannot change; start an amendment instead")]
+    Finalised {
+        /// The record id.
+        record: String,
+    },
+    /// Only a finalised record can be amended.
+    #[error("assessment {record} is not finalised yet; change it directly")]
+    NotFinalised {
+        /// The record id.
+        record: String,
+    },
+    /// The device is not enrolled with a force, so nothing can be sealed for one.
+    #[error("this device is not enrolled with a force yet, so the assessment cannot be sealed")]
+    NotEnrolled,
+    /// Sealing the envelope failed.
+    #[error("the assessment could not be sealed: {0}")]
+    Sealing(String),
     /// The system's random number generator failed.
     #[error("the system random number generator failed")]
     Random,

@@ -12,13 +12,20 @@
 
 mod audit;
 mod crypto;
+mod device;
 mod device_secret;
 mod error;
+mod outbox;
 mod schema;
 mod vault;
 
 pub use audit::{verify_audit_chain, verify_vault_file, AuditEntry};
 pub use crypto::KdfParams;
+pub use device::{DeviceInfo, Enrolment};
 pub use device_secret::{DeviceSecret, DeviceSecretMode};
 pub use error::VaultError;
-pub use vault::{AssessmentId, Compartment, DraftSummary, StoredAnswer, Vault, VaultOptions};
+pub use outbox::{Outbox, OutboxItem, Outcome, QuarantinedItem, SyncCredentials, SyncStatus};
+pub use vault::{
+    AssessmentId, Compartment, DraftSummary, Finalised, SentRecord, StoredAnswer, Vault,
+    VaultOptions,
+};

@@ -9,6 +9,7 @@ use crate::error::VaultError;
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_initial.sql"),
     include_str!("../migrations/0002_packs.sql"),
+    include_str!("../migrations/0003_outbox.sql"),
 ];
 
 /// The newest schema this build knows.
@@ -24,7 +25,8 @@ pub(crate) fn migrate(connection: &mut Connection) -> Result<(), VaultError> {
         });
     }
     for (index, migration) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        let transaction = connection.transaction()?;
+        let transaction =
+            connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         transaction.execute_batch(migration)?;
         transaction.pragma_update(None, "user_version", index as u32 + 1)?;
         transaction.commit()?;

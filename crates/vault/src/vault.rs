@@ -13,6 +13,10 @@ use crate::device_secret::DeviceSecret;
 use crate::error::VaultError;
 use crate::schema;
 
+mod finalise;
+
+pub use finalise::{Finalised, SentRecord};
+
 /// Settings a vault is opened with (from policy; tests use cheap ones).
 #[derive(Clone)]
 pub struct VaultOptions {
@@ -177,6 +181,8 @@ impl Vault {
         connection.pragma_update(None, "secure_delete", "ON")?;
         connection.pragma_update(None, "foreign_keys", "ON")?;
         connection.pragma_update(None, "temp_store", "MEMORY")?;
+        // The sync client works on the same file through its own connection (the outbox).
+        connection.busy_timeout(std::time::Duration::from_secs(10))?;
         schema::migrate(&mut connection)?;
         Ok(Vault {
             connection,
@@ -282,7 +288,9 @@ impl Vault {
         else {
             return Err(self.wrong_pin(officer, failed + 1, now)?);
         };
-        let transaction = self.connection.transaction()?;
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         transaction.execute(
             "UPDATE officers SET failed_pins = 0, next_try_at = 0 WHERE officer_id = ?1",
             [officer],
@@ -302,7 +310,9 @@ impl Vault {
         failed: u32,
         now: i64,
     ) -> Result<VaultError, VaultError> {
-        let transaction = self.connection.transaction()?;
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         if failed >= self.options.max_failed_pins {
             transaction.execute(
                 "UPDATE officers SET wrapped_dek = NULL, failed_pins = ?2 WHERE officer_id = ?1",
@@ -366,7 +376,9 @@ impl Vault {
         let params = self.options.kdf;
         let kek = derive_kek(new_pin, &salt, self.device_secret.bytes(), params)?;
         let wrapped = kek.seal(session.dek.as_bytes(), &dek_aad(&session.officer))?;
-        let transaction = self.connection.transaction()?;
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         transaction.execute(
             "UPDATE officers SET kdf_salt = ?2, kdf_memory_kib = ?3, kdf_iterations = ?4, wrapped_dek = ?5
              WHERE officer_id = ?1",
@@ -398,7 +410,9 @@ impl Vault {
             compartment_key.as_bytes(),
             &record_key_aad(&id, Compartment::Migrant),
         )?;
-        let transaction = self.connection.transaction()?;
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         transaction.execute(
             "INSERT INTO assessments (assessment_id, officer_id, pack_id, pack_version, pack_hash,
                  wrapped_record_key, wrapped_compartment_key, created_at, updated_at)
@@ -439,6 +453,19 @@ impl Vault {
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let finalised: Option<i64> = transaction
+            .query_row(
+                "SELECT finalised_at FROM assessments WHERE assessment_id = ?1",
+                [&assessment.0],
+                |row| row.get(0),
+            )
+            .optional()?
+            .flatten();
+        if finalised.is_some() {
+            return Err(VaultError::Finalised {
+                record: assessment.0.clone(),
+            });
+        }
         let key = key_of(
             &session.dek,
             &session.officer,
@@ -550,6 +577,7 @@ impl Vault {
             "SELECT s.assessment_id, s.pack_id, s.pack_version, s.pack_hash, s.updated_at,
                     (SELECT COUNT(DISTINCT question_id) FROM answers a WHERE a.assessment_id = s.assessment_id)
              FROM assessments s WHERE s.officer_id = ?1 AND s.wrapped_record_key IS NOT NULL
+                 AND s.finalised_at IS NULL
              ORDER BY s.updated_at DESC, s.assessment_id",
         )?;
         let drafts = statement
@@ -618,7 +646,9 @@ impl Vault {
     ) -> Result<(), VaultError> {
         let session = self.session.as_ref().ok_or(VaultError::Locked)?;
         let now = self.now();
-        let transaction = self.connection.transaction()?;
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         audit::append(
             &transaction,
             &session.officer,
@@ -635,7 +665,9 @@ impl Vault {
     pub fn destroy_compartment(&mut self, assessment: &AssessmentId) -> Result<(), VaultError> {
         let session = self.session.as_ref().ok_or(VaultError::Locked)?;
         let now = self.now();
-        let transaction = self.connection.transaction()?;
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let changed = transaction.execute(
             "UPDATE assessments SET wrapped_compartment_key = NULL WHERE assessment_id = ?1 AND officer_id = ?2",
             params![assessment.0, session.officer],

@@ -1,0 +1,157 @@
+//! The device's enrolment with the force: its id, the gateway's address, the force's public
+//! keys, and its credentials (bearer token and Ed25519 signing key), which are stored
+//! AES-256-GCM-sealed under a key derived from the device secret, not the officer's PIN, so the
+//! outbox can sync while the app is locked.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use crate::crypto::Key;
+use crate::device_secret::DeviceSecret;
+use crate::error::VaultError;
+
+const CREDENTIALS_AAD: &[u8] = b"firstline device credentials v1";
+
+/// What enrolment gave the device.
+pub struct Enrolment {
+    /// The device's id at the force.
+    pub device_id: String,
+    /// The gateway's base URL.
+    pub gateway_url: String,
+    /// The force's name.
+    pub force_name: String,
+    /// X25519 records public key.
+    pub records_public_key: Vec<u8>,
+    /// X25519 safeguarding public key.
+    pub safeguarding_public_key: Vec<u8>,
+    /// Ed25519 pack-signing public key.
+    pub pack_signing_public_key: Vec<u8>,
+    /// The bearer token.
+    pub token: Zeroizing<String>,
+    /// The device's Ed25519 signing key (32 secret bytes).
+    pub signing_key: Zeroizing<Vec<u8>>,
+}
+
+/// The device's enrolment as settings and diagnostics show it (nothing secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceInfo {
+    /// The device's id at the force.
+    pub device_id: String,
+    /// The gateway's base URL.
+    pub gateway_url: String,
+    /// The force's name.
+    pub force_name: String,
+    /// When it enrolled.
+    pub enrolled_at: i64,
+}
+
+/// What signing and syncing need, unsealed.
+pub(crate) struct Credentials {
+    pub(crate) device_id: String,
+    pub(crate) gateway_url: String,
+    pub(crate) records_public_key: Vec<u8>,
+    pub(crate) safeguarding_public_key: Vec<u8>,
+    pub(crate) token: Zeroizing<String>,
+    pub(crate) signing_key: Zeroizing<Vec<u8>>,
+}
+
+fn credentials_key(secret: &DeviceSecret) -> Result<Key, VaultError> {
+    let mut hasher = Sha256::new();
+    hasher.update(CREDENTIALS_AAD);
+    hasher.update([0]);
+    hasher.update(secret.bytes());
+    Key::from_slice(&hasher.finalize()).ok_or(VaultError::Random)
+}
+
+pub(crate) fn store(
+    connection: &Connection,
+    secret: &DeviceSecret,
+    enrolment: &Enrolment,
+    now: i64,
+) -> Result<(), VaultError> {
+    if enrolment.signing_key.len() != 32 {
+        return Err(VaultError::DeviceSecret(
+            "the device signing key must be 32 bytes".into(),
+        ));
+    }
+    let mut plaintext = Zeroizing::new(enrolment.signing_key.to_vec());
+    plaintext.extend_from_slice(enrolment.token.as_bytes());
+    let sealed = credentials_key(secret)?.seal(&plaintext, CREDENTIALS_AAD)?;
+    connection.execute(
+        "INSERT INTO device (singleton, device_id, gateway_url, force_name, records_public_key,
+             safeguarding_public_key, pack_signing_public_key, sealed_credentials, enrolled_at)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (singleton) DO UPDATE SET device_id = excluded.device_id,
+             gateway_url = excluded.gateway_url, force_name = excluded.force_name,
+             records_public_key = excluded.records_public_key,
+             safeguarding_public_key = excluded.safeguarding_public_key,
+             pack_signing_public_key = excluded.pack_signing_public_key,
+             sealed_credentials = excluded.sealed_credentials, enrolled_at = excluded.enrolled_at",
+        params![
+            enrolment.device_id,
+            enrolment.gateway_url,
+            enrolment.force_name,
+            enrolment.records_public_key,
+            enrolment.safeguarding_public_key,
+            enrolment.pack_signing_public_key,
+            sealed,
+            now
+        ],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn info(connection: &Connection) -> Result<Option<DeviceInfo>, VaultError> {
+    Ok(connection
+        .query_row(
+            "SELECT device_id, gateway_url, force_name, enrolled_at FROM device",
+            [],
+            |row| {
+                Ok(DeviceInfo {
+                    device_id: row.get(0)?,
+                    gateway_url: row.get(1)?,
+                    force_name: row.get(2)?,
+                    enrolled_at: row.get(3)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+pub(crate) fn credentials(
+    connection: &Connection,
+    secret: &DeviceSecret,
+) -> Result<Option<Credentials>, VaultError> {
+    type Row = (String, String, Vec<u8>, Vec<u8>, Vec<u8>);
+    let row: Option<Row> = connection
+        .query_row(
+            "SELECT device_id, gateway_url, records_public_key, safeguarding_public_key, sealed_credentials FROM device",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)),
+        )
+        .optional()?;
+    let Some((device_id, gateway_url, records_public_key, safeguarding_public_key, sealed)) = row
+    else {
+        return Ok(None);
+    };
+    let plaintext = credentials_key(secret)?
+        .open(&sealed, CREDENTIALS_AAD)
+        .filter(|plaintext| plaintext.len() > 32)
+        .ok_or_else(|| VaultError::Damaged {
+            record: "device".into(),
+            place: "enrolment credentials".into(),
+        })?;
+    let token = String::from_utf8(plaintext[32..].to_vec()).map_err(|_| VaultError::Damaged {
+        record: "device".into(),
+        place: "enrolment credentials".into(),
+    })?;
+    Ok(Some(Credentials {
+        device_id,
+        gateway_url,
+        records_public_key,
+        safeguarding_public_key,
+        token: Zeroizing::new(token),
+        signing_key: Zeroizing::new(plaintext[..32].to_vec()),
+    }))
+}

@@ -1,0 +1,376 @@
+//! The outbox as the sync client sees it: its own connection to the vault file, no officer
+//! keys. Each sealed submission has one explicit state — pending → sending → acknowledged, or
+//! quarantined with a reason — and every transition is one durable transaction. Rows left in
+//! `sending` by a killed process are sent again (the gateway dedupes). The readable main copy
+//! of a record is destroyed only when the gateway's receipt is recorded, never before.
+
+use std::path::Path;
+
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use zeroize::Zeroizing;
+
+use crate::audit;
+use crate::device::{self, DeviceInfo, Enrolment};
+use crate::device_secret::DeviceSecret;
+use crate::error::VaultError;
+use crate::schema;
+
+/// The outbox of a vault file, for the sync client.
+pub struct Outbox {
+    connection: Connection,
+    device_secret: DeviceSecret,
+}
+
+/// A submission claimed for sending.
+#[derive(Debug, Clone)]
+pub struct OutboxItem {
+    /// The submission id.
+    pub submission_id: String,
+    /// The sealed envelope, exactly as it is to be sent.
+    pub envelope: Vec<u8>,
+    /// The content hash the receipt must name.
+    pub content_hash: String,
+    /// Sending attempts so far, this one included.
+    pub attempts: u32,
+}
+
+/// How one attempt ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The gateway's receipt: the submission is safe at the force.
+    Acknowledged {
+        /// When the gateway first stored it (seconds since the Unix epoch).
+        received_at: i64,
+    },
+    /// Try again no earlier than `next_attempt_ms`; `reason` is shown to the officer.
+    RetryLater {
+        /// Milliseconds since the Unix epoch.
+        next_attempt_ms: i64,
+        /// What went wrong.
+        reason: String,
+    },
+    /// The gateway will never take it as it is: set aside, with the reason, for the officer
+    /// and force IT. It does not block the other rows.
+    Quarantined {
+        /// Why.
+        reason: String,
+    },
+    /// Not attempted after all (the pass stopped first): back to pending, attempt not counted.
+    Released,
+}
+
+/// A quarantined submission and its reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuarantinedItem {
+    /// The submission id.
+    pub submission_id: String,
+    /// Why it was set aside.
+    pub reason: String,
+}
+
+/// What the sync screen shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SyncStatus {
+    /// Waiting to be sent (pending or being sent).
+    pub pending: u32,
+    /// Received by the force.
+    pub acknowledged: u32,
+    /// Set aside, with reasons.
+    pub quarantined: Vec<QuarantinedItem>,
+    /// When a sync last reached the gateway and finished (seconds since the Unix epoch).
+    pub last_success_at: Option<i64>,
+    /// The last sync problem, if the last attempt failed.
+    pub last_error: Option<String>,
+    /// When the force revoked this device, if it did.
+    pub revoked_at: Option<i64>,
+    /// When the force had this device wiped, if it did.
+    pub wiped_at: Option<i64>,
+}
+
+/// The sync client's view of the device's enrolment (the token is wiped when dropped).
+pub struct SyncCredentials {
+    /// The device's id.
+    pub device_id: String,
+    /// The gateway's base URL.
+    pub gateway_url: String,
+    /// The bearer token.
+    pub token: Zeroizing<String>,
+}
+
+impl Outbox {
+    /// Opens the vault file's outbox through a connection of its own.
+    pub fn open(path: &Path, device_secret: DeviceSecret) -> Result<Outbox, VaultError> {
+        let mut connection = Connection::open(path)?;
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        connection.pragma_update(None, "synchronous", "FULL")?;
+        connection.pragma_update(None, "secure_delete", "ON")?;
+        connection.pragma_update(None, "foreign_keys", "ON")?;
+        connection.busy_timeout(std::time::Duration::from_secs(10))?;
+        schema::migrate(&mut connection)?;
+        Ok(Outbox {
+            connection,
+            device_secret,
+        })
+    }
+
+    /// Records the device's enrolment with the force (replacing an earlier one).
+    pub fn enrol(&mut self, enrolment: &Enrolment, now: i64) -> Result<(), VaultError> {
+        device::store(&self.connection, &self.device_secret, enrolment, now)?;
+        self.connection.execute(
+            "UPDATE sync_log SET revoked_at = NULL, wiped_at = NULL, last_error = NULL",
+            [],
+        )?;
+        Ok(())
+    }
+
+    /// The enrolment, if the device is enrolled.
+    pub fn device(&self) -> Result<Option<DeviceInfo>, VaultError> {
+        device::info(&self.connection)
+    }
+
+    /// The credentials to sync with, if the device is enrolled.
+    pub fn credentials(&self) -> Result<Option<SyncCredentials>, VaultError> {
+        Ok(
+            device::credentials(&self.connection, &self.device_secret)?.map(|credentials| {
+                SyncCredentials {
+                    device_id: credentials.device_id,
+                    gateway_url: credentials.gateway_url,
+                    token: credentials.token,
+                }
+            }),
+        )
+    }
+
+    /// Claims up to `limit` submissions that are due (pending and due by `now_ms`, or left in
+    /// `sending` by a process that died), marking them `sending` in one transaction.
+    pub fn claim_due(&mut self, now_ms: i64, limit: u32) -> Result<Vec<OutboxItem>, VaultError> {
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let items = {
+            let mut statement = transaction.prepare(
+                "SELECT submission_id, envelope, content_hash, attempts FROM outbox
+                 WHERE (state = 'pending' AND next_attempt_ms <= ?1) OR state = 'sending'
+                 ORDER BY created_at, submission_id LIMIT ?2",
+            )?;
+            let items = statement
+                .query_map(params![now_ms, limit], |row| {
+                    Ok(OutboxItem {
+                        submission_id: row.get(0)?,
+                        envelope: row.get::<_, Option<Vec<u8>>>(1)?.unwrap_or_default(),
+                        content_hash: row.get(2)?,
+                        attempts: row.get::<_, u32>(3)? + 1,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            items
+        };
+        for item in &items {
+            transaction.execute(
+                "UPDATE outbox SET state = 'sending', attempts = ?2, updated_at = ?3 WHERE submission_id = ?1",
+                params![item.submission_id, item.attempts, now_ms / 1000],
+            )?;
+        }
+        transaction.commit()?;
+        Ok(items)
+    }
+
+    /// Records how attempts ended, in one transaction. An acknowledgement destroys the record's
+    /// readable copy on the device (its key, its answers) and the envelope: the force has it.
+    pub fn record(&mut self, outcomes: &[(String, Outcome)], now: i64) -> Result<(), VaultError> {
+        if outcomes.is_empty() {
+            return Ok(());
+        }
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for (submission_id, outcome) in outcomes {
+            match outcome {
+                Outcome::Acknowledged { received_at } => {
+                    let officer: Option<String> = transaction
+                        .query_row(
+                            "UPDATE outbox SET state = 'acknowledged', received_at = ?2, envelope = NULL,
+                                 reason = NULL, updated_at = ?3
+                             WHERE submission_id = ?1 AND state = 'sending' RETURNING officer_id",
+                            params![submission_id, received_at, now],
+                            |row| row.get(0),
+                        )
+                        .optional()?;
+                    if let Some(officer) = officer {
+                        transaction.execute(
+                            "UPDATE assessments SET wrapped_record_key = NULL, wrapped_compartment_key = NULL
+                             WHERE assessment_id = ?1",
+                            [submission_id],
+                        )?;
+                        transaction.execute(
+                            "DELETE FROM answers WHERE assessment_id = ?1",
+                            [submission_id],
+                        )?;
+                        audit::append(
+                            &transaction,
+                            &officer,
+                            now,
+                            "submission_received_by_force",
+                            Some(submission_id),
+                        )?;
+                    }
+                }
+                Outcome::RetryLater {
+                    next_attempt_ms,
+                    reason,
+                } => {
+                    transaction.execute(
+                        "UPDATE outbox SET state = 'pending', next_attempt_ms = ?2, reason = ?3, updated_at = ?4
+                         WHERE submission_id = ?1 AND state = 'sending'",
+                        params![submission_id, next_attempt_ms, reason, now],
+                    )?;
+                }
+                Outcome::Quarantined { reason } => {
+                    let officer: Option<String> = transaction
+                        .query_row(
+                            "UPDATE outbox SET state = 'quarantined', reason = ?2, updated_at = ?3
+                             WHERE submission_id = ?1 AND state = 'sending' RETURNING officer_id",
+                            params![submission_id, reason, now],
+                            |row| row.get(0),
+                        )
+                        .optional()?;
+                    if let Some(officer) = officer {
+                        audit::append(
+                            &transaction,
+                            &officer,
+                            now,
+                            "submission_quarantined",
+                            Some(submission_id),
+                        )?;
+                    }
+                }
+                Outcome::Released => {
+                    transaction.execute(
+                        "UPDATE outbox SET state = 'pending', attempts = MAX(attempts - 1, 0)
+                         WHERE submission_id = ?1 AND state = 'sending'",
+                        [submission_id],
+                    )?;
+                }
+            }
+        }
+        transaction.commit()?;
+        Ok(())
+    }
+
+    /// Puts a quarantined submission back in the queue (after force IT fixed the cause).
+    pub fn retry_quarantined(&mut self, submission_id: &str) -> Result<bool, VaultError> {
+        Ok(self.connection.execute(
+            "UPDATE outbox SET state = 'pending', next_attempt_ms = 0 WHERE submission_id = ?1 AND state = 'quarantined'",
+            [submission_id],
+        )? > 0)
+    }
+
+    /// Notes a sync pass that reached the gateway and finished.
+    pub fn record_success(&mut self, now: i64) -> Result<(), VaultError> {
+        self.connection.execute(
+            "UPDATE sync_log SET last_success_at = ?1, last_attempt_at = ?1, last_error = NULL",
+            [now],
+        )?;
+        Ok(())
+    }
+
+    /// Notes a sync pass that failed, and why (shown to the officer; never content).
+    pub fn record_failure(&mut self, now: i64, error: &str) -> Result<(), VaultError> {
+        self.connection.execute(
+            "UPDATE sync_log SET last_attempt_at = ?1, last_error = ?2",
+            params![now, error],
+        )?;
+        Ok(())
+    }
+
+    /// Notes that the force revoked this device.
+    pub fn record_revoked(&mut self, now: i64) -> Result<(), VaultError> {
+        self.connection.execute(
+            "UPDATE sync_log SET revoked_at = COALESCE(revoked_at, ?1), last_attempt_at = ?1,
+                 last_error = 'this device has been revoked by force IT'",
+            [now],
+        )?;
+        Ok(())
+    }
+
+    /// Carries out the force's wipe order: destroys every officer's keys and records, the
+    /// outbox, kept packs and the audit chain, and the device's credentials, then checkpoints
+    /// so no copy lingers in the WAL. What remains is the note that it happened, and when.
+    pub fn wipe_device(&mut self, now: i64) -> Result<(), VaultError> {
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        transaction.execute_batch(
+            "DELETE FROM answers; DELETE FROM outbox; DELETE FROM assessments; DELETE FROM officers;
+             DELETE FROM packs; DELETE FROM audit; DELETE FROM device;",
+        )?;
+        transaction.execute(
+            "UPDATE sync_log SET wiped_at = ?1, last_error = NULL, last_success_at = NULL",
+            [now],
+        )?;
+        transaction.commit()?;
+        self.connection
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// Pending count, last success, quarantined items with reasons.
+    pub fn status(&self) -> Result<SyncStatus, VaultError> {
+        status(&self.connection)
+    }
+
+    /// The state of one submission (`pending`, `sending`, `acknowledged`, `quarantined`).
+    pub fn state_of(&self, submission_id: &str) -> Result<Option<String>, VaultError> {
+        Ok(self
+            .connection
+            .query_row(
+                "SELECT state FROM outbox WHERE submission_id = ?1",
+                [submission_id],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    /// The earliest time (ms) a pending row becomes due, if any is pending.
+    pub fn next_due_ms(&self) -> Result<Option<i64>, VaultError> {
+        Ok(self.connection.query_row(
+            "SELECT MIN(next_attempt_ms) FROM outbox WHERE state IN ('pending', 'sending')",
+            [],
+            |row| row.get(0),
+        )?)
+    }
+}
+
+pub(crate) fn status(connection: &Connection) -> Result<SyncStatus, VaultError> {
+    let (pending, acknowledged): (u32, u32) = connection.query_row(
+        "SELECT COUNT(*) FILTER (WHERE state IN ('pending', 'sending')),
+                COUNT(*) FILTER (WHERE state = 'acknowledged') FROM outbox",
+        [],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    let mut statement = connection.prepare(
+        "SELECT submission_id, COALESCE(reason, '') FROM outbox WHERE state = 'quarantined' ORDER BY updated_at",
+    )?;
+    let quarantined = statement
+        .query_map([], |row| {
+            Ok(QuarantinedItem {
+                submission_id: row.get(0)?,
+                reason: row.get(1)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let (last_success_at, last_error, revoked_at, wiped_at) = connection.query_row(
+        "SELECT last_success_at, last_error, revoked_at, wiped_at FROM sync_log",
+        [],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+    )?;
+    Ok(SyncStatus {
+        pending,
+        acknowledged,
+        quarantined,
+        last_success_at,
+        last_error,
+        revoked_at,
+        wiped_at,
+    })
+}

@@ -1,0 +1,283 @@
+//! Finalising: an assessment becomes a sealed, device-signed envelope in the outbox, in the
+//! same transaction that locks the record and destroys its migrant-victim compartment (key and
+//! answers). Also amendments (a new record superseding a finalised one), the enrolment the
+//! app shows, and the officer's list of sent records.
+
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use serde_json::{json, Map, Value};
+
+use super::{AssessmentId, Compartment, Vault};
+use crate::audit;
+use crate::device::{self, DeviceInfo, Enrolment};
+use crate::error::VaultError;
+use crate::outbox::{self, SyncStatus};
+
+/// A finalised assessment's place in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finalised {
+    /// The submission id (the assessment id).
+    pub submission_id: String,
+    /// The envelope's content hash.
+    pub content_hash: String,
+    /// Whether a migrant-victim section was sealed to the safeguarding key.
+    pub has_migrant_section: bool,
+}
+
+/// One of the officer's finalised records, as the sent list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentRecord {
+    /// The submission id.
+    pub submission_id: String,
+    /// When it was finalised.
+    pub finalised_at: i64,
+    /// `pending`, `sending`, `acknowledged` or `quarantined`.
+    pub state: String,
+    /// Why it is quarantined or waiting, if it is.
+    pub reason: Option<String>,
+    /// The submission it amends.
+    pub supersedes: Option<String>,
+}
+
+fn answer_json(bytes: &[u8]) -> Value {
+    serde_json::from_slice(bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
+}
+
+impl Vault {
+    /// Records the device's enrolment with the force.
+    pub fn enrol_device(&mut self, enrolment: &Enrolment) -> Result<(), VaultError> {
+        let now = self.now();
+        device::store(&self.connection, &self.device_secret, enrolment, now)
+    }
+
+    /// The device's enrolment, if any.
+    pub fn device(&self) -> Result<Option<DeviceInfo>, VaultError> {
+        device::info(&self.connection)
+    }
+
+    /// The outbox's state, for the sync screen.
+    pub fn sync_status(&self) -> Result<SyncStatus, VaultError> {
+        outbox::status(&self.connection)
+    }
+
+    /// Finalises an assessment of the unlocked officer: seals its main record to the force's
+    /// records key and its migrant-victim answers (if any) to the safeguarding key, signs the
+    /// envelope with the device key, and in one transaction writes it to the outbox, locks the
+    /// record, and destroys the migrant compartment's key and answers.
+    pub fn finalise(&mut self, assessment: &AssessmentId) -> Result<Finalised, VaultError> {
+        let officer = self
+            .session
+            .as_ref()
+            .ok_or(VaultError::Locked)?
+            .officer
+            .clone();
+        let credentials = device::credentials(&self.connection, &self.device_secret)?
+            .ok_or(VaultError::NotEnrolled)?;
+        let now = self.now();
+        type Header = (String, String, String, i64, Option<i64>, Option<String>);
+        let (pack_id, pack_version, pack_hash, created_at, finalised_at, supersedes): Header = self
+            .connection
+            .query_row(
+                "SELECT pack_id, pack_version, pack_hash, created_at, finalised_at, supersedes
+                 FROM assessments WHERE assessment_id = ?1 AND officer_id = ?2",
+                params![assessment.0, officer],
+                |row| {
+                    Ok((
+                        row.get(0)?,
+                        row.get(1)?,
+                        row.get(2)?,
+                        row.get(3)?,
+                        row.get(4)?,
+                        row.get(5)?,
+                    ))
+                },
+            )
+            .optional()?
+            .ok_or_else(|| VaultError::UnknownRecord {
+                record: assessment.0.clone(),
+            })?;
+        if finalised_at.is_some() {
+            return Err(VaultError::Finalised {
+                record: assessment.0.clone(),
+            });
+        }
+        let mut main = Map::new();
+        let mut migrant = Map::new();
+        for answer in self.answers(assessment)? {
+            let target = match answer.compartment {
+                Compartment::Main => &mut main,
+                Compartment::Migrant => &mut migrant,
+            };
+            target.insert(answer.question_id.clone(), answer_json(&answer.plaintext));
+        }
+        let pack = json!({ "id": pack_id, "version": pack_version, "hash": pack_hash });
+        let record = zeroize::Zeroizing::new(
+            serde_json::to_vec(&json!({
+                "format": 1,
+                "submission_id": assessment.0,
+                "supersedes": supersedes,
+                "officer_id": officer,
+                "device_id": credentials.device_id,
+                "pack": pack,
+                "started_at": created_at,
+                "finalised_at": now,
+                "has_migrant_section": !migrant.is_empty(),
+                "answers": Value::Object(main),
+            }))
+            .map_err(|_| VaultError::Random)?,
+        );
+        let has_migrant_section = !migrant.is_empty();
+        let section = has_migrant_section
+            .then(|| {
+                serde_json::to_vec(&json!({
+                    "format": 1,
+                    "submission_id": assessment.0,
+                    "answers": Value::Object(migrant),
+                }))
+                .map(zeroize::Zeroizing::new)
+            })
+            .transpose()
+            .map_err(|_| VaultError::Random)?;
+        let recipients = firstline_seal::ForceRecipients::from_bytes(
+            &credentials.records_public_key,
+            &credentials.safeguarding_public_key,
+        )
+        .map_err(|error| VaultError::Sealing(error.to_string()))?;
+        let device_key = firstline_seal::DeviceKey::from_bytes(&credentials.signing_key)
+            .map_err(|error| VaultError::Sealing(error.to_string()))?;
+        let envelope = firstline_seal::seal(
+            firstline_seal::EnvelopeHeader {
+                submission_id: assessment.0.clone(),
+                supersedes,
+                device_id: credentials.device_id.clone(),
+                pack: firstline_protocol::PackRef {
+                    id: pack_id,
+                    version: pack_version,
+                    hash: pack_hash,
+                },
+                sealed_at: now,
+            },
+            &record,
+            section.as_deref().map(|bytes| bytes.as_slice()),
+            &recipients,
+            &device_key,
+        )
+        .map_err(|error| VaultError::Sealing(error.to_string()))?;
+        let content_hash = envelope.content_hash();
+        let envelope_bytes = serde_json::to_vec(&envelope).map_err(|_| VaultError::Random)?;
+
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        transaction.execute(
+            "INSERT INTO outbox (submission_id, officer_id, envelope, content_hash, state, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)",
+            params![assessment.0, officer, envelope_bytes, content_hash, now],
+        )?;
+        transaction.execute(
+            "UPDATE assessments SET finalised_at = ?2, wrapped_compartment_key = NULL, updated_at = ?2
+             WHERE assessment_id = ?1",
+            params![assessment.0, now],
+        )?;
+        transaction.execute(
+            "DELETE FROM answers WHERE assessment_id = ?1 AND compartment = 'migrant'",
+            [&assessment.0],
+        )?;
+        audit::append(
+            &transaction,
+            &officer,
+            now,
+            "assessment_finalised",
+            Some(&assessment.0),
+        )?;
+        audit::append(
+            &transaction,
+            &officer,
+            now,
+            "compartment_destroyed",
+            Some(&assessment.0),
+        )?;
+        transaction.commit()?;
+        self.checkpoint()?;
+        Ok(Finalised {
+            submission_id: assessment.0.clone(),
+            content_hash,
+            has_migrant_section,
+        })
+    }
+
+    /// Starts an amendment of a finalised record: a new assessment on the same pack that
+    /// supersedes it, with the main answers still readable on the device copied in (the
+    /// migrant-victim section was destroyed at sealing and must be asked again).
+    pub fn amend(&mut self, finalised: &AssessmentId) -> Result<AssessmentId, VaultError> {
+        let officer = self
+            .session
+            .as_ref()
+            .ok_or(VaultError::Locked)?
+            .officer
+            .clone();
+        let (pack_id, pack_version, pack_hash, finalised_at): (
+            String,
+            String,
+            String,
+            Option<i64>,
+        ) = self
+            .connection
+            .query_row(
+                "SELECT pack_id, pack_version, pack_hash, finalised_at FROM assessments
+                 WHERE assessment_id = ?1 AND officer_id = ?2",
+                params![finalised.0, officer],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+            )
+            .optional()?
+            .ok_or_else(|| VaultError::UnknownRecord {
+                record: finalised.0.clone(),
+            })?;
+        if finalised_at.is_none() {
+            return Err(VaultError::NotFinalised {
+                record: finalised.0.clone(),
+            });
+        }
+        let kept = self.answers(finalised).unwrap_or_default();
+        let amendment = self.create_assessment(&pack_id, &pack_version, &pack_hash)?;
+        self.connection.execute(
+            "UPDATE assessments SET supersedes = ?2 WHERE assessment_id = ?1",
+            params![amendment.0, finalised.0],
+        )?;
+        for answer in kept
+            .iter()
+            .filter(|answer| answer.compartment == Compartment::Main)
+        {
+            self.save_answer(
+                &amendment,
+                &answer.question_id,
+                Compartment::Main,
+                &answer.plaintext,
+            )?;
+        }
+        Ok(amendment)
+    }
+
+    /// The unlocked officer's finalised records and where each is in the outbox.
+    pub fn sent_records(&self) -> Result<Vec<SentRecord>, VaultError> {
+        let officer = &self.session.as_ref().ok_or(VaultError::Locked)?.officer;
+        let mut statement = self.connection.prepare(
+            "SELECT s.assessment_id, s.finalised_at, o.state, o.reason, s.supersedes
+             FROM assessments s JOIN outbox o ON o.submission_id = s.assessment_id
+             WHERE s.officer_id = ?1 AND s.finalised_at IS NOT NULL
+             ORDER BY s.finalised_at DESC, s.assessment_id",
+        )?;
+        let records = statement
+            .query_map([officer], |row| {
+                Ok(SentRecord {
+                    submission_id: row.get(0)?,
+                    finalised_at: row.get(1)?,
+                    state: row.get(2)?,
+                    reason: row.get(3)?,
+                    supersedes: row.get(4)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(records)
+    }
+}

@@ -1,0 +1,305 @@
+//! Finalising through the public API: the envelope and its outbox row land together, the record
+//! locks, the migrant-victim section is destroyed on the device at sealing and opens only with
+//! the safeguarding key at the force, the readable copy lives until the receipt and no longer.
+#![allow(clippy::expect_used)]
+
+use std::sync::Arc;
+
+use firstline_seal::{DeviceKey, RecordsKey, SafeguardingKey};
+use firstline_vault::{
+    AssessmentId, Compartment, DeviceSecret, Enrolment, KdfParams, Outbox, Outcome, Vault,
+    VaultError, VaultOptions,
+};
+use zeroize::Zeroizing;
+
+const PIN: &str = "246810";
+const MAIN_CANARY: &str = "\"CANARY-main-51c2\"";
+const MIGRANT_CANARY: &str = "\"CANARY-migrant-a9e0\"";
+const SECRET: [u8; 32] = [9; 32];
+
+struct Setup {
+    dir: tempfile::TempDir,
+    records: RecordsKey,
+    safeguarding: SafeguardingKey,
+}
+
+fn open(dir: &tempfile::TempDir) -> Vault {
+    Vault::open(
+        &dir.path().join("vault.sqlite"),
+        DeviceSecret::provided(&SECRET),
+        VaultOptions {
+            kdf: KdfParams::FOR_TESTS,
+            max_failed_pins: 5,
+            clock: Arc::new(|| 1_800_000_000),
+        },
+    )
+    .expect("vault opens")
+}
+
+fn enrolled() -> Setup {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (records_secret, records_public) = RecordsKey::generate();
+    let (safeguarding_secret, safeguarding_public) = SafeguardingKey::generate();
+    let mut outbox = Outbox::open(
+        &dir.path().join("vault.sqlite"),
+        DeviceSecret::provided(&SECRET),
+    )
+    .expect("outbox");
+    outbox
+        .enrol(
+            &Enrolment {
+                device_id: "dev_1".into(),
+                gateway_url: "http://127.0.0.1:9".into(),
+                force_name: "Test Constabulary".into(),
+                records_public_key: records_public,
+                safeguarding_public_key: safeguarding_public,
+                pack_signing_public_key: vec![0; 32],
+                token: Zeroizing::new("fl1_token".into()),
+                signing_key: DeviceKey::generate().secret_bytes(),
+            },
+            1_800_000_000,
+        )
+        .expect("enrolled");
+    Setup {
+        dir,
+        records: RecordsKey::from_bytes(&records_secret).expect("key"),
+        safeguarding: SafeguardingKey::from_bytes(&safeguarding_secret).expect("key"),
+    }
+}
+
+fn answered(vault: &mut Vault) -> AssessmentId {
+    vault.set_up_officer("PC 1", PIN).expect("officer");
+    vault.unlock("PC 1", PIN).expect("unlocked");
+    let id = vault
+        .create_assessment("default", "1", "hash")
+        .expect("assessment");
+    vault
+        .save_answer(&id, "injuries", Compartment::Main, MAIN_CANARY.as_bytes())
+        .expect("main");
+    vault
+        .save_answer(
+            &id,
+            "status_threats",
+            Compartment::Migrant,
+            MIGRANT_CANARY.as_bytes(),
+        )
+        .expect("migrant");
+    id
+}
+
+fn file_bytes(dir: &tempfile::TempDir) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(dir.path()).expect("dir") {
+        bytes.extend(std::fs::read(entry.expect("entry").path()).unwrap_or_default());
+    }
+    bytes
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle.as_bytes())
+}
+
+#[test]
+fn finalising_needs_an_enrolled_device() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut vault = open(&dir);
+    let id = answered(&mut vault);
+    assert!(matches!(vault.finalise(&id), Err(VaultError::NotEnrolled)));
+    vault
+        .save_answer(&id, "injuries", Compartment::Main, b"\"still a draft\"")
+        .expect("draft still open");
+}
+
+#[test]
+fn finalising_seals_locks_and_destroys_the_migrant_section_on_the_device() {
+    let setup = enrolled();
+    let mut vault = open(&setup.dir);
+    let id = answered(&mut vault);
+    let finalised = vault.finalise(&id).expect("finalised");
+    assert!(finalised.has_migrant_section);
+
+    assert!(matches!(
+        vault.save_answer(&id, "injuries", Compartment::Main, b"\"changed\""),
+        Err(VaultError::Finalised { .. })
+    ));
+    assert!(vault.drafts().expect("drafts").is_empty());
+    let readable = vault
+        .answers(&id)
+        .expect("main copy readable until the receipt");
+    assert_eq!(
+        readable.len(),
+        1,
+        "only the main answer is left on the device"
+    );
+    assert_eq!(readable[0].question_id, "injuries");
+    assert!(
+        !contains(&file_bytes(&setup.dir), "CANARY"),
+        "no plaintext in the vault files"
+    );
+
+    let mut outbox = Outbox::open(
+        &setup.dir.path().join("vault.sqlite"),
+        DeviceSecret::provided(&SECRET),
+    )
+    .expect("outbox");
+    let claimed = outbox.claim_due(i64::MAX, 10).expect("claimed");
+    assert_eq!(claimed.len(), 1);
+    let envelope: firstline_protocol::Envelope =
+        serde_json::from_slice(&claimed[0].envelope).expect("envelope");
+    assert_eq!(envelope.content_hash(), finalised.content_hash);
+    let record = firstline_seal::open_records(&envelope, &setup.records).expect("records open");
+    let record: serde_json::Value = serde_json::from_slice(&record).expect("json");
+    assert_eq!(record["answers"]["injuries"], "CANARY-main-51c2");
+    assert!(
+        record["answers"].get("status_threats").is_none(),
+        "the migrant answer is not in the main record"
+    );
+    let section = firstline_seal::open_safeguarding(&envelope, &setup.safeguarding)
+        .expect("opens")
+        .expect("present");
+    let section: serde_json::Value = serde_json::from_slice(&section).expect("json");
+    assert_eq!(section["answers"]["status_threats"], "CANARY-migrant-a9e0");
+
+    // A crash after claiming: the row is claimed again, nothing lost.
+    drop(outbox);
+    let mut outbox = Outbox::open(
+        &setup.dir.path().join("vault.sqlite"),
+        DeviceSecret::provided(&SECRET),
+    )
+    .expect("outbox");
+    assert_eq!(
+        outbox.state_of(&id.0).expect("state").as_deref(),
+        Some("sending")
+    );
+    assert_eq!(outbox.claim_due(0, 10).expect("claimed again").len(), 1);
+    outbox
+        .record(
+            &[(
+                id.0.clone(),
+                Outcome::Acknowledged {
+                    received_at: 1_800_000_100,
+                },
+            )],
+            1_800_000_100,
+        )
+        .expect("acknowledged");
+    assert_eq!(
+        outbox.state_of(&id.0).expect("state").as_deref(),
+        Some("acknowledged")
+    );
+    assert!(
+        matches!(vault.answers(&id), Err(VaultError::Damaged { .. })),
+        "the readable copy is gone after the receipt"
+    );
+    let status = vault.sync_status().expect("status");
+    assert_eq!((status.pending, status.acknowledged), (0, 1));
+    assert_eq!(vault.sent_records().expect("sent")[0].state, "acknowledged");
+    vault
+        .verify_audit()
+        .expect("audit chain intact across both connections");
+}
+
+#[test]
+fn quarantine_and_retry_are_explicit_states() {
+    let setup = enrolled();
+    let mut vault = open(&setup.dir);
+    let id = answered(&mut vault);
+    vault.finalise(&id).expect("finalised");
+    let mut outbox = Outbox::open(
+        &setup.dir.path().join("vault.sqlite"),
+        DeviceSecret::provided(&SECRET),
+    )
+    .expect("outbox");
+    outbox.claim_due(0, 10).expect("claimed");
+    outbox
+        .record(
+            &[(
+                id.0.clone(),
+                Outcome::RetryLater {
+                    next_attempt_ms: 5_000,
+                    reason: "network".into(),
+                },
+            )],
+            1,
+        )
+        .expect("retry");
+    assert!(outbox.claim_due(4_999, 10).expect("not yet due").is_empty());
+    assert_eq!(outbox.claim_due(5_000, 10).expect("due").len(), 1);
+    outbox
+        .record(
+            &[(
+                id.0.clone(),
+                Outcome::Quarantined {
+                    reason: "the envelope was refused (422)".into(),
+                },
+            )],
+            2,
+        )
+        .expect("quarantined");
+    assert!(outbox.claim_due(i64::MAX, 10).expect("none").is_empty());
+    let status = outbox.status().expect("status");
+    assert_eq!(
+        status.quarantined[0].reason,
+        "the envelope was refused (422)"
+    );
+    assert!(outbox.retry_quarantined(&id.0).expect("retried"));
+    assert_eq!(outbox.claim_due(0, 10).expect("due again").len(), 1);
+}
+
+#[test]
+fn an_amendment_supersedes_the_finalised_record() {
+    let setup = enrolled();
+    let mut vault = open(&setup.dir);
+    let id = answered(&mut vault);
+    assert!(matches!(
+        vault.amend(&id),
+        Err(VaultError::NotFinalised { .. })
+    ));
+    vault.finalise(&id).expect("finalised");
+    let amendment = vault.amend(&id).expect("amendment");
+    assert_ne!(amendment, id);
+    let answers = vault.answers(&amendment).expect("answers");
+    assert_eq!(
+        answers.len(),
+        1,
+        "main answers copied, the migrant section must be asked again"
+    );
+    vault.finalise(&amendment).expect("amendment finalised");
+    let mut outbox = Outbox::open(
+        &setup.dir.path().join("vault.sqlite"),
+        DeviceSecret::provided(&SECRET),
+    )
+    .expect("outbox");
+    let claimed = outbox.claim_due(0, 10).expect("claimed");
+    let item = claimed
+        .iter()
+        .find(|item| item.submission_id == amendment.0)
+        .expect("amendment queued");
+    let second: firstline_protocol::Envelope =
+        serde_json::from_slice(&item.envelope).expect("json");
+    assert_eq!(second.supersedes.as_deref(), Some(id.0.as_str()));
+}
+
+#[test]
+fn a_wipe_order_destroys_everything_and_says_when() {
+    let setup = enrolled();
+    let mut vault = open(&setup.dir);
+    let id = answered(&mut vault);
+    vault.finalise(&id).expect("finalised");
+    drop(vault);
+    let mut outbox = Outbox::open(
+        &setup.dir.path().join("vault.sqlite"),
+        DeviceSecret::provided(&SECRET),
+    )
+    .expect("outbox");
+    outbox.wipe_device(1_800_000_500).expect("wiped");
+    assert_eq!(
+        outbox.status().expect("status").wiped_at,
+        Some(1_800_000_500)
+    );
+    assert!(outbox.credentials().expect("read").is_none());
+    let vault = open(&setup.dir);
+    assert!(vault.officers().expect("officers").is_empty());
+}
