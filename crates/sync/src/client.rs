@@ -1,0 +1,539 @@
+//! The sync client: enrolment, one pass (commands, then the outbox in batches), and the
+//! scheduler that runs passes when the gateway is reachable, when asked ("Sync now"), and
+//! after jittered backoff when it was not.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use firstline_protocol::{
+    paths, ApiError, CommandKind, DeviceCommands, EnrolRequest, EnrolResponse, AUTHORIZATION,
+};
+use firstline_vault::{
+    DeviceInfo, Enrolment, Outbox, OutboxItem, Outcome, SyncCredentials, SyncStatus, VaultError,
+};
+use rand::Rng;
+use thiserror::Error;
+use tokio::sync::Notify;
+
+use crate::classify::{classify, Verdict};
+
+/// How the client behaves; policy may set these.
+#[derive(Debug, Clone)]
+pub struct SyncConfig {
+    /// Rows claimed per batch.
+    pub batch_size: u32,
+    /// Submissions in flight at once.
+    pub concurrency: usize,
+    /// First retry delay; doubles per attempt.
+    pub backoff_base: Duration,
+    /// Longest retry delay.
+    pub backoff_max: Duration,
+    /// Give up on one request after this long.
+    pub request_timeout: Duration,
+    /// How often to look for work and commands when nothing is due.
+    pub idle_poll: Duration,
+    /// A PEM CA certificate to trust instead of the system's (the force's pinned CA).
+    pub pinned_ca_pem: Option<Vec<u8>>,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        SyncConfig {
+            batch_size: 64,
+            concurrency: 4,
+            backoff_base: Duration::from_secs(2),
+            backoff_max: Duration::from_secs(300),
+            request_timeout: Duration::from_secs(30),
+            idle_poll: Duration::from_secs(60),
+            pinned_ca_pem: None,
+        }
+    }
+}
+
+/// What went wrong outside the normal ups and downs of a network.
+#[derive(Debug, Error)]
+pub enum SyncError {
+    /// The vault could not be read or written.
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    /// The HTTP client could not be set up (for example a bad pinned CA).
+    #[error("the sync client cannot be set up: {0}")]
+    Setup(String),
+    /// Enrolment was refused or failed.
+    #[error("enrolment failed: {0}")]
+    Enrolment(String),
+}
+
+/// How a pass ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PassReport {
+    /// Everything due was handled.
+    Drained {
+        /// Received by the force in this pass.
+        acknowledged: u32,
+        /// Set aside in this pass.
+        quarantined: u32,
+    },
+    /// The gateway could not be reached or was unwell; rows wait for the next pass.
+    Offline {
+        /// Why.
+        reason: String,
+        /// Received before the problem.
+        acknowledged: u32,
+    },
+    /// The gateway does not recognise this device.
+    Unauthenticated(String),
+    /// The force revoked this device.
+    Revoked,
+    /// The force ordered a wipe, and it was carried out.
+    Wiped,
+    /// The device is not enrolled with a force.
+    NotEnrolled,
+}
+
+/// The sync client over one vault file's outbox.
+pub struct SyncClient {
+    outbox: Arc<Mutex<Outbox>>,
+    http: reqwest::Client,
+    config: SyncConfig,
+    failed_passes: AtomicU32,
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_millis() as i64)
+        .unwrap_or_default()
+}
+
+fn error_message(body: &[u8], status: reqwest::StatusCode) -> String {
+    serde_json::from_slice::<ApiError>(body)
+        .map(|error| error.message)
+        .unwrap_or_else(|_| format!("the gateway answered {status}"))
+}
+
+/// A network failure in words for the officer (no URLs with secrets, no bodies).
+fn network_reason(error: &reqwest::Error) -> String {
+    if error.is_timeout() {
+        "the gateway did not answer in time".into()
+    } else if error.is_connect() {
+        "the gateway cannot be reached".into()
+    } else {
+        "the connection to the gateway was lost".into()
+    }
+}
+
+impl SyncClient {
+    /// A client over `outbox`.
+    pub fn new(outbox: Outbox, config: SyncConfig) -> Result<SyncClient, SyncError> {
+        let mut builder = reqwest::Client::builder()
+            .timeout(config.request_timeout)
+            .connect_timeout(config.request_timeout.min(Duration::from_secs(10)))
+            .user_agent(concat!("firstline/", env!("CARGO_PKG_VERSION")));
+        if let Some(pem) = &config.pinned_ca_pem {
+            let certificate = reqwest::Certificate::from_pem(pem)
+                .map_err(|error| SyncError::Setup(format!("pinned CA: {error}")))?;
+            builder = builder.tls_certs_only([certificate]);
+        }
+        let http = builder
+            .build()
+            .map_err(|error| SyncError::Setup(error.to_string()))?;
+        Ok(SyncClient {
+            outbox: Arc::new(Mutex::new(outbox)),
+            http,
+            config,
+            failed_passes: AtomicU32::new(0),
+        })
+    }
+
+    async fn db<T, F>(&self, work: F) -> Result<T, SyncError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Outbox) -> Result<T, VaultError> + Send + 'static,
+    {
+        let outbox = Arc::clone(&self.outbox);
+        tokio::task::spawn_blocking(move || {
+            let mut outbox = outbox.lock().map_err(|_| {
+                VaultError::DeviceSecret("the outbox connection was poisoned".into())
+            })?;
+            work(&mut outbox)
+        })
+        .await
+        .map_err(|error| SyncError::Setup(format!("outbox task failed: {error}")))?
+        .map_err(SyncError::from)
+    }
+
+    /// Enrols this device with the force's gateway using a one-time code from force IT.
+    pub async fn enrol(
+        &self,
+        gateway_url: &str,
+        code: &str,
+        device_name: &str,
+    ) -> Result<DeviceInfo, SyncError> {
+        let gateway_url = gateway_url.trim_end_matches('/').to_string();
+        let key = firstline_seal::DeviceKey::generate();
+        let response = self
+            .http
+            .post(format!("{gateway_url}{}", paths::ENROL))
+            .json(&EnrolRequest {
+                code: code.trim().to_string(),
+                device_public_key: key.public_bytes().into(),
+                device_name: device_name.to_string(),
+            })
+            .send()
+            .await
+            .map_err(|error| SyncError::Enrolment(network_reason(&error)))?;
+        let status = response.status();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|error| SyncError::Enrolment(network_reason(&error)))?;
+        if status != reqwest::StatusCode::CREATED {
+            return Err(SyncError::Enrolment(error_message(&body, status)));
+        }
+        let enrolled: EnrolResponse = serde_json::from_slice(&body)
+            .map_err(|_| SyncError::Enrolment("the gateway's answer could not be read".into()))?;
+        let enrolment = Enrolment {
+            device_id: enrolled.device_id,
+            gateway_url,
+            force_name: enrolled.force_name,
+            records_public_key: enrolled.force_keys.records.0,
+            safeguarding_public_key: enrolled.force_keys.safeguarding.0,
+            pack_signing_public_key: enrolled.force_keys.pack_signing.0,
+            token: zeroize::Zeroizing::new(enrolled.token),
+            signing_key: key.secret_bytes(),
+        };
+        let now = now_ms() / 1000;
+        self.db(move |outbox| {
+            outbox.enrol(&enrolment, now)?;
+            outbox
+                .device()?
+                .ok_or_else(|| VaultError::DeviceSecret("enrolment was not stored".into()))
+        })
+        .await
+    }
+
+    /// The outbox's state for the sync screen.
+    pub async fn status(&self) -> Result<SyncStatus, SyncError> {
+        self.db(|outbox| outbox.status()).await
+    }
+
+    fn backoff_ms(&self, attempts: u32) -> i64 {
+        let exponent = attempts.saturating_sub(1).min(20);
+        let full = self
+            .config
+            .backoff_base
+            .saturating_mul(1u32 << exponent)
+            .min(self.config.backoff_max)
+            .as_millis() as f64;
+        // "Equal jitter": half fixed, half random, so retries from many devices spread out.
+        (full * rand::thread_rng().gen_range(0.5..=1.0)) as i64
+    }
+
+    /// One pass: the force's commands, then every due outbox row.
+    pub async fn sync_once(&self) -> Result<PassReport, SyncError> {
+        let Some(credentials) = self.db(|outbox| outbox.credentials()).await? else {
+            return Ok(PassReport::NotEnrolled);
+        };
+        let report = match self.carry_out_commands(&credentials).await? {
+            Some(report) => report,
+            None => self.drain(&credentials).await?,
+        };
+        let now = now_ms() / 1000;
+        match &report {
+            PassReport::Drained { .. } => {
+                self.failed_passes.store(0, Ordering::Relaxed);
+                self.db(move |outbox| outbox.record_success(now)).await?;
+            }
+            PassReport::Offline { reason, .. } | PassReport::Unauthenticated(reason) => {
+                self.failed_passes.fetch_add(1, Ordering::Relaxed);
+                let reason = reason.clone();
+                self.db(move |outbox| outbox.record_failure(now, &reason))
+                    .await?;
+            }
+            PassReport::Revoked => {
+                self.db(move |outbox| outbox.record_revoked(now)).await?;
+            }
+            PassReport::Wiped | PassReport::NotEnrolled => {}
+        }
+        Ok(report)
+    }
+
+    async fn carry_out_commands(
+        &self,
+        credentials: &SyncCredentials,
+    ) -> Result<Option<PassReport>, SyncError> {
+        let response = match self
+            .http
+            .get(format!("{}{}", credentials.gateway_url, paths::COMMANDS))
+            .header(
+                AUTHORIZATION,
+                format!("Bearer {}", credentials.token.as_str()),
+            )
+            .send()
+            .await
+        {
+            Ok(response) => response,
+            Err(error) => {
+                return Ok(Some(PassReport::Offline {
+                    reason: network_reason(&error),
+                    acknowledged: 0,
+                }))
+            }
+        };
+        let status = response.status();
+        let body = match response.bytes().await {
+            Ok(body) => body,
+            Err(error) => {
+                return Ok(Some(PassReport::Offline {
+                    reason: network_reason(&error),
+                    acknowledged: 0,
+                }))
+            }
+        };
+        if !status.is_success() {
+            return Ok(Some(match classify(status, None, &body) {
+                Verdict::Revoked => PassReport::Revoked,
+                Verdict::Unauthenticated(reason) => PassReport::Unauthenticated(reason),
+                Verdict::Retry { reason, .. } | Verdict::Quarantine(reason) => {
+                    PassReport::Offline {
+                        reason,
+                        acknowledged: 0,
+                    }
+                }
+                Verdict::Received(_) => PassReport::Offline {
+                    reason: "unexpected answer".into(),
+                    acknowledged: 0,
+                },
+            }));
+        }
+        let commands: DeviceCommands = serde_json::from_slice(&body).map_err(|_| {
+            SyncError::Setup("the gateway's device commands could not be read".into())
+        })?;
+        // A wipe outranks everything else that may be waiting.
+        if let Some(wipe) = commands
+            .commands
+            .iter()
+            .find(|command| command.kind == CommandKind::Wipe)
+        {
+            let now = now_ms() / 1000;
+            self.db(move |outbox| outbox.wipe_device(now)).await?;
+            tracing::warn!("the force ordered a wipe of this device: done");
+            // Tell the force it is done, with the credential still in memory; if this fails the
+            // force sees the order as outstanding, never a false "done".
+            let _ = self
+                .http
+                .post(format!(
+                    "{}{}/{}/done",
+                    credentials.gateway_url,
+                    paths::COMMAND_DONE,
+                    wipe.id
+                ))
+                .header(
+                    AUTHORIZATION,
+                    format!("Bearer {}", credentials.token.as_str()),
+                )
+                .send()
+                .await;
+            return Ok(Some(PassReport::Wiped));
+        }
+        Ok(None)
+    }
+
+    async fn drain(&self, credentials: &SyncCredentials) -> Result<PassReport, SyncError> {
+        let mut acknowledged = 0;
+        let mut quarantined = 0;
+        let batch_size = self.config.batch_size.max(1);
+        loop {
+            let items = self
+                .db(move |outbox| outbox.claim_due(now_ms(), batch_size))
+                .await?;
+            if items.is_empty() {
+                return Ok(PassReport::Drained {
+                    acknowledged,
+                    quarantined,
+                });
+            }
+            let mut outcomes = Vec::with_capacity(items.len());
+            let mut stop: Option<PassReport> = None;
+            for chunk in items.chunks(self.config.concurrency.max(1)) {
+                if stop.is_some() {
+                    outcomes.extend(
+                        chunk
+                            .iter()
+                            .map(|item| (item.submission_id.clone(), Outcome::Released)),
+                    );
+                    continue;
+                }
+                let mut in_flight = tokio::task::JoinSet::new();
+                for (index, item) in chunk.iter().enumerate() {
+                    let request = self
+                        .http
+                        .post(format!("{}{}", credentials.gateway_url, paths::SUBMISSIONS))
+                        .header(
+                            AUTHORIZATION,
+                            format!("Bearer {}", credentials.token.as_str()),
+                        )
+                        .header("content-type", "application/json")
+                        .body(item.envelope.clone());
+                    in_flight.spawn(async move { (index, send(request).await) });
+                }
+                let mut answers = Vec::with_capacity(chunk.len());
+                while let Some(joined) = in_flight.join_next().await {
+                    if let Ok(answer) = joined {
+                        answers.push(answer);
+                    }
+                }
+                answers.sort_by_key(|(index, _)| *index);
+                for (index, verdict) in answers {
+                    let item = &chunk[index];
+                    let outcome = self.outcome_of(item, verdict, &mut stop);
+                    match outcome {
+                        Outcome::Acknowledged { .. } => acknowledged += 1,
+                        Outcome::Quarantined { .. } => quarantined += 1,
+                        _ => {}
+                    }
+                    outcomes.push((item.submission_id.clone(), outcome));
+                }
+            }
+            let now = now_ms() / 1000;
+            self.db(move |outbox| outbox.record(&outcomes, now)).await?;
+            if let Some(report) = stop {
+                return Ok(match report {
+                    PassReport::Offline { reason, .. } => PassReport::Offline {
+                        reason,
+                        acknowledged,
+                    },
+                    other => other,
+                });
+            }
+        }
+    }
+
+    fn outcome_of(
+        &self,
+        item: &OutboxItem,
+        verdict: Verdict,
+        stop: &mut Option<PassReport>,
+    ) -> Outcome {
+        if stop.is_some() {
+            // Another request of this chunk already found the gateway unwell: whatever this
+            // one got, a receipt is still a receipt.
+            if let Verdict::Received(receipt) = &verdict {
+                if receipt.submission_id == item.submission_id
+                    && receipt.content_hash == item.content_hash
+                {
+                    return Outcome::Acknowledged {
+                        received_at: receipt.received_at,
+                    };
+                }
+            }
+            return Outcome::Released;
+        }
+        match verdict {
+            Verdict::Received(receipt) => {
+                if receipt.submission_id == item.submission_id
+                    && receipt.content_hash == item.content_hash
+                {
+                    Outcome::Acknowledged {
+                        received_at: receipt.received_at,
+                    }
+                } else {
+                    Outcome::Quarantined {
+                        reason: "the gateway's receipt names other content".into(),
+                    }
+                }
+            }
+            Verdict::Retry {
+                reason,
+                retry_after_ms,
+            } => {
+                let delay = self
+                    .backoff_ms(item.attempts)
+                    .max(retry_after_ms.unwrap_or(0));
+                *stop = Some(PassReport::Offline {
+                    reason: reason.clone(),
+                    acknowledged: 0,
+                });
+                Outcome::RetryLater {
+                    next_attempt_ms: now_ms() + delay,
+                    reason,
+                }
+            }
+            Verdict::Quarantine(reason) => Outcome::Quarantined { reason },
+            Verdict::Unauthenticated(reason) => {
+                *stop = Some(PassReport::Unauthenticated(reason));
+                Outcome::Released
+            }
+            Verdict::Revoked => {
+                *stop = Some(PassReport::Revoked);
+                Outcome::Released
+            }
+        }
+    }
+
+    /// The delay before the next pass after `report`.
+    fn pause_after(
+        &self,
+        report: &Result<PassReport, SyncError>,
+        next_due_ms: Option<i64>,
+    ) -> Duration {
+        let idle = self.config.idle_poll;
+        match report {
+            Ok(PassReport::Drained { .. }) => next_due_ms
+                .map(|due| Duration::from_millis((due - now_ms()).max(0) as u64).min(idle))
+                .unwrap_or(idle),
+            Ok(PassReport::Offline { .. }) | Ok(PassReport::Unauthenticated(_)) | Err(_) => {
+                let failures = self.failed_passes.load(Ordering::Relaxed).max(1);
+                Duration::from_millis(self.backoff_ms(failures) as u64)
+            }
+            Ok(PassReport::Revoked | PassReport::Wiped | PassReport::NotEnrolled) => idle,
+        }
+    }
+
+    /// The scheduler: a pass now, then whenever something is due, `wake` is notified ("Sync
+    /// now", a new finalised record), or the idle poll comes round; after a failed pass, a
+    /// jittered exponential backoff. `on_pass` hears every pass's report. Never returns.
+    pub async fn run(&self, wake: Arc<Notify>, on_pass: impl Fn(&Result<PassReport, SyncError>)) {
+        loop {
+            let report = self.sync_once().await;
+            if let Err(error) = &report {
+                tracing::error!(%error, "sync pass failed");
+            }
+            on_pass(&report);
+            let next_due = self.db(|outbox| outbox.next_due_ms()).await.ok().flatten();
+            let pause = self.pause_after(&report, next_due);
+            tokio::select! {
+                _ = tokio::time::sleep(pause) => {}
+                _ = wake.notified() => {}
+            }
+        }
+    }
+}
+
+/// Sends one submission and classifies the answer.
+async fn send(request: reqwest::RequestBuilder) -> Verdict {
+    let response = match request.send().await {
+        Ok(response) => response,
+        Err(error) => {
+            return Verdict::Retry {
+                reason: network_reason(&error),
+                retry_after_ms: None,
+            }
+        }
+    };
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_string);
+    match response.bytes().await {
+        Ok(body) => classify(status, retry_after.as_deref(), &body),
+        Err(error) => Verdict::Retry {
+            reason: network_reason(&error),
+            retry_after_ms: None,
+        },
+    }
+}

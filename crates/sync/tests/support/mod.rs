@@ -1,0 +1,242 @@
+//! Test support for the sync suites: a real `firstline-gateway` process (restartable on the
+//! same port), a vault filled with finalised assessments, and the fault-injecting proxy.
+#![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
+
+pub mod proxy;
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+
+use firstline_backend::storage::{ForceRecord, Storage};
+use firstline_vault::{Compartment, DeviceSecret, KdfParams, Vault, VaultOptions};
+
+pub const DEVICE_SECRET: [u8; 32] = [5; 32];
+pub const PIN: &str = "246810";
+
+/// The gateway binary, built by this workspace (built on demand when a lone `cargo test -p
+/// firstline-sync` has not built it yet).
+pub fn gateway_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("test exe");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>");
+    let binary = profile_dir.join("firstline-gateway");
+    if !binary.exists() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args([
+                "build",
+                "-p",
+                "firstline-backend",
+                "--bin",
+                "firstline-gateway",
+            ])
+            .status()
+            .expect("cargo build runs");
+        assert!(status.success(), "building firstline-gateway failed");
+    }
+    binary
+}
+
+/// A gateway process on a fixed loopback port over a SQLite file, with a force set up.
+pub struct Gateway {
+    pub dir: tempfile::TempDir,
+    pub address: std::net::SocketAddr,
+    process: std::sync::Mutex<Option<Child>>,
+    pub storage: Arc<dyn Storage>,
+    pub records_public: Vec<u8>,
+    pub safeguarding_public: Vec<u8>,
+}
+
+impl Gateway {
+    pub async fn start() -> Gateway {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let storage = firstline_backend::storage::open(
+            &dir.path().join("gateway.sqlite").display().to_string(),
+        )
+        .await
+        .expect("storage");
+        let (_, records_public) = firstline_seal::RecordsKey::generate();
+        let (_, safeguarding_public) = firstline_seal::SafeguardingKey::generate();
+        storage
+            .set_force(&ForceRecord {
+                name: "Test Constabulary".into(),
+                records_public_key: records_public.clone(),
+                safeguarding_public_key: safeguarding_public.clone(),
+                pack_signing_public_key: vec![1; 32],
+            })
+            .await
+            .expect("force");
+        let address = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("bind")
+            .local_addr()
+            .expect("addr");
+        let gateway = Gateway {
+            dir,
+            address,
+            process: std::sync::Mutex::new(None),
+            storage,
+            records_public,
+            safeguarding_public,
+        };
+        gateway.restart();
+        gateway
+    }
+
+    pub fn database(&self) -> String {
+        self.dir.path().join("gateway.sqlite").display().to_string()
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// (Re)starts the process on the same address.
+    pub fn restart(&self) {
+        self.kill();
+        for _ in 0..50 {
+            let mut process = Command::new(gateway_binary())
+                .args([
+                    "--database",
+                    &self.database(),
+                    "--listen",
+                    &self.address.to_string(),
+                ])
+                .env("FIRSTLINE_LOG", "error")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("gateway starts");
+            let mut line = String::new();
+            let _ = BufReader::new(process.stdout.take().expect("stdout")).read_line(&mut line);
+            if line.starts_with("listening on") {
+                *self.process.lock().expect("process") = Some(process);
+                return;
+            }
+            // The port may still be held by the process just killed.
+            let _ = process.wait();
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("the gateway did not come back on {}", self.address);
+    }
+
+    /// SIGKILL: no graceful shutdown.
+    pub fn kill(&self) {
+        if let Some(mut process) = self.process.lock().expect("process").take() {
+            let _ = process.kill();
+            let _ = process.wait();
+        }
+    }
+
+    pub async fn enrolment_code(&self) -> String {
+        let code = firstline_backend::new_enrolment_code();
+        self.storage
+            .add_enrolment_code(
+                &firstline_backend::enrolment_code_hash(&code),
+                firstline_backend::unix_now() + 3600,
+            )
+            .await
+            .expect("code");
+        code
+    }
+
+    /// Submission id → content hash, of everything the gateway stored.
+    pub async fn stored(&self) -> HashMap<String, String> {
+        let mut stored = HashMap::new();
+        let mut cursor = 0;
+        loop {
+            let batch = self
+                .storage
+                .submissions_after(cursor, 5000)
+                .await
+                .expect("submissions");
+            let Some(last) = batch.last() else { break };
+            cursor = last.seq;
+            for submission in batch {
+                assert!(
+                    stored
+                        .insert(submission.submission_id.clone(), submission.content_hash)
+                        .is_none(),
+                    "submission {} stored twice",
+                    submission.submission_id
+                );
+            }
+        }
+        stored
+    }
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+pub fn vault_options() -> VaultOptions {
+    VaultOptions {
+        kdf: KdfParams::FOR_TESTS,
+        max_failed_pins: 5,
+        ..VaultOptions::default()
+    }
+}
+
+/// Finalises `count` assessments (one main and one migrant answer each) in the vault at `path`,
+/// which must be enrolled. Returns submission id → content hash.
+pub fn finalise_many(path: &Path, count: usize) -> HashMap<String, String> {
+    let mut vault = Vault::open(
+        path,
+        DeviceSecret::provided(&DEVICE_SECRET),
+        vault_options(),
+    )
+    .expect("vault");
+    if vault.officers().expect("officers").is_empty() {
+        vault.set_up_officer("PC 1234", PIN).expect("officer");
+    }
+    vault.unlock("PC 1234", PIN).expect("unlock");
+    let mut finalised = HashMap::new();
+    for index in 0..count {
+        let id = vault
+            .create_assessment("default", "1", "hash")
+            .expect("assessment");
+        vault
+            .save_answer(
+                &id,
+                "injuries",
+                Compartment::Main,
+                format!("\"answer {index}\"").as_bytes(),
+            )
+            .expect("main");
+        vault
+            .save_answer(&id, "status_threats", Compartment::Migrant, b"\"yes\"")
+            .expect("migrant");
+        let done = vault.finalise(&id).expect("finalised");
+        finalised.insert(done.submission_id, done.content_hash);
+    }
+    finalised
+}
+
+/// Rows of the device's outbox by state, read from the file as an outsider.
+pub fn outbox_rows(path: &Path) -> Vec<(String, String, bool, bool)> {
+    let connection = rusqlite::Connection::open(path).expect("open");
+    connection
+        .busy_timeout(std::time::Duration::from_secs(10))
+        .expect("timeout");
+    let mut statement = connection
+        .prepare(
+            "SELECT o.submission_id, o.state, o.envelope IS NOT NULL, a.wrapped_record_key IS NOT NULL
+             FROM outbox o JOIN assessments a ON a.assessment_id = o.submission_id",
+        )
+        .expect("prepare");
+    let rows = statement
+        .query_map([], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        })
+        .expect("query")
+        .collect::<Result<Vec<_>, _>>()
+        .expect("rows");
+    rows
+}
