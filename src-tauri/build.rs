@@ -17,6 +17,11 @@ const COMMANDS: &[&str] = &[
     "list_drafts",
     "diagnostics",
     "change_pin",
+    // sync.rs
+    "finalise_assessment",
+    "sync_status",
+    "sync_now",
+    "enrol_device",
 ];
 
 fn main() {

@@ -62,12 +62,16 @@ impl From<VaultError> for IpcError {
             | VaultError::BadPin { .. }
             | VaultError::OfficerExists { .. }
             | VaultError::UnknownOfficer { .. }
-            | VaultError::UnknownRecord { .. } => ErrorCode::Invalid,
+            | VaultError::UnknownRecord { .. }
+            | VaultError::Finalised { .. }
+            | VaultError::NotFinalised { .. } => ErrorCode::Invalid,
+            VaultError::NotEnrolled => ErrorCode::NotReady,
             VaultError::Storage(_)
             | VaultError::TooNew { .. }
             | VaultError::Damaged { .. }
             | VaultError::AuditBroken { .. }
             | VaultError::DeviceSecret(_)
+            | VaultError::Sealing(_)
             | VaultError::Random => ErrorCode::Damaged,
         };
         Self::new(code, error.to_string())

@@ -7,6 +7,7 @@ mod commands;
 mod ipc_error;
 mod packs;
 mod state;
+mod sync;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -22,6 +23,8 @@ pub struct Options {
     pub pack: Option<PathBuf>,
     /// Idle time before the vault locks itself.
     pub idle_lock: Duration,
+    /// Enrol with this gateway and one-time code at start, if not enrolled yet.
+    pub enrol: Option<(String, String)>,
 }
 
 impl Default for Options {
@@ -29,19 +32,25 @@ impl Default for Options {
         Options {
             pack: None,
             idle_lock: Duration::from_secs(300),
+            enrol: None,
         }
     }
 }
 
-/// Opens the vault in the app's data folder, with the device secret in the OS keyring, or a
-/// 0600 file beside the vault where no keyring answers.
-fn open_vault(app: &tauri::App, state: &AppState) -> Result<Vault, String> {
+/// The app's data folder, created if missing.
+fn data_folder(app: &tauri::App) -> Result<PathBuf, String> {
     let folder = app
         .path()
         .app_data_dir()
         .map_err(|error| format!("No folder for the app's data: {error}"))?;
     std::fs::create_dir_all(&folder)
         .map_err(|error| format!("Cannot create {}: {error}", folder.display()))?;
+    Ok(folder)
+}
+
+/// Opens the vault in the app's data folder, with the device secret in the OS keyring, or a
+/// 0600 file beside the vault where no keyring answers.
+fn open_vault(folder: &std::path::Path, state: &AppState) -> Result<Vault, String> {
     let secret = DeviceSecret::from_file(&folder.join("device-secret"))
         .map_err(|error| error.to_string())?;
     if let Ok(mut mode) = state.device_secret_mode.lock() {
@@ -61,11 +70,30 @@ pub fn run(options: Options) {
         packs::PackSource::from_option(options.pack),
         options.idle_lock,
     );
+    let enrol = options
+        .enrol
+        .map(|(gateway_url, code)| sync::EnrolOnStart { gateway_url, code });
     let result = tauri::Builder::default()
         .manage(state)
-        .setup(|app| {
+        .setup(move |app| {
             let state = app.state::<AppState>();
-            state.set_vault(open_vault(app, &state));
+            let folder = data_folder(app);
+            state.set_vault(
+                folder
+                    .clone()
+                    .and_then(|folder| open_vault(&folder, &state)),
+            );
+            if let Ok(folder) = folder {
+                match sync::start(
+                    app.handle(),
+                    &folder.join("vault.sqlite"),
+                    &folder.join("device-secret"),
+                    enrol.clone(),
+                ) {
+                    Ok(handle) => state.set_sync(handle),
+                    Err(error) => eprintln!("firstline: sync cannot start: {error}"),
+                }
+            }
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -81,6 +109,10 @@ pub fn run(options: Options) {
             commands::vault::list_drafts,
             commands::vault::diagnostics,
             commands::vault::change_pin,
+            commands::sync::finalise_assessment,
+            commands::sync::sync_status,
+            commands::sync::sync_now,
+            commands::sync::enrol_device,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 const HELP: &str = "\
 firstline — safeguarding-first domestic abuse risk assessment
 
-Usage: firstline [--pack PATH] [--idle-lock-seconds N]
+Usage: firstline [--pack PATH] [--idle-lock-seconds N] [--enrol GATEWAY_URL CODE]
        firstline --verify-vault FILE
 
 Options:
@@ -17,6 +17,9 @@ Options:
                            and uses nothing.
   --idle-lock-seconds N    Lock after N idle seconds (default 300). Managed policy will set
                            this on force devices.
+  --enrol GATEWAY_URL CODE Enrol this device with the force gateway at GATEWAY_URL using a
+                           one-time CODE from `firstline-admin enrolment-code`, unless it is
+                           enrolled already. Finalised assessments then sync on their own.
   --verify-vault FILE      Check the audit chain of a vault file (read-only, needs no PIN)
                            and exit: 0 if it verifies, 1 if not.
   --help                   This text.
@@ -52,6 +55,13 @@ fn main() -> ExitCode {
             Some("--pack") => match args.next() {
                 Some(path) => options.pack = Some(path.into()),
                 None => return usage("--pack needs a path"),
+            },
+            Some("--enrol") => match (args.next(), args.next()) {
+                (Some(url), Some(code)) => match (url.into_string(), code.into_string()) {
+                    (Ok(url), Ok(code)) => options.enrol = Some((url, code)),
+                    _ => return usage("--enrol needs a gateway URL and a code in plain text"),
+                },
+                _ => return usage("--enrol needs a gateway URL and a one-time code"),
             },
             Some("--idle-lock-seconds") => match args.next().and_then(|n| n.to_str()?.parse().ok())
             {

@@ -56,6 +56,7 @@ pub struct AppState {
     /// Where the device secret lives (diagnostics), once the vault is open.
     pub device_secret_mode: Mutex<Option<DeviceSecretMode>>,
     workspace: Mutex<Result<Workspace, String>>,
+    sync: Mutex<Option<crate::sync::SyncHandle>>,
 }
 
 impl AppState {
@@ -66,7 +67,41 @@ impl AppState {
             idle_lock,
             device_secret_mode: Mutex::new(None),
             workspace: Mutex::new(Err("The vault is not open yet".into())),
+            sync: Mutex::new(None),
         }
+    }
+
+    /// Installs the running sync client.
+    pub fn set_sync(&self, handle: crate::sync::SyncHandle) {
+        if let Ok(mut sync) = self.sync.lock() {
+            *sync = Some(handle);
+        }
+    }
+
+    /// Wakes the sync scheduler for a pass now; false if sync is not running.
+    pub fn wake_sync(&self) -> bool {
+        match self
+            .sync
+            .lock()
+            .ok()
+            .as_ref()
+            .and_then(|sync| sync.as_ref())
+        {
+            Some(handle) => {
+                handle.wake.notify_one();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The running sync client, if any.
+    pub fn sync_client(&self) -> Option<std::sync::Arc<firstline_sync::SyncClient>> {
+        self.sync
+            .lock()
+            .ok()?
+            .as_ref()
+            .map(|handle| handle.client.clone())
     }
 
     /// Installs the opened vault, or why it could not be opened.

@@ -67,7 +67,7 @@ describe("the assessment flow", () => {
     await fireEvent.click(await screen.findByTestId("start-assessment"));
     await fireEvent.click(await screen.findByTestId("choice-yes"));
     await fireEvent.click(screen.getByTestId("continue"));
-    await fireEvent.click(await screen.findByText("Change", { exact: false }));
+    await fireEvent.click(await screen.findByRole("button", { name: /^Change/ }));
 
     expect((await screen.findByTestId<HTMLInputElement>("choice-yes")).checked).toBe(true);
   });
@@ -125,5 +125,52 @@ describe("the gate panel", () => {
     await fireEvent.click(await screen.findByTestId("choice-suspect"));
 
     expect((await screen.findByTestId("choice-warning")).textContent).toContain("Never use the suspect");
+  });
+});
+
+describe("finalising and sync", () => {
+  it("finalises from check your answers and shows the record waiting on the sync screen", async () => {
+    const backend = new FakeBackend();
+    backend.sync.force_name = "Demo Constabulary";
+    render(App, { props: { backend } });
+    await fireEvent.click(await screen.findByTestId("start-assessment"));
+    await fireEvent.click(await screen.findByTestId("choice-yes"));
+    await fireEvent.click(screen.getByTestId("continue"));
+    await fireEvent.click(await screen.findByTestId("finalise"));
+
+    expect((await screen.findByTestId("sync-notice")).textContent).toContain("finalised");
+    expect((await screen.findByTestId("sync-pending")).textContent).toBe("1");
+    expect(screen.getByTestId("sync-record-state").textContent).toBe("Waiting");
+    await fireEvent.click(screen.getByTestId("sync-now"));
+    expect(backend.syncNowCalls).toBe(1);
+  });
+
+  it("offers no Finalise while required questions are unanswered", async () => {
+    render(App, { props: { backend: new FakeBackend() } });
+    await fireEvent.click(await screen.findByTestId("start-assessment"));
+    await fireEvent.click(await screen.findByTestId("go-check-answers"));
+    expect(await screen.findByTestId("error-summary")).toBeTruthy();
+    expect(screen.queryByTestId("finalise")).toBeNull();
+  });
+
+  it("enrols with a code, says why a wrong one fails, and shows set-aside reasons", async () => {
+    const backend = new FakeBackend();
+    backend.sync.quarantined = [
+      { id: "s9", finalised_at: 0, state: "quarantined", reason: "refused (422): the envelope's device signature does not verify" },
+    ];
+    render(App, { props: { backend } });
+    await fireEvent.click(await screen.findByTestId("sync"));
+    expect(await screen.findByTestId("sync-not-enrolled")).toBeTruthy();
+    expect(screen.getByTestId("sync-quarantined").textContent).toContain("signature does not verify");
+
+    await fireEvent.input(screen.getByTestId("gateway-url"), { target: { value: "https://gateway.example.police.uk" } });
+    await fireEvent.input(screen.getByTestId("enrolment-code"), { target: { value: "<img src=x onerror=alert(1)>" } });
+    await fireEvent.click(screen.getByTestId("enrol"));
+    expect((await screen.findByTestId("enrol-error")).textContent).toContain("unknown");
+    expect(document.querySelector("img")).toBeNull();
+
+    await fireEvent.input(screen.getByTestId("enrolment-code"), { target: { value: "ABCD-EFGH-JKLM-NPQR" } });
+    await fireEvent.click(screen.getByTestId("enrol"));
+    expect((await screen.findByTestId("sync-force")).textContent).toContain("Demo Constabulary");
   });
 });

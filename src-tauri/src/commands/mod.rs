@@ -2,6 +2,7 @@
 //! re-checks its arguments: the web view is untrusted.
 
 pub mod assessment;
+pub mod sync;
 pub mod vault;
 
 use crate::ipc_error::{ErrorCode, IpcError};

@@ -116,6 +116,33 @@ export interface Diagnostics {
   audit_entries: number;
 }
 
+export interface FinalisedView {
+  submission_id: string;
+  has_migrant_section: boolean;
+}
+
+export type OutboxState = "pending" | "sending" | "acknowledged" | "quarantined";
+
+export interface SentView {
+  id: string;
+  finalised_at: number;
+  state: OutboxState;
+  reason: string | null;
+}
+
+export interface SyncView {
+  force_name: string | null;
+  gateway_url: string | null;
+  pending: number;
+  received: number;
+  quarantined: SentView[];
+  last_success_at: number | null;
+  last_error: string | null;
+  revoked_at: number | null;
+  wiped_at: number | null;
+  records: SentView[];
+}
+
 export interface ResumedView {
   view: AssessmentView;
   resume_at: number;
@@ -147,6 +174,10 @@ export interface Backend {
   listDrafts(): Promise<DraftView[]>;
   diagnostics(): Promise<Diagnostics>;
   changePin(currentPin: string, newPin: string): Promise<void>;
+  finaliseAssessment(): Promise<FinalisedView>;
+  syncStatus(): Promise<SyncView>;
+  syncNow(): Promise<void>;
+  enrolDevice(gatewayUrl: string, code: string): Promise<string>;
 }
 
 const KNOWN_CODES: readonly string[] = ["Invalid", "Damaged", "NotReady", "Gated", "Locked", "Wiped"];
@@ -184,4 +215,8 @@ export const tauriBackend: Backend = {
   listDrafts: () => call("list_drafts", {}),
   diagnostics: () => call("diagnostics", {}),
   changePin: (currentPin, newPin) => call("change_pin", { currentPin, newPin }),
+  finaliseAssessment: () => call("finalise_assessment", {}),
+  syncStatus: () => call("sync_status", {}),
+  syncNow: () => call("sync_now", {}),
+  enrolDevice: (gatewayUrl, code) => call("enrol_device", { gatewayUrl, code }),
 };

@@ -6,6 +6,8 @@ import type {
   Backend,
   Diagnostics,
   DraftView,
+  FinalisedView,
+  SyncView,
   GateView,
   QuestionView,
   ResumedView,
@@ -110,6 +112,45 @@ export class FakeBackend implements Backend {
     const officer = this.unlockedAs ?? "";
     if (this.pins.get(officer) !== currentPin) throw new BackendError("Invalid", "wrong PIN");
     this.pins.set(officer, newPin);
+  }
+
+  sync: SyncView = {
+    force_name: null,
+    gateway_url: null,
+    pending: 0,
+    received: 0,
+    quarantined: [],
+    last_success_at: null,
+    last_error: null,
+    revoked_at: null,
+    wiped_at: null,
+    records: [],
+  };
+  syncNowCalls = 0;
+
+  async finaliseAssessment(): Promise<FinalisedView> {
+    const missing = (await this.assessmentSummary()).missing.length;
+    if (missing > 0) throw new BackendError("Invalid", `${missing} required questions are not answered yet`);
+    const id = `sub-${this.sync.records.length + 1}`;
+    this.sync.records.unshift({ id, finalised_at: 1_800_000_000, state: "pending", reason: null });
+    this.sync.pending += 1;
+    this.answers.clear();
+    return { submission_id: id, has_migrant_section: false };
+  }
+
+  async syncStatus(): Promise<SyncView> {
+    return structuredClone(this.sync);
+  }
+
+  async syncNow(): Promise<void> {
+    this.syncNowCalls += 1;
+  }
+
+  async enrolDevice(gatewayUrl: string, code: string): Promise<string> {
+    if (code !== "ABCD-EFGH-JKLM-NPQR") throw new BackendError("Invalid", "enrolment failed: that enrolment code is unknown");
+    this.sync.force_name = "Demo Constabulary";
+    this.sync.gateway_url = gatewayUrl;
+    return "Demo Constabulary";
   }
 
   async listDrafts(): Promise<DraftView[]> {

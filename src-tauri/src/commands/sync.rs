@@ -1,0 +1,181 @@
+//! Sync commands: finalise the assessment on screen, the sync screen's status, "Sync now",
+//! and enrolment with a force gateway.
+
+use serde::Serialize;
+use tauri::State;
+
+use crate::ipc_error::{ErrorCode, IpcError};
+use crate::state::AppState;
+
+/// What finalising did.
+#[derive(Serialize)]
+pub struct FinalisedView {
+    /// The submission id.
+    pub submission_id: String,
+    /// Whether a migrant-victim section was sealed for the safeguarding unit.
+    pub has_migrant_section: bool,
+}
+
+/// One record in the sync screen's list.
+#[derive(Serialize)]
+pub struct SentView {
+    /// The submission id.
+    pub id: String,
+    /// When finalised, seconds since the epoch.
+    pub finalised_at: i64,
+    /// `pending`, `sending`, `acknowledged` or `quarantined`.
+    pub state: String,
+    /// Why quarantined or waiting.
+    pub reason: Option<String>,
+}
+
+/// The sync screen.
+#[derive(Serialize)]
+pub struct SyncView {
+    /// The force this device is enrolled with, if any.
+    pub force_name: Option<String>,
+    /// The gateway's address.
+    pub gateway_url: Option<String>,
+    /// Waiting to be sent.
+    pub pending: u32,
+    /// Received by the force.
+    pub received: u32,
+    /// Set aside, with reasons.
+    pub quarantined: Vec<SentView>,
+    /// Last successful sync, seconds since the epoch.
+    pub last_success_at: Option<i64>,
+    /// The last problem, if the last attempt failed.
+    pub last_error: Option<String>,
+    /// When the force revoked this device.
+    pub revoked_at: Option<i64>,
+    /// When the force wiped this device.
+    pub wiped_at: Option<i64>,
+    /// The unlocked officer's finalised records (empty while locked).
+    pub records: Vec<SentView>,
+}
+
+/// Finalises the assessment on screen: every required question must be answered. The record
+/// is sealed for the force and locked; the sync client is woken to send it.
+#[tauri::command]
+pub fn finalise_assessment(state: State<'_, AppState>) -> Result<FinalisedView, IpcError> {
+    let finalised = state.with_workspace(|workspace| {
+        let open = workspace.open_assessment()?;
+        let missing = open
+            .assessment
+            .summary(firstline_form::Language::En)
+            .missing
+            .len();
+        if missing > 0 {
+            return Err(IpcError::new(
+                ErrorCode::Invalid,
+                format!("{missing} required questions are not answered yet"),
+            ));
+        }
+        let id = open.id.clone();
+        let finalised = workspace.vault.finalise(&id)?;
+        workspace.current = None;
+        Ok(finalised)
+    })?;
+    state.wake_sync();
+    Ok(FinalisedView {
+        submission_id: finalised.submission_id,
+        has_migrant_section: finalised.has_migrant_section,
+    })
+}
+
+/// Pending count, last successful sync, quarantined items with reasons, the officer's records.
+#[tauri::command]
+pub fn sync_status(state: State<'_, AppState>) -> Result<SyncView, IpcError> {
+    state.with_workspace(|workspace| {
+        let status = workspace.vault.sync_status()?;
+        let device = workspace.vault.device()?;
+        let records = if workspace.vault.unlocked_officer().is_some() {
+            workspace.vault.sent_records()?
+        } else {
+            Vec::new()
+        };
+        Ok(SyncView {
+            force_name: device.as_ref().map(|device| device.force_name.clone()),
+            gateway_url: device.map(|device| device.gateway_url),
+            pending: status.pending,
+            received: status.acknowledged,
+            quarantined: status
+                .quarantined
+                .into_iter()
+                .map(|item| SentView {
+                    id: item.submission_id,
+                    finalised_at: 0,
+                    state: "quarantined".into(),
+                    reason: Some(item.reason),
+                })
+                .collect(),
+            last_success_at: status.last_success_at,
+            last_error: status.last_error,
+            revoked_at: status.revoked_at,
+            wiped_at: status.wiped_at,
+            records: records
+                .into_iter()
+                .map(|record| SentView {
+                    id: record.submission_id,
+                    finalised_at: record.finalised_at,
+                    state: record.state,
+                    reason: record.reason,
+                })
+                .collect(),
+        })
+    })
+}
+
+/// Runs a sync pass now.
+#[tauri::command]
+pub fn sync_now(state: State<'_, AppState>) -> Result<(), IpcError> {
+    if state.wake_sync() {
+        Ok(())
+    } else {
+        Err(IpcError::new(
+            ErrorCode::NotReady,
+            "Sync is not running on this device",
+        ))
+    }
+}
+
+/// Enrols this device with a force gateway using a one-time code from force IT.
+#[tauri::command]
+pub async fn enrol_device(
+    state: State<'_, AppState>,
+    gateway_url: String,
+    code: String,
+) -> Result<String, IpcError> {
+    let gateway_url = gateway_url.trim().to_string();
+    let url_fits = (gateway_url.starts_with("https://")
+        || gateway_url.starts_with("http://127.0.0.1")
+        || gateway_url.starts_with("http://localhost"))
+        && gateway_url.len() <= 200
+        && !gateway_url.chars().any(char::is_whitespace);
+    if !url_fits {
+        return Err(IpcError::new(
+            ErrorCode::Invalid,
+            "Enter the gateway address force IT gave you, starting https://",
+        ));
+    }
+    let code_fits = (4..=40).contains(&code.trim().len())
+        && code
+            .trim()
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ' ');
+    if !code_fits {
+        return Err(IpcError::new(
+            ErrorCode::Invalid,
+            "Enter the enrolment code force IT gave you",
+        ));
+    }
+    let client = state
+        .sync_client()
+        .ok_or_else(|| IpcError::new(ErrorCode::NotReady, "Sync is not running on this device"))?;
+    let device = client
+        .enrol(&gateway_url, &code, "Firstline device")
+        .await
+        .map_err(|error| IpcError::new(ErrorCode::Invalid, error.to_string()))?;
+    state.wake_sync();
+    Ok(device.force_name)
+}
