@@ -8,6 +8,7 @@
 // A test harness fails by panicking, with a message that says what did not happen.
 #![allow(clippy::expect_used)]
 
+pub mod force;
 pub mod pages;
 mod processes;
 

@@ -142,6 +142,93 @@ impl QuestionPage<'_> {
     }
 }
 
+/// How the tests answer a question of the default pack.
+pub enum Answer {
+    /// Pick one choice.
+    Choice(&'static str),
+    /// Pick each of these.
+    Choices(&'static [&'static str]),
+    /// Type this.
+    Text(&'static str),
+    /// Set through the page, for inputs WebDriver cannot type into on WebKitGTK.
+    Set(&'static str),
+    /// A grade and its rationale.
+    Grade(&'static str, &'static str),
+    /// An information screen: read it and go on.
+    Read,
+}
+
+/// A complete, consistent set of answers to the default pack: a migrant victim whose
+/// documents are withheld, graded high, so every section (the gated one too) is filled in.
+pub fn default_answer(question: &str) -> Answer {
+    use Answer::*;
+    match question {
+        "incident_reference" => Text("INC-2026-0042"),
+        "incident_time" => Set("2026-11-25T07:30"),
+        "medical_need" => Choice("none"),
+        "children_present" | "pregnancy_or_baby" | "interpreter_needed" | "injuries_seen"
+        | "witnesses" | "threats_to_kill" | "stalking" | "no_funds_used_to_stop_leaving" => Choice("no"),
+        "first_account" => Text("He took my passport and said he would have me sent back."),
+        "coercive_control_frequency" => Choice("often"),
+        "coercive_control_kinds" => Choices(&["monitoring", "money"]),
+        "victim_fear" => Choice("very_afraid"),
+        "rapport_prompts" | "migrant_reassurance" | "migrant_schemes" => Read,
+        "risk_grade" => Grade(
+            "high",
+            "Strangulation, escalation, separation and documents withheld: serious harm could happen at any time.",
+        ),
+        "referrals" => Choices(&["idva", "marac", "specialist"]),
+        _ => Choice("yes"),
+    }
+}
+
+impl QuestionPage<'_> {
+    /// Gives `answer` on the screen showing (without pressing Continue).
+    pub async fn give(&self, answer: Answer) {
+        match answer {
+            Answer::Choice(value) => self.choose(value).await,
+            Answer::Choices(values) => {
+                for value in values {
+                    self.choose(value).await;
+                }
+            }
+            Answer::Text(text) => self.type_text(text).await,
+            Answer::Set(value) => self.set_value("text-answer", value).await,
+            Answer::Grade(grade, rationale) => {
+                self.choose(grade).await;
+                self.0
+                    .find("rationale")
+                    .await
+                    .send_keys(rationale)
+                    .await
+                    .unwrap_or_else(|error| panic!("could not type the rationale: {error}"));
+            }
+            Answer::Read => {}
+        }
+    }
+
+    /// Answers every question with [`default_answer`] until check your answers shows.
+    pub async fn answer_everything(&self) {
+        for _ in 0..80 {
+            if self
+                .0
+                .client
+                .find(fantoccini::Locator::Css(
+                    "[data-testid='check-answers-title']",
+                ))
+                .await
+                .is_ok()
+            {
+                return;
+            }
+            let id = self.current_id().await;
+            self.give(default_answer(&id)).await;
+            self.continue_on().await;
+        }
+        panic!("answering every question never reached check your answers");
+    }
+}
+
 /// Check your answers.
 pub struct CheckAnswers<'a>(pub &'a App);
 

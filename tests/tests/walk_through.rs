@@ -7,42 +7,8 @@
 // Tests fail by panicking, with a message saying what did not happen.
 #![allow(clippy::expect_used)]
 
-use firstline_e2e::pages::{CheckAnswers, Home, QuestionPage, SignIn};
+use firstline_e2e::pages::{default_answer, CheckAnswers, Home, QuestionPage, SignIn};
 use firstline_e2e::App;
-
-/// How the walk-through answers a question.
-enum Answer {
-    Choice(&'static str),
-    Choices(&'static [&'static str]),
-    Text(&'static str),
-    /// Set through the page, for inputs WebDriver cannot type into on WebKitGTK.
-    Set(&'static str),
-    Grade(&'static str, &'static str),
-    /// An information screen: read it and go on.
-    Read,
-}
-
-fn answer_for(question: &str) -> Answer {
-    use Answer::*;
-    match question {
-        "incident_reference" => Text("INC-2026-0042"),
-        "incident_time" => Set("2026-11-25T07:30"),
-        "medical_need" => Choice("none"),
-        "children_present" | "pregnancy_or_baby" | "interpreter_needed" | "injuries_seen"
-        | "witnesses" | "threats_to_kill" | "stalking" | "no_funds_used_to_stop_leaving" => Choice("no"),
-        "first_account" => Text("He took my passport and said he would have me sent back."),
-        "coercive_control_frequency" => Choice("often"),
-        "coercive_control_kinds" => Choices(&["monitoring", "money"]),
-        "victim_fear" => Choice("very_afraid"),
-        "rapport_prompts" | "migrant_reassurance" | "migrant_schemes" => Read,
-        "risk_grade" => Grade(
-            "high",
-            "Strangulation, escalation, separation and documents withheld: serious harm could happen at any time.",
-        ),
-        "referrals" => Choices(&["idva", "marac", "specialist"]),
-        _ => Choice("yes"),
-    }
-}
 
 const MIGRANT_QUESTIONS: [&str; 5] = [
     "deportation_threats",
@@ -96,25 +62,7 @@ async fn the_default_pack_can_be_walked_through_and_the_gate_follows_the_answers
         if MIGRANT_QUESTIONS.contains(&id.as_str()) && gate_seen_open_at.is_none() {
             gate_seen_open_at = Some(answered.len());
         }
-        match answer_for(&id) {
-            Answer::Choice(value) => page.choose(value).await,
-            Answer::Choices(values) => {
-                for value in values {
-                    page.choose(value).await;
-                }
-            }
-            Answer::Text(text) => page.type_text(text).await,
-            Answer::Set(value) => page.set_value("text-answer", value).await,
-            Answer::Grade(grade, rationale) => {
-                page.choose(grade).await;
-                app.find("rationale")
-                    .await
-                    .send_keys(rationale)
-                    .await
-                    .expect("type the rationale");
-            }
-            Answer::Read => {}
-        }
+        page.give(default_answer(&id)).await;
         page.continue_on().await;
         // The next screen replaces this one; a refused answer would keep it with an error.
         let refused = app

@@ -4,6 +4,7 @@
 //! Plain std, no dependencies, so it compiles in seconds on a fresh clone.
 
 mod bench;
+mod local_force;
 mod rules;
 mod setup;
 mod shell;
@@ -18,7 +19,10 @@ Commands:
   setup   Install what is missing and nothing else: Debian packages (as root; otherwise
           prints the sudo line and stops), Node.js if the machine's is older than 20.19,
           the UI's npm packages from ui/package-lock.json, and tauri-driver ^2.
-  run     setup, build the UI and the app (debug, UI embedded), and open the app.
+  run     setup, build the UI and the app (debug, UI embedded), start a local force
+          gateway on its embedded SQLite default (target/local-force/, demo force keys
+          made by firstline-admin on first run), and open the app enrolled with it, so
+          finalised assessments sync at once. The gateway stops when the app closes.
   test    setup, then every check CI runs, stopping at the first failure: cargo fmt,
           clippy -D warnings, the dependency rule, the UI's type check, linter and unit
           tests, the workspace's Rust tests, and the end-to-end suite in the real window.
@@ -56,6 +60,9 @@ fn run() -> Result<(), String> {
     let tools = setup::setup()?;
     test::build_ui(&tools)?;
     test::build_app(&[])?;
+    let force = local_force::start()?;
     let app = shell::root().join("target/debug/firstline");
-    shell::run(std::process::Command::new(app))
+    let mut command = std::process::Command::new(app);
+    command.args(["--enrol", &force.url, &force.enrolment_code]);
+    shell::run(command)
 }

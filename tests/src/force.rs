@@ -1,0 +1,170 @@
+//! A local force for the end-to-end tests: the real `firstline-gateway` on a free loopback
+//! port over its embedded SQLite default, set up with the real `firstline-admin` (force keys,
+//! enrolment code), and the admin CLI's `open` to read what arrived as the records system would.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+use crate::{free_port, workspace_root, TempDir};
+
+/// The gateway, its database and the force's keys.
+pub struct LocalForce {
+    folder: TempDir,
+    port: u16,
+    gateway: Option<Child>,
+}
+
+fn binary(name: &str) -> PathBuf {
+    let path = workspace_root().join("target/debug").join(name);
+    if !path.is_file() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args([
+                "build",
+                "-p",
+                "firstline-backend",
+                "-p",
+                "firstline-admin",
+                "--bins",
+            ])
+            .current_dir(workspace_root())
+            .status()
+            .expect("cargo build runs");
+        assert!(
+            status.success(),
+            "building the gateway and admin CLI failed"
+        );
+    }
+    path
+}
+
+fn admin(args: &[&str]) -> String {
+    let output = Command::new(binary("firstline-admin"))
+        .args(args)
+        .output()
+        .expect("firstline-admin runs");
+    assert!(
+        output.status.success(),
+        "firstline-admin {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+impl LocalForce {
+    /// Sets a force up and starts its gateway.
+    pub fn start(label: &str) -> LocalForce {
+        let folder = TempDir::new(&format!("force-{label}"));
+        let mut force = LocalForce {
+            folder,
+            port: free_port(),
+            gateway: None,
+        };
+        admin(&[
+            "init-force",
+            "--database",
+            &force.database(),
+            "--name",
+            "Test Constabulary",
+            "--keys",
+            &force.keys().display().to_string(),
+        ]);
+        force.restart();
+        force
+    }
+
+    fn database(&self) -> String {
+        self.folder
+            .path()
+            .join("gateway.sqlite")
+            .display()
+            .to_string()
+    }
+
+    fn keys(&self) -> PathBuf {
+        self.folder.path().join("keys")
+    }
+
+    /// The gateway's base URL.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// A one-time enrolment code.
+    pub fn enrolment_code(&self) -> String {
+        admin(&["enrolment-code", "--database", &self.database()])
+            .trim()
+            .to_string()
+    }
+
+    /// Stops the gateway (the network "goes down").
+    pub fn stop(&mut self) {
+        if let Some(mut gateway) = self.gateway.take() {
+            let _ = gateway.kill();
+            let _ = gateway.wait();
+        }
+    }
+
+    /// Starts the gateway again on the same port.
+    pub fn restart(&mut self) {
+        self.stop();
+        for _ in 0..50 {
+            let mut gateway = Command::new(binary("firstline-gateway"))
+                .args(["--database", &self.database(), "--listen"])
+                .arg(format!("127.0.0.1:{}", self.port))
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("firstline-gateway starts");
+            let mut line = String::new();
+            if let Some(stdout) = gateway.stdout.take() {
+                let _ = BufReader::new(stdout).read_line(&mut line);
+            }
+            if line.starts_with("listening on") {
+                self.gateway = Some(gateway);
+                return;
+            }
+            let _ = gateway.wait();
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("the gateway did not start on port {}", self.port);
+    }
+
+    /// What arrived, opened by `firstline-admin open` (one JSON object per submission); with
+    /// the safeguarding key only when `safeguarding` is true.
+    pub fn open_submissions(&self, safeguarding: bool) -> Vec<serde_json::Value> {
+        let records_key = self.keys().join("records.key").display().to_string();
+        let safeguarding_key = self.keys().join("safeguarding.key").display().to_string();
+        let database = self.database();
+        let mut args = vec![
+            "open",
+            "--database",
+            &database,
+            "--records-key",
+            &records_key,
+        ];
+        if safeguarding {
+            args.extend(["--safeguarding-key", &safeguarding_key]);
+        }
+        admin(&args)
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("a JSON line"))
+            .collect()
+    }
+
+    /// The gateway's database file and its WAL, as bytes (to look for plaintext).
+    pub fn database_bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        for suffix in ["", "-wal"] {
+            bytes.extend(std::fs::read(format!("{}{suffix}", self.database())).unwrap_or_default());
+        }
+        bytes
+    }
+}
+
+impl Drop for LocalForce {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

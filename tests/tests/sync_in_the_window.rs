@@ -1,0 +1,99 @@
+//! Finalise and sync through the real window, against a real gateway process set up with the
+//! real admin CLI: with the gateway up the sync screen shows the record received; with it down
+//! the record waits (and says why), then arrives when the gateway is back. What arrived opens
+//! with the force's keys — the migrant-victim section only with the safeguarding key — and the
+//! gateway's database holds no answer in plain text.
+
+// Tests fail by panicking, with a message saying what did not happen.
+#![allow(clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use firstline_e2e::force::LocalForce;
+use firstline_e2e::pages::{Home, QuestionPage, SignIn};
+use firstline_e2e::App;
+
+/// Waits until `test_id`'s text is `expected`, polling (the sync screen refreshes itself).
+async fn wait_for_text(app: &App, test_id: &str, expected: &str) {
+    let deadline = Instant::now() + Duration::from_secs(40);
+    loop {
+        let text = app.text(test_id).await;
+        if text == expected {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{test_id} shows {text:?}, never {expected:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn finalise_a_full_assessment(app: &App) {
+    Home(app).start_assessment().await;
+    QuestionPage(app).answer_everything().await;
+    app.click("finalise").await;
+    app.find("sync-title").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finalised_assessments_reach_the_force_and_wait_while_it_is_down() {
+    let mut force = LocalForce::start("sync-window");
+    let code = force.enrolment_code();
+    let app = App::launch_with("sync-window", &["--enrol", &force.url(), &code]).await;
+    SignIn(&app).set_up().await;
+
+    // Gateway up: finalised, sealed, received.
+    finalise_a_full_assessment(&app).await;
+    assert!(app.text("sync-notice").await.contains("finalised"));
+    wait_for_text(&app, "sync-received", "1").await;
+    wait_for_text(&app, "sync-pending", "0").await;
+    assert!(app.text("sync-force").await.contains("Test Constabulary"));
+    assert_eq!(app.text("sync-record-state").await, "Received");
+    app.screenshot("received").await;
+
+    // Gateway down: the next one waits, and the screen says so.
+    force.stop();
+    app.click("back-home").await;
+    finalise_a_full_assessment(&app).await;
+    wait_for_text(&app, "sync-pending", "1").await;
+    app.find("sync-last-error").await;
+    app.screenshot("pending-while-down").await;
+
+    // Back up: Sync now, and it arrives.
+    force.restart();
+    app.click("sync-now").await;
+    wait_for_text(&app, "sync-received", "2").await;
+    wait_for_text(&app, "sync-pending", "0").await;
+    app.screenshot("received-after-return").await;
+    app.close().await;
+
+    let records_only = force.open_submissions(false);
+    assert_eq!(records_only.len(), 2, "each assessment arrived once");
+    for submission in &records_only {
+        let record = &submission["record"];
+        assert_eq!(record["officer_id"], "PC 1234");
+        assert!(record["answers"]["first_account"]["value"]
+            .as_str()
+            .is_some_and(|text| text.contains("passport")));
+        assert!(
+            record["answers"].get("documents_withheld").is_none(),
+            "a migrant-section answer is in the main record"
+        );
+        assert_eq!(submission["has_migrant_section"], true);
+        assert!(
+            submission["migrant_section"].is_null(),
+            "opened without the safeguarding key"
+        );
+    }
+    let with_safeguarding = force.open_submissions(true);
+    assert_eq!(
+        with_safeguarding[0]["migrant_section"]["answers"]["documents_withheld"]["value"],
+        "yes"
+    );
+    let stored = force.database_bytes();
+    assert!(
+        !stored.windows(8).any(|window| window == b"passport"),
+        "the gateway's database holds an answer in plain text"
+    );
+}
