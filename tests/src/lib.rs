@@ -31,7 +31,7 @@ pub struct App {
     screenshots: PathBuf,
     step: AtomicUsize,
     // Dropped after the client: the driver, then the display.
-    _driver: TauriDriver,
+    driver: TauriDriver,
     _display: Xvfb,
     _data: Option<TempDir>,
     // Last: one app at a time in this process, released after everything above has stopped.
@@ -73,7 +73,7 @@ impl App {
             client,
             screenshots,
             step: AtomicUsize::new(0),
-            _driver: driver,
+            driver,
             _display: display,
             _data: None,
             _one_at_a_time: one_at_a_time,
@@ -147,6 +147,32 @@ impl App {
             .await
             .unwrap_or_else(|error| panic!("could not run {command} from the page: {error}"));
         answer.as_str().unwrap_or_default().to_string()
+    }
+
+    /// SIGKILLs the app's own process (found in this test's driver's process group), as a dead
+    /// battery or the OOM killer would: no shutdown code runs. The WebDriver session is gone
+    /// with it; launch again on the same data to go on.
+    pub fn kill_app(&self) {
+        let binary = std::fs::canonicalize(app_binary()).expect("the app binary");
+        let group = self.driver.pid() as i32;
+        let mut killed = 0;
+        for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+                continue;
+            };
+            let exe = std::fs::read_link(entry.path().join("exe")).ok();
+            let in_group = nix::unistd::getpgid(Some(nix::unistd::Pid::from_raw(pid)))
+                .map(|pgid| pgid.as_raw() == group)
+                .unwrap_or(false);
+            if in_group && exe.as_deref() == Some(binary.as_path()) {
+                let _ = nix::sys::signal::kill(
+                    nix::unistd::Pid::from_raw(pid),
+                    nix::sys::signal::Signal::SIGKILL,
+                );
+                killed += 1;
+            }
+        }
+        assert_eq!(killed, 1, "expected one app process to kill");
     }
 
     /// Closes the WebDriver session (and with it the app); the processes stop on drop.

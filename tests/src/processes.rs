@@ -103,6 +103,11 @@ impl TauriDriver {
         TauriDriver { child, port }
     }
 
+    /// The driver's process id, which is also its process group's (the app runs in it).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The WebDriver URL.
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)

@@ -97,3 +97,41 @@ async fn finalised_assessments_reach_the_force_and_wait_while_it_is_down() {
         "the gateway's database holds an answer in plain text"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_killed_while_syncing_drains_on_restart_with_no_duplicate() {
+    let mut force = LocalForce::start("sync-kill");
+    let code = force.enrolment_code();
+    let data = firstline_e2e::TempDir::new("sync-kill-data");
+    let app = App::launch_in("sync-kill", data.path(), &["--enrol", &force.url(), &code]).await;
+    SignIn(&app).set_up().await;
+    app.click("sync").await;
+    app.find("sync-force").await;
+    app.click("back-home").await;
+
+    // Two records wait while the gateway is down.
+    force.stop();
+    finalise_a_full_assessment(&app).await;
+    app.click("back-home").await;
+    finalise_a_full_assessment(&app).await;
+    wait_for_text(&app, "sync-pending", "2").await;
+
+    // The gateway returns; the officer presses Sync now and the tablet dies at once.
+    force.restart();
+    app.click("sync-now").await;
+    app.kill_app();
+    drop(app);
+
+    let app = App::launch_in("sync-kill-again", data.path(), &[]).await;
+    SignIn(&app).unlock().await;
+    app.click("sync").await;
+    app.click("sync-now").await;
+    wait_for_text(&app, "sync-received", "2").await;
+    wait_for_text(&app, "sync-pending", "0").await;
+    app.screenshot("drained-after-kill").await;
+    app.close().await;
+
+    let arrived = force.open_submissions(false);
+    assert_eq!(arrived.len(), 2, "each record arrived exactly once");
+    assert_ne!(arrived[0]["submission_id"], arrived[1]["submission_id"]);
+}
