@@ -1,0 +1,301 @@
+//! `firstline-admin` through its real binary, on a real gateway database: force keys made once
+//! and kept (0600), enrolment codes that enrol, devices listed, revoked and ordered to wipe,
+//! packs signed with the force's key and refused when signed by another, the directory, and
+//! sealed submissions opened for the records system — the migrant section only with its key.
+#![allow(clippy::expect_used)]
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Command;
+
+use firstline_backend::storage::{self, NewDevice, NewSubmission, Redeemed};
+use firstline_protocol::PackRef;
+
+fn admin(args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_firstline-admin"))
+        .args(args)
+        .output()
+        .expect("firstline-admin runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn ok(args: &[&str]) -> String {
+    let (success, stdout, stderr) = admin(args);
+    assert!(success, "firstline-admin {args:?} failed: {stderr}");
+    stdout
+}
+
+struct Setup {
+    dir: tempfile::TempDir,
+}
+
+impl Setup {
+    fn new() -> Setup {
+        let setup = Setup {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        ok(&[
+            "init-force",
+            "--database",
+            &setup.database(),
+            "--name",
+            "Test Constabulary",
+            "--keys",
+            &setup.keys(),
+        ]);
+        setup
+    }
+    fn database(&self) -> String {
+        self.dir.path().join("gateway.sqlite").display().to_string()
+    }
+    fn keys(&self) -> String {
+        self.dir.path().join("keys").display().to_string()
+    }
+    fn key(&self, name: &str) -> String {
+        Path::new(&self.keys()).join(name).display().to_string()
+    }
+}
+
+#[tokio::test]
+async fn force_keys_are_made_once_private_and_kept() {
+    let setup = Setup::new();
+    for name in ["records.key", "safeguarding.key", "pack-signing.key"] {
+        let mode = std::fs::metadata(setup.key(name))
+            .expect("key file")
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "{name} must be readable by its owner only"
+        );
+    }
+    let storage = storage::open(&setup.database()).await.expect("db");
+    let first = storage.force().await.expect("read").expect("set up");
+    ok(&[
+        "init-force",
+        "--database",
+        &setup.database(),
+        "--name",
+        "Test Constabulary",
+        "--keys",
+        &setup.keys(),
+    ]);
+    let again = storage.force().await.expect("read").expect("set up");
+    assert_eq!(first, again, "a second run keeps the keys");
+
+    std::fs::remove_file(setup.key("safeguarding.key")).expect("removed");
+    let (success, _, stderr) = admin(&[
+        "init-force",
+        "--database",
+        &setup.database(),
+        "--name",
+        "X",
+        "--keys",
+        &setup.keys(),
+    ]);
+    assert!(!success);
+    assert!(stderr.contains("refusing"), "{stderr}");
+}
+
+#[tokio::test]
+async fn codes_enrol_once_and_devices_can_be_revoked_and_wiped() {
+    let setup = Setup::new();
+    let code = ok(&["enrolment-code", "--database", &setup.database()])
+        .trim()
+        .to_string();
+    assert_eq!(code.len(), 19, "XXXX-XXXX-XXXX-XXXX: {code}");
+    let storage = storage::open(&setup.database()).await.expect("db");
+    let device = NewDevice {
+        device_id: "dev_1".into(),
+        name: "tablet".into(),
+        public_key: vec![1; 32],
+        token_hash: firstline_backend::token_hash("t"),
+    };
+    let now = firstline_backend::unix_now();
+    let hash = firstline_backend::enrolment_code_hash(&code.to_lowercase());
+    assert_eq!(
+        storage
+            .redeem_enrolment_code(&hash, &device, now)
+            .await
+            .expect("redeem"),
+        Redeemed::Enrolled
+    );
+    assert_eq!(
+        storage
+            .redeem_enrolment_code(&hash, &device, now)
+            .await
+            .expect("redeem"),
+        Redeemed::AlreadyUsed
+    );
+
+    let listed = ok(&["devices", "--database", &setup.database()]);
+    let row: serde_json::Value =
+        serde_json::from_str(listed.lines().next().expect("a device")).expect("json");
+    assert_eq!(row["device_id"], "dev_1");
+    assert!(row["revoked_at"].is_null());
+
+    ok(&["wipe", "--database", &setup.database(), "dev_1"]);
+    assert_eq!(
+        storage
+            .pending_commands("dev_1")
+            .await
+            .expect("commands")
+            .len(),
+        1
+    );
+    ok(&["revoke", "--database", &setup.database(), "dev_1"]);
+    let listed = ok(&["devices", "--database", &setup.database()]);
+    let row: serde_json::Value =
+        serde_json::from_str(listed.lines().next().expect("a device")).expect("json");
+    assert!(row["revoked_at"].is_i64(), "revoked: {row}");
+    let (success, _, stderr) = admin(&["revoke", "--database", &setup.database(), "dev_nope"]);
+    assert!(
+        !success && stderr.contains("no device dev_nope"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn packs_are_signed_with_the_force_key_and_others_refused() {
+    let setup = Setup::new();
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../forms");
+    let signed = setup
+        .dir
+        .path()
+        .join("force.signed.json")
+        .display()
+        .to_string();
+    ok(&[
+        "sign-pack",
+        "--keys",
+        &setup.keys(),
+        "--pack",
+        &format!("{root}/default.json"),
+        "--out",
+        &signed,
+    ]);
+    let published = ok(&[
+        "publish-pack",
+        "--database",
+        &setup.database(),
+        "--pack",
+        &signed,
+    ]);
+    assert!(published.contains("published"));
+    let storage = storage::open(&setup.database()).await.expect("db");
+    assert!(storage.current_pack().await.expect("read").is_some());
+
+    // The demo pack is signed with the demo key, not this force's: refused, clearly.
+    let (success, _, stderr) = admin(&[
+        "publish-pack",
+        "--database",
+        &setup.database(),
+        "--pack",
+        &format!("{root}/default.signed.json"),
+    ]);
+    assert!(!success);
+    assert!(stderr.contains("default.signed.json"), "{stderr}");
+}
+
+#[tokio::test]
+async fn the_directory_is_edited_with_tombstones() {
+    let setup = Setup::new();
+    let db = setup.database();
+    ok(&[
+        "put-service",
+        "--database",
+        &db,
+        "--id",
+        "refuge-1",
+        "--name",
+        "Refuge",
+        "--contact",
+        "0808 2000 247",
+    ]);
+    ok(&["remove-service", "--database", &db, "refuge-1"]);
+    let page = storage::open(&db)
+        .await
+        .expect("db")
+        .directory_after(0, 10)
+        .await
+        .expect("page");
+    assert_eq!(page.tombstones, ["refuge-1"]);
+    assert!(!admin(&["remove-service", "--database", &db, "refuge-1"]).0);
+}
+
+#[tokio::test]
+async fn submissions_open_for_the_records_system_and_the_migrant_section_only_with_its_key() {
+    let setup = Setup::new();
+    let storage = storage::open(&setup.database()).await.expect("db");
+    let force = storage.force().await.expect("read").expect("set up");
+    let recipients = firstline_seal::ForceRecipients::from_bytes(
+        &force.records_public_key,
+        &force.safeguarding_public_key,
+    )
+    .expect("recipients");
+    let device = firstline_seal::DeviceKey::generate();
+    let envelope = firstline_seal::seal(
+        firstline_seal::EnvelopeHeader {
+            submission_id: "sub-1".into(),
+            supersedes: None,
+            device_id: "dev_1".into(),
+            pack: PackRef {
+                id: "default".into(),
+                version: "1".into(),
+                hash: "h".into(),
+            },
+            sealed_at: 1,
+        },
+        br#"{"answers":{"injuries":{"type":"choice","value":"no"}}}"#,
+        Some(br#"{"answers":{"documents_withheld":{"type":"choice","value":"yes"}}}"#),
+        &recipients,
+        &device,
+    )
+    .expect("sealed");
+    storage
+        .store_submission(&NewSubmission {
+            submission_id: "sub-1".into(),
+            device_id: "dev_1".into(),
+            content_hash: envelope.content_hash(),
+            supersedes: None,
+            envelope: serde_json::to_string(&envelope).expect("json"),
+            received_at: 2,
+        })
+        .await
+        .expect("stored");
+
+    let db = setup.database();
+    let records = setup.key("records.key");
+    let opened = ok(&["open", "--database", &db, "--records-key", &records]);
+    let opened: serde_json::Value = serde_json::from_str(opened.trim()).expect("json line");
+    assert_eq!(opened["record"]["answers"]["injuries"]["value"], "no");
+    assert_eq!(opened["has_migrant_section"], true);
+    assert!(opened["migrant_section"].is_null());
+
+    let safeguarding = setup.key("safeguarding.key");
+    let full = ok(&[
+        "open",
+        "--database",
+        &db,
+        "--records-key",
+        &records,
+        "--safeguarding-key",
+        &safeguarding,
+    ]);
+    let full: serde_json::Value = serde_json::from_str(full.trim()).expect("json line");
+    assert_eq!(
+        full["migrant_section"]["answers"]["documents_withheld"]["value"],
+        "yes"
+    );
+
+    // The safeguarding key given as the records key opens nothing.
+    let (success, stdout, stderr) =
+        admin(&["open", "--database", &db, "--records-key", &safeguarding]);
+    assert!(!success && stdout.is_empty());
+    assert!(stderr.contains("cannot be opened"), "{stderr}");
+}
