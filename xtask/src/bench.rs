@@ -15,6 +15,33 @@ pub fn bench() -> Result<(), String> {
         "--bench",
         "engine",
     ]))?;
+    // The vault: an encrypted, durable answer save beside a plain rusqlite insert.
+    run(cargo(&[
+        "bench",
+        "--locked",
+        "-p",
+        "firstline-vault",
+        "--bench",
+        "save_answer",
+    ]))?;
+    // Sync: draining 10,000 envelopes beside plain POST loops of the same bytes.
+    run(cargo(&[
+        "bench",
+        "--locked",
+        "-p",
+        "firstline-sync",
+        "--bench",
+        "drain",
+    ]))?;
+    // The gateway's ingest rate on SQLite and on a real PostgreSQL server.
+    run(cargo(&[
+        "bench",
+        "--locked",
+        "-p",
+        "firstline-backend",
+        "--bench",
+        "ingest",
+    ]))?;
     crate::test::build_ui(&tools)?;
     crate::test::build_app(&["--release"])?;
     run(cargo(&[

@@ -25,12 +25,16 @@ Commands:
           finalised assessments sync at once. The gateway stops when the app closes.
   test    setup, then every check CI runs, stopping at the first failure: cargo fmt,
           clippy -D warnings, the dependency rule, the UI's type check, linter and unit
-          tests, the workspace's Rust tests, and the end-to-end suite in the real window.
+          tests, the workspace's Rust tests (the gateway's suite on SQLite and on a real
+          PostgreSQL server it starts on a private port; the sync fault and kill suites),
+          and the end-to-end suite in the real window against a real gateway.
           Phase times are written to target/xtask/test-phases.txt.
   bench   setup, then the benchmarks (release builds): the form engine (criterion:
           answer + view on a generated 300-question pack; load and verify the default
-          pack; reports in target/criterion), and app cold start beside a bare Tauri
-          window (target/xtask/bench.txt).
+          pack; reports in target/criterion); the vault's answer save beside a plain
+          insert; draining 10,000 envelopes beside plain POST loops of the same bytes;
+          the gateway's ingest rate on SQLite and PostgreSQL; and app cold start beside
+          a bare Tauri window (target/xtask/bench.txt).
   help    This text.
 ";
 

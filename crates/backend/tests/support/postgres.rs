@@ -44,7 +44,13 @@ fn free_port() -> u16 {
 }
 
 impl Postgres {
+    /// A server for tests: `fsync` off, since a test's data need not survive a power cut.
     pub fn start() -> Postgres {
+        Postgres::start_with(false)
+    }
+
+    /// A server whose commits are durable when `durable` (for benchmarks).
+    pub fn start_with(durable: bool) -> Postgres {
         let bin = bin_dir();
         let dir = tempfile::Builder::new()
             .prefix("firstline-pg")
@@ -77,8 +83,9 @@ impl Postgres {
             ],
         );
         let options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=40",
-            server.dir.path().display()
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync={} -c max_connections=40",
+            server.dir.path().display(),
+            if durable { "on" } else { "off" }
         );
         let log = server.dir.path().join("server.log").display().to_string();
         server.run(

@@ -27,14 +27,18 @@ pub fn gateway_binary() -> PathBuf {
     let binary = profile_dir.join("firstline-gateway");
     if !binary.exists() {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut args = vec![
+            "build",
+            "-p",
+            "firstline-backend",
+            "--bin",
+            "firstline-gateway",
+        ];
+        if profile_dir.ends_with("release") {
+            args.push("--release");
+        }
         let status = Command::new(cargo)
-            .args([
-                "build",
-                "-p",
-                "firstline-backend",
-                "--bin",
-                "firstline-gateway",
-            ])
+            .args(args)
             .status()
             .expect("cargo build runs");
         assert!(status.success(), "building firstline-gateway failed");
