@@ -98,6 +98,22 @@ impl LocalForce {
             .to_string()
     }
 
+    /// The ids of the devices enrolled, in enrolment order.
+    pub fn device_ids(&self) -> Vec<String> {
+        admin(&["devices", "--database", &self.database()])
+            .lines()
+            .map(|line| {
+                let device: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+                device["device_id"].as_str().unwrap_or_default().to_string()
+            })
+            .collect()
+    }
+
+    /// Orders a device to wipe itself at its next sync, as force IT would.
+    pub fn order_wipe(&self, device_id: &str) {
+        admin(&["wipe", "--database", &self.database(), device_id]);
+    }
+
     /// Stops the gateway (the network "goes down").
     pub fn stop(&mut self) {
         if let Some(mut gateway) = self.gateway.take() {

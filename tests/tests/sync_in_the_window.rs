@@ -135,3 +135,27 @@ async fn the_app_killed_while_syncing_drains_on_restart_with_no_duplicate() {
     assert_eq!(arrived.len(), 2, "each record arrived exactly once");
     assert_ne!(arrived[0]["submission_id"], arrived[1]["submission_id"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wipe_order_from_force_it_wipes_the_device_at_the_next_sync_and_says_so() {
+    let force = LocalForce::start("sync-wipe");
+    let code = force.enrolment_code();
+    let data = firstline_e2e::TempDir::new("sync-wipe-data");
+    let app = App::launch_in("sync-wipe", data.path(), &["--enrol", &force.url(), &code]).await;
+    SignIn(&app).set_up().await;
+    app.click("sync").await;
+    app.find("sync-force").await;
+    let devices = force.device_ids();
+    assert_eq!(devices.len(), 1);
+    force.order_wipe(&devices[0]);
+    app.click("sync-now").await;
+    assert!(app.text("sync-wiped").await.contains("wiped"));
+    app.screenshot("wiped").await;
+    app.close().await;
+
+    // Relaunched: nobody is set up any more, and the set-up screen says why.
+    let app = App::launch_in("sync-wipe-again", data.path(), &[]).await;
+    app.find("set-up").await;
+    assert!(app.text("wiped-notice").await.contains("wiped"));
+    app.close().await;
+}

@@ -90,6 +90,26 @@ pub enum PassReport {
     Wiped,
     /// The device is not enrolled with a force.
     NotEnrolled,
+    /// The force no longer accepts this app version; rows wait until the app is updated.
+    UpdateRequired {
+        /// The oldest version the force accepts.
+        min_app_version: String,
+    },
+}
+
+/// This build's version, as the force's minimum is compared with it.
+const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// `major.minor.patch` as numbers (missing or unreadable parts count as 0).
+fn version_numbers(version: &str) -> (u64, u64, u64) {
+    let mut parts = version
+        .split(['.', '-', '+'])
+        .map(|part| part.parse::<u64>().unwrap_or(0));
+    (
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+    )
 }
 
 /// The sync client over one vault file's outbox.
@@ -105,6 +125,18 @@ fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|elapsed| elapsed.as_millis() as i64)
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::version_numbers;
+
+    #[test]
+    fn versions_compare_by_number_not_by_text() {
+        assert!(version_numbers("0.9.0") < version_numbers("0.10.0"));
+        assert!(version_numbers("1.2.3") == version_numbers("1.2.3-beta"));
+        assert!(version_numbers("2") > version_numbers("1.99.99"));
+    }
 }
 
 fn error_message(body: &[u8], status: reqwest::StatusCode) -> String {
@@ -236,9 +268,12 @@ impl SyncClient {
         let Some(credentials) = self.db(|outbox| outbox.credentials()).await? else {
             return Ok(PassReport::NotEnrolled);
         };
-        let report = match self.carry_out_commands(&credentials).await? {
+        let report = match self.check_version(&credentials).await {
             Some(report) => report,
-            None => self.drain(&credentials).await?,
+            None => match self.carry_out_commands(&credentials).await? {
+                Some(report) => report,
+                None => self.drain(&credentials).await?,
+            },
         };
         let now = now_ms() / 1000;
         match &report {
@@ -255,9 +290,41 @@ impl SyncClient {
             PassReport::Revoked => {
                 self.db(move |outbox| outbox.record_revoked(now)).await?;
             }
+            PassReport::UpdateRequired { min_app_version } => {
+                let reason = format!(
+                    "the force needs Firstline {min_app_version} or later: update the app (finalised assessments wait here)"
+                );
+                self.db(move |outbox| outbox.record_failure(now, &reason))
+                    .await?;
+            }
             PassReport::Wiped | PassReport::NotEnrolled => {}
         }
         Ok(report)
+    }
+
+    /// Asks the gateway for the oldest app version it accepts; `Some` stops the pass (offline,
+    /// or too old). A gateway that cannot say lets the pass go on: the submissions will tell.
+    async fn check_version(&self, credentials: &SyncCredentials) -> Option<PassReport> {
+        let response = match self
+            .http
+            .get(format!("{}{}", credentials.gateway_url, paths::META))
+            .send()
+            .await
+        {
+            Ok(response) => response,
+            Err(error) => {
+                return Some(PassReport::Offline {
+                    reason: network_reason(&error),
+                    acknowledged: 0,
+                })
+            }
+        };
+        let meta: firstline_protocol::Meta = response.json().await.ok()?;
+        (version_numbers(APP_VERSION) < version_numbers(&meta.min_app_version)).then_some(
+            PassReport::UpdateRequired {
+                min_app_version: meta.min_app_version,
+            },
+        )
     }
 
     async fn carry_out_commands(
@@ -488,7 +555,12 @@ impl SyncClient {
                 let failures = self.failed_passes.load(Ordering::Relaxed).max(1);
                 Duration::from_millis(self.backoff_ms(failures) as u64)
             }
-            Ok(PassReport::Revoked | PassReport::Wiped | PassReport::NotEnrolled) => idle,
+            Ok(
+                PassReport::Revoked
+                | PassReport::Wiped
+                | PassReport::NotEnrolled
+                | PassReport::UpdateRequired { .. },
+            ) => idle,
         }
     }
 

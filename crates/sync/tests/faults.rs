@@ -282,3 +282,60 @@ async fn a_revoked_device_stops_and_a_wipe_order_wipes_and_is_reported() {
         "nothing is dropped because the device was revoked"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_force_that_needs_a_newer_app_holds_the_rows_and_says_why() {
+    let gateway = Gateway::start().await;
+    gateway.kill();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut strict, url) = {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(support::gateway_binary())
+            .args([
+                "--database",
+                &gateway.database(),
+                "--listen",
+                "127.0.0.1:0",
+                "--min-app-version",
+                "99.0.0",
+            ])
+            .env("FIRSTLINE_LOG", "error")
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("gateway");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("line");
+        (
+            child,
+            line.trim().trim_start_matches("listening on ").to_string(),
+        )
+    };
+    let vault_path = dir.path().join("vault.sqlite");
+    let client = SyncClient::new(
+        Outbox::open(&vault_path, DeviceSecret::provided(&support::DEVICE_SECRET)).expect("outbox"),
+        test_config(),
+    )
+    .expect("client");
+    client
+        .enrol(&url, &gateway.enrolment_code().await, "tablet")
+        .await
+        .expect("enrolled");
+    let path = vault_path.clone();
+    tokio::task::spawn_blocking(move || support::finalise_many(&path, 1))
+        .await
+        .expect("finalised");
+    assert_eq!(
+        client.sync_once().await.expect("pass"),
+        PassReport::UpdateRequired {
+            min_app_version: "99.0.0".into()
+        }
+    );
+    let status = client.status().await.expect("status");
+    assert_eq!(status.pending, 1);
+    assert!(status.last_error.expect("a reason").contains("99.0.0"));
+    assert_eq!(gateway.stored().await.len(), 0);
+    let _ = strict.kill();
+    let _ = strict.wait();
+}

@@ -19,6 +19,8 @@ pub struct VaultStatus {
     pub device_secret: &'static str,
     /// Idle seconds before the vault locks itself.
     pub idle_lock_seconds: u64,
+    /// When force IT had this device wiped, if it did (the sign-in screen says so).
+    pub wiped_at: Option<i64>,
 }
 
 /// A draft in the list.
@@ -44,6 +46,7 @@ pub fn vault_status(state: State<'_, AppState>) -> Result<VaultStatus, IpcError>
             unlocked: workspace.vault.unlocked_officer().map(str::to_string),
             device_secret,
             idle_lock_seconds: state.idle_lock.as_secs(),
+            wiped_at: workspace.vault.sync_status()?.wiped_at,
         })
     })
 }

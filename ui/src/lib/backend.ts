@@ -99,6 +99,7 @@ export interface VaultStatus {
   unlocked: string | null;
   device_secret: "file" | "keyring" | "provided" | "none";
   idle_lock_seconds: number;
+  wiped_at: number | null;
 }
 
 export interface DraftView {

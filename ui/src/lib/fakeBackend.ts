@@ -85,7 +85,13 @@ export class FakeBackend implements Backend {
   }
 
   async vaultStatus(): Promise<VaultStatus> {
-    return { officers: this.officers, unlocked: this.unlockedAs, device_secret: "file", idle_lock_seconds: 300 };
+    return {
+      officers: this.officers,
+      unlocked: this.unlockedAs,
+      device_secret: "file",
+      idle_lock_seconds: 300,
+      wiped_at: this.sync.wiped_at,
+    };
   }
 
   async setUpOfficer(officer: string, pin: string): Promise<void> {
