@@ -127,18 +127,6 @@ fn now_ms() -> i64 {
         .unwrap_or_default()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::version_numbers;
-
-    #[test]
-    fn versions_compare_by_number_not_by_text() {
-        assert!(version_numbers("0.9.0") < version_numbers("0.10.0"));
-        assert!(version_numbers("1.2.3") == version_numbers("1.2.3-beta"));
-        assert!(version_numbers("2") > version_numbers("1.99.99"));
-    }
-}
-
 fn error_message(body: &[u8], status: reqwest::StatusCode) -> String {
     serde_json::from_slice::<ApiError>(body)
         .map(|error| error.message)
@@ -607,5 +595,17 @@ async fn send(request: reqwest::RequestBuilder) -> Verdict {
             reason: network_reason(&error),
             retry_after_ms: None,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::version_numbers;
+
+    #[test]
+    fn versions_compare_by_number_not_by_text() {
+        assert!(version_numbers("0.9.0") < version_numbers("0.10.0"));
+        assert!(version_numbers("1.2.3") == version_numbers("1.2.3-beta"));
+        assert!(version_numbers("2") > version_numbers("1.99.99"));
     }
 }
