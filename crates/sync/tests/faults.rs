@@ -11,8 +11,7 @@ use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use firstline_sync::{PassReport, SyncClient, SyncConfig};
-use firstline_vault::{DeviceSecret, Outbox};
+use firstline_sync::{PassReport, SyncConfig};
 use support::proxy::FaultProxy;
 use support::Gateway;
 
@@ -47,11 +46,7 @@ async fn every_envelope_arrives_exactly_once_through_faults_and_gateway_kills() 
     let dir = tempfile::tempdir().expect("temp dir");
     let vault_path = dir.path().join("vault.sqlite");
 
-    let client = SyncClient::new(
-        Outbox::open(&vault_path, DeviceSecret::provided(&support::DEVICE_SECRET)).expect("outbox"),
-        test_config(),
-    )
-    .expect("client");
+    let client = support::client(&vault_path, test_config());
     client
         .enrol(
             &proxy.url(),
@@ -60,10 +55,7 @@ async fn every_envelope_arrives_exactly_once_through_faults_and_gateway_kills() 
         )
         .await
         .expect("enrolled through the proxy");
-    let path = vault_path.clone();
-    let finalised = tokio::task::spawn_blocking(move || support::finalise_many(&path, total))
-        .await
-        .expect("finalised");
+    let finalised = support::finalise_in_background(&vault_path, total).await;
     assert_eq!(finalised.len(), total);
     proxy.faults_on.store(true, Ordering::SeqCst);
 
@@ -173,19 +165,12 @@ async fn a_quarantined_row_does_not_block_the_others_and_says_why() {
     let gateway = Gateway::start().await;
     let dir = tempfile::tempdir().expect("temp dir");
     let vault_path = dir.path().join("vault.sqlite");
-    let client = SyncClient::new(
-        Outbox::open(&vault_path, DeviceSecret::provided(&support::DEVICE_SECRET)).expect("outbox"),
-        test_config(),
-    )
-    .expect("client");
+    let client = support::client(&vault_path, test_config());
     client
         .enrol(&gateway.url(), &gateway.enrolment_code().await, "tablet")
         .await
         .expect("enrolled");
-    let path = vault_path.clone();
-    let finalised = tokio::task::spawn_blocking(move || support::finalise_many(&path, 5))
-        .await
-        .expect("finalised");
+    let finalised = support::finalise_in_background(&vault_path, 5).await;
     // Spoil one envelope on the device: its signature no longer verifies.
     let spoiled = finalised.keys().next().expect("one").clone();
     let connection = rusqlite::Connection::open(&vault_path).expect("open");
@@ -219,19 +204,12 @@ async fn a_revoked_device_stops_and_a_wipe_order_wipes_and_is_reported() {
     let gateway = Gateway::start().await;
     let dir = tempfile::tempdir().expect("temp dir");
     let vault_path = dir.path().join("vault.sqlite");
-    let client = SyncClient::new(
-        Outbox::open(&vault_path, DeviceSecret::provided(&support::DEVICE_SECRET)).expect("outbox"),
-        test_config(),
-    )
-    .expect("client");
+    let client = support::client(&vault_path, test_config());
     let device = client
         .enrol(&gateway.url(), &gateway.enrolment_code().await, "tablet")
         .await
         .expect("enrolled");
-    let path = vault_path.clone();
-    tokio::task::spawn_blocking(move || support::finalise_many(&path, 3))
-        .await
-        .expect("finalised");
+    support::finalise_in_background(&vault_path, 3).await;
 
     gateway
         .storage
@@ -263,10 +241,7 @@ async fn a_revoked_device_stops_and_a_wipe_order_wipes_and_is_reported() {
         .expect("re-enrolled");
     let device = client.status().await.expect("status");
     assert!(device.wiped_at.is_none());
-    let path = vault_path.clone();
-    tokio::task::spawn_blocking(move || support::finalise_many(&path, 2))
-        .await
-        .expect("finalised");
+    support::finalise_in_background(&vault_path, 2).await;
     for enrolled in gateway.storage.devices().await.expect("devices") {
         gateway
             .storage
@@ -313,19 +288,12 @@ async fn a_force_that_needs_a_newer_app_holds_the_rows_and_says_why() {
         )
     };
     let vault_path = dir.path().join("vault.sqlite");
-    let client = SyncClient::new(
-        Outbox::open(&vault_path, DeviceSecret::provided(&support::DEVICE_SECRET)).expect("outbox"),
-        test_config(),
-    )
-    .expect("client");
+    let client = support::client(&vault_path, test_config());
     client
         .enrol(&url, &gateway.enrolment_code().await, "tablet")
         .await
         .expect("enrolled");
-    let path = vault_path.clone();
-    tokio::task::spawn_blocking(move || support::finalise_many(&path, 1))
-        .await
-        .expect("finalised");
+    support::finalise_in_background(&vault_path, 1).await;
     assert_eq!(
         client.sync_once().await.expect("pass"),
         PassReport::UpdateRequired {

@@ -9,8 +9,7 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::process::Command;
 use std::time::Duration;
 
-use firstline_sync::{SyncClient, SyncConfig};
-use firstline_vault::{DeviceSecret, Outbox};
+use firstline_sync::SyncConfig;
 use rand::Rng;
 use support::Gateway;
 
@@ -37,11 +36,7 @@ async fn killed_mid_sync_and_restarted_it_drains_with_no_duplicate() {
         file.write_all(&support::DEVICE_SECRET)
             .expect("secret written");
     }
-    let enrolling = SyncClient::new(
-        Outbox::open(&vault_path, DeviceSecret::provided(&support::DEVICE_SECRET)).expect("outbox"),
-        SyncConfig::default(),
-    )
-    .expect("client");
+    let enrolling = support::client(&vault_path, SyncConfig::default());
     enrolling
         .enrol(
             &gateway.url(),
@@ -51,10 +46,7 @@ async fn killed_mid_sync_and_restarted_it_drains_with_no_duplicate() {
         .await
         .expect("enrolled");
     drop(enrolling);
-    let path = vault_path.clone();
-    let finalised = tokio::task::spawn_blocking(move || support::finalise_many(&path, ENVELOPES))
-        .await
-        .expect("finalised");
+    let finalised = support::finalise_in_background(&vault_path, ENVELOPES).await;
 
     let helper = env!("CARGO_BIN_EXE_sync-kill-helper");
     let mut kills_mid_drain = 0;

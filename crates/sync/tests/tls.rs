@@ -67,22 +67,18 @@ async fn enrolment_and_sync_over_tls_with_a_pinned_ca() {
     );
 
     let vault_path = dir.path().join("vault.sqlite");
-    let client = SyncClient::new(
-        Outbox::open(&vault_path, DeviceSecret::provided(&support::DEVICE_SECRET)).expect("outbox"),
+    let client = support::client(
+        &vault_path,
         SyncConfig {
             pinned_ca_pem: Some(certified.cert.pem().into_bytes()),
             ..SyncConfig::default()
         },
-    )
-    .expect("client");
+    );
     client
         .enrol(&url, &plain.enrolment_code().await, "tablet")
         .await
         .expect("enrolled over TLS");
-    let path = vault_path.clone();
-    tokio::task::spawn_blocking(move || support::finalise_many(&path, 3))
-        .await
-        .expect("finalised");
+    support::finalise_in_background(&vault_path, 3).await;
     assert_eq!(
         client.sync_once().await.expect("pass"),
         PassReport::Drained {

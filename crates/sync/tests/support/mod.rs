@@ -223,6 +223,24 @@ pub fn finalise_many(path: &Path, count: usize) -> HashMap<String, String> {
     finalised
 }
 
+/// A sync client over the outbox of the vault at `path` (the test device secret).
+pub fn client(path: &Path, config: firstline_sync::SyncConfig) -> firstline_sync::SyncClient {
+    firstline_sync::SyncClient::new(
+        firstline_vault::Outbox::open(path, DeviceSecret::provided(&DEVICE_SECRET))
+            .expect("outbox"),
+        config,
+    )
+    .expect("client")
+}
+
+/// [`finalise_many`] on the blocking pool.
+pub async fn finalise_in_background(path: &Path, count: usize) -> HashMap<String, String> {
+    let path = path.to_path_buf();
+    tokio::task::spawn_blocking(move || finalise_many(&path, count))
+        .await
+        .expect("finalised")
+}
+
 /// Rows of the device's outbox by state, read from the file as an outsider.
 pub fn outbox_rows(path: &Path) -> Vec<(String, String, bool, bool)> {
     let connection = rusqlite::Connection::open(path).expect("open");
