@@ -114,6 +114,22 @@ enum Command {
         /// Its id.
         id: String,
     },
+    /// Set the policy devices fetch from the gateway (idle lock, PIN lockout, how long a
+    /// received record stays readable on the device).
+    SetPolicy {
+        /// The gateway's database.
+        #[arg(long)]
+        database: String,
+        /// Seconds without input after which the app locks.
+        #[arg(long, default_value_t = 300)]
+        idle_lock_seconds: u32,
+        /// Wrong PINs in a row after which an officer's key is destroyed.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=100))]
+        max_failed_pins: u32,
+        /// Hours a record stays readable on the device after the force's receipt (0: at once).
+        #[arg(long, default_value_t = 0)]
+        keep_after_receipt_hours: u32,
+    },
     /// Open stored submissions into JSON lines for the records system. The migrant-victim
     /// section is opened only when the safeguarding key is given.
     Open {
@@ -315,6 +331,24 @@ async fn run(command: Command) -> Result<(), String> {
             } else {
                 Err(format!("no service {id}"))
             }
+        }
+        Command::SetPolicy {
+            database: url,
+            idle_lock_seconds,
+            max_failed_pins,
+            keep_after_receipt_hours,
+        } => {
+            let policy = firstline_protocol::Policy {
+                idle_lock_seconds,
+                max_failed_pins,
+                keep_after_receipt_hours,
+            };
+            database(&url)
+                .await?
+                .set_policy(&policy)
+                .await
+                .map_err(|error| error.to_string())?;
+            print_json(&policy)
         }
         Command::Open {
             database: url,

@@ -203,6 +203,31 @@ async fn packs_are_signed_with_the_force_key_and_others_refused() {
 }
 
 #[tokio::test]
+async fn policy_is_set_for_devices_and_nonsense_refused() {
+    let setup = Setup::new();
+    let db = setup.database();
+    ok(&[
+        "set-policy",
+        "--database",
+        &db,
+        "--idle-lock-seconds",
+        "120",
+        "--max-failed-pins",
+        "5",
+    ]);
+    let policy = storage::open(&db)
+        .await
+        .expect("db")
+        .policy()
+        .await
+        .expect("read")
+        .expect("set");
+    assert_eq!((policy.idle_lock_seconds, policy.max_failed_pins), (120, 5));
+    let (success, _, stderr) = admin(&["set-policy", "--database", &db, "--max-failed-pins", "0"]);
+    assert!(!success && stderr.contains("max-failed-pins"), "{stderr}");
+}
+
+#[tokio::test]
 async fn the_directory_is_edited_with_tombstones() {
     let setup = Setup::new();
     let db = setup.database();
