@@ -9,6 +9,7 @@ const COMMANDS: &[&str] = &[
     "assessment_summary",
     "assessment_view",
     "resume_assessment",
+    "amend_assessment",
     // vault.rs
     "vault_status",
     "set_up_officer",

@@ -102,6 +102,7 @@ pub fn run(options: Options) {
             commands::assessment::assessment_summary,
             commands::assessment::assessment_view,
             commands::assessment::resume_assessment,
+            commands::assessment::amend_assessment,
             commands::vault::vault_status,
             commands::vault::set_up_officer,
             commands::vault::unlock,

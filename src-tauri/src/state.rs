@@ -121,6 +121,24 @@ impl AppState {
         &self,
         action: impl FnOnce(&mut Workspace) -> Result<T, IpcError>,
     ) -> Result<T, IpcError> {
+        self.workspace_as(true, action)
+    }
+
+    /// Like [`AppState::with_workspace`] for what a screen reads on its own (the sync screen's
+    /// refresh): the idle lock still applies, but reading is not the officer's activity, so it
+    /// does not keep the vault unlocked.
+    pub fn peek_workspace<T>(
+        &self,
+        action: impl FnOnce(&mut Workspace) -> Result<T, IpcError>,
+    ) -> Result<T, IpcError> {
+        self.workspace_as(false, action)
+    }
+
+    fn workspace_as<T>(
+        &self,
+        officer_activity: bool,
+        action: impl FnOnce(&mut Workspace) -> Result<T, IpcError>,
+    ) -> Result<T, IpcError> {
         let mut guard = self
             .workspace
             .lock()
@@ -131,7 +149,46 @@ impl AppState {
         if workspace.last_activity.elapsed() > self.idle_lock {
             workspace.lock();
         }
-        workspace.last_activity = Instant::now();
+        if officer_activity {
+            workspace.last_activity = Instant::now();
+        }
         action(workspace)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reading_on_a_timer_does_not_keep_the_vault_unlocked() {
+        let folder = tempfile::tempdir().unwrap_or_else(|error| panic!("temp dir: {error}"));
+        let vault = Vault::open(
+            &folder.path().join("vault.sqlite"),
+            firstline_vault::DeviceSecret::provided(&[3; 32]),
+            firstline_vault::VaultOptions {
+                kdf: firstline_vault::KdfParams::FOR_TESTS,
+                ..firstline_vault::VaultOptions::default()
+            },
+        );
+        let state = AppState::new(PackSource::from_option(None), Duration::from_millis(300));
+        state.set_vault(vault.map_err(|error| error.to_string()));
+        let set_up =
+            state.with_workspace(|workspace| Ok(workspace.vault.set_up_officer("PC 1", "2468")?));
+        assert!(set_up.is_ok());
+        let unlocked =
+            state.with_workspace(|workspace| Ok(workspace.vault.unlock("PC 1", "2468")?));
+        assert!(unlocked.is_ok());
+        for _ in 0..4 {
+            std::thread::sleep(Duration::from_millis(100));
+            let _ = state.peek_workspace(|_| Ok(()));
+        }
+        let officer = state
+            .with_workspace(|workspace| Ok(workspace.vault.unlocked_officer().map(str::to_string)));
+        assert_eq!(
+            officer,
+            Ok(None),
+            "the idle lock applied despite the screen's refreshes"
+        );
     }
 }

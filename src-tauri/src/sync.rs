@@ -71,7 +71,7 @@ pub fn start(
                 if let Ok(PassReport::Wiped) = report {
                     // The force wiped this device: forget every key the window's side holds.
                     let state = handle.state::<AppState>();
-                    let _ = state.with_workspace(|workspace| {
+                    let _ = state.peek_workspace(|workspace| {
                         workspace.lock();
                         Ok(())
                     });

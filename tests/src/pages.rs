@@ -192,7 +192,15 @@ impl QuestionPage<'_> {
                     self.choose(value).await;
                 }
             }
-            Answer::Text(text) => self.type_text(text).await,
+            Answer::Text(text) => {
+                // An amended record comes with its earlier answer: replace it.
+                let field = self.0.find("text-answer").await;
+                field
+                    .clear()
+                    .await
+                    .unwrap_or_else(|error| panic!("could not clear an answer: {error}"));
+                self.type_text(text).await;
+            }
             Answer::Set(value) => self.set_value("text-answer", value).await,
             Answer::Grade(grade, rationale) => {
                 self.choose(grade).await;
@@ -253,6 +261,50 @@ impl CheckAnswers<'_> {
             .click()
             .await
             .unwrap_or_else(|error| panic!("could not follow Change for {question_id}: {error}"));
+    }
+
+    /// Answers, with [`default_answer`], each question the error summary lists as missing, until
+    /// nothing is missing.
+    pub async fn complete_missing(&self) {
+        let page = QuestionPage(self.0);
+        for _ in 0..40 {
+            self.title().await;
+            let Ok(link) = self
+                .0
+                .client
+                .find(fantoccini::Locator::Css(
+                    "[data-testid='error-summary'] button",
+                ))
+                .await
+            else {
+                return;
+            };
+            link.click().await.unwrap_or_else(|error| {
+                panic!("could not follow a missing answer's link: {error}")
+            });
+            let id = page.current_id().await;
+            page.give(default_answer(&id)).await;
+            page.continue_on().await;
+            let next = self
+                .0
+                .client
+                .wait()
+                .at_most(crate::WAIT)
+                .for_element(fantoccini::Locator::Css(
+                    "[data-testid='check-answers-title'], [data-testid='go-check-answers']",
+                ))
+                .await
+                .unwrap_or_else(|error| {
+                    panic!("neither a question nor check your answers: {error}")
+                });
+            if next.attr("data-testid").await.ok().flatten().as_deref() == Some("go-check-answers")
+            {
+                next.click()
+                    .await
+                    .unwrap_or_else(|error| panic!("could not go to check your answers: {error}"));
+            }
+        }
+        panic!("check your answers still lists missing answers after 40 rounds");
     }
 
     /// Waits for the page's heading and returns it.

@@ -97,8 +97,14 @@ impl TauriDriver {
             .process_group(0)
             .spawn()
             .expect("start tauri-driver (run `cargo xtask setup`)");
+        // tauri-driver spawns WebKitWebDriver and then listens at once; a session requested
+        // before WebKitWebDriver listens too is dropped ("webdriver server did not respond"),
+        // so wait for both.
         wait_until("tauri-driver to listen", || {
             TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        wait_until("WebKitWebDriver to listen", || {
+            TcpStream::connect(("127.0.0.1", native_port)).is_ok()
         });
         TauriDriver { child, port }
     }

@@ -10,7 +10,7 @@
 use std::time::{Duration, Instant};
 
 use firstline_e2e::force::LocalForce;
-use firstline_e2e::pages::{Home, QuestionPage, SignIn};
+use firstline_e2e::pages::{CheckAnswers, Home, QuestionPage, SignIn};
 use firstline_e2e::App;
 
 /// Waits until `test_id`'s text is `expected`, polling (the sync screen refreshes itself).
@@ -66,10 +66,27 @@ async fn finalised_assessments_reach_the_force_and_wait_while_it_is_down() {
     wait_for_text(&app, "sync-received", "2").await;
     wait_for_text(&app, "sync-pending", "0").await;
     app.screenshot("received-after-return").await;
+
+    // A correction: a new record that supersedes a received one. The received record's
+    // readable copy left the device with the receipt, so the correction is answered afresh.
+    app.click("amend").await;
+    QuestionPage(&app).answer_everything().await;
+    CheckAnswers(&app).complete_missing().await;
+    app.screenshot("amendment-complete").await;
+    app.click("finalise").await;
+    wait_for_text(&app, "sync-received", "3").await;
     app.close().await;
 
-    let records_only = force.open_submissions(false);
-    assert_eq!(records_only.len(), 2, "each assessment arrived once");
+    let mut records_only = force.open_submissions(false);
+    assert_eq!(records_only.len(), 3, "each assessment arrived once");
+    let amendment = records_only.pop().expect("the amendment");
+    let superseded = amendment["supersedes"]
+        .as_str()
+        .expect("supersedes an earlier record");
+    assert!(records_only
+        .iter()
+        .any(|original| original["submission_id"] == superseded));
+    assert_eq!(amendment["has_migrant_section"], true);
     for submission in &records_only {
         let record = &submission["record"];
         assert_eq!(record["officer_id"], "PC 1234");

@@ -143,6 +143,10 @@ describe("finalising and sync", () => {
     expect(screen.getByTestId("sync-record-state").textContent).toBe("Waiting");
     await fireEvent.click(screen.getByTestId("sync-now"));
     expect(backend.syncNowCalls).toBe(1);
+
+    await fireEvent.click(screen.getByTestId("amend"));
+    expect(await screen.findByTestId("question-label")).toBeTruthy();
+    expect(backend.amendedFrom).toBe("sub-1");
   });
 
   it("offers no Finalise while required questions are unanswered", async () => {

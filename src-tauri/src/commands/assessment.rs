@@ -110,7 +110,28 @@ pub fn resume_assessment(
     language: Language,
     id: String,
 ) -> Result<ResumedView, IpcError> {
-    let id = AssessmentId(id);
+    open_draft(&state, language, AssessmentId(id))
+}
+
+/// Starts an amendment of a finalised record: a new record that supersedes it, with the main
+/// answers still readable on the device copied in, opened like a draft. The migrant-victim
+/// section was destroyed at sealing and is asked again.
+#[tauri::command]
+pub fn amend_assessment(
+    state: State<'_, AppState>,
+    language: Language,
+    id: String,
+) -> Result<ResumedView, IpcError> {
+    let amendment =
+        state.with_workspace(|workspace| Ok(workspace.vault.amend(&AssessmentId(id))?))?;
+    open_draft(&state, language, amendment)
+}
+
+fn open_draft(
+    state: &AppState,
+    language: Language,
+    id: AssessmentId,
+) -> Result<ResumedView, IpcError> {
     state.with_workspace(|workspace| {
         let pack = match workspace.vault.pack_of(&id)? {
             Some(bytes) => crate::packs::verify(&bytes)?,

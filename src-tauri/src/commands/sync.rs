@@ -83,10 +83,12 @@ pub fn finalise_assessment(state: State<'_, AppState>) -> Result<FinalisedView, 
     })
 }
 
-/// Pending count, last successful sync, quarantined items with reasons, the officer's records.
+/// Pending count, last successful sync, quarantined items with reasons, the officer's records
+/// (while unlocked; a locked vault still shows the counts).
 #[tauri::command]
 pub fn sync_status(state: State<'_, AppState>) -> Result<SyncView, IpcError> {
-    state.with_workspace(|workspace| {
+    // Refreshed every two seconds by the sync screen: not the officer's activity.
+    state.peek_workspace(|workspace| {
         let status = workspace.vault.sync_status()?;
         let device = workspace.vault.device()?;
         let records = if workspace.vault.unlocked_officer().is_some() {

@@ -168,6 +168,7 @@ export interface Backend {
   assessmentSummary(language: Language): Promise<Summary>;
   assessmentView(language: Language): Promise<AssessmentView>;
   resumeAssessment(language: Language, id: string): Promise<ResumedView>;
+  amendAssessment(language: Language, id: string): Promise<ResumedView>;
   vaultStatus(): Promise<VaultStatus>;
   setUpOfficer(officer: string, pin: string): Promise<void>;
   unlock(officer: string, pin: string): Promise<void>;
@@ -209,6 +210,7 @@ export const tauriBackend: Backend = {
   assessmentSummary: (language) => call("assessment_summary", { language }),
   assessmentView: (language) => call("assessment_view", { language }),
   resumeAssessment: (language, id) => call("resume_assessment", { language, id }),
+  amendAssessment: (language, id) => call("amend_assessment", { language, id }),
   vaultStatus: () => call("vault_status", {}),
   setUpOfficer: (officer, pin) => call("set_up_officer", { officer, pin }),
   unlock: (officer, pin) => call("unlock", { officer, pin }),

@@ -167,6 +167,14 @@ export class FakeBackend implements Backend {
     return { view: this.view(), resume_at: 0 };
   }
 
+  amendedFrom: string | null = null;
+
+  async amendAssessment(_language: string, id: string): Promise<ResumedView> {
+    if (!this.sync.records.some((record) => record.id === id)) throw new BackendError("Invalid", `no assessment ${id}`);
+    this.amendedFrom = id;
+    return { view: this.view(), resume_at: 0 };
+  }
+
   async assessmentView(): Promise<AssessmentView> {
     return this.view();
   }

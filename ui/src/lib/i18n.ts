@@ -87,6 +87,8 @@ const en = {
   revoked: "Force IT has revoked this device. Finalised assessments stay here until it is enrolled again.",
   wiped: (when: string) => `Force IT wiped this device's data on ${when}.`,
   yourRecords: "Your finalised assessments",
+  amend: "Correct",
+  amendHint: "A correction is a new record that replaces this one at the force.",
   state: { pending: "Waiting", sending: "Sending", acknowledged: "Received", quarantined: "Set aside" } as Record<string, string>,
 };
 
@@ -178,6 +180,8 @@ const cy: Words = {
   revoked: "Mae TG yr heddlu wedi dirymu'r ddyfais hon. Mae asesiadau wedi'u cwblhau yn aros yma nes iddi gael ei chofrestru eto.",
   wiped: (when) => `Fe wnaeth TG yr heddlu ddileu data'r ddyfais hon ar ${when}.`,
   yourRecords: "Eich asesiadau wedi'u cwblhau",
+  amend: "Cywiro",
+  amendHint: "Mae cywiriad yn gofnod newydd sy'n disodli hwn gyda'r heddlu.",
   state: { pending: "Yn aros", sending: "Yn anfon", acknowledged: "Wedi'i dderbyn", quarantined: "O'r neilltu" },
 };
 
