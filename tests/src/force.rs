@@ -114,6 +114,32 @@ impl LocalForce {
         admin(&["wipe", "--database", &self.database(), device_id]);
     }
 
+    /// Signs `pack_json` with the force's pack-signing key and publishes it as the force's
+    /// current pack, as force IT would with `firstline-admin sign-pack` and `publish-pack`.
+    pub fn publish_pack(&self, pack_json: &[u8]) {
+        let unsigned = self.folder.path().join("pack.json");
+        let signed = self.folder.path().join("pack.signed.json");
+        std::fs::write(&unsigned, pack_json).expect("pack written");
+        let keys = self.keys().display().to_string();
+        let (unsigned, signed) = (unsigned.display().to_string(), signed.display().to_string());
+        admin(&[
+            "sign-pack",
+            "--keys",
+            &keys,
+            "--pack",
+            &unsigned,
+            "--out",
+            &signed,
+        ]);
+        admin(&[
+            "publish-pack",
+            "--database",
+            &self.database(),
+            "--pack",
+            &signed,
+        ]);
+    }
+
     /// Stops the gateway (the network "goes down").
     pub fn stop(&mut self) {
         if let Some(mut gateway) = self.gateway.take() {

@@ -176,3 +176,43 @@ async fn a_wipe_order_from_force_it_wipes_the_device_at_the_next_sync_and_says_s
     assert!(app.text("wiped-notice").await.contains("wiped"));
     app.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_forces_own_form_pack_reaches_the_device_and_new_assessments_use_it() {
+    let force = LocalForce::start("force-pack");
+    let mut pack: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(firstline_e2e::workspace_root().join("forms/default.json")).expect("pack"),
+    )
+    .expect("json");
+    pack["version"] = "2026.11-force".into();
+    pack["sections"][0]["questions"][0]["label"]["en"] =
+        "What is the force's incident reference?".into();
+    force.publish_pack(&serde_json::to_vec(&pack).expect("json"));
+
+    let code = force.enrolment_code();
+    let app = App::launch_with("force-pack", &["--enrol", &force.url(), &code]).await;
+    SignIn(&app).set_up().await;
+    app.click("sync").await;
+    app.find("sync-force").await;
+    app.click("sync-now").await;
+    wait_for_text(&app, "sync-pending", "0").await;
+    app.click("back-home").await;
+    // The pull runs beside the screen: start assessments until the force's pack shows (the
+    // first one may still be on the built-in pack if the pull had not finished).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        Home(&app).start_assessment().await;
+        let label = QuestionPage(&app).label().await;
+        if label == "What is the force's incident reference?" {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "new assessments never used the force's pack"
+        );
+        app.click("back").await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    app.screenshot("force-pack-in-use").await;
+    app.close().await;
+}

@@ -10,7 +10,7 @@ use firstline_seal::{RecordsKey, SafeguardingKey};
 use zeroize::Zeroizing;
 
 /// The key id the force's signed packs name.
-pub const PACK_KEY_ID: &str = "force-pack-signing";
+pub const PACK_KEY_ID: &str = firstline_protocol::FORCE_PACK_KEY_ID;
 
 const FILES: [&str; 3] = ["records.key", "safeguarding.key", "pack-signing.key"];
 

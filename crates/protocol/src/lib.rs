@@ -18,6 +18,10 @@ pub const API_VERSION: u32 = 1;
 /// well under 100 KiB).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
+/// The key id a force's signed form packs name; devices trust it with the pack-signing key
+/// they received at enrolment.
+pub const FORCE_PACK_KEY_ID: &str = "force-pack-signing";
+
 /// The header carrying a device's bearer credential: `Authorization: Bearer <token>`.
 pub const AUTHORIZATION: &str = "authorization";
 

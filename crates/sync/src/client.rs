@@ -256,11 +256,15 @@ impl SyncClient {
         let Some(credentials) = self.db(|outbox| outbox.credentials()).await? else {
             return Ok(PassReport::NotEnrolled);
         };
+        let mut pack_problem = None;
         let report = match self.check_version(&credentials).await {
             Some(report) => report,
             None => match self.carry_out_commands(&credentials).await? {
                 Some(report) => report,
-                None => self.drain(&credentials).await?,
+                None => {
+                    pack_problem = self.pull_pack(&credentials).await?;
+                    self.drain(&credentials).await?
+                }
             },
         };
         let now = now_ms() / 1000;
@@ -287,7 +291,63 @@ impl SyncClient {
             }
             PassReport::Wiped | PassReport::NotEnrolled => {}
         }
+        if let Some(problem) = pack_problem {
+            self.db(move |outbox| outbox.record_failure(now, &problem))
+                .await?;
+        }
         Ok(report)
+    }
+
+    /// Fetches the force's current form pack if it changed (ETag), verifies it against the
+    /// force's pack-signing key from enrolment, and keeps it for new assessments. Returns a
+    /// problem to show if the force published a pack that does not verify; a network failure
+    /// is left to the drain to report.
+    async fn pull_pack(&self, credentials: &SyncCredentials) -> Result<Option<String>, SyncError> {
+        let (have, key) = self
+            .db(|outbox| Ok((outbox.force_pack_hash()?, outbox.force_pack_key()?)))
+            .await?;
+        let Some(key) = key else { return Ok(None) };
+        let mut request = self
+            .http
+            .get(format!(
+                "{}{}",
+                credentials.gateway_url,
+                paths::CURRENT_PACK
+            ))
+            .header(
+                AUTHORIZATION,
+                format!("Bearer {}", credentials.token.as_str()),
+            );
+        if let Some(have) = &have {
+            request = request.header("if-none-match", format!("\"{have}\""));
+        }
+        let Ok(response) = request.send().await else {
+            return Ok(None);
+        };
+        if response.status() != reqwest::StatusCode::OK {
+            return Ok(None); // 304 (have it), 404 (none published), or the drain will say
+        }
+        let Ok(bytes) = response.bytes().await else {
+            return Ok(None);
+        };
+        let trusted = firstline_form::TrustedKey::from_base64(
+            firstline_protocol::FORCE_PACK_KEY_ID,
+            &firstline_protocol::Base64Bytes(key).to_base64(),
+        )
+        .map_err(SyncError::Setup)?;
+        match firstline_form::verify_pack(&bytes, &[trusted]) {
+            Ok(pack) => {
+                let hash = pack.content_hash().to_string();
+                let now = now_ms() / 1000;
+                tracing::info!(pack = %hash, "the force published a new form pack");
+                self.db(move |outbox| outbox.keep_force_pack(&hash, &bytes, now))
+                    .await?;
+                Ok(None)
+            }
+            Err(error) => Ok(Some(format!(
+                "the force's form pack was not taken: {error}"
+            ))),
+        }
     }
 
     /// Asks the gateway for the oldest app version it accepts; `Some` stops the pass (offline,

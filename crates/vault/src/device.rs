@@ -155,3 +155,41 @@ pub(crate) fn credentials(
         signing_key: Zeroizing::new(plaintext[..32].to_vec()),
     }))
 }
+
+/// The force's pack-signing public key, once enrolled.
+pub(crate) fn force_pack_key(connection: &Connection) -> Result<Option<Vec<u8>>, VaultError> {
+    Ok(connection
+        .query_row("SELECT pack_signing_public_key FROM device", [], |row| {
+            row.get(0)
+        })
+        .optional()?)
+}
+
+/// The force's current pack: its content hash and signed bytes, once pulled.
+pub(crate) fn force_pack(connection: &Connection) -> Result<Option<(String, Vec<u8>)>, VaultError> {
+    Ok(connection
+        .query_row(
+            "SELECT p.pack_hash, p.signed_bytes FROM device d JOIN packs p ON p.pack_hash = d.force_pack_hash",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?)
+}
+
+/// Keeps a verified force pack and makes it the force's current one.
+pub(crate) fn keep_force_pack(
+    connection: &mut Connection,
+    pack_hash: &str,
+    signed_bytes: &[u8],
+    now: i64,
+) -> Result<(), VaultError> {
+    let transaction =
+        connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    transaction.execute(
+        "INSERT OR IGNORE INTO packs (pack_hash, signed_bytes, kept_at) VALUES (?1, ?2, ?3)",
+        params![pack_hash, signed_bytes, now],
+    )?;
+    transaction.execute("UPDATE device SET force_pack_hash = ?1", [pack_hash])?;
+    transaction.commit()?;
+    Ok(())
+}

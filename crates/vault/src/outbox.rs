@@ -141,6 +141,26 @@ impl Outbox {
         )
     }
 
+    /// The force's pack-signing public key, once enrolled.
+    pub fn force_pack_key(&self) -> Result<Option<Vec<u8>>, VaultError> {
+        device::force_pack_key(&self.connection)
+    }
+
+    /// The content hash of the force's current pack, once pulled.
+    pub fn force_pack_hash(&self) -> Result<Option<String>, VaultError> {
+        Ok(device::force_pack(&self.connection)?.map(|(hash, _)| hash))
+    }
+
+    /// Keeps a force pack the caller has verified, as the force's current one.
+    pub fn keep_force_pack(
+        &mut self,
+        pack_hash: &str,
+        signed_bytes: &[u8],
+        now: i64,
+    ) -> Result<(), VaultError> {
+        device::keep_force_pack(&mut self.connection, pack_hash, signed_bytes, now)
+    }
+
     /// Claims up to `limit` submissions that are due (pending and due by `now_ms`, or left in
     /// `sending` by a process that died), marking them `sending` in one transaction.
     pub fn claim_due(&mut self, now_ms: i64, limit: u32) -> Result<Vec<OutboxItem>, VaultError> {

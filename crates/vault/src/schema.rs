@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_initial.sql"),
     include_str!("../migrations/0002_packs.sql"),
     include_str!("../migrations/0003_outbox.sql"),
+    include_str!("../migrations/0004_force_pack.sql"),
 ];
 
 /// The newest schema this build knows.

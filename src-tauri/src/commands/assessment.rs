@@ -21,15 +21,15 @@ pub struct ResumedView {
     pub resume_at: usize,
 }
 
-/// Starts a new assessment over the pack the app was started with (verified against the
-/// built-in keys), records it in the vault, and returns its view.
+/// Starts a new assessment over the pack in use (see `packs.rs`: `--pack`, else the force's
+/// current pack, else the built-in one; verified), records it in the vault, returns its view.
 #[tauri::command]
 pub fn start_assessment(
     state: State<'_, AppState>,
     language: Language,
 ) -> Result<AssessmentView, IpcError> {
-    let (pack, signed_bytes) = state.pack.load()?;
     state.with_workspace(|workspace| {
+        let (pack, signed_bytes) = state.pack.load(&workspace.vault)?;
         // Keep the exact pack with the draft, so it can always be resumed on it.
         workspace
             .vault
@@ -134,8 +134,8 @@ fn open_draft(
 ) -> Result<ResumedView, IpcError> {
     state.with_workspace(|workspace| {
         let pack = match workspace.vault.pack_of(&id)? {
-            Some(bytes) => crate::packs::verify(&bytes)?,
-            None => state.pack.load()?.0,
+            Some(bytes) => crate::packs::verify(&bytes, &workspace.vault)?,
+            None => state.pack.load(&workspace.vault)?.0,
         };
         let pack = Arc::new(pack);
         let answers = workspace.vault.answers(&id)?;

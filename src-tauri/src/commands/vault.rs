@@ -133,9 +133,9 @@ pub struct Diagnostics {
 /// Facts for support and force IT; verifies the audit chain on the way.
 #[tauri::command]
 pub fn diagnostics(state: State<'_, AppState>) -> Result<Diagnostics, IpcError> {
-    let (pack, _) = state.pack.load()?;
     let device_secret = device_secret_label(&state);
     state.with_workspace(|workspace| {
+        let (pack, _) = state.pack.load(&workspace.vault)?;
         Ok(Diagnostics {
             app_version: env!("CARGO_PKG_VERSION"),
             pack: format!("{} {} ({})", pack.id(), pack.version(), pack.content_hash()),

@@ -55,6 +55,16 @@ impl Vault {
         device::info(&self.connection)
     }
 
+    /// The force's pack-signing public key, once enrolled (packs it signs are trusted).
+    pub fn force_pack_key(&self) -> Result<Option<Vec<u8>>, VaultError> {
+        device::force_pack_key(&self.connection)
+    }
+
+    /// The signed bytes of the force's current pack, once the sync client has pulled one.
+    pub fn force_pack(&self) -> Result<Option<Vec<u8>>, VaultError> {
+        Ok(device::force_pack(&self.connection)?.map(|(_, bytes)| bytes))
+    }
+
     /// The outbox's state, for the sync screen.
     pub fn sync_status(&self) -> Result<SyncStatus, VaultError> {
         outbox::status(&self.connection)

@@ -1,0 +1,105 @@
+//! The force's form pack reaches the device: pulled when it changes (ETag), verified against
+//! the pack-signing key the device got at enrolment, kept for new assessments; a pack signed
+//! by any other key is not taken, and the sync screen's last problem says so.
+#![allow(clippy::expect_used)]
+
+mod support;
+
+use ed25519_dalek::SigningKey;
+use firstline_backend::storage::ForceRecord;
+use firstline_sync::{PassReport, SyncConfig};
+use firstline_vault::{DeviceSecret, Outbox};
+
+fn signed_pack(key: &SigningKey, version: &str) -> (String, Vec<u8>) {
+    let pack = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../forms/default.json"
+    ))
+    .expect("default pack");
+    let mut pack: serde_json::Value = serde_json::from_slice(&pack).expect("json");
+    pack["version"] = version.into();
+    let pack = serde_json::to_vec(&pack).expect("json");
+    let signed = firstline_form::sign_pack(&pack, firstline_protocol::FORCE_PACK_KEY_ID, key)
+        .expect("signed");
+    let hash = firstline_form::verify_pack(
+        &signed,
+        &[firstline_form::TrustedKey {
+            key_id: firstline_protocol::FORCE_PACK_KEY_ID.into(),
+            key: key.verifying_key(),
+        }],
+    )
+    .expect("verifies")
+    .content_hash()
+    .to_string();
+    (hash, signed)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_force_pack_is_pulled_verified_and_kept_and_a_forged_one_refused() {
+    let gateway = support::Gateway::start().await;
+    let force_key = SigningKey::from_bytes(&[42; 32]);
+    gateway
+        .storage
+        .set_force(&ForceRecord {
+            name: "Test Constabulary".into(),
+            records_public_key: gateway.records_public.clone(),
+            safeguarding_public_key: gateway.safeguarding_public.clone(),
+            pack_signing_public_key: force_key.verifying_key().to_bytes().to_vec(),
+        })
+        .await
+        .expect("force");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let vault_path = dir.path().join("vault.sqlite");
+    let client = support::client(&vault_path, SyncConfig::default());
+    client
+        .enrol(&gateway.url(), &gateway.enrolment_code().await, "tablet")
+        .await
+        .expect("enrolled");
+    let outbox = || {
+        Outbox::open(&vault_path, DeviceSecret::provided(&support::DEVICE_SECRET)).expect("outbox")
+    };
+
+    assert!(matches!(
+        client.sync_once().await.expect("pass"),
+        PassReport::Drained { .. }
+    ));
+    assert_eq!(
+        outbox().force_pack_hash().expect("read"),
+        None,
+        "nothing published yet"
+    );
+
+    let (hash, bytes) = signed_pack(&force_key, "2026.11-force");
+    gateway
+        .storage
+        .set_current_pack(&hash, &bytes, 1)
+        .await
+        .expect("published");
+    client.sync_once().await.expect("pass");
+    assert_eq!(
+        outbox().force_pack_hash().expect("read"),
+        Some(hash.clone())
+    );
+    assert_eq!(client.status().await.expect("status").last_error, None);
+
+    // Signed by someone else: not taken, and said.
+    let (forged_hash, forged) = signed_pack(&SigningKey::from_bytes(&[7; 32]), "2026.12-forged");
+    gateway
+        .storage
+        .set_current_pack(&forged_hash, &forged, 2)
+        .await
+        .expect("published");
+    client.sync_once().await.expect("pass");
+    assert_eq!(
+        outbox().force_pack_hash().expect("read"),
+        Some(hash),
+        "the forged pack was taken"
+    );
+    let problem = client
+        .status()
+        .await
+        .expect("status")
+        .last_error
+        .expect("a problem");
+    assert!(problem.contains("form pack was not taken"), "{problem}");
+}
