@@ -22,6 +22,7 @@ const COMMANDS: &[&str] = &[
     "finalise_assessment",
     "sync_status",
     "sync_now",
+    "support_services",
     "enrol_device",
 ];
 

@@ -113,6 +113,7 @@ pub fn run(options: Options) {
             commands::sync::finalise_assessment,
             commands::sync::sync_status,
             commands::sync::sync_now,
+            commands::sync::support_services,
             commands::sync::enrol_device,
         ])
         .run(tauri::generate_context!());

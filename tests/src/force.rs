@@ -140,6 +140,23 @@ impl LocalForce {
         ]);
     }
 
+    /// Adds a support service to the directory devices pull.
+    pub fn put_service(&self, id: &str, name: &str, contact: &str) {
+        admin(&[
+            "put-service",
+            "--database",
+            &self.database(),
+            "--id",
+            id,
+            "--name",
+            name,
+            "--contact",
+            contact,
+            "--description",
+            "Specialist support for migrant women",
+        ]);
+    }
+
     /// Stops the gateway (the network "goes down").
     pub fn stop(&mut self) {
         if let Some(mut gateway) = self.gateway.take() {

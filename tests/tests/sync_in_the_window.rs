@@ -178,7 +178,7 @@ async fn a_wipe_order_from_force_it_wipes_the_device_at_the_next_sync_and_says_s
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_forces_own_form_pack_reaches_the_device_and_new_assessments_use_it() {
+async fn the_forces_form_pack_and_support_services_reach_the_device() {
     let force = LocalForce::start("force-pack");
     let mut pack: serde_json::Value = serde_json::from_slice(
         &std::fs::read(firstline_e2e::workspace_root().join("forms/default.json")).expect("pack"),
@@ -188,6 +188,11 @@ async fn the_forces_own_form_pack_reaches_the_device_and_new_assessments_use_it(
     pack["sections"][0]["questions"][0]["label"]["en"] =
         "What is the force's incident reference?".into();
     force.publish_pack(&serde_json::to_vec(&pack).expect("json"));
+    force.put_service(
+        "southall-black-sisters",
+        "Southall Black Sisters",
+        "020 8571 9595",
+    );
 
     let code = force.enrolment_code();
     let app = App::launch_with("force-pack", &["--enrol", &force.url(), &code]).await;
@@ -214,5 +219,14 @@ async fn the_forces_own_form_pack_reaches_the_device_and_new_assessments_use_it(
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
     app.screenshot("force-pack-in-use").await;
+
+    app.click("back").await;
+    app.click("services").await;
+    let service = app.text("service").await;
+    assert!(
+        service.contains("Southall Black Sisters") && service.contains("020 8571 9595"),
+        "{service}"
+    );
+    app.screenshot("support-services").await;
     app.close().await;
 }

@@ -178,3 +178,20 @@ describe("finalising and sync", () => {
     expect((await screen.findByTestId("sync-force")).textContent).toContain("Demo Constabulary");
   });
 });
+
+describe("support services", () => {
+  it("lists the force's services as plain text, or says none have arrived", async () => {
+    const backend = new FakeBackend();
+    render(App, { props: { backend } });
+    await fireEvent.click(await screen.findByTestId("services"));
+    expect(await screen.findByTestId("no-services")).toBeTruthy();
+    await fireEvent.click(screen.getByTestId("back-home"));
+
+    backend.services = [
+      { id: "r1", name: "<b>Refuge</b>", contact: "0808 2000 247", description: "24-hour helpline" },
+    ];
+    await fireEvent.click(await screen.findByTestId("services"));
+    expect((await screen.findByTestId("service")).textContent).toContain("<b>Refuge</b>");
+    expect(document.querySelector("dt b")).toBeNull();
+  });
+});

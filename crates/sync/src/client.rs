@@ -263,6 +263,7 @@ impl SyncClient {
                 Some(report) => report,
                 None => {
                     pack_problem = self.pull_pack(&credentials).await?;
+                    self.pull_directory(&credentials).await?;
                     self.drain(&credentials).await?
                 }
             },
@@ -296,6 +297,46 @@ impl SyncClient {
                 .await?;
         }
         Ok(report)
+    }
+
+    /// Applies the force's directory changes since the device's cursor, page by page (each page
+    /// and its cursor in one transaction, so a killed pull resumes where it stopped). A network
+    /// failure is left to the drain to report.
+    async fn pull_directory(&self, credentials: &SyncCredentials) -> Result<(), SyncError> {
+        for _ in 0..1000 {
+            let cursor = self.db(|outbox| outbox.directory_cursor()).await?;
+            let Ok(response) = self
+                .http
+                .get(format!(
+                    "{}{}?after={cursor}&limit=200",
+                    credentials.gateway_url,
+                    paths::DIRECTORY
+                ))
+                .header(
+                    AUTHORIZATION,
+                    format!("Bearer {}", credentials.token.as_str()),
+                )
+                .send()
+                .await
+            else {
+                return Ok(());
+            };
+            if !response.status().is_success() {
+                return Ok(());
+            }
+            let Ok(page) = response.json::<firstline_protocol::DirectoryPage>().await else {
+                return Ok(());
+            };
+            let more = page.more && page.cursor > cursor;
+            if page.cursor > cursor {
+                self.db(move |outbox| outbox.apply_directory_page(&page))
+                    .await?;
+            }
+            if !more {
+                return Ok(());
+            }
+        }
+        Ok(())
     }
 
     /// Fetches the force's current form pack if it changed (ETag), verifies it against the

@@ -193,3 +193,53 @@ pub(crate) fn keep_force_pack(
     transaction.commit()?;
     Ok(())
 }
+
+/// Where the device is in the force's directory changes.
+pub(crate) fn directory_cursor(connection: &Connection) -> Result<i64, VaultError> {
+    Ok(connection
+        .query_row("SELECT directory_cursor FROM device", [], |row| row.get(0))
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// Applies one page of directory changes and moves the cursor, in one transaction.
+pub(crate) fn apply_directory_page(
+    connection: &mut Connection,
+    page: &firstline_protocol::DirectoryPage,
+) -> Result<(), VaultError> {
+    let transaction =
+        connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    for entry in &page.entries {
+        transaction.execute(
+            "INSERT INTO directory (id, name, contact, description) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, contact = excluded.contact,
+                 description = excluded.description",
+            params![entry.id, entry.name, entry.contact, entry.description],
+        )?;
+    }
+    for id in &page.tombstones {
+        transaction.execute("DELETE FROM directory WHERE id = ?1", [id])?;
+    }
+    transaction.execute("UPDATE device SET directory_cursor = ?1", [page.cursor])?;
+    transaction.commit()?;
+    Ok(())
+}
+
+/// The support services, by name.
+pub(crate) fn directory(
+    connection: &Connection,
+) -> Result<Vec<firstline_protocol::DirectoryEntry>, VaultError> {
+    let mut statement = connection
+        .prepare("SELECT id, name, contact, description FROM directory ORDER BY name, id")?;
+    let entries = statement
+        .query_map([], |row| {
+            Ok(firstline_protocol::DirectoryEntry {
+                id: row.get(0)?,
+                name: row.get(1)?,
+                contact: row.get(2)?,
+                description: row.get(3)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(entries)
+}

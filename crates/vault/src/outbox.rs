@@ -161,6 +161,24 @@ impl Outbox {
         device::keep_force_pack(&mut self.connection, pack_hash, signed_bytes, now)
     }
 
+    /// Where the device is in the force's directory changes.
+    pub fn directory_cursor(&self) -> Result<i64, VaultError> {
+        device::directory_cursor(&self.connection)
+    }
+
+    /// Applies one page of directory changes (entries, tombstones, the new cursor) at once.
+    pub fn apply_directory_page(
+        &mut self,
+        page: &firstline_protocol::DirectoryPage,
+    ) -> Result<(), VaultError> {
+        device::apply_directory_page(&mut self.connection, page)
+    }
+
+    /// The support services, by name.
+    pub fn directory(&self) -> Result<Vec<firstline_protocol::DirectoryEntry>, VaultError> {
+        device::directory(&self.connection)
+    }
+
     /// Claims up to `limit` submissions that are due (pending and due by `now_ms`, or left in
     /// `sending` by a process that died), marking them `sending` in one transaction.
     pub fn claim_due(&mut self, now_ms: i64, limit: u32) -> Result<Vec<OutboxItem>, VaultError> {
@@ -322,7 +340,7 @@ impl Outbox {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         transaction.execute_batch(
             "DELETE FROM answers; DELETE FROM outbox; DELETE FROM assessments; DELETE FROM officers;
-             DELETE FROM packs; DELETE FROM audit; DELETE FROM device;",
+             DELETE FROM packs; DELETE FROM audit; DELETE FROM device; DELETE FROM directory;",
         )?;
         transaction.execute(
             "UPDATE sync_log SET wiped_at = ?1, last_error = NULL, last_success_at = NULL",

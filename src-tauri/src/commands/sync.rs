@@ -128,6 +128,15 @@ pub fn sync_status(state: State<'_, AppState>) -> Result<SyncView, IpcError> {
     })
 }
 
+/// The force's support services (refuges, IDVA services, helplines), by name, as the sync
+/// client last pulled them.
+#[tauri::command]
+pub fn support_services(
+    state: State<'_, AppState>,
+) -> Result<Vec<firstline_protocol::DirectoryEntry>, IpcError> {
+    state.with_workspace(|workspace| Ok(workspace.vault.directory()?))
+}
+
 /// Runs a sync pass now.
 #[tauri::command]
 pub fn sync_now(state: State<'_, AppState>) -> Result<(), IpcError> {

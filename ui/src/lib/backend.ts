@@ -144,6 +144,13 @@ export interface SyncView {
   records: SentView[];
 }
 
+export interface SupportService {
+  id: string;
+  name: string;
+  contact: string;
+  description: string;
+}
+
 export interface ResumedView {
   view: AssessmentView;
   resume_at: number;
@@ -179,6 +186,7 @@ export interface Backend {
   finaliseAssessment(): Promise<FinalisedView>;
   syncStatus(): Promise<SyncView>;
   syncNow(): Promise<void>;
+  supportServices(): Promise<SupportService[]>;
   enrolDevice(gatewayUrl: string, code: string): Promise<string>;
 }
 
@@ -221,5 +229,6 @@ export const tauriBackend: Backend = {
   finaliseAssessment: () => call("finalise_assessment", {}),
   syncStatus: () => call("sync_status", {}),
   syncNow: () => call("sync_now", {}),
+  supportServices: () => call("support_services", {}),
   enrolDevice: (gatewayUrl, code) => call("enrol_device", { gatewayUrl, code }),
 };

@@ -7,6 +7,7 @@ import type {
   Diagnostics,
   DraftView,
   FinalisedView,
+  SupportService,
   SyncView,
   GateView,
   QuestionView,
@@ -146,6 +147,12 @@ export class FakeBackend implements Backend {
 
   async syncStatus(): Promise<SyncView> {
     return structuredClone(this.sync);
+  }
+
+  services: SupportService[] = [];
+
+  async supportServices(): Promise<SupportService[]> {
+    return structuredClone(this.services);
   }
 
   async syncNow(): Promise<void> {

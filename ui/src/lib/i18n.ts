@@ -88,6 +88,8 @@ const en = {
   wiped: (when: string) => `Force IT wiped this device's data on ${when}.`,
   yourRecords: "Your finalised assessments",
   amend: "Correct",
+  services: "Support services",
+  noServices: "No support services yet: they arrive from your force when this device syncs.",
   amendHint: "A correction is a new record that replaces this one at the force.",
   state: { pending: "Waiting", sending: "Sending", acknowledged: "Received", quarantined: "Set aside" } as Record<string, string>,
 };
@@ -181,6 +183,8 @@ const cy: Words = {
   wiped: (when) => `Fe wnaeth TG yr heddlu ddileu data'r ddyfais hon ar ${when}.`,
   yourRecords: "Eich asesiadau wedi'u cwblhau",
   amend: "Cywiro",
+  services: "Gwasanaethau cymorth",
+  noServices: "Dim gwasanaethau cymorth eto: maen nhw'n cyrraedd gan eich heddlu pan fydd y ddyfais hon yn cysoni.",
   amendHint: "Mae cywiriad yn gofnod newydd sy'n disodli hwn gyda'r heddlu.",
   state: { pending: "Yn aros", sending: "Yn anfon", acknowledged: "Wedi'i dderbyn", quarantined: "O'r neilltu" },
 };

@@ -65,6 +65,11 @@ impl Vault {
         Ok(device::force_pack(&self.connection)?.map(|(_, bytes)| bytes))
     }
 
+    /// The force's support services, by name (pulled by the sync client).
+    pub fn directory(&self) -> Result<Vec<firstline_protocol::DirectoryEntry>, VaultError> {
+        device::directory(&self.connection)
+    }
+
     /// The outbox's state, for the sync screen.
     pub fn sync_status(&self) -> Result<SyncStatus, VaultError> {
         outbox::status(&self.connection)

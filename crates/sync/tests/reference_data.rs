@@ -1,6 +1,7 @@
-//! The force's form pack reaches the device: pulled when it changes (ETag), verified against
-//! the pack-signing key the device got at enrolment, kept for new assessments; a pack signed
-//! by any other key is not taken, and the sync screen's last problem says so.
+//! The force's reference data reaches the device. The form pack: pulled when it changes (ETag),
+//! verified against the pack-signing key the device got at enrolment, kept for new assessments;
+//! a pack signed by any other key is not taken, and the sync screen's last problem says so. The
+//! support-services directory: pulled page by page from the device's cursor, with removals.
 #![allow(clippy::expect_used)]
 
 mod support;
@@ -102,4 +103,57 @@ async fn the_force_pack_is_pulled_verified_and_kept_and_a_forged_one_refused() {
         .last_error
         .expect("a problem");
     assert!(problem.contains("form pack was not taken"), "{problem}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_directory_follows_the_force_page_by_page_with_removals() {
+    let gateway = support::Gateway::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let vault_path = dir.path().join("vault.sqlite");
+    let client = support::client(&vault_path, SyncConfig::default());
+    client
+        .enrol(&gateway.url(), &gateway.enrolment_code().await, "tablet")
+        .await
+        .expect("enrolled");
+    let service = |index: usize, name: &str| firstline_protocol::DirectoryEntry {
+        id: format!("service-{index:03}"),
+        name: name.into(),
+        contact: "0808 2000 247".into(),
+        description: "Refuge and outreach".into(),
+    };
+    for index in 0..250 {
+        gateway
+            .storage
+            .put_service(&service(index, &format!("Service {index:03}")))
+            .await
+            .expect("put");
+    }
+    client.sync_once().await.expect("pass");
+    let outbox = || {
+        Outbox::open(&vault_path, DeviceSecret::provided(&support::DEVICE_SECRET)).expect("outbox")
+    };
+    assert_eq!(
+        outbox().directory().expect("directory").len(),
+        250,
+        "more than one page arrived"
+    );
+
+    assert!(gateway
+        .storage
+        .remove_service("service-007")
+        .await
+        .expect("removed"));
+    gateway
+        .storage
+        .put_service(&service(8, "Renamed refuge"))
+        .await
+        .expect("changed");
+    client.sync_once().await.expect("pass");
+    let directory = outbox().directory().expect("directory");
+    assert_eq!(directory.len(), 249);
+    assert!(
+        directory.iter().all(|entry| entry.id != "service-007"),
+        "the removal arrived"
+    );
+    assert!(directory.iter().any(|entry| entry.name == "Renamed refuge"));
 }
