@@ -141,6 +141,9 @@ impl FromRequestParts<GatewayState> for AuthenticatedDevice {
     }
 }
 
+/// How far past the limit an oversized body is still read (and dropped) before answering.
+const DRAIN_SLACK_BYTES: usize = 64 * 1024;
+
 /// Reads a JSON body of at most [`MAX_BODY_BYTES`].
 async fn json_body<T: DeserializeOwned>(
     headers: &HeaderMap,
@@ -159,6 +162,9 @@ async fn json_body<T: DeserializeOwned>(
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<usize>().ok());
     if declared.is_some_and(|length| length > MAX_BODY_BYTES) {
+        // Read and drop a bounded amount first, so that a client just over the limit hears the
+        // 413 instead of a reset while it is still sending; past that the connection closes.
+        let _ = to_bytes(body, MAX_BODY_BYTES + DRAIN_SLACK_BYTES).await;
         return Err(too_large());
     }
     let bytes = to_bytes(body, MAX_BODY_BYTES).await.map_err(|error| {

@@ -35,9 +35,17 @@ on_both_databases!(
     packs_policy_meta_health_and_metrics_answer,
 );
 
-async fn error_of(response: reqwest::Response) -> (StatusCode, ApiError) {
-    let status = response.status();
-    (status, response.json().await.expect("a JSON error body"))
+/// Asserts that a request was refused with `status` and `code`; returns the error body.
+async fn refused(
+    response: reqwest::Result<reqwest::Response>,
+    status: StatusCode,
+    code: ErrorCode,
+) -> ApiError {
+    let response = response.expect("the request was answered");
+    let answered = response.status();
+    let error: ApiError = response.json().await.expect("a JSON error body");
+    assert_eq!((answered, error.code), (status, code), "{}", error.message);
+    error
 }
 
 async fn submissions_are_stored_exactly_once_and_conflicts_kept(database: Database) {
@@ -65,11 +73,12 @@ async fn submissions_are_stored_exactly_once_and_conflicts_kept(database: Databa
     assert_eq!(again.received_at, first.received_at);
 
     let other = device.seal(&gateway.force, "sub-1", "other content", None);
-    let (status, error) = error_of(submit(&other).await.expect("conflict")).await;
-    assert_eq!(
-        (status, error.code),
-        (StatusCode::CONFLICT, ErrorCode::Conflict)
-    );
+    refused(
+        submit(&other).await,
+        StatusCode::CONFLICT,
+        ErrorCode::Conflict,
+    )
+    .await;
 
     let receipt: Receipt = client
         .get(format!("{}/v1/receipts/sub-1", gateway.url))
@@ -125,16 +134,12 @@ async fn refused_requests_get_a_clear_4xx_and_store_nothing(database: Database) 
             .send()
     };
 
-    let (status, error) = error_of(
-        post(b"{\"format\": 1, <script>".to_vec(), device.bearer())
-            .await
-            .expect("sent"),
+    let error = refused(
+        post(b"{\"format\": 1, <script>".to_vec(), device.bearer()).await,
+        StatusCode::BAD_REQUEST,
+        ErrorCode::Malformed,
     )
     .await;
-    assert_eq!(
-        (status, error.code),
-        (StatusCode::BAD_REQUEST, ErrorCode::Malformed)
-    );
     assert!(
         !error.message.contains("script"),
         "errors never echo what was sent"
@@ -146,69 +151,54 @@ async fn refused_requests_get_a_clear_4xx_and_store_nothing(database: Database) 
         .header("authorization", device.bearer())
         .body(vec![b' '; MAX_BODY_BYTES + 1])
         .send()
-        .await
-        .expect("sent");
-    let (status, error) = error_of(oversized).await;
-    assert_eq!(
-        (status, error.code),
-        (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::TooLarge)
-    );
+        .await;
+    refused(
+        oversized,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::TooLarge,
+    )
+    .await;
 
     let mut forged = device.seal(&gateway.force, "sub-forged", "x", None);
     forged.pack.version = "2".into();
-    let (status, error) = error_of(
-        post(serde_json::to_vec(&forged).expect("json"), device.bearer())
-            .await
-            .expect("sent"),
+    refused(
+        post(serde_json::to_vec(&forged).expect("json"), device.bearer()).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::BadSignature,
     )
     .await;
-    assert_eq!(
-        (status, error.code),
-        (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::BadSignature)
-    );
 
     let other_device = gateway.enrol(&client).await;
     let theirs = other_device.seal(&gateway.force, "sub-theirs", "x", None);
-    let (status, error) = error_of(
-        post(serde_json::to_vec(&theirs).expect("json"), device.bearer())
-            .await
-            .expect("sent"),
+    refused(
+        post(serde_json::to_vec(&theirs).expect("json"), device.bearer()).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::BadSignature,
     )
     .await;
-    assert_eq!(
-        (status, error.code),
-        (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::BadSignature)
-    );
 
     let good = device.seal(&gateway.force, "sub-good", "x", None);
-    let (status, error) = error_of(
+    refused(
         post(
             serde_json::to_vec(&good).expect("json"),
             "Bearer fl1_not-a-device".into(),
         )
-        .await
-        .expect("sent"),
+        .await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::Unauthenticated,
     )
     .await;
-    assert_eq!(
-        (status, error.code),
-        (StatusCode::UNAUTHORIZED, ErrorCode::Unauthenticated)
-    );
     let unauthenticated = client.post(&url).json(&good).send().await.expect("sent");
     assert_eq!(unauthenticated.status(), StatusCode::UNAUTHORIZED);
 
     let mut bad_id = device.seal(&gateway.force, "../../etc/passwd", "x", None);
     bad_id.submission_id = "../../etc/passwd".into();
-    let (status, error) = error_of(
-        post(serde_json::to_vec(&bad_id).expect("json"), device.bearer())
-            .await
-            .expect("sent"),
+    refused(
+        post(serde_json::to_vec(&bad_id).expect("json"), device.bearer()).await,
+        StatusCode::BAD_REQUEST,
+        ErrorCode::Malformed,
     )
     .await;
-    assert_eq!(
-        (status, error.code),
-        (StatusCode::BAD_REQUEST, ErrorCode::Malformed)
-    );
 
     // Enrolment: a used code, an unknown code, a malformed key.
     let code = gateway.enrolment_code().await;
@@ -230,31 +220,24 @@ async fn refused_requests_get_a_clear_4xx_and_store_nothing(database: Database) 
             .status(),
         StatusCode::CREATED
     );
-    let (status, error) = error_of(enrol(code.clone(), key.clone()).await.expect("sent")).await;
-    assert_eq!(
-        (status, error.code),
-        (StatusCode::CONFLICT, ErrorCode::CodeUsed)
-    );
-    let (status, error) = error_of(
-        enrol("AAAA-BBBB-CCCC-DDDD".into(), key.clone())
-            .await
-            .expect("sent"),
+    refused(
+        enrol(code.clone(), key.clone()).await,
+        StatusCode::CONFLICT,
+        ErrorCode::CodeUsed,
     )
     .await;
-    assert_eq!(
-        (status, error.code),
-        (StatusCode::FORBIDDEN, ErrorCode::UnknownCode)
-    );
-    let (status, error) = error_of(
-        enrol(gateway.enrolment_code().await, vec![1, 2, 3])
-            .await
-            .expect("sent"),
+    refused(
+        enrol("AAAA-BBBB-CCCC-DDDD".into(), key.clone()).await,
+        StatusCode::FORBIDDEN,
+        ErrorCode::UnknownCode,
     )
     .await;
-    assert_eq!(
-        (status, error.code),
-        (StatusCode::BAD_REQUEST, ErrorCode::Malformed)
-    );
+    refused(
+        enrol(gateway.enrolment_code().await, vec![1, 2, 3]).await,
+        StatusCode::BAD_REQUEST,
+        ErrorCode::Malformed,
+    )
+    .await;
 
     let counts = gateway.storage.counts().await.expect("counts");
     assert_eq!(
@@ -315,20 +298,17 @@ async fn a_revoked_device_is_refused_and_a_wipe_is_ordered_and_reported(database
         .await
         .expect("revoked"));
     let envelope = device.seal(&gateway.force, "sub-after-revoke", "x", None);
-    let (status, error) = error_of(
+    refused(
         client
             .post(format!("{}/v1/submissions", gateway.url))
             .header("authorization", device.bearer())
             .json(&envelope)
             .send()
-            .await
-            .expect("sent"),
+            .await,
+        StatusCode::FORBIDDEN,
+        ErrorCode::Revoked,
     )
     .await;
-    assert_eq!(
-        (status, error.code),
-        (StatusCode::FORBIDDEN, ErrorCode::Revoked)
-    );
     assert_eq!(
         gateway.storage.counts().await.expect("counts").submissions,
         0
