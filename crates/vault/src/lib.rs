@@ -8,6 +8,11 @@
 //! Deleting means destroying keys. The audit chain is append-only and hash-linked, and holds
 //! metadata only.
 //!
+//! Finalising seals an assessment for the force (`firstline-seal`) and, in the same transaction,
+//! writes it to the outbox, locks the record and destroys its migrant-victim compartment. The
+//! sync client works through [`Outbox`], a connection of its own that needs no officer keys: the
+//! device's enrolment credentials are sealed under the device secret.
+//!
 //! Never: a plaintext answer in the database, in an error message, or in a log.
 
 mod audit;
