@@ -126,9 +126,10 @@ enum Command {
         /// Wrong PINs in a row after which an officer's key is destroyed.
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=100))]
         max_failed_pins: u32,
-        /// Hours a record stays readable on the device after the force's receipt (0: at once).
-        #[arg(long, default_value_t = 0)]
-        keep_after_receipt_hours: u32,
+        /// Destroy a finalised record's readable copy on the device at sealing, instead of
+        /// keeping it until the force's receipt.
+        #[arg(long)]
+        destroy_readable_copy_at_sealing: bool,
     },
     /// Open stored submissions into JSON lines for the records system. The migrant-victim
     /// section is opened only when the safeguarding key is given.
@@ -336,12 +337,12 @@ async fn run(command: Command) -> Result<(), String> {
             database: url,
             idle_lock_seconds,
             max_failed_pins,
-            keep_after_receipt_hours,
+            destroy_readable_copy_at_sealing,
         } => {
             let policy = firstline_protocol::Policy {
                 idle_lock_seconds,
                 max_failed_pins,
-                keep_after_receipt_hours,
+                keep_readable_copy_until_receipt: !destroy_readable_copy_at_sealing,
             };
             database(&url)
                 .await?

@@ -428,7 +428,7 @@ pub fn default_policy() -> Policy {
     Policy {
         idle_lock_seconds: 300,
         max_failed_pins: 10,
-        keep_after_receipt_hours: 0,
+        keep_readable_copy_until_receipt: true,
     }
 }
 

@@ -195,8 +195,10 @@ pub struct Policy {
     pub idle_lock_seconds: u32,
     /// Wrong PINs in a row after which an officer's key is destroyed.
     pub max_failed_pins: u32,
-    /// Hours after the gateway's receipt that the device may keep its readable copy (0: at once).
-    pub keep_after_receipt_hours: u32,
+    /// Whether a finalised record stays readable on the device until the gateway's receipt
+    /// (`true`, the default), or is destroyed there at sealing (`false`: the officer can no
+    /// longer read or correct from it, but nothing readable is left on the device at all).
+    pub keep_readable_copy_until_receipt: bool,
 }
 
 /// What force IT can order a device to do.

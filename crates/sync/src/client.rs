@@ -264,6 +264,7 @@ impl SyncClient {
                 None => {
                     pack_problem = self.pull_pack(&credentials).await?;
                     self.pull_directory(&credentials).await?;
+                    self.pull_policy(&credentials).await?;
                     self.drain(&credentials).await?
                 }
             },
@@ -297,6 +298,30 @@ impl SyncClient {
                 .await?;
         }
         Ok(report)
+    }
+
+    /// Fetches the force's policy and applies what the vault enforces (the readable copy's
+    /// life). A network failure is left to the drain to report.
+    async fn pull_policy(&self, credentials: &SyncCredentials) -> Result<(), SyncError> {
+        let Ok(response) = self
+            .http
+            .get(format!("{}{}", credentials.gateway_url, paths::POLICY))
+            .header(
+                AUTHORIZATION,
+                format!("Bearer {}", credentials.token.as_str()),
+            )
+            .send()
+            .await
+        else {
+            return Ok(());
+        };
+        if !response.status().is_success() {
+            return Ok(());
+        }
+        let Ok(policy) = response.json::<firstline_protocol::Policy>().await else {
+            return Ok(());
+        };
+        self.db(move |outbox| outbox.apply_policy(&policy)).await
     }
 
     /// Applies the force's directory changes since the device's cursor, page by page (each page

@@ -157,3 +157,42 @@ async fn the_directory_follows_the_force_page_by_page_with_removals() {
     );
     assert!(directory.iter().any(|entry| entry.name == "Renamed refuge"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_forces_policy_on_readable_copies_reaches_the_device() {
+    let gateway = support::Gateway::start().await;
+    gateway
+        .storage
+        .set_policy(&firstline_protocol::Policy {
+            idle_lock_seconds: 300,
+            max_failed_pins: 10,
+            keep_readable_copy_until_receipt: false,
+        })
+        .await
+        .expect("policy");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let vault_path = dir.path().join("vault.sqlite");
+    let client = support::client(&vault_path, SyncConfig::default());
+    client
+        .enrol(&gateway.url(), &gateway.enrolment_code().await, "tablet")
+        .await
+        .expect("enrolled");
+    client.sync_once().await.expect("a pass brings the policy");
+    // The gateway goes away: the record waits in the outbox, and nothing readable is left.
+    gateway.kill();
+    support::finalise_in_background(&vault_path, 1).await;
+    let connection = rusqlite::Connection::open(&vault_path).expect("open");
+    let (pending, readable): (i64, i64) = connection
+        .query_row(
+            "SELECT (SELECT COUNT(*) FROM outbox WHERE state = 'pending'),
+                    (SELECT COUNT(*) FROM assessments WHERE wrapped_record_key IS NOT NULL)",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .expect("counts");
+    assert_eq!(
+        (pending, readable),
+        (1, 0),
+        "sealed and waiting, nothing readable left"
+    );
+}

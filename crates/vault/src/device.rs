@@ -243,3 +243,25 @@ pub(crate) fn directory(
         .collect::<Result<Vec<_>, _>>()?;
     Ok(entries)
 }
+
+/// Applies the parts of the force's policy the vault enforces.
+pub(crate) fn apply_policy(
+    connection: &Connection,
+    policy: &firstline_protocol::Policy,
+) -> Result<(), VaultError> {
+    connection.execute(
+        "UPDATE device SET destroy_copy_at_sealing = ?1",
+        [!policy.keep_readable_copy_until_receipt],
+    )?;
+    Ok(())
+}
+
+/// Whether the force's policy destroys a finalised record's readable copy at sealing.
+pub(crate) fn destroys_copy_at_sealing(connection: &Connection) -> Result<bool, VaultError> {
+    Ok(connection
+        .query_row("SELECT destroy_copy_at_sealing FROM device", [], |row| {
+            row.get(0)
+        })
+        .optional()?
+        .unwrap_or(false))
+}

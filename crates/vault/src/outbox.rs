@@ -161,6 +161,11 @@ impl Outbox {
         device::keep_force_pack(&mut self.connection, pack_hash, signed_bytes, now)
     }
 
+    /// Applies the parts of the force's policy the vault enforces (the readable copy's life).
+    pub fn apply_policy(&mut self, policy: &firstline_protocol::Policy) -> Result<(), VaultError> {
+        device::apply_policy(&self.connection, policy)
+    }
+
     /// Where the device is in the force's directory changes.
     pub fn directory_cursor(&self) -> Result<i64, VaultError> {
         device::directory_cursor(&self.connection)

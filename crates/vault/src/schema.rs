@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_outbox.sql"),
     include_str!("../migrations/0004_force_pack.sql"),
     include_str!("../migrations/0005_directory.sql"),
+    include_str!("../migrations/0006_policy.sql"),
 ];
 
 /// The newest schema this build knows.

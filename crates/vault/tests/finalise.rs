@@ -202,6 +202,36 @@ fn finalising_seals_locks_and_destroys_the_migrant_section_on_the_device() {
 }
 
 #[test]
+fn a_force_policy_can_leave_nothing_readable_on_the_device_at_sealing() {
+    let setup = enrolled();
+    let mut outbox = Outbox::open(
+        &setup.dir.path().join("vault.sqlite"),
+        DeviceSecret::provided(&SECRET),
+    )
+    .expect("outbox");
+    outbox
+        .apply_policy(&firstline_protocol::Policy {
+            idle_lock_seconds: 300,
+            max_failed_pins: 10,
+            keep_readable_copy_until_receipt: false,
+        })
+        .expect("policy");
+    let mut vault = open(&setup.dir);
+    let id = answered(&mut vault);
+    vault.finalise(&id).expect("finalised");
+    assert!(
+        matches!(vault.answers(&id), Err(VaultError::Damaged { .. })),
+        "the readable copy was destroyed at sealing"
+    );
+    let claimed = outbox.claim_due(0, 10).expect("claimed");
+    let envelope: firstline_protocol::Envelope =
+        serde_json::from_slice(&claimed[0].envelope).expect("json");
+    let record = firstline_seal::open_records(&envelope, &setup.records)
+        .expect("the force can still read it");
+    assert!(String::from_utf8_lossy(&record).contains("CANARY-main-51c2"));
+}
+
+#[test]
 fn quarantine_and_retry_are_explicit_states() {
     let setup = enrolled();
     let mut vault = open(&setup.dir);

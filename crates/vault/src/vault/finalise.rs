@@ -78,7 +78,8 @@ impl Vault {
     /// Finalises an assessment of the unlocked officer: seals its main record to the force's
     /// records key and its migrant-victim answers (if any) to the safeguarding key, signs the
     /// envelope with the device key, and in one transaction writes it to the outbox, locks the
-    /// record, and destroys the migrant compartment's key and answers.
+    /// record, and destroys the migrant compartment's key and answers (and, where the force's
+    /// policy says so, the main record's readable copy too).
     pub fn finalise(&mut self, assessment: &AssessmentId) -> Result<Finalised, VaultError> {
         let officer = self
             .session
@@ -179,6 +180,7 @@ impl Vault {
         )
         .map_err(|error| VaultError::Sealing(error.to_string()))?;
         let content_hash = envelope.content_hash();
+        let destroy_copy = device::destroys_copy_at_sealing(&self.connection)?;
         let envelope_bytes = serde_json::to_vec(&envelope).map_err(|_| VaultError::Random)?;
 
         let transaction = self
@@ -198,6 +200,17 @@ impl Vault {
             "DELETE FROM answers WHERE assessment_id = ?1 AND compartment = 'migrant'",
             [&assessment.0],
         )?;
+        if destroy_copy {
+            // The force's policy: nothing readable stays on the device once sealed.
+            transaction.execute(
+                "UPDATE assessments SET wrapped_record_key = NULL WHERE assessment_id = ?1",
+                [&assessment.0],
+            )?;
+            transaction.execute(
+                "DELETE FROM answers WHERE assessment_id = ?1",
+                [&assessment.0],
+            )?;
+        }
         audit::append(
             &transaction,
             &officer,
