@@ -251,6 +251,37 @@ impl SyncClient {
         (full * rand::thread_rng().gen_range(0.5..=1.0)) as i64
     }
 
+    /// A request to the gateway as this device: `path` under its base URL, with its credential.
+    fn authed(
+        &self,
+        method: reqwest::Method,
+        credentials: &SyncCredentials,
+        path: &str,
+    ) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", credentials.gateway_url))
+            .header(
+                AUTHORIZATION,
+                format!("Bearer {}", credentials.token.as_str()),
+            )
+    }
+
+    /// `GET path` as this device, read as JSON; `None` on any failure (the drain reports the
+    /// network's state).
+    async fn fetch_json<T: serde::de::DeserializeOwned>(
+        &self,
+        credentials: &SyncCredentials,
+        path: &str,
+    ) -> Option<T> {
+        let answer = exchange(self.authed(reqwest::Method::GET, credentials, path))
+            .await
+            .ok()?;
+        if !answer.status.is_success() {
+            return None;
+        }
+        serde_json::from_slice(&answer.body).ok()
+    }
+
     /// One pass: the force's commands, then every due outbox row.
     pub async fn sync_once(&self) -> Result<PassReport, SyncError> {
         let Some(credentials) = self.db(|outbox| outbox.credentials()).await? else {
@@ -303,22 +334,10 @@ impl SyncClient {
     /// Fetches the force's policy and applies what the vault enforces (the readable copy's
     /// life). A network failure is left to the drain to report.
     async fn pull_policy(&self, credentials: &SyncCredentials) -> Result<(), SyncError> {
-        let Ok(response) = self
-            .http
-            .get(format!("{}{}", credentials.gateway_url, paths::POLICY))
-            .header(
-                AUTHORIZATION,
-                format!("Bearer {}", credentials.token.as_str()),
-            )
-            .send()
+        let Some(policy) = self
+            .fetch_json::<firstline_protocol::Policy>(credentials, paths::POLICY)
             .await
         else {
-            return Ok(());
-        };
-        if !response.status().is_success() {
-            return Ok(());
-        }
-        let Ok(policy) = response.json::<firstline_protocol::Policy>().await else {
             return Ok(());
         };
         self.db(move |outbox| outbox.apply_policy(&policy)).await
@@ -330,26 +349,11 @@ impl SyncClient {
     async fn pull_directory(&self, credentials: &SyncCredentials) -> Result<(), SyncError> {
         for _ in 0..1000 {
             let cursor = self.db(|outbox| outbox.directory_cursor()).await?;
-            let Ok(response) = self
-                .http
-                .get(format!(
-                    "{}{}?after={cursor}&limit=200",
-                    credentials.gateway_url,
-                    paths::DIRECTORY
-                ))
-                .header(
-                    AUTHORIZATION,
-                    format!("Bearer {}", credentials.token.as_str()),
-                )
-                .send()
+            let path = format!("{}?after={cursor}&limit=200", paths::DIRECTORY);
+            let Some(page) = self
+                .fetch_json::<firstline_protocol::DirectoryPage>(credentials, &path)
                 .await
             else {
-                return Ok(());
-            };
-            if !response.status().is_success() {
-                return Ok(());
-            }
-            let Ok(page) = response.json::<firstline_protocol::DirectoryPage>().await else {
                 return Ok(());
             };
             let more = page.more && page.cursor > cursor;
@@ -373,17 +377,7 @@ impl SyncClient {
             .db(|outbox| Ok((outbox.force_pack_hash()?, outbox.force_pack_key()?)))
             .await?;
         let Some(key) = key else { return Ok(None) };
-        let mut request = self
-            .http
-            .get(format!(
-                "{}{}",
-                credentials.gateway_url,
-                paths::CURRENT_PACK
-            ))
-            .header(
-                AUTHORIZATION,
-                format!("Bearer {}", credentials.token.as_str()),
-            );
+        let mut request = self.authed(reqwest::Method::GET, credentials, paths::CURRENT_PACK);
         if let Some(have) = &have {
             request = request.header("if-none-match", format!("\"{have}\""));
         }
@@ -445,34 +439,16 @@ impl SyncClient {
         &self,
         credentials: &SyncCredentials,
     ) -> Result<Option<PassReport>, SyncError> {
-        let response = match self
-            .http
-            .get(format!("{}{}", credentials.gateway_url, paths::COMMANDS))
-            .header(
-                AUTHORIZATION,
-                format!("Bearer {}", credentials.token.as_str()),
-            )
-            .send()
-            .await
-        {
-            Ok(response) => response,
-            Err(error) => {
-                return Ok(Some(PassReport::Offline {
-                    reason: network_reason(&error),
-                    acknowledged: 0,
-                }))
-            }
-        };
-        let status = response.status();
-        let body = match response.bytes().await {
-            Ok(body) => body,
-            Err(error) => {
-                return Ok(Some(PassReport::Offline {
-                    reason: network_reason(&error),
-                    acknowledged: 0,
-                }))
-            }
-        };
+        let Exchange { status, body, .. } =
+            match exchange(self.authed(reqwest::Method::GET, credentials, paths::COMMANDS)).await {
+                Ok(answer) => answer,
+                Err(reason) => {
+                    return Ok(Some(PassReport::Offline {
+                        reason,
+                        acknowledged: 0,
+                    }))
+                }
+            };
         if !status.is_success() {
             return Ok(Some(match classify(status, None, &body) {
                 Verdict::Revoked => PassReport::Revoked,
@@ -503,18 +479,9 @@ impl SyncClient {
             tracing::warn!("the force ordered a wipe of this device: done");
             // Tell the force it is done, with the credential still in memory; if this fails the
             // force sees the order as outstanding, never a false "done".
+            let done = format!("{}/{}/done", paths::COMMAND_DONE, wipe.id);
             let _ = self
-                .http
-                .post(format!(
-                    "{}{}/{}/done",
-                    credentials.gateway_url,
-                    paths::COMMAND_DONE,
-                    wipe.id
-                ))
-                .header(
-                    AUTHORIZATION,
-                    format!("Bearer {}", credentials.token.as_str()),
-                )
+                .authed(reqwest::Method::POST, credentials, &done)
                 .send()
                 .await;
             return Ok(Some(PassReport::Wiped));
@@ -550,12 +517,7 @@ impl SyncClient {
                 let mut in_flight = tokio::task::JoinSet::new();
                 for (index, item) in chunk.iter().enumerate() {
                     let request = self
-                        .http
-                        .post(format!("{}{}", credentials.gateway_url, paths::SUBMISSIONS))
-                        .header(
-                            AUTHORIZATION,
-                            format!("Bearer {}", credentials.token.as_str()),
-                        )
+                        .authed(reqwest::Method::POST, credentials, paths::SUBMISSIONS)
                         .header("content-type", "application/json")
                         .body(item.envelope.clone());
                     in_flight.spawn(async move { (index, send(request).await) });
@@ -700,28 +662,45 @@ impl SyncClient {
 
 /// Sends one submission and classifies the answer.
 async fn send(request: reqwest::RequestBuilder) -> Verdict {
-    let response = match request.send().await {
-        Ok(response) => response,
-        Err(error) => {
-            return Verdict::Retry {
-                reason: network_reason(&error),
-                retry_after_ms: None,
-            }
-        }
-    };
+    match exchange(request).await {
+        Ok(answer) => classify(answer.status, answer.retry_after.as_deref(), &answer.body),
+        Err(reason) => Verdict::Retry {
+            reason,
+            retry_after_ms: None,
+        },
+    }
+}
+
+/// A whole answer from the gateway.
+struct Exchange {
+    status: reqwest::StatusCode,
+    /// The `Retry-After` header, if any.
+    retry_after: Option<String>,
+    body: bytes::Bytes,
+}
+
+/// Sends a request and reads its whole answer; a network failure (connecting, sending, or
+/// reading the body) comes back as a reason in words.
+async fn exchange(request: reqwest::RequestBuilder) -> Result<Exchange, String> {
+    let response = request
+        .send()
+        .await
+        .map_err(|error| network_reason(&error))?;
     let status = response.status();
     let retry_after = response
         .headers()
         .get("retry-after")
         .and_then(|value| value.to_str().ok())
         .map(str::to_string);
-    match response.bytes().await {
-        Ok(body) => classify(status, retry_after.as_deref(), &body),
-        Err(error) => Verdict::Retry {
-            reason: network_reason(&error),
-            retry_after_ms: None,
-        },
-    }
+    let body = response
+        .bytes()
+        .await
+        .map_err(|error| network_reason(&error))?;
+    Ok(Exchange {
+        status,
+        retry_after,
+        body,
+    })
 }
 
 #[cfg(test)]
