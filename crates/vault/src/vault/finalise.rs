@@ -43,7 +43,41 @@ fn answer_json(bytes: &[u8]) -> Value {
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
 }
 
+/// An assessment's row, as finalising and amending read it.
+struct RecordRow {
+    pack_id: String,
+    pack_version: String,
+    pack_hash: String,
+    created_at: i64,
+    finalised_at: Option<i64>,
+    supersedes: Option<String>,
+}
+
 impl Vault {
+    /// The row of one of `officer`'s assessments.
+    fn record_of(&self, officer: &str, assessment: &AssessmentId) -> Result<RecordRow, VaultError> {
+        self.connection
+            .query_row(
+                "SELECT pack_id, pack_version, pack_hash, created_at, finalised_at, supersedes
+                 FROM assessments WHERE assessment_id = ?1 AND officer_id = ?2",
+                params![assessment.0, officer],
+                |row| {
+                    Ok(RecordRow {
+                        pack_id: row.get(0)?,
+                        pack_version: row.get(1)?,
+                        pack_hash: row.get(2)?,
+                        created_at: row.get(3)?,
+                        finalised_at: row.get(4)?,
+                        supersedes: row.get(5)?,
+                    })
+                },
+            )
+            .optional()?
+            .ok_or_else(|| VaultError::UnknownRecord {
+                record: assessment.0.clone(),
+            })
+    }
+
     /// Records the device's enrolment with the force.
     pub fn enrol_device(&mut self, enrolment: &Enrolment) -> Result<(), VaultError> {
         let now = self.now();
@@ -90,28 +124,14 @@ impl Vault {
         let credentials = device::credentials(&self.connection, &self.device_secret)?
             .ok_or(VaultError::NotEnrolled)?;
         let now = self.now();
-        type Header = (String, String, String, i64, Option<i64>, Option<String>);
-        let (pack_id, pack_version, pack_hash, created_at, finalised_at, supersedes): Header = self
-            .connection
-            .query_row(
-                "SELECT pack_id, pack_version, pack_hash, created_at, finalised_at, supersedes
-                 FROM assessments WHERE assessment_id = ?1 AND officer_id = ?2",
-                params![assessment.0, officer],
-                |row| {
-                    Ok((
-                        row.get(0)?,
-                        row.get(1)?,
-                        row.get(2)?,
-                        row.get(3)?,
-                        row.get(4)?,
-                        row.get(5)?,
-                    ))
-                },
-            )
-            .optional()?
-            .ok_or_else(|| VaultError::UnknownRecord {
-                record: assessment.0.clone(),
-            })?;
+        let RecordRow {
+            pack_id,
+            pack_version,
+            pack_hash,
+            created_at,
+            finalised_at,
+            supersedes,
+        } = self.record_of(&officer, assessment)?;
         if finalised_at.is_some() {
             return Err(VaultError::Finalised {
                 record: assessment.0.clone(),
@@ -244,23 +264,13 @@ impl Vault {
             .ok_or(VaultError::Locked)?
             .officer
             .clone();
-        let (pack_id, pack_version, pack_hash, finalised_at): (
-            String,
-            String,
-            String,
-            Option<i64>,
-        ) = self
-            .connection
-            .query_row(
-                "SELECT pack_id, pack_version, pack_hash, finalised_at FROM assessments
-                 WHERE assessment_id = ?1 AND officer_id = ?2",
-                params![finalised.0, officer],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
-            )
-            .optional()?
-            .ok_or_else(|| VaultError::UnknownRecord {
-                record: finalised.0.clone(),
-            })?;
+        let RecordRow {
+            pack_id,
+            pack_version,
+            pack_hash,
+            finalised_at,
+            ..
+        } = self.record_of(&officer, finalised)?;
         if finalised_at.is_none() {
             return Err(VaultError::NotFinalised {
                 record: finalised.0.clone(),
