@@ -4,11 +4,9 @@
 //! (fsync on). `FIRSTLINE_BENCH_SUBMISSIONS` (default 5,000).
 #![allow(clippy::expect_used, clippy::unwrap_used, missing_docs, dead_code)]
 
-#[path = "../tests/support/postgres.rs"]
-mod postgres;
+#[path = "../tests/support/mod.rs"]
+mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -78,22 +76,8 @@ async fn ingest(label: &str, database: &str, total: usize) {
         })
         .collect();
 
-    let mut gateway = Command::new(env!("CARGO_BIN_EXE_firstline-gateway"))
-        .args(["--database", database, "--listen", "127.0.0.1:0"])
-        .env("FIRSTLINE_LOG", "error")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(gateway.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = Arc::new(
-        line.trim()
-            .strip_prefix("listening on ")
-            .unwrap()
-            .to_string(),
-    );
+    let (mut gateway, url) = support::spawn_gateway(database, "127.0.0.1:0", &[]);
+    let url = Arc::new(url);
     let envelopes = Arc::new(envelopes);
     let started = Instant::now();
     let mut clients = tokio::task::JoinSet::new();
@@ -153,7 +137,7 @@ fn main() {
             total,
         )
         .await;
-        let server = postgres::Postgres::start_with(true);
+        let server = support::postgres::Postgres::start_with(true);
         ingest(
             "PostgreSQL 15 (fsync on, synchronous_commit on)",
             &server.url(),

@@ -6,34 +6,10 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use firstline_sync::{PassReport, SyncClient, SyncConfig};
 use firstline_vault::{DeviceSecret, Outbox};
-
-fn spawn_gateway(database: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(support::gateway_binary())
-        .arg("--database")
-        .arg(database)
-        .args(["--listen", "127.0.0.1:0"])
-        .env("FIRSTLINE_LOG", "error")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("gateway");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    (
-        child,
-        line.trim()
-            .strip_prefix("listening on ")
-            .unwrap()
-            .to_string(),
-    )
-}
 
 async fn post_loop(url: &str, token: &str, envelopes: &[Vec<u8>], concurrency: usize) -> Duration {
     let client = reqwest::Client::new();
@@ -104,8 +80,8 @@ fn main() {
             }
         }
         gateway.restart();
-        let (mut plain_gateway, plain_url) = spawn_gateway(&copies[0].path().join("gateway.sqlite"));
-        let (mut wide_gateway, wide_url) = spawn_gateway(&copies[1].path().join("gateway.sqlite"));
+        let (mut plain_gateway, plain_url) = support::spawn_gateway(&copies[0].path().join("gateway.sqlite").display().to_string(), "127.0.0.1:0", &[]);
+        let (mut wide_gateway, wide_url) = support::spawn_gateway(&copies[1].path().join("gateway.sqlite").display().to_string(), "127.0.0.1:0", &[]);
 
         let plain = post_loop(&plain_url, &token, &envelopes, 1).await;
         let wide = post_loop(&wide_url, &token, &envelopes, SyncConfig::default().concurrency).await;

@@ -263,30 +263,11 @@ async fn a_force_that_needs_a_newer_app_holds_the_rows_and_says_why() {
     let gateway = Gateway::start().await;
     gateway.kill();
     let dir = tempfile::tempdir().expect("temp dir");
-    let (mut strict, url) = {
-        use std::io::BufRead;
-        let mut child = std::process::Command::new(support::gateway_binary())
-            .args([
-                "--database",
-                &gateway.database(),
-                "--listen",
-                "127.0.0.1:0",
-                "--min-app-version",
-                "99.0.0",
-            ])
-            .env("FIRSTLINE_LOG", "error")
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("gateway");
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("line");
-        (
-            child,
-            line.trim().trim_start_matches("listening on ").to_string(),
-        )
-    };
+    let (mut strict, url) = support::spawn_gateway(
+        &gateway.database(),
+        "127.0.0.1:0",
+        &["--min-app-version", "99.0.0"],
+    );
     let vault_path = dir.path().join("vault.sqlite");
     let client = support::client(&vault_path, test_config());
     client

@@ -5,8 +5,7 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use firstline_sync::{PassReport, SyncClient, SyncConfig};
 use firstline_vault::{DeviceSecret, Outbox};
@@ -23,30 +22,15 @@ async fn enrolment_and_sync_over_tls_with_a_pinned_ca() {
     let key_path = dir.path().join("gateway.key");
     std::fs::write(&cert_path, certified.cert.pem()).expect("cert written");
     std::fs::write(&key_path, certified.signing_key.serialize_pem()).expect("key written");
-    let mut gateway = Command::new(support::gateway_binary())
-        .args([
-            "--database",
-            &plain.database(),
-            "--listen",
-            "127.0.0.1:0",
-            "--tls-cert",
-        ])
-        .arg(&cert_path)
-        .arg("--tls-key")
-        .arg(&key_path)
-        .env("FIRSTLINE_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("gateway starts");
-    let mut line = String::new();
-    BufReader::new(gateway.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("announced");
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .expect("a URL")
-        .to_string();
+    let (cert, key) = (
+        cert_path.display().to_string(),
+        key_path.display().to_string(),
+    );
+    let (mut gateway, url) = support::spawn_gateway(
+        &plain.database(),
+        "127.0.0.1:0",
+        &["--tls-cert", &cert, "--tls-key", &key],
+    );
     assert!(url.starts_with("https://"), "{url}");
 
     let untrusting = SyncClient::new(

@@ -46,6 +46,33 @@ pub fn gateway_binary() -> PathBuf {
     binary
 }
 
+/// Starts the gateway on `database`, listening on `listen`, with `extra` arguments, and waits
+/// for its "listening on" line; `None` if it exits without one (its port still held, say).
+pub fn try_spawn_gateway(database: &str, listen: &str, extra: &[&str]) -> Option<(Child, String)> {
+    let mut process = Command::new(gateway_binary())
+        .args(["--database", database, "--listen", listen])
+        .args(extra)
+        .env("FIRSTLINE_LOG", "error")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("gateway starts");
+    let mut line = String::new();
+    let _ = BufReader::new(process.stdout.take().expect("stdout")).read_line(&mut line);
+    match line.trim().strip_prefix("listening on ") {
+        Some(url) => Some((process, url.to_string())),
+        None => {
+            let _ = process.wait();
+            None
+        }
+    }
+}
+
+/// [`try_spawn_gateway`], which must succeed: the process and its base URL.
+pub fn spawn_gateway(database: &str, listen: &str, extra: &[&str]) -> (Child, String) {
+    try_spawn_gateway(database, listen, extra).expect("the gateway announces where it listens")
+}
+
 /// A gateway process on a fixed loopback port over a SQLite file, with a force set up.
 pub struct Gateway {
     pub dir: tempfile::TempDir,
@@ -103,26 +130,13 @@ impl Gateway {
     pub fn restart(&self) {
         self.kill();
         for _ in 0..50 {
-            let mut process = Command::new(gateway_binary())
-                .args([
-                    "--database",
-                    &self.database(),
-                    "--listen",
-                    &self.address.to_string(),
-                ])
-                .env("FIRSTLINE_LOG", "error")
-                .stdout(Stdio::piped())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("gateway starts");
-            let mut line = String::new();
-            let _ = BufReader::new(process.stdout.take().expect("stdout")).read_line(&mut line);
-            if line.starts_with("listening on") {
+            if let Some((process, _)) =
+                try_spawn_gateway(&self.database(), &self.address.to_string(), &[])
+            {
                 *self.process.lock().expect("process") = Some(process);
                 return;
             }
             // The port may still be held by the process just killed.
-            let _ = process.wait();
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
         panic!("the gateway did not come back on {}", self.address);
