@@ -160,7 +160,7 @@ describe("finalising and sync", () => {
   it("enrols with a code, says why a wrong one fails, and shows set-aside reasons", async () => {
     const backend = new FakeBackend();
     backend.sync.quarantined = [
-      { id: "s9", finalised_at: 0, state: "quarantined", reason: "refused (422): the envelope's device signature does not verify" },
+      { id: "s9", reason: "refused (422): the envelope's device signature does not verify" },
     ];
     render(App, { props: { backend } });
     await fireEvent.click(await screen.findByTestId("sync"));

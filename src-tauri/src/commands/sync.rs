@@ -29,6 +29,15 @@ pub struct SentView {
     pub reason: Option<String>,
 }
 
+/// A submission set aside, and why.
+#[derive(Serialize)]
+pub struct QuarantinedView {
+    /// The submission id.
+    pub id: String,
+    /// Why the force will not take it as it is.
+    pub reason: String,
+}
+
 /// The sync screen.
 #[derive(Serialize)]
 pub struct SyncView {
@@ -41,7 +50,7 @@ pub struct SyncView {
     /// Received by the force.
     pub received: u32,
     /// Set aside, with reasons.
-    pub quarantined: Vec<SentView>,
+    pub quarantined: Vec<QuarantinedView>,
     /// Last successful sync, seconds since the epoch.
     pub last_success_at: Option<i64>,
     /// The last problem, if the last attempt failed.
@@ -104,11 +113,9 @@ pub fn sync_status(state: State<'_, AppState>) -> Result<SyncView, IpcError> {
             quarantined: status
                 .quarantined
                 .into_iter()
-                .map(|item| SentView {
+                .map(|item| QuarantinedView {
                     id: item.submission_id,
-                    finalised_at: 0,
-                    state: "quarantined".into(),
-                    reason: Some(item.reason),
+                    reason: item.reason,
                 })
                 .collect(),
             last_success_at: status.last_success_at,

@@ -131,12 +131,17 @@ export interface SentView {
   reason: string | null;
 }
 
+export interface QuarantinedView {
+  id: string;
+  reason: string;
+}
+
 export interface SyncView {
   force_name: string | null;
   gateway_url: string | null;
   pending: number;
   received: number;
-  quarantined: SentView[];
+  quarantined: QuarantinedView[];
   last_success_at: number | null;
   last_error: string | null;
   revoked_at: number | null;
