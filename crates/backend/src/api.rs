@@ -30,12 +30,12 @@ pub fn router(state: GatewayState) -> Router {
         .route(paths::METRICS, get(metrics))
         .route(paths::ENROL, post(enrol))
         .route(paths::SUBMISSIONS, post(submit))
-        .route("/v1/receipts/{submission_id}", get(receipt))
+        .route(paths::RECEIPT, get(receipt))
         .route(paths::CURRENT_PACK, get(current_pack))
         .route(paths::DIRECTORY, get(directory))
         .route(paths::POLICY, get(policy))
         .route(paths::COMMANDS, get(commands))
-        .route("/v1/device/commands/{command_id}/done", post(command_done))
+        .route(paths::COMMAND_DONE, post(command_done))
         .fallback(|| async {
             Failure::new(
                 StatusCode::NOT_FOUND,

@@ -31,8 +31,8 @@ fn the_document_names_exactly_the_gateways_paths() {
         paths::COMMANDS,
         paths::HEALTH,
         paths::METRICS,
-        "/v1/receipts/{submission_id}",
-        "/v1/device/commands/{command_id}/done",
+        paths::RECEIPT,
+        paths::COMMAND_DONE,
     ]
     .iter()
     .map(|path| path.to_string())

@@ -33,8 +33,8 @@ pub mod paths {
     pub const ENROL: &str = "/v1/enrol";
     /// `POST`: submit a sealed envelope.
     pub const SUBMISSIONS: &str = "/v1/submissions";
-    /// `GET /v1/receipts/{submission_id}`: the receipt of one submission.
-    pub const RECEIPTS: &str = "/v1/receipts";
+    /// `GET`: the receipt of one submission (a route template; see [`fill`]).
+    pub const RECEIPT: &str = "/v1/receipts/{submission_id}";
     /// `GET`: the force's current signed form pack (ETag / If-None-Match).
     pub const CURRENT_PACK: &str = "/v1/packs/current";
     /// `GET ?after=N`: support-services directory changes after a cursor.
@@ -43,12 +43,22 @@ pub mod paths {
     pub const POLICY: &str = "/v1/policy";
     /// `GET`: commands waiting for this device.
     pub const COMMANDS: &str = "/v1/device/commands";
-    /// `POST /v1/device/commands/{id}/done`: the device carried a command out.
-    pub const COMMAND_DONE: &str = "/v1/device/commands";
+    /// `POST`: the device carried a command out (a route template; see [`fill`]).
+    pub const COMMAND_DONE: &str = "/v1/device/commands/{command_id}/done";
     /// `GET`: liveness and database reachability (no authentication).
     pub const HEALTH: &str = "/health";
     /// `GET`: Prometheus text metrics (no authentication; counts only).
     pub const METRICS: &str = "/metrics";
+
+    /// A route template with its one `{parameter}` filled in, as a client requests it.
+    pub fn fill(template: &str, value: impl std::fmt::Display) -> String {
+        match (template.find('{'), template.find('}')) {
+            (Some(open), Some(close)) if open < close => {
+                format!("{}{value}{}", &template[..open], &template[close + 1..])
+            }
+            _ => template.to_string(),
+        }
+    }
 }
 
 /// `GET /v1/meta`.

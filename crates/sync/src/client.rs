@@ -479,7 +479,7 @@ impl SyncClient {
             tracing::warn!("the force ordered a wipe of this device: done");
             // Tell the force it is done, with the credential still in memory; if this fails the
             // force sees the order as outstanding, never a false "done".
-            let done = format!("{}/{}/done", paths::COMMAND_DONE, wipe.id);
+            let done = paths::fill(paths::COMMAND_DONE, wipe.id);
             let _ = self
                 .authed(reqwest::Method::POST, credentials, &done)
                 .send()
