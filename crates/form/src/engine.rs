@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::error::AnswerError;
+use crate::error::{show_number, AnswerError, AnswerProblem};
 use crate::expr::{Expr, Value};
-use crate::model::{AnswerValue, Choice, Grade, InformationOwner, KindName, Language};
+use crate::model::{AnswerValue, Choice, Grade, InformationOwner, KindName, Language, SealedTo};
 use crate::pack::{Kind, Node, Pack};
 
 /// One assessment in progress over one pack.
@@ -58,6 +58,9 @@ pub struct AssessmentView {
     pub gates: Vec<GateView>,
     /// Risk guidance for the grade.
     pub guidance: Guidance,
+    /// Answers kept but no longer asked: never sent unless they are shown again. A count only,
+    /// never which questions.
+    pub hidden_answers: usize,
 }
 
 /// A visible section and how far it has got.
@@ -151,6 +154,19 @@ pub struct Summary {
     pub rows: Vec<SummaryRow>,
     /// Required questions still unanswered, in order: the page's error summary.
     pub missing: Vec<SummaryRow>,
+    /// Answers kept but no longer asked, which finalising destroys: a count only.
+    pub hidden_answers: usize,
+}
+
+/// One answer as check-your-answers shows it, with the key it is sealed to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShownAnswer<'a> {
+    /// The question's id.
+    pub question_id: &'a str,
+    /// Which of the force's keys it is sealed to.
+    pub sealed_to: SealedTo,
+    /// The answer.
+    pub value: &'a AnswerValue,
 }
 
 /// One row of check-your-answers.
@@ -215,14 +231,58 @@ impl Assessment {
         Ok(assessment)
     }
 
-    /// Whether a question sits behind a gate: its answer belongs in the separately keyed
-    /// migrant-victim compartment.
-    pub fn is_gated(&self, question_id: &str) -> bool {
-        self.pack.question_index(question_id).is_some_and(|index| {
-            self.pack.sections[self.pack.questions[index].section]
-                .gate
-                .is_some()
-        })
+    /// Which of the force's keys a question's answer is sealed to: its section's `sealed_to`
+    /// marker, whatever gate the section sits behind. `None` for a question the pack lacks.
+    pub fn sealed_to(&self, question_id: &str) -> Option<SealedTo> {
+        let index = self.pack.question_index(question_id)?;
+        Some(self.pack.sections[self.pack.questions[index].section].sealed_to)
+    }
+
+    /// The ids of the required questions that are shown and not answered yet, in order: while
+    /// any is left, the assessment cannot be finalised.
+    pub fn missing_required(&self) -> Vec<&str> {
+        let evaluation = self.evaluate();
+        (0..self.pack.len())
+            .filter(|index| {
+                evaluation.visible[*index]
+                    && self.answers[*index].is_none()
+                    && self.pack.questions[*index].kind != Kind::Information
+                    && self.is_required(&evaluation, *index)
+            })
+            .map(|index| self.pack.question(index).id.as_str())
+            .collect()
+    }
+
+    /// The answers check-your-answers shows: every answered question that is shown now, with
+    /// the key it is sealed to. Exactly these are sealed at finalise; nothing else leaves.
+    pub fn shown_answers(&self) -> Vec<ShownAnswer<'_>> {
+        let evaluation = self.evaluate();
+        (0..self.pack.len())
+            .filter(|index| evaluation.visible[*index])
+            .filter_map(|index| {
+                let value = self.answers[index].as_ref()?;
+                Some(ShownAnswer {
+                    question_id: self.pack.question(index).id.as_str(),
+                    sealed_to: self.pack.sections[self.pack.questions[index].section].sealed_to,
+                    value,
+                })
+            })
+            .collect()
+    }
+
+    /// How many answers are kept but no longer asked (hidden by a changed answer, or behind a
+    /// gate that closed again): they are never sent unless they are shown again.
+    pub fn hidden_answer_count(&self) -> usize {
+        let evaluation = self.evaluate();
+        self.hidden_count(&evaluation)
+    }
+
+    fn hidden_count(&self, evaluation: &Evaluation) -> usize {
+        self.answers
+            .iter()
+            .zip(&evaluation.visible)
+            .filter(|(answer, visible)| answer.is_some() && !**visible)
+            .count()
     }
 
     /// The pack this assessment uses.
@@ -369,6 +429,7 @@ impl Assessment {
             questions,
             gates,
             guidance: self.guidance(&evaluation, language),
+            hidden_answers: self.hidden_count(&evaluation),
         }
     }
 
@@ -495,7 +556,11 @@ impl Assessment {
             }
             rows.push(row);
         }
-        Summary { rows, missing }
+        Summary {
+            rows,
+            missing,
+            hidden_answers: self.hidden_count(&evaluation),
+        }
     }
 }
 
@@ -561,20 +626,18 @@ fn is_listed(kind: &Kind, value: &str) -> bool {
 }
 
 fn check_answer(question: &str, kind: &Kind, value: &AnswerValue) -> Result<(), AnswerError> {
-    let invalid = |message: String| AnswerError::Invalid {
-        question: question.to_string(),
-        message,
+    let refuse = |problem: AnswerProblem| {
+        Err(AnswerError::Invalid {
+            question: question.to_string(),
+            problem,
+        })
     };
-    let check_text = |text: &str, max_chars: usize| {
+    let check_text = |text: &str, max: usize| {
         if text.contains('\0') {
-            return Err(invalid(
-                "The answer holds a character that cannot be saved".into(),
-            ));
+            return refuse(AnswerProblem::BadCharacter);
         }
-        if text.chars().count() > max_chars {
-            return Err(invalid(format!(
-                "Answer must be {max_chars} characters or fewer"
-            )));
+        if text.chars().count() > max {
+            return refuse(AnswerProblem::TooLong { max });
         }
         Ok(())
     };
@@ -583,13 +646,13 @@ fn check_answer(question: &str, kind: &Kind, value: &AnswerValue) -> Result<(), 
             if is_listed(kind, picked) {
                 Ok(())
             } else {
-                Err(invalid("Select one of the options".into()))
+                refuse(AnswerProblem::NotAChoice)
             }
         }
         (Kind::MultipleChoice(_), AnswerValue::Choices(picked)) => {
             let mut seen = std::collections::BTreeSet::new();
             if picked.is_empty() {
-                return Err(invalid("Select at least one option".into()));
+                return refuse(AnswerProblem::NoneSelected);
             }
             if picked
                 .iter()
@@ -597,13 +660,13 @@ fn check_answer(question: &str, kind: &Kind, value: &AnswerValue) -> Result<(), 
             {
                 Ok(())
             } else {
-                Err(invalid("Select only the options shown, each once".into()))
+                refuse(AnswerProblem::UnlistedChoice)
             }
         }
         (Kind::Text { max_chars, .. }, AnswerValue::Text(text)) => {
             check_text(text, *max_chars)?;
             if text.trim().is_empty() {
-                return Err(invalid("Enter an answer".into()));
+                return refuse(AnswerProblem::Blank);
             }
             Ok(())
         }
@@ -611,20 +674,17 @@ fn check_answer(question: &str, kind: &Kind, value: &AnswerValue) -> Result<(), 
             if number.is_finite() && number >= min && number <= max {
                 Ok(())
             } else {
-                Err(invalid(format!(
-                    "Enter a number from {} to {}",
-                    show_number(*min),
-                    show_number(*max)
-                )))
+                refuse(AnswerProblem::NumberOutOfRange {
+                    min: *min,
+                    max: *max,
+                })
             }
         }
         (Kind::DateTime, AnswerValue::DateTime(text)) => {
             if is_date_time(text) {
                 Ok(())
             } else {
-                Err(invalid(
-                    "Enter a real date and time, for example 2026-11-25T07:30".into(),
-                ))
+                refuse(AnswerProblem::BadDateTime)
             }
         }
         (
@@ -635,16 +695,14 @@ fn check_answer(question: &str, kind: &Kind, value: &AnswerValue) -> Result<(), 
         ) => {
             check_text(rationale, 10_000)?;
             if rationale.trim().chars().count() < *min_rationale_chars {
-                return Err(invalid(format!(
-                    "Write your rationale for the grade: at least {min_rationale_chars} characters"
-                )));
+                return refuse(AnswerProblem::RationaleTooShort {
+                    min: *min_rationale_chars,
+                });
             }
             Ok(())
         }
-        (Kind::Information, _) => Err(invalid("This screen takes no answer".into())),
-        _ => Err(invalid(
-            "This answer is not of the kind the question takes".into(),
-        )),
+        (Kind::Information, _) => refuse(AnswerProblem::TakesNoAnswer),
+        _ => refuse(AnswerProblem::WrongKind),
     }
 }
 
@@ -679,14 +737,6 @@ fn is_date_time(text: &str) -> bool {
         _ => return false,
     };
     (1900..=2999).contains(&year) && (1..=days).contains(&day) && hour < 24 && minute < 60
-}
-
-fn show_number(number: f64) -> String {
-    if number.fract() == 0.0 && number.abs() < 1e15 {
-        format!("{}", number as i64)
-    } else {
-        format!("{number}")
-    }
 }
 
 fn readable_answer(kind: &Kind, value: &AnswerValue, language: Language) -> String {

@@ -1,6 +1,7 @@
 //! The form engine's errors, named in its own terms. Messages name packs, places and questions
 //! by id, never an answer's value.
 
+use serde::Serialize;
 use thiserror::Error;
 
 /// Why a form pack could not be loaded. Every variant names the pack and the place.
@@ -97,6 +98,19 @@ pub enum PackError {
         /// The gate it names.
         gate: String,
     },
+    /// A condition outside a gate's sections reads a question behind that gate: what is shown
+    /// or required outside would give the gated answer away.
+    #[error("form pack {pack}: {place} reads {question}, which is behind the gate {gate}; only risk guidance may read a gated question")]
+    ReadsBehindGate {
+        /// The pack's id.
+        pack: String,
+        /// Where the condition is (for example `question q2 show_if`).
+        place: String,
+        /// The gated question it reads.
+        question: String,
+        /// The gate in front of that question.
+        gate: String,
+    },
     /// Conditions depend on each other in a circle.
     #[error("form pack {pack}: conditions depend on each other in a circle: {cycle}")]
     Cycle {
@@ -114,7 +128,7 @@ pub enum PackError {
 }
 
 /// Why an answer was refused.
-#[derive(Debug, Error, PartialEq, Eq)]
+#[derive(Debug, Error, PartialEq)]
 pub enum AnswerError {
     /// No question with that id is in the pack.
     #[error("there is no question {question} in this form")]
@@ -139,11 +153,71 @@ pub enum AnswerError {
         question: String,
     },
     /// The answer does not fit the question (wrong kind, unknown choice, too long).
-    #[error("{message}")]
+    #[error("{problem}")]
     Invalid {
         /// The question's id.
         question: String,
-        /// What the officer should do, in plain words (never the refused value).
-        message: String,
+        /// What is wrong, with its parameters (never the refused value).
+        problem: AnswerProblem,
     },
+}
+
+/// Why an answer does not fit its question: a stable kind with parameters, so that each client
+/// words it in the officer's language. `Display` is the English wording, for logs and tools.
+#[derive(Debug, Clone, Copy, Error, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AnswerProblem {
+    /// A single choice that is not one of the question's choices.
+    #[error("Select one of the options")]
+    NotAChoice,
+    /// A multiple-choice answer with nothing picked.
+    #[error("Select at least one option")]
+    NoneSelected,
+    /// A multiple-choice answer with a value not offered, or one picked twice.
+    #[error("Select only the options shown, each once")]
+    UnlistedChoice,
+    /// Text that is empty or only spaces.
+    #[error("Enter an answer")]
+    Blank,
+    /// Text holding a character that cannot be stored (NUL).
+    #[error("The answer holds a character that cannot be saved")]
+    BadCharacter,
+    /// Text longer than the question allows.
+    #[error("Answer must be {max} characters or fewer")]
+    TooLong {
+        /// The most characters allowed.
+        max: usize,
+    },
+    /// A number outside the question's range (or not a finite number).
+    #[error("Enter a number from {} to {}", show_number(*min), show_number(*max))]
+    NumberOutOfRange {
+        /// The smallest allowed.
+        min: f64,
+        /// The largest allowed.
+        max: f64,
+    },
+    /// Not a real date and time in `YYYY-MM-DDTHH:MM`.
+    #[error("Enter a real date and time, for example 2026-11-25T07:30")]
+    BadDateTime,
+    /// A grade rationale shorter than the pack asks for.
+    #[error("Write your rationale for the grade: at least {min} characters")]
+    RationaleTooShort {
+        /// The fewest characters allowed.
+        min: usize,
+    },
+    /// An answer sent for an information screen.
+    #[error("This screen takes no answer")]
+    TakesNoAnswer,
+    /// An answer of another kind than the question takes.
+    #[error("This answer is not of the kind the question takes")]
+    WrongKind,
+}
+
+/// A number as the officer would write it: whole numbers without a decimal point.
+pub(crate) fn show_number(number: f64) -> String {
+    if number.fract() == 0.0 && number.abs() < 1e15 {
+        format!("{}", number as i64)
+    } else {
+        format!("{number}")
+    }
 }

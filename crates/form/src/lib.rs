@@ -16,12 +16,12 @@ mod sign;
 pub use bundled::{built_in_keys, default_pack, default_pack_bytes};
 pub use engine::{
     Assessment, AssessmentView, AuditEvent, ChoiceView, GateView, Guidance, QuestionView,
-    SectionView, Summary, SummaryRow,
+    SectionView, ShownAnswer, Summary, SummaryRow,
 };
-pub use error::{AnswerError, PackError};
+pub use error::{AnswerError, AnswerProblem, PackError};
 pub use model::{
     pack_schema, AnswerValue, Choice, FormPack, Gate, GateCondition, Grade, InformationOwner,
-    KindName, Language, LocalText, Question, RiskFactor, Section,
+    KindName, Language, LocalText, Question, RiskFactor, SealedTo, Section,
 };
 pub use pack::{load_pack, Pack};
 pub use sign::{sign_pack, verify_pack, TrustedKey};

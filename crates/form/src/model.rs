@@ -130,14 +130,59 @@ pub struct Section {
     pub id: String,
     /// Title shown in the progress view.
     pub title: LocalText,
-    /// The gate this section sits behind, if any.
+    /// The gate this section sits behind, if any: it decides when the section is shown, never
+    /// which key seals it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gate: Option<String>,
+    /// Which of the force's keys the section's answers are sealed to at finalise: the records
+    /// key (the default) or, for the one section only the safeguarding unit may read, the
+    /// safeguarding key.
+    #[serde(default, skip_serializing_if = "SealedTo::is_records")]
+    pub sealed_to: SealedTo,
     /// Shown only when this condition holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_if: Option<String>,
     /// Questions in the order they are asked.
     pub questions: Vec<Question>,
+}
+
+/// Which of the force's keys a section's answers are sealed to.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum SealedTo {
+    /// The force's records key: the main record.
+    #[default]
+    Records,
+    /// The force's safeguarding key only: the records side can never open it.
+    Safeguarding,
+}
+
+impl SealedTo {
+    /// Whether this is the default, the records key.
+    pub fn is_records(&self) -> bool {
+        *self == SealedTo::Records
+    }
+
+    /// The name pack files and audit entries use.
+    pub fn name(self) -> &'static str {
+        match self {
+            SealedTo::Records => "records",
+            SealedTo::Safeguarding => "safeguarding",
+        }
+    }
 }
 
 /// A risk factor: when its condition holds, the guidance beside the grade names it.

@@ -47,6 +47,7 @@ pub(crate) struct CompiledQuestion {
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledSection {
     pub(crate) gate: Option<usize>,
+    pub(crate) sealed_to: crate::model::SealedTo,
     pub(crate) show_if: Option<Expr>,
 }
 
@@ -182,7 +183,11 @@ fn compile(file: FormPack, content_hash: String) -> Result<Pack, PackError> {
                 };
                 let show_if = checker
                     .optional(&format!("section {} show_if", section.id), &section.show_if)?;
-                Ok(CompiledSection { gate, show_if })
+                Ok(CompiledSection {
+                    gate,
+                    sealed_to: section.sealed_to,
+                    show_if,
+                })
             })
             .collect::<Result<Vec<_>, PackError>>()?;
     let mut questions = Vec::with_capacity(kinds.len());
@@ -224,6 +229,7 @@ fn compile(file: FormPack, content_hash: String) -> Result<Pack, PackError> {
         .map(|factor| checker.check(&format!("risk factor {} when", factor.id), &factor.when))
         .collect::<Result<Vec<_>, _>>()?;
 
+    check_nothing_outside_reads_behind_a_gate(&file, &questions, &sections, &gates, &index)?;
     let order = evaluation_order(&file, &questions, &sections, &gates, &index)?;
     Ok(Pack {
         file,
@@ -504,6 +510,72 @@ impl ConditionChecker<'_> {
             Expr::Contains { question, value } => listed(question, kind_of(question)?, value, true),
         }
     }
+}
+
+/// Refuses a condition outside a gate's sections that reads a question behind that gate: what
+/// is shown or required outside would then give the gated answer away to anyone who reads the
+/// main record. Risk guidance is exempt: it is shown to the officer on the device and never
+/// sealed. Runs before the cycle check, so a gate that reads behind itself is named as that.
+fn check_nothing_outside_reads_behind_a_gate(
+    file: &FormPack,
+    questions: &[CompiledQuestion],
+    sections: &[CompiledSection],
+    gates: &[Vec<Expr>],
+    index: &HashMap<String, usize>,
+) -> Result<(), PackError> {
+    let gate_of_question = |id: &str| {
+        index
+            .get(id)
+            .and_then(|question| sections[questions[*question].section].gate)
+    };
+    let check = |place: String, inside: Option<usize>, condition: &Expr| {
+        for read in condition.questions() {
+            match gate_of_question(read) {
+                Some(gate) if Some(gate) != inside => {
+                    return Err(PackError::ReadsBehindGate {
+                        pack: file.id.clone(),
+                        place,
+                        question: read.to_string(),
+                        gate: file.gates[gate].id.clone(),
+                    })
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    };
+    for (section, compiled) in file.sections.iter().zip(sections) {
+        if let Some(condition) = &compiled.show_if {
+            check(
+                format!("section {} show_if", section.id),
+                compiled.gate,
+                condition,
+            )?;
+        }
+    }
+    for compiled in questions {
+        let id = &file.sections[compiled.section].questions[compiled.position].id;
+        let inside = sections[compiled.section].gate;
+        for (what, condition) in [
+            ("show_if", &compiled.show_if),
+            ("require_if", &compiled.require_if),
+        ] {
+            if let Some(condition) = condition {
+                check(format!("question {id} {what}"), inside, condition)?;
+            }
+        }
+    }
+    for (gate, conditions) in gates.iter().enumerate() {
+        for (n, condition) in conditions.iter().enumerate() {
+            // A gate that reads behind itself is a circle; the cycle check names it so.
+            check(
+                format!("gate {} condition {}", file.gates[gate].id, n + 1),
+                Some(gate),
+                condition,
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Orders questions and gates so that everything a condition reads is evaluated before it, and

@@ -230,8 +230,58 @@ fn a_restored_draft_keeps_gated_answers_hidden_until_the_gate_opens() {
         ],
     )
     .expect("restore");
-    assert!(restored.is_gated("documents_withheld"));
-    assert!(!restored.is_gated("spoken_alone"));
+    assert_eq!(
+        restored.sealed_to("documents_withheld"),
+        Some(firstline_form::SealedTo::Safeguarding)
+    );
+    assert_eq!(
+        restored.sealed_to("spoken_alone"),
+        Some(firstline_form::SealedTo::Records)
+    );
     assert!(!everything_the_ui_sees(&restored).contains("documents_withheld"));
     assert_eq!(restored.stored_answers().count(), 2);
+    assert_eq!(restored.hidden_answer_count(), 1);
+    let shown: Vec<_> = restored
+        .shown_answers()
+        .iter()
+        .map(|answer| answer.question_id)
+        .collect();
+    assert_eq!(shown, ["spoken_alone"]);
+}
+
+#[test]
+fn a_too_short_rationale_is_refused_with_its_minimum_as_a_parameter() {
+    let mut assessment = Assessment::new(Arc::new(default_pack().expect("default pack")));
+    let refused = assessment.answer(
+        "risk_grade",
+        AnswerValue::Grade {
+            grade: firstline_form::Grade::Medium,
+            rationale: "short".into(),
+        },
+    );
+    let Err(AnswerError::Invalid { problem, .. }) = refused else {
+        panic!("a short rationale was not refused as invalid: {refused:?}");
+    };
+    let detail = serde_json::to_value(problem).expect("json");
+    assert_eq!(detail["kind"], "rationale_too_short");
+    assert!(detail["min"].as_u64().is_some_and(|min| min > 5));
+}
+
+#[test]
+fn nothing_is_missing_only_once_every_shown_required_question_is_answered() {
+    let assessment = Assessment::new(Arc::new(default_pack().expect("default pack")));
+    let before = assessment.missing_required().len();
+    assert!(before > 0);
+    let first = assessment.missing_required()[0].to_string();
+    let summary = assessment.summary(Language::En);
+    assert_eq!(
+        summary
+            .missing
+            .iter()
+            .map(|row| row.question_id.as_str())
+            .collect::<Vec<_>>(),
+        assessment.missing_required(),
+        "the error summary and the finalise rule disagree"
+    );
+    assert!(summary.missing.iter().any(|row| row.question_id == first));
 }
