@@ -380,8 +380,9 @@ async fn run(command: Command) -> Result<(), String> {
     }
 }
 
-/// One stored submission, opened: its record, and its migrant-victim section if the
-/// safeguarding key was given (else only whether it has one).
+/// One stored submission, opened: its record and, only when the safeguarding key is given, its
+/// migrant-victim section (`null` when empty). Without that key the output says nothing about
+/// whether there is one: every envelope carries a padded safeguarding part.
 fn open_submission(
     stored: &storage::StoredSubmission,
     records: &firstline_seal::RecordsKey,
@@ -393,36 +394,19 @@ fn open_submission(
             stored.submission_id
         )
     })?;
-    let record = firstline_seal::open_records(&envelope, records)
+    let opened = firstline_seal::open_submission(&envelope, records, safeguarding)
         .map_err(|error| format!("submission {}: {error}", stored.submission_id))?;
-    let record: serde_json::Value = serde_json::from_slice(&record).map_err(|error| {
-        format!(
-            "submission {}: record is not JSON: {error}",
-            stored.submission_id
-        )
-    })?;
-    let migrant = match safeguarding {
-        Some(key) => firstline_seal::open_safeguarding(&envelope, key)
-            .map_err(|error| format!("submission {}: {error}", stored.submission_id))?
-            .map(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes))
-            .transpose()
-            .map_err(|error| {
-                format!(
-                    "submission {}: section is not JSON: {error}",
-                    stored.submission_id
-                )
-            })?,
-        None => None,
-    };
-    Ok(serde_json::json!({
+    let mut output = serde_json::json!({
         "seq": stored.seq,
         "submission_id": stored.submission_id,
         "supersedes": envelope.supersedes,
         "device_id": stored.device_id,
         "received_at": stored.received_at,
         "content_hash": stored.content_hash,
-        "record": record,
-        "has_migrant_section": envelope.safeguarding.is_some(),
-        "migrant_section": migrant,
-    }))
+        "record": opened.record,
+    });
+    if safeguarding.is_some() {
+        output["migrant_section"] = opened.safeguarding_section.unwrap_or_default();
+    }
+    Ok(output)
 }

@@ -82,7 +82,7 @@ fn every_error_code_and_field_is_documented() {
         );
     }
     let envelope = serde_json::to_value(firstline_protocol::Envelope {
-        format: 1,
+        format: 2,
         submission_id: "s".into(),
         supersedes: None,
         device_id: "d".into(),
@@ -97,6 +97,8 @@ fn every_error_code_and_field_is_documented() {
             ciphertext: vec![2].into(),
         },
         safeguarding: None,
+        records_key_id: Some("0011223344556677".into()),
+        safeguarding_key_id: Some("8899aabbccddeeff".into()),
         signature: vec![3].into(),
     })
     .expect("json");

@@ -2,14 +2,23 @@
 //! HPKE-sealed compartments, and the device's Ed25519 signature over [`Envelope::signed_bytes`].
 //! The content hash the gateway dedupes on is the SHA-256 of those same bytes, so it does not
 //! depend on how the JSON around them is spaced or ordered.
+//!
+//! Format 2 (this build makes it) always carries a safeguarding part, padded to a fixed size
+//! whether or not the assessment had a migrant-victim section, and names the force keys each
+//! part is sealed to by key id. Format 1 (an optional safeguarding part, no key ids) is still
+//! read, for envelopes made by older builds and waiting in outboxes; see docs/sync-api.yaml for
+//! when the gateway stops taking it.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::Base64Bytes;
 
-/// The envelope format this build makes and reads.
-pub const ENVELOPE_FORMAT: u32 = 1;
+/// The envelope format this build makes.
+pub const ENVELOPE_FORMAT: u32 = 2;
+
+/// The formats this build reads: format 1 only until the outboxes of older builds are drained.
+pub const READABLE_ENVELOPE_FORMATS: [u32; 2] = [1, 2];
 
 /// The form pack an assessment was made on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,9 +60,16 @@ pub struct Envelope {
     pub sealed_at: i64,
     /// The main record, sealed to the force's records key.
     pub records: SealedPart,
-    /// The migrant-victim compartment, sealed only to the safeguarding key; absent when that
-    /// section was never reached.
+    /// The migrant-victim compartment, sealed only to the safeguarding key and padded to a
+    /// fixed size. Always present in format 2 (an empty section when there is none); format 1
+    /// left it out when the section was never reached.
     pub safeguarding: Option<SealedPart>,
+    /// Format 2: the id of the force key `records` is sealed to (see `key_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub records_key_id: Option<String>,
+    /// Format 2: the id of the force key `safeguarding` is sealed to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub safeguarding_key_id: Option<String>,
     /// Ed25519 signature by the device over [`Envelope::signed_bytes`].
     pub signature: Base64Bytes,
 }
@@ -88,6 +104,12 @@ impl Envelope {
             }
             None => field(b"0"),
         }
+        // Format 1's bytes end here, so envelopes made by older builds still verify.
+        if self.format >= 2 {
+            for key_id in [&self.records_key_id, &self.safeguarding_key_id] {
+                field(key_id.as_deref().unwrap_or_default().as_bytes());
+            }
+        }
         bytes
     }
 
@@ -99,8 +121,31 @@ impl Envelope {
             .collect()
     }
 
+    /// Whether the envelope has the shape its format requires: format 2 always carries a
+    /// safeguarding part and both key ids.
+    pub fn is_well_formed(&self) -> bool {
+        match self.format {
+            1 => self.records_key_id.is_none() && self.safeguarding_key_id.is_none(),
+            2 => {
+                self.safeguarding.is_some()
+                    && self.records_key_id.is_some()
+                    && self.safeguarding_key_id.is_some()
+            }
+            _ => false,
+        }
+    }
+
     /// The associated data binding a compartment's ciphertext to this submission.
     pub fn compartment_aad(submission_id: &str, compartment: &str) -> Vec<u8> {
         format!("firstline compartment v1\0{submission_id}\0{compartment}").into_bytes()
     }
+}
+
+/// A force public key's id: the first 8 bytes of its SHA-256, in hex. Envelopes name the keys
+/// they are sealed to by it, so a force can rotate keys and still open old submissions.
+pub fn key_id(public_key: &[u8]) -> String {
+    Sha256::digest(public_key)[..8]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }

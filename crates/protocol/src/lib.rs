@@ -9,7 +9,9 @@ mod envelope;
 use serde::{Deserialize, Serialize};
 
 pub use bytes::Base64Bytes;
-pub use envelope::{Envelope, PackRef, SealedPart, ENVELOPE_FORMAT};
+pub use envelope::{
+    key_id, Envelope, PackRef, SealedPart, ENVELOPE_FORMAT, READABLE_ENVELOPE_FORMATS,
+};
 
 /// The API version this build speaks; every path starts with `/v{API_VERSION}`.
 pub const API_VERSION: u32 = 1;

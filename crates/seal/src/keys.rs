@@ -19,6 +19,8 @@ pub type SecretKeyBytes = Zeroizing<Vec<u8>>;
 pub struct ForceRecipients {
     pub(crate) records: PublicKey,
     pub(crate) safeguarding: PublicKey,
+    pub(crate) records_key_id: String,
+    pub(crate) safeguarding_key_id: String,
 }
 
 impl ForceRecipients {
@@ -28,6 +30,8 @@ impl ForceRecipients {
             records: PublicKey::from_bytes(records).map_err(|_| SealError::BadKey("records"))?,
             safeguarding: PublicKey::from_bytes(safeguarding)
                 .map_err(|_| SealError::BadKey("safeguarding"))?,
+            records_key_id: firstline_protocol::key_id(records),
+            safeguarding_key_id: firstline_protocol::key_id(safeguarding),
         })
     }
 }

@@ -7,10 +7,17 @@
 //! part or moved into another envelope. The device signs the whole envelope with the Ed25519 key
 //! it made at enrolment. The two private keys are different types: code holding a
 //! [`RecordsKey`] has no function that opens the safeguarding part.
+//!
+//! Every envelope carries a safeguarding part, padded (see `padding.rs`) to one fixed size
+//! whether the section is empty or not, so neither the gateway nor the records side can tell
+//! which victims have a migrant-victim section.
 
 mod keys;
+mod padding;
 
-use firstline_protocol::{Envelope, PackRef, SealedPart, ENVELOPE_FORMAT};
+use firstline_protocol::{
+    Envelope, PackRef, SealedPart, ENVELOPE_FORMAT, READABLE_ENVELOPE_FORMATS,
+};
 use hpke::aead::AesGcm256;
 use hpke::kdf::HkdfSha256;
 use hpke::kem::X25519HkdfSha256;
@@ -20,6 +27,7 @@ use thiserror::Error;
 use zeroize::Zeroizing;
 
 pub use keys::{DeviceKey, ForceRecipients, RecordsKey, SafeguardingKey, SecretKeyBytes};
+pub use padding::SECTION_SIZES;
 
 const RECORDS_INFO: &[u8] = b"firstline records v1";
 const SAFEGUARDING_INFO: &[u8] = b"firstline safeguarding v1";
@@ -33,12 +41,21 @@ pub enum SealError {
     /// The envelope's format is not one this build reads.
     #[error("envelope format {0} is not supported")]
     UnsupportedFormat(u32),
+    /// The envelope lacks a part or key id its format requires.
+    #[error("the envelope is not complete for its format")]
+    Incomplete,
+    /// The safeguarding section is larger than the largest padded size.
+    #[error("the safeguarding section is too large to seal")]
+    SectionTooLarge,
     /// The device signature does not verify.
     #[error("the envelope's device signature does not verify")]
     BadSignature,
     /// A compartment cannot be opened with this key: wrong key, or changed or moved ciphertext.
     #[error("the {0} compartment cannot be opened with this key, or was changed")]
     CannotOpen(&'static str),
+    /// An opened part is not the JSON document it must be.
+    #[error("the {0} compartment does not hold a readable document")]
+    NotJson(&'static str),
     /// Encryption failed (the system random number generator).
     #[error("sealing failed")]
     Sealing,
@@ -59,8 +76,9 @@ pub struct EnvelopeHeader {
     pub sealed_at: i64,
 }
 
-/// Seals `records` to the records key and `safeguarding` (if any) to the safeguarding key, and
-/// signs the envelope with the device key.
+/// Seals `records` to the records key and `safeguarding` to the safeguarding key, and signs the
+/// envelope with the device key. The safeguarding part is always there: `None` seals an empty
+/// section, padded to the same size as a short one.
 pub fn seal(
     header: EnvelopeHeader,
     records: &[u8],
@@ -74,16 +92,13 @@ pub fn seal(
         &Envelope::compartment_aad(&header.submission_id, "records"),
         records,
     )?;
-    let safeguarding_part = safeguarding
-        .map(|plaintext| {
-            seal_part(
-                &recipients.safeguarding,
-                SAFEGUARDING_INFO,
-                &Envelope::compartment_aad(&header.submission_id, "safeguarding"),
-                plaintext,
-            )
-        })
-        .transpose()?;
+    let padded = padding::pad(safeguarding.unwrap_or_default())?;
+    let safeguarding_part = seal_part(
+        &recipients.safeguarding,
+        SAFEGUARDING_INFO,
+        &Envelope::compartment_aad(&header.submission_id, "safeguarding"),
+        &padded,
+    )?;
     let mut envelope = Envelope {
         format: ENVELOPE_FORMAT,
         submission_id: header.submission_id,
@@ -92,18 +107,23 @@ pub fn seal(
         pack: header.pack,
         sealed_at: header.sealed_at,
         records: records_part,
-        safeguarding: safeguarding_part,
+        safeguarding: Some(safeguarding_part),
+        records_key_id: Some(recipients.records_key_id.clone()),
+        safeguarding_key_id: Some(recipients.safeguarding_key_id.clone()),
         signature: Default::default(),
     };
     envelope.signature = device.sign(&envelope.signed_bytes()).into();
     Ok(envelope)
 }
 
-/// Checks the envelope's format and its signature by the device whose Ed25519 public key is
-/// `device_public_key`.
+/// Checks the envelope's format (this build's, or format 1 from an older build's outbox), its
+/// shape, and its signature by the device whose Ed25519 public key is `device_public_key`.
 pub fn verify(envelope: &Envelope, device_public_key: &[u8]) -> Result<(), SealError> {
-    if envelope.format != ENVELOPE_FORMAT {
+    if !READABLE_ENVELOPE_FORMATS.contains(&envelope.format) {
         return Err(SealError::UnsupportedFormat(envelope.format));
+    }
+    if !envelope.is_well_formed() {
+        return Err(SealError::Incomplete);
     }
     keys::verify_signature(
         device_public_key,
@@ -126,25 +146,59 @@ pub fn open_records(
     .ok_or(SealError::CannotOpen("records"))
 }
 
-/// Opens the migrant-victim compartment with the safeguarding key; `None` if the envelope has
-/// none.
+/// Opens the migrant-victim compartment with the safeguarding key: its section, or `None` when
+/// the section is empty (or, in format 1, left out).
 pub fn open_safeguarding(
     envelope: &Envelope,
     key: &SafeguardingKey,
 ) -> Result<Option<Zeroizing<Vec<u8>>>, SealError> {
-    envelope
-        .safeguarding
-        .as_ref()
-        .map(|part| {
-            open_part(
-                key.private(),
-                SAFEGUARDING_INFO,
-                &Envelope::compartment_aad(&envelope.submission_id, "safeguarding"),
-                part,
-            )
-            .ok_or(SealError::CannotOpen("safeguarding"))
-        })
-        .transpose()
+    let Some(part) = envelope.safeguarding.as_ref() else {
+        return Ok(None);
+    };
+    let opened = open_part(
+        key.private(),
+        SAFEGUARDING_INFO,
+        &Envelope::compartment_aad(&envelope.submission_id, "safeguarding"),
+        part,
+    )
+    .ok_or(SealError::CannotOpen("safeguarding"))?;
+    let section = if envelope.format >= 2 {
+        padding::unpad(&opened).ok_or(SealError::CannotOpen("safeguarding"))?
+    } else {
+        opened
+    };
+    Ok((!section.is_empty()).then_some(section))
+}
+
+/// A submission opened on the force side: what `firstline-admin open` prints.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenedSubmission {
+    /// The main record.
+    pub record: serde_json::Value,
+    /// With the safeguarding key: the migrant-victim section, or `None` when it is empty.
+    /// Without it: `None`, and nothing says whether there is one.
+    pub safeguarding_section: Option<serde_json::Value>,
+}
+
+/// Opens a submission with the records key and, where given, the safeguarding key.
+pub fn open_submission(
+    envelope: &Envelope,
+    records: &RecordsKey,
+    safeguarding: Option<&SafeguardingKey>,
+) -> Result<OpenedSubmission, SealError> {
+    let record = open_records(envelope, records)?;
+    let record = serde_json::from_slice(&record).map_err(|_| SealError::NotJson("records"))?;
+    let safeguarding_section = match safeguarding {
+        Some(key) => open_safeguarding(envelope, key)?
+            .map(|section| serde_json::from_slice(&section))
+            .transpose()
+            .map_err(|_| SealError::NotJson("safeguarding"))?,
+        None => None,
+    };
+    Ok(OpenedSubmission {
+        record,
+        safeguarding_section,
+    })
 }
 
 fn seal_part(
