@@ -60,9 +60,17 @@ pub enum SyncError {
     /// The HTTP client could not be set up (for example a bad pinned CA).
     #[error("the sync client cannot be set up: {0}")]
     Setup(String),
-    /// Enrolment was refused or failed.
+    /// The gateway could not be reached (or answered too late) while enrolling.
     #[error("enrolment failed: {0}")]
-    Enrolment(String),
+    Unreachable(String),
+    /// The gateway refused the enrolment, with its API error code when it gave one.
+    #[error("enrolment failed: {message}")]
+    EnrolmentRefused {
+        /// The gateway's code (`unknown_code`, `code_used`, …), if its answer had one.
+        code: Option<firstline_protocol::ErrorCode>,
+        /// The gateway's words, or the HTTP status.
+        message: String,
+    },
 }
 
 /// How a pass ended.
@@ -203,17 +211,25 @@ impl SyncClient {
             })
             .send()
             .await
-            .map_err(|error| SyncError::Enrolment(network_reason(&error)))?;
+            .map_err(|error| SyncError::Unreachable(network_reason(&error)))?;
         let status = response.status();
         let body = response
             .bytes()
             .await
-            .map_err(|error| SyncError::Enrolment(network_reason(&error)))?;
+            .map_err(|error| SyncError::Unreachable(network_reason(&error)))?;
         if status != reqwest::StatusCode::CREATED {
-            return Err(SyncError::Enrolment(error_message(&body, status)));
+            return Err(SyncError::EnrolmentRefused {
+                code: serde_json::from_slice::<ApiError>(&body)
+                    .ok()
+                    .map(|error| error.code),
+                message: error_message(&body, status),
+            });
         }
-        let enrolled: EnrolResponse = serde_json::from_slice(&body)
-            .map_err(|_| SyncError::Enrolment("the gateway's answer could not be read".into()))?;
+        let enrolled: EnrolResponse =
+            serde_json::from_slice(&body).map_err(|_| SyncError::EnrolmentRefused {
+                code: None,
+                message: "the gateway's answer could not be read".into(),
+            })?;
         let enrolment = Enrolment {
             device_id: enrolled.device_id,
             gateway_url,

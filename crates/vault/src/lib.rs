@@ -8,13 +8,19 @@
 //! Deleting means destroying keys. The audit chain is append-only and hash-linked, and holds
 //! metadata only.
 //!
-//! Finalising seals an assessment for the force (`firstline-seal`) and, in the same transaction,
-//! writes it to the outbox, locks the record and destroys its migrant-victim compartment. The
+//! Answer rows name their question and compartment only by keyed hashes, and answers are padded
+//! before sealing (`answer_row.rs`), so the file does not give an answer away by its length.
+//!
+//! Finalising seals exactly the answers the caller says check-your-answers shows (the caller,
+//! `firstline-workspace`, computes that from the form engine) for the force (`firstline-seal`)
+//! and, in the same transaction, writes it to the outbox, locks the record, destroys every
+//! other answer and the safeguarding compartment's key. The
 //! sync client works through [`Outbox`], a connection of its own that needs no officer keys: the
 //! device's enrolment credentials are sealed under the device secret.
 //!
 //! Never: a plaintext answer in the database, in an error message, or in a log.
 
+mod answer_row;
 mod audit;
 mod crypto;
 mod device;
@@ -31,6 +37,6 @@ pub use device_secret::{DeviceSecret, DeviceSecretMode};
 pub use error::VaultError;
 pub use outbox::{Outbox, OutboxItem, Outcome, QuarantinedItem, SyncCredentials, SyncStatus};
 pub use vault::{
-    AssessmentId, Compartment, DraftSummary, Finalised, SentRecord, StoredAnswer, Vault,
-    VaultOptions,
+    AssessmentId, Compartment, DraftSummary, Finalised, SentRecord, ShownAnswer, StoredAnswer,
+    Vault, VaultOptions,
 };

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_force_pack.sql"),
     include_str!("../migrations/0005_directory.sql"),
     include_str!("../migrations/0006_policy.sql"),
+    include_str!("../migrations/0007_keyed_answers.sql"),
 ];
 
 /// The newest schema this build knows.

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use zeroize::Zeroizing;
 
+use crate::answer_row::{self, TagKey};
 use crate::audit;
 use crate::crypto::{derive_kek, random_bytes, KdfParams, Key};
 use crate::device_secret::DeviceSecret;
@@ -15,7 +16,7 @@ use crate::schema;
 
 mod finalise;
 
-pub use finalise::{Finalised, SentRecord};
+pub use finalise::{Finalised, SentRecord, ShownAnswer};
 
 /// Settings a vault is opened with (from policy; tests use cheap ones).
 #[derive(Clone)]
@@ -62,20 +63,23 @@ struct Session {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct AssessmentId(pub String);
 
-/// Which key an answer is sealed under.
+/// Which key an answer is sealed under on the device, and so which of the force's keys it is
+/// sealed to at finalise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Compartment {
-    /// The record key.
+    /// The record key; at finalise, the force's records key.
     Main,
-    /// The migrant-victim compartment key.
-    Migrant,
+    /// The separate compartment key, destroyed at sealing; at finalise, the force's
+    /// safeguarding key only.
+    Safeguarding,
 }
 
 impl Compartment {
-    fn as_str(self) -> &'static str {
+    /// The name bound into keys' associated data (format 1's clear column used it too).
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Compartment::Main => "main",
-            Compartment::Migrant => "migrant",
+            Compartment::Safeguarding => "migrant",
         }
     }
 }
@@ -127,20 +131,7 @@ fn dek_aad(officer: &str) -> Vec<u8> {
 fn record_key_aad(assessment: &str, compartment: Compartment) -> Vec<u8> {
     format!(
         "firstline record key v1\0{assessment}\0{}",
-        compartment.as_str()
-    )
-    .into_bytes()
-}
-
-fn answer_aad(
-    assessment: &str,
-    question: &str,
-    revision: u32,
-    compartment: Compartment,
-) -> Vec<u8> {
-    format!(
-        "firstline answer v1\0{assessment}\0{question}\0{revision}\0{}",
-        compartment.as_str()
+        compartment.name()
     )
     .into_bytes()
 }
@@ -301,7 +292,9 @@ impl Vault {
             officer: officer.to_string(),
             dek,
         });
-        Ok(())
+        // Answers saved by an older build name their question in clear: rewrite them now that
+        // the officer's keys are here.
+        self.rewrite_format_one_answers()
     }
 
     fn wrong_pin(
@@ -408,7 +401,7 @@ impl Vault {
         )?;
         let wrapped_compartment = session.dek.seal(
             compartment_key.as_bytes(),
-            &record_key_aad(&id, Compartment::Migrant),
+            &record_key_aad(&id, Compartment::Safeguarding),
         )?;
         let transaction = self
             .connection
@@ -440,7 +433,8 @@ impl Vault {
     }
 
     /// Saves one answer as a new revision, durably, and returns the revision. The caller
-    /// acknowledges the answer to the officer only after this returns.
+    /// acknowledges the answer to the officer only after this returns. The row names its
+    /// question and compartment by keyed hashes, and the answer is padded before sealing.
     pub fn save_answer(
         &mut self,
         assessment: &AssessmentId,
@@ -453,44 +447,42 @@ impl Vault {
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let finalised: Option<i64> = transaction
-            .query_row(
-                "SELECT finalised_at FROM assessments WHERE assessment_id = ?1",
-                [&assessment.0],
-                |row| row.get(0),
-            )
-            .optional()?
-            .flatten();
-        if finalised.is_some() {
+        let keys = keys_of(&session.dek, &session.officer, &transaction, assessment)?;
+        if keys.finalised {
             return Err(VaultError::Finalised {
                 record: assessment.0.clone(),
             });
         }
-        let key = key_of(
-            &session.dek,
-            &session.officer,
-            &transaction,
-            assessment,
-            compartment,
-        )?;
-        let revision: u32 = transaction.query_row(
-            "SELECT COALESCE(MAX(revision), 0) + 1 FROM answers WHERE assessment_id = ?1 AND question_id = ?2",
-            params![assessment.0, question_id],
-            |row| row.get(0),
-        )?;
+        let key = keys.for_compartment(compartment, assessment)?;
+        let question_tag = keys.tags.question(&assessment.0, question_id);
+        let revision: u32 = transaction
+            .prepare_cached(
+                "SELECT COALESCE(MAX(revision), 0) + 1 FROM answers
+                 WHERE assessment_id = ?1 AND question_tag = ?2",
+            )?
+            .query_row(params![assessment.0, question_tag], |row| row.get(0))?;
+        let compartment_tag = keys.tags.compartment(&question_tag, revision, compartment);
         let sealed = key.seal(
-            plaintext,
-            &answer_aad(&assessment.0, question_id, revision, compartment),
+            &answer_row::encode(question_id, plaintext),
+            &answer_row::aad(&assessment.0, &question_tag, revision, &compartment_tag),
         )?;
-        transaction.execute(
-            "INSERT INTO answers (assessment_id, question_id, revision, compartment, sealed, saved_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![assessment.0, question_id, revision, compartment.as_str(), sealed, now],
-        )?;
-        transaction.execute(
-            "UPDATE assessments SET updated_at = ?2 WHERE assessment_id = ?1",
-            params![assessment.0, now],
-        )?;
+        transaction
+            .prepare_cached(
+                "INSERT INTO answers
+                     (assessment_id, question_tag, revision, compartment_tag, sealed, saved_at, format)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 2)",
+            )?
+            .execute(params![
+                assessment.0,
+                question_tag,
+                revision,
+                compartment_tag,
+                sealed,
+                now
+            ])?;
+        transaction
+            .prepare_cached("UPDATE assessments SET updated_at = ?2 WHERE assessment_id = ?1")?
+            .execute(params![assessment.0, now])?;
         audit::append(
             &transaction,
             &session.officer,
@@ -502,32 +494,18 @@ impl Vault {
         Ok(revision)
     }
 
-    /// The latest revision of every answer of an assessment, decrypted. Anything changed or
-    /// moved is reported as damaged, naming the record and the place, never the value.
+    /// The latest revision of every answer of an assessment, decrypted, in the order they were
+    /// last saved (the last is where a resumed draft picks up). Anything changed or moved is
+    /// reported as damaged, naming the record and the place, never the value.
     pub fn answers(&self, assessment: &AssessmentId) -> Result<Vec<StoredAnswer>, VaultError> {
         let session = self.session.as_ref().ok_or(VaultError::Locked)?;
-        let connection = &self.connection;
-        let main = key_of(
-            &session.dek,
-            &session.officer,
-            connection,
-            assessment,
-            Compartment::Main,
-        )?;
-        let migrant = key_of(
-            &session.dek,
-            &session.officer,
-            connection,
-            assessment,
-            Compartment::Migrant,
-        )
-        .ok();
-        let mut statement = connection.prepare(
-            "SELECT a.question_id, a.revision, a.compartment, a.sealed FROM answers a
-             WHERE a.assessment_id = ?1 AND a.revision =
+        let keys = keys_of(&session.dek, &session.officer, &self.connection, assessment)?;
+        let mut statement = self.connection.prepare_cached(
+            "SELECT a.question_tag, a.revision, a.compartment_tag, a.sealed FROM answers a
+             WHERE a.assessment_id = ?1 AND a.format = 2 AND a.revision =
                  (SELECT MAX(b.revision) FROM answers b
-                  WHERE b.assessment_id = a.assessment_id AND b.question_id = a.question_id)
-             ORDER BY a.saved_at, a.question_id",
+                  WHERE b.assessment_id = a.assessment_id AND b.question_tag = a.question_tag)
+             ORDER BY a.rowid",
         )?;
         let rows = statement.query_map([&assessment.0], |row| {
             Ok((
@@ -539,27 +517,28 @@ impl Vault {
         })?;
         let mut answers = Vec::new();
         for row in rows {
-            let (question_id, revision, compartment, sealed) = row?;
-            let compartment = if compartment == "migrant" {
-                Compartment::Migrant
-            } else {
-                Compartment::Main
+            let (question_tag, revision, compartment_tag, sealed) = row?;
+            let damaged = || VaultError::Damaged {
+                record: assessment.0.clone(),
+                place: format!("answer {question_tag} revision {revision}"),
             };
-            let key = match compartment {
-                Compartment::Main => Some(&main),
-                Compartment::Migrant => migrant.as_ref(),
-            };
+            let compartment = keys
+                .tags
+                .compartment_of(&question_tag, revision, &compartment_tag)
+                .ok_or_else(damaged)?;
+            let key = keys
+                .for_compartment(compartment, assessment)
+                .map_err(|_| damaged())?;
             let plaintext = key
-                .and_then(|key| {
-                    key.open(
-                        &sealed,
-                        &answer_aad(&assessment.0, &question_id, revision, compartment),
-                    )
-                })
-                .ok_or_else(|| VaultError::Damaged {
-                    record: assessment.0.clone(),
-                    place: format!("answer {question_id} revision {revision}"),
-                })?;
+                .open(
+                    &sealed,
+                    &answer_row::aad(&assessment.0, &question_tag, revision, &compartment_tag),
+                )
+                .ok_or_else(damaged)?;
+            let (question_id, plaintext) = answer_row::decode(&plaintext).ok_or_else(damaged)?;
+            if keys.tags.question(&assessment.0, &question_id) != question_tag {
+                return Err(damaged());
+            }
             answers.push(StoredAnswer {
                 question_id,
                 revision,
@@ -570,12 +549,97 @@ impl Vault {
         Ok(answers)
     }
 
+    /// Rewrites the unlocked officer's format-1 answers (question and compartment in clear,
+    /// unpadded) as format 2, one transaction per assessment. Rows whose key was destroyed can
+    /// never be read: they are deleted. Called at unlock.
+    fn rewrite_format_one_answers(&mut self) -> Result<(), VaultError> {
+        let session = self.session.as_ref().ok_or(VaultError::Locked)?;
+        let officer = session.officer.clone();
+        let waiting: Vec<String> = self
+            .connection
+            .prepare(
+                "SELECT DISTINCT a.assessment_id FROM answers a JOIN assessments s USING (assessment_id)
+                 WHERE a.format = 1 AND s.officer_id = ?1",
+            )?
+            .query_map([&officer], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        if waiting.is_empty() {
+            return Ok(());
+        }
+        let now = self.now();
+        for assessment in waiting {
+            let assessment = AssessmentId(assessment);
+            let session = self.session.as_ref().ok_or(VaultError::Locked)?;
+            let transaction = self
+                .connection
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let keys = keys_of(&session.dek, &officer, &transaction, &assessment)?;
+            let old: Vec<(i64, String, u32, String, Vec<u8>, i64)> = transaction
+                .prepare(
+                    "SELECT rowid, question_tag, revision, compartment_tag, sealed, saved_at
+                     FROM answers WHERE assessment_id = ?1 AND format = 1 ORDER BY rowid",
+                )?
+                .query_map([&assessment.0], |row| {
+                    Ok((
+                        row.get(0)?,
+                        row.get(1)?,
+                        row.get(2)?,
+                        row.get(3)?,
+                        row.get(4)?,
+                        row.get(5)?,
+                    ))
+                })?
+                .collect::<Result<_, _>>()?;
+            for (rowid, question, revision, compartment_name, sealed, saved_at) in old {
+                transaction.execute("DELETE FROM answers WHERE rowid = ?1", [rowid])?;
+                let compartment = if compartment_name == "migrant" {
+                    Compartment::Safeguarding
+                } else {
+                    Compartment::Main
+                };
+                let Ok(key) = keys.for_compartment(compartment, &assessment) else {
+                    continue; // its key is destroyed: nothing can read it, so nothing is lost
+                };
+                let plaintext = key
+                    .open(
+                        &sealed,
+                        &answer_row::aad_v1(&assessment.0, &question, revision, &compartment_name),
+                    )
+                    .ok_or_else(|| VaultError::Damaged {
+                        record: assessment.0.clone(),
+                        place: format!("a format 1 answer, revision {revision}"),
+                    })?;
+                let question_tag = keys.tags.question(&assessment.0, &question);
+                let compartment_tag = keys.tags.compartment(&question_tag, revision, compartment);
+                let resealed = key.seal(
+                    &answer_row::encode(&question, &plaintext),
+                    &answer_row::aad(&assessment.0, &question_tag, revision, &compartment_tag),
+                )?;
+                transaction.execute(
+                    "INSERT INTO answers
+                         (assessment_id, question_tag, revision, compartment_tag, sealed, saved_at, format)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 2)",
+                    params![assessment.0, question_tag, revision, compartment_tag, resealed, saved_at],
+                )?;
+            }
+            audit::append(
+                &transaction,
+                &officer,
+                now,
+                "answers_rewritten_keyed",
+                Some(&assessment.0),
+            )?;
+            transaction.commit()?;
+        }
+        self.checkpoint()
+    }
+
     /// The officer's drafts, most recently changed first. Another officer's never appear.
     pub fn drafts(&self) -> Result<Vec<DraftSummary>, VaultError> {
         let session = self.session.as_ref().ok_or(VaultError::Locked)?;
         let mut statement = self.connection.prepare(
             "SELECT s.assessment_id, s.pack_id, s.pack_version, s.pack_hash, s.updated_at,
-                    (SELECT COUNT(DISTINCT question_id) FROM answers a WHERE a.assessment_id = s.assessment_id)
+                    (SELECT COUNT(DISTINCT question_tag) FROM answers a WHERE a.assessment_id = s.assessment_id)
              FROM assessments s WHERE s.officer_id = ?1 AND s.wrapped_record_key IS NOT NULL
                  AND s.finalised_at IS NULL
              ORDER BY s.updated_at DESC, s.assessment_id",
@@ -625,20 +689,29 @@ impl Vault {
         &self,
         assessment: &AssessmentId,
     ) -> Result<Option<String>, VaultError> {
-        let session = self.session.as_ref().ok_or(VaultError::Locked)?;
         Ok(self
-            .connection
-            .query_row(
-                "SELECT a.question_id FROM answers a JOIN assessments s USING (assessment_id)
-                 WHERE a.assessment_id = ?1 AND s.officer_id = ?2 ORDER BY a.rowid DESC LIMIT 1",
-                params![assessment.0, session.officer],
-                |row| row.get(0),
-            )
-            .optional()?)
+            .answers(assessment)?
+            .pop()
+            .map(|answer| answer.question_id))
+    }
+
+    /// Records, for the unlocked officer, an event about one question of an assessment (for
+    /// example a refused answer to a gated question). The audit chain names the question by
+    /// the same keyed hash its answer rows use, never in clear.
+    pub fn record_question_event(
+        &mut self,
+        event: &str,
+        record: &AssessmentId,
+        question_id: &str,
+    ) -> Result<(), VaultError> {
+        let session = self.session.as_ref().ok_or(VaultError::Locked)?;
+        let keys = keys_of(&session.dek, &session.officer, &self.connection, record)?;
+        let tag = keys.tags.question(&record.0, question_id);
+        self.record_event(&format!("{event} question={tag}"), Some(record))
     }
 
     /// Records an event in the audit chain for the unlocked officer (metadata only: an event
-    /// name such as `gated_answer_refused question=q7`, never an answer).
+    /// name, never an answer, and never a question id in clear: see `record_question_event`).
     pub fn record_event(
         &mut self,
         event: &str,
@@ -689,37 +762,199 @@ impl Vault {
     }
 }
 
-/// Unwraps an assessment's key for `compartment`, if the assessment is the officer's.
-fn key_of(
+/// An assessment's keys, unwrapped: the record key (and the tag key derived from it), the
+/// compartment key unless it was destroyed, and whether the record is finalised.
+pub(crate) struct AssessmentKeys {
+    record: Key,
+    compartment: Option<Key>,
+    pub(crate) tags: TagKey,
+    pub(crate) finalised: bool,
+}
+
+impl AssessmentKeys {
+    pub(crate) fn for_compartment(
+        &self,
+        compartment: Compartment,
+        assessment: &AssessmentId,
+    ) -> Result<&Key, VaultError> {
+        match compartment {
+            Compartment::Main => Ok(&self.record),
+            Compartment::Safeguarding => {
+                self.compartment
+                    .as_ref()
+                    .ok_or_else(|| VaultError::Damaged {
+                        record: assessment.0.clone(),
+                        place: "compartment key destroyed".into(),
+                    })
+            }
+        }
+    }
+}
+
+/// Unwraps an assessment's keys, if the assessment is the officer's and its record key exists.
+pub(crate) fn keys_of(
     dek: &Key,
     officer: &str,
     connection: &Connection,
     assessment: &AssessmentId,
-    compartment: Compartment,
-) -> Result<Key, VaultError> {
-    let column = match compartment {
-        Compartment::Main => "wrapped_record_key",
-        Compartment::Migrant => "wrapped_compartment_key",
-    };
-    let wrapped: Option<Option<Vec<u8>>> = connection
-        .query_row(
-            &format!(
-                "SELECT {column} FROM assessments WHERE assessment_id = ?1 AND officer_id = ?2"
-            ),
-            params![assessment.0, officer],
-            |row| row.get(0),
-        )
+) -> Result<AssessmentKeys, VaultError> {
+    type KeyColumns = (Option<Vec<u8>>, Option<Vec<u8>>, Option<i64>);
+    let row: Option<KeyColumns> = connection
+        .prepare_cached(
+            "SELECT wrapped_record_key, wrapped_compartment_key, finalised_at FROM assessments
+             WHERE assessment_id = ?1 AND officer_id = ?2",
+        )?
+        .query_row(params![assessment.0, officer], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })
         .optional()?;
+    let (record, compartment, finalised_at) = row.ok_or_else(|| VaultError::UnknownRecord {
+        record: assessment.0.clone(),
+    })?;
     let damaged = |place: &str| VaultError::Damaged {
         record: assessment.0.clone(),
         place: place.to_string(),
     };
-    let wrapped = wrapped
-        .ok_or_else(|| VaultError::UnknownRecord {
-            record: assessment.0.clone(),
-        })?
-        .ok_or_else(|| damaged(&format!("{} key destroyed", compartment.as_str())))?;
-    dek.open(&wrapped, &record_key_aad(&assessment.0, compartment))
-        .and_then(|bytes| Key::from_slice(&bytes))
-        .ok_or_else(|| damaged(&format!("{} key", compartment.as_str())))
+    let unwrap = |wrapped: &[u8], compartment: Compartment| {
+        dek.open(wrapped, &record_key_aad(&assessment.0, compartment))
+            .and_then(|bytes| Key::from_slice(&bytes))
+            .ok_or_else(|| damaged(&format!("{} key", compartment.name())))
+    };
+    let record = unwrap(
+        &record.ok_or_else(|| damaged("main key destroyed"))?,
+        Compartment::Main,
+    )?;
+    let compartment = compartment
+        .map(|wrapped| unwrap(&wrapped, Compartment::Safeguarding))
+        .transpose()?;
+    Ok(AssessmentKeys {
+        tags: TagKey::of(&record),
+        record,
+        compartment,
+        finalised: finalised_at.is_some(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vault_in(dir: &tempfile::TempDir) -> Vault {
+        Vault::open(
+            &dir.path().join("vault.sqlite"),
+            DeviceSecret::provided(&[4; 32]),
+            VaultOptions {
+                kdf: KdfParams::FOR_TESTS,
+                ..VaultOptions::default()
+            },
+        )
+        .unwrap_or_else(|error| panic!("open: {error}"))
+    }
+
+    /// Writes a row as a build before format 2 did: question and compartment in clear.
+    fn save_format_one(
+        vault: &Vault,
+        assessment: &AssessmentId,
+        question: &str,
+        compartment: Compartment,
+        answer: &[u8],
+    ) {
+        let session = vault.session.as_ref().unwrap_or_else(|| panic!("unlocked"));
+        let keys = keys_of(
+            &session.dek,
+            &session.officer,
+            &vault.connection,
+            assessment,
+        )
+        .unwrap_or_else(|error| panic!("keys: {error}"));
+        let key = keys
+            .for_compartment(compartment, assessment)
+            .unwrap_or_else(|error| panic!("key: {error}"));
+        let sealed = key
+            .seal(
+                answer,
+                &answer_row::aad_v1(&assessment.0, question, 1, compartment.name()),
+            )
+            .unwrap_or_else(|error| panic!("seal: {error}"));
+        vault
+            .connection
+            .execute(
+                "INSERT INTO answers (assessment_id, question_tag, revision, compartment_tag, sealed, saved_at, format)
+                 VALUES (?1, ?2, 1, ?3, ?4, 0, 1)",
+                params![assessment.0, question, compartment.name(), sealed],
+            )
+            .unwrap_or_else(|error| panic!("insert: {error}"));
+    }
+
+    #[test]
+    fn answers_saved_in_clear_by_an_older_build_are_rewritten_keyed_at_the_next_unlock() {
+        let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("temp dir: {error}"));
+        let mut vault = vault_in(&dir);
+        let set_up = vault
+            .set_up_officer("PC 1", "2468")
+            .and_then(|()| vault.unlock("PC 1", "2468"));
+        assert!(set_up.is_ok());
+        let id = vault
+            .create_assessment("p", "1", "h")
+            .unwrap_or_else(|error| panic!("create: {error}"));
+        save_format_one(
+            &vault,
+            &id,
+            "first_account",
+            Compartment::Main,
+            b"\"words\"",
+        );
+        save_format_one(
+            &vault,
+            &id,
+            "deportation_threats",
+            Compartment::Safeguarding,
+            b"\"yes\"",
+        );
+        vault.lock();
+        let in_clear = |vault: &Vault| -> i64 {
+            vault
+                .connection
+                .query_row(
+                    "SELECT COUNT(*) FROM answers WHERE format = 1 OR question_tag IN
+                         ('first_account', 'deportation_threats') OR compartment_tag IN ('main', 'migrant')",
+                    [],
+                    |row| row.get(0),
+                )
+                .unwrap_or(-1)
+        };
+        assert_eq!(in_clear(&vault), 2);
+
+        assert!(vault.unlock("PC 1", "2468").is_ok());
+        assert_eq!(in_clear(&vault), 0, "format 1 rows are left after unlock");
+        let answers = vault
+            .answers(&id)
+            .unwrap_or_else(|error| panic!("answers: {error}"));
+        let read: Vec<(String, Compartment, Vec<u8>)> = answers
+            .into_iter()
+            .map(|answer| {
+                (
+                    answer.question_id,
+                    answer.compartment,
+                    answer.plaintext.to_vec(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (
+                    "first_account".to_string(),
+                    Compartment::Main,
+                    b"\"words\"".to_vec()
+                ),
+                (
+                    "deportation_threats".to_string(),
+                    Compartment::Safeguarding,
+                    b"\"yes\"".to_vec()
+                ),
+            ]
+        );
+        assert!(vault.verify_audit().is_ok());
+    }
 }

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use firstline_seal::{DeviceKey, RecordsKey, SafeguardingKey};
 use firstline_vault::{
-    AssessmentId, Compartment, DeviceSecret, Enrolment, KdfParams, Outbox, Outcome, Vault,
-    VaultError, VaultOptions,
+    AssessmentId, Compartment, DeviceSecret, Enrolment, KdfParams, Outbox, Outcome, ShownAnswer,
+    Vault, VaultError, VaultOptions,
 };
 use zeroize::Zeroizing;
 
@@ -80,12 +80,24 @@ fn answered(vault: &mut Vault) -> AssessmentId {
         .save_answer(
             &id,
             "status_threats",
-            Compartment::Migrant,
+            Compartment::Safeguarding,
             MIGRANT_CANARY.as_bytes(),
         )
         .expect("migrant");
     id
 }
+
+/// What check-your-answers shows for `answered`: both answers.
+const BOTH_SHOWN: [ShownAnswer<'static>; 2] = [
+    ShownAnswer {
+        question_id: "injuries",
+        compartment: Compartment::Main,
+    },
+    ShownAnswer {
+        question_id: "status_threats",
+        compartment: Compartment::Safeguarding,
+    },
+];
 
 fn file_bytes(dir: &tempfile::TempDir) -> Vec<u8> {
     let mut bytes = Vec::new();
@@ -106,7 +118,10 @@ fn finalising_needs_an_enrolled_device() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut vault = open(&dir);
     let id = answered(&mut vault);
-    assert!(matches!(vault.finalise(&id), Err(VaultError::NotEnrolled)));
+    assert!(matches!(
+        vault.finalise(&id, &BOTH_SHOWN),
+        Err(VaultError::NotEnrolled)
+    ));
     vault
         .save_answer(&id, "injuries", Compartment::Main, b"\"still a draft\"")
         .expect("draft still open");
@@ -117,8 +132,7 @@ fn finalising_seals_locks_and_destroys_the_migrant_section_on_the_device() {
     let setup = enrolled();
     let mut vault = open(&setup.dir);
     let id = answered(&mut vault);
-    let finalised = vault.finalise(&id).expect("finalised");
-    assert!(finalised.has_migrant_section);
+    let finalised = vault.finalise(&id, &BOTH_SHOWN).expect("finalised");
 
     assert!(matches!(
         vault.save_answer(&id, "injuries", Compartment::Main, b"\"changed\""),
@@ -218,7 +232,7 @@ fn a_force_policy_can_leave_nothing_readable_on_the_device_at_sealing() {
         .expect("policy");
     let mut vault = open(&setup.dir);
     let id = answered(&mut vault);
-    vault.finalise(&id).expect("finalised");
+    vault.finalise(&id, &BOTH_SHOWN).expect("finalised");
     assert!(
         matches!(vault.answers(&id), Err(VaultError::Damaged { .. })),
         "the readable copy was destroyed at sealing"
@@ -236,7 +250,7 @@ fn quarantine_and_retry_are_explicit_states() {
     let setup = enrolled();
     let mut vault = open(&setup.dir);
     let id = answered(&mut vault);
-    vault.finalise(&id).expect("finalised");
+    vault.finalise(&id, &BOTH_SHOWN).expect("finalised");
     let mut outbox = Outbox::open(
         &setup.dir.path().join("vault.sqlite"),
         DeviceSecret::provided(&SECRET),
@@ -287,7 +301,7 @@ fn an_amendment_supersedes_the_finalised_record() {
         vault.amend(&id),
         Err(VaultError::NotFinalised { .. })
     ));
-    vault.finalise(&id).expect("finalised");
+    vault.finalise(&id, &BOTH_SHOWN).expect("finalised");
     let amendment = vault.amend(&id).expect("amendment");
     assert_ne!(amendment, id);
     let answers = vault.answers(&amendment).expect("answers");
@@ -296,7 +310,9 @@ fn an_amendment_supersedes_the_finalised_record() {
         1,
         "main answers copied, the migrant section must be asked again"
     );
-    vault.finalise(&amendment).expect("amendment finalised");
+    vault
+        .finalise(&amendment, &BOTH_SHOWN[..1])
+        .expect("amendment finalised");
     let mut outbox = Outbox::open(
         &setup.dir.path().join("vault.sqlite"),
         DeviceSecret::provided(&SECRET),
@@ -317,7 +333,7 @@ fn a_wipe_order_destroys_everything_and_says_when() {
     let setup = enrolled();
     let mut vault = open(&setup.dir);
     let id = answered(&mut vault);
-    vault.finalise(&id).expect("finalised");
+    vault.finalise(&id, &BOTH_SHOWN).expect("finalised");
     drop(vault);
     let mut outbox = Outbox::open(
         &setup.dir.path().join("vault.sqlite"),
@@ -332,4 +348,114 @@ fn a_wipe_order_destroys_everything_and_says_when() {
     assert!(outbox.credentials().expect("read").is_none());
     let vault = open(&setup.dir);
     assert!(vault.officers().expect("officers").is_empty());
+}
+
+#[test]
+fn only_the_answers_shown_are_sealed_and_every_other_is_destroyed() {
+    let setup = enrolled();
+    let mut vault = open(&setup.dir);
+    let id = answered(&mut vault);
+    vault
+        .save_answer(&id, "hidden_again", Compartment::Main, b"\"CANARY-hidden\"")
+        .expect("an answer a changed condition hides");
+    // Check-your-answers shows only `injuries`: the safeguarding answer's gate closed again.
+    vault.finalise(&id, &BOTH_SHOWN[..1]).expect("finalised");
+    let readable = vault.answers(&id).expect("the main copy");
+    assert_eq!(
+        readable
+            .iter()
+            .map(|answer| answer.question_id.as_str())
+            .collect::<Vec<_>>(),
+        ["injuries"],
+        "hidden answers are destroyed on the device at finalise"
+    );
+    let mut outbox = Outbox::open(
+        &setup.dir.path().join("vault.sqlite"),
+        DeviceSecret::provided(&SECRET),
+    )
+    .expect("outbox");
+    let claimed = outbox.claim_due(0, 10).expect("claimed");
+    let envelope: firstline_protocol::Envelope =
+        serde_json::from_slice(&claimed[0].envelope).expect("json");
+    let opened =
+        firstline_seal::open_submission(&envelope, &setup.records, Some(&setup.safeguarding))
+            .expect("opens");
+    let section = opened.safeguarding_section.expect("an (empty) section");
+    assert_eq!(
+        section["answers"].as_object().map(|answers| answers.len()),
+        Some(0),
+        "the hidden safeguarding answer was sent"
+    );
+    let answers = opened.record["answers"].as_object().expect("answers");
+    assert_eq!(answers.keys().collect::<Vec<_>>(), ["injuries"]);
+    let rows: i64 = rusqlite::Connection::open(setup.dir.path().join("vault.sqlite"))
+        .expect("db")
+        .query_row("SELECT COUNT(*) FROM answers", [], |row| row.get(0))
+        .expect("count");
+    assert_eq!(rows, 1, "no row of a hidden answer is left");
+}
+
+#[test]
+fn a_shown_answer_the_vault_does_not_hold_as_shown_is_refused() {
+    let setup = enrolled();
+    let mut vault = open(&setup.dir);
+    let id = answered(&mut vault);
+    let wrong_compartment = [ShownAnswer {
+        question_id: "status_threats",
+        compartment: Compartment::Main,
+    }];
+    assert!(matches!(
+        vault.finalise(&id, &wrong_compartment),
+        Err(VaultError::Damaged { .. })
+    ));
+    let never_saved = [ShownAnswer {
+        question_id: "never_saved",
+        compartment: Compartment::Main,
+    }];
+    assert!(matches!(
+        vault.finalise(&id, &never_saved),
+        Err(VaultError::Damaged { .. })
+    ));
+    assert_eq!(vault.drafts().expect("drafts").len(), 1, "still a draft");
+}
+
+#[test]
+fn envelopes_with_and_without_a_safeguarding_section_are_alike_in_length() {
+    let setup = enrolled();
+    let mut vault = open(&setup.dir);
+    let with_section = answered(&mut vault);
+    vault
+        .finalise(&with_section, &BOTH_SHOWN)
+        .expect("finalised");
+    let without = vault
+        .create_assessment("default", "1", "hash")
+        .expect("assessment");
+    vault
+        .save_answer(
+            &without,
+            "injuries",
+            Compartment::Main,
+            MAIN_CANARY.as_bytes(),
+        )
+        .expect("main");
+    vault
+        .finalise(&without, &BOTH_SHOWN[..1])
+        .expect("finalised");
+    let mut outbox = Outbox::open(
+        &setup.dir.path().join("vault.sqlite"),
+        DeviceSecret::provided(&SECRET),
+    )
+    .expect("outbox");
+    let claimed = outbox.claim_due(0, 10).expect("claimed");
+    let lengths: Vec<(usize, usize)> = claimed
+        .iter()
+        .map(|item| {
+            let envelope: firstline_protocol::Envelope =
+                serde_json::from_slice(&item.envelope).expect("json");
+            let part = envelope.safeguarding.expect("always a safeguarding part");
+            (item.envelope.len(), part.ciphertext.0.len())
+        })
+        .collect();
+    assert_eq!(lengths.len(), 2);
+    assert_eq!(lengths[0], lengths[1], "the envelopes differ in length");
 }

@@ -101,7 +101,7 @@ fn one_assessment(test: &TestVault) -> AssessmentId {
         .save_answer(
             &id,
             "documents_withheld",
-            Compartment::Migrant,
+            Compartment::Safeguarding,
             CANARY.as_bytes(),
         )
         .expect("save");
@@ -141,7 +141,7 @@ fn answers_come_back_after_reopening() {
         .find(|a| a.question_id == "documents_withheld")
         .expect("there");
     assert_eq!(&migrant.plaintext[..], CANARY.as_bytes());
-    assert_eq!(migrant.compartment, Compartment::Migrant);
+    assert_eq!(migrant.compartment, Compartment::Safeguarding);
 }
 
 #[test]
@@ -163,7 +163,7 @@ fn earlier_revisions_are_kept_and_the_latest_wins() {
     vault.lock();
     let count: i64 = rusqlite_connection(&test.path())
         .query_row(
-            "SELECT COUNT(*) FROM answers WHERE question_id = 'first_account'",
+            "SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM answers GROUP BY question_tag)",
             [],
             |r| r.get(0),
         )
@@ -216,14 +216,22 @@ fn a_ciphertext_copied_onto_another_question_is_refused() {
             .save_answer(&id, "witnesses", Compartment::Main, b"no")
             .expect("save");
     }
+    // The rows name their questions only by keyed hashes: move the first row's ciphertext
+    // onto the last row (another question).
     test.sql(
-        "UPDATE answers SET sealed = (SELECT sealed FROM answers WHERE question_id = 'first_account')
-         WHERE question_id = 'witnesses'",
+        "UPDATE answers SET sealed = (SELECT sealed FROM answers ORDER BY rowid LIMIT 1)
+         WHERE rowid = (SELECT MAX(rowid) FROM answers)",
     );
     let mut vault = test.open();
     vault.unlock("A", PIN).expect("unlock");
     match vault.answers(&id) {
-        Err(VaultError::Damaged { place, .. }) => assert!(place.contains("witnesses"), "{place}"),
+        Err(VaultError::Damaged { place, record }) => {
+            assert_eq!(record, id.0);
+            assert!(
+                !place.contains("witnesses"),
+                "the place names a question in clear: {place}"
+            );
+        }
         Err(other) => panic!("expected Damaged, got {other}"),
         Ok(_) => panic!("a moved ciphertext was accepted"),
     }
@@ -384,9 +392,98 @@ fn the_audit_chain_verifies_and_a_changed_entry_breaks_it() {
 fn error_messages_never_carry_a_value() {
     let test = TestVault::new();
     let id = one_assessment(&test);
-    test.sql("UPDATE answers SET sealed = X'00' WHERE question_id = 'first_account'");
+    test.sql("UPDATE answers SET sealed = X'00' WHERE rowid = (SELECT MIN(rowid) FROM answers)");
     let mut vault = test.open();
     vault.unlock("A", PIN).expect("unlock");
     let error = vault.answers(&id).err().expect("damaged");
     assert!(!format!("{error} {error:?}").contains(CANARY));
+}
+
+#[test]
+fn yes_no_and_dont_know_seal_to_one_length() {
+    let test = TestVault::new();
+    let mut vault = test.open();
+    vault.set_up_officer("A", PIN).expect("set up");
+    vault.unlock("A", PIN).expect("unlock");
+    let id = vault.create_assessment("p", "1", "h").expect("create");
+    for (question, answer) in [
+        ("deportation_threats", "yes"),
+        ("documents_withheld", "no"),
+        ("no_funds_used_to_stop_leaving", "unknown"),
+        ("q", "yes"),
+    ] {
+        let value = format!(r#"{{"type":"choice","value":"{answer}"}}"#);
+        vault
+            .save_answer(&id, question, Compartment::Safeguarding, value.as_bytes())
+            .expect("save");
+    }
+    let lengths: Vec<i64> = rusqlite_connection(&test.path())
+        .prepare("SELECT length(sealed) FROM answers")
+        .expect("query")
+        .query_map([], |row| row.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("lengths");
+    assert_eq!(lengths.len(), 4);
+    assert!(
+        lengths.iter().all(|length| *length == lengths[0]),
+        "ciphertext lengths differ: {lengths:?}"
+    );
+}
+
+#[test]
+fn no_question_id_or_compartment_name_is_stored_in_clear() {
+    let test = TestVault::new();
+    let id = one_assessment(&test);
+    {
+        let mut vault = test.open();
+        vault.unlock("A", PIN).expect("unlock");
+        vault
+            .record_question_event(
+                "gated_answer_refused gate=safeguarding",
+                &id,
+                "deportation_threats",
+            )
+            .expect("audited");
+        // While the vault is open its latest writes sit in the WAL: read both files.
+        let mut wal = std::fs::read(test.path().with_extension("sqlite-wal")).unwrap_or_default();
+        wal.extend(std::fs::read(test.path()).expect("main file"));
+        for clear in [
+            "first_account",
+            "documents_withheld",
+            "deportation_threats",
+            "migrant",
+        ] {
+            assert!(
+                !wal.windows(clear.len())
+                    .any(|window| window == clear.as_bytes()),
+                "{clear:?} is in the vault file or its WAL"
+            );
+        }
+    }
+    let connection = rusqlite_connection(&test.path());
+    let stored: Vec<String> = connection
+        .prepare(
+            "SELECT question_tag || ' ' || compartment_tag FROM answers
+             UNION ALL SELECT event FROM audit",
+        )
+        .expect("query")
+        .query_map([], |row| row.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("text");
+    let everything = stored.join("\n");
+    for clear in [
+        "first_account",
+        "documents_withheld",
+        "deportation_threats",
+        "main",
+        "migrant",
+    ] {
+        assert!(
+            !everything.contains(clear),
+            "{clear:?} in clear in the answers or audit tables:\n{everything}"
+        );
+    }
+    assert!(everything.contains("gated_answer_refused gate=safeguarding question="));
 }

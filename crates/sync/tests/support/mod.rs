@@ -229,9 +229,19 @@ pub fn finalise_many(path: &Path, count: usize) -> HashMap<String, String> {
             )
             .expect("main");
         vault
-            .save_answer(&id, "status_threats", Compartment::Migrant, b"\"yes\"")
+            .save_answer(&id, "status_threats", Compartment::Safeguarding, b"\"yes\"")
             .expect("migrant");
-        let done = vault.finalise(&id).expect("finalised");
+        let shown = [
+            firstline_vault::ShownAnswer {
+                question_id: "injuries",
+                compartment: Compartment::Main,
+            },
+            firstline_vault::ShownAnswer {
+                question_id: "status_threats",
+                compartment: Compartment::Safeguarding,
+            },
+        ];
+        let done = vault.finalise(&id, &shown).expect("finalised");
         finalised.insert(done.submission_id, done.content_hash);
     }
     finalised

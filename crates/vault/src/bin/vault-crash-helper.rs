@@ -45,7 +45,7 @@ fn run() -> Result<(), VaultError> {
     for n in first.. {
         let question = format!("q{}", n % 40);
         let compartment = if n % 5 == 0 {
-            Compartment::Migrant
+            Compartment::Safeguarding
         } else {
             Compartment::Main
         };

@@ -1,12 +1,13 @@
-//! Finalising: an assessment becomes a sealed, device-signed envelope in the outbox, in the
-//! same transaction that locks the record and destroys its migrant-victim compartment (key and
+//! Finalising: exactly the answers check-your-answers shows become a sealed, device-signed
+//! envelope in the outbox, in the same transaction that locks the record and destroys every
+//! other answer (hidden ones: rows and ciphertexts) and the safeguarding compartment (key and
 //! answers). Also amendments (a new record superseding a finalised one), the enrolment the
 //! app shows, and the officer's list of sent records.
 
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use serde_json::{json, Map, Value};
 
-use super::{AssessmentId, Compartment, Vault};
+use super::{keys_of, AssessmentId, Compartment, Vault};
 use crate::audit;
 use crate::device::{self, DeviceInfo, Enrolment};
 use crate::error::VaultError;
@@ -19,8 +20,16 @@ pub struct Finalised {
     pub submission_id: String,
     /// The envelope's content hash.
     pub content_hash: String,
-    /// Whether a migrant-victim section was sealed to the safeguarding key.
-    pub has_migrant_section: bool,
+}
+
+/// One answer check-your-answers shows, and the compartment its section is sealed to: what the
+/// caller (the workspace, from the form engine) asks `finalise` to seal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShownAnswer<'a> {
+    /// The question.
+    pub question_id: &'a str,
+    /// The compartment it is sealed to.
+    pub compartment: Compartment,
 }
 
 /// One of the officer's finalised records, as the sent list shows it.
@@ -109,18 +118,22 @@ impl Vault {
         outbox::status(&self.connection)
     }
 
-    /// Finalises an assessment of the unlocked officer: seals its main record to the force's
-    /// records key and its migrant-victim answers (if any) to the safeguarding key, signs the
-    /// envelope with the device key, and in one transaction writes it to the outbox, locks the
-    /// record, and destroys the migrant compartment's key and answers (and, where the force's
-    /// policy says so, the main record's readable copy too).
-    pub fn finalise(&mut self, assessment: &AssessmentId) -> Result<Finalised, VaultError> {
-        let officer = self
-            .session
-            .as_ref()
-            .ok_or(VaultError::Locked)?
-            .officer
-            .clone();
+    /// Finalises an assessment of the unlocked officer, sealing exactly the answers in `shown`
+    /// (what check-your-answers shows now): the main ones to the force's records key, the
+    /// safeguarding compartment's to the safeguarding key (an empty section when there are
+    /// none, padded alike). Signs the envelope with the device key, and in one transaction
+    /// writes it to the outbox, locks the record, destroys every stored answer not in `shown`,
+    /// the safeguarding compartment's key and answers (and, where the force's policy says so,
+    /// the main record's readable copy too). A shown answer the vault does not hold, or holds
+    /// in the other compartment, is refused: nothing is sealed.
+    pub fn finalise(
+        &mut self,
+        assessment: &AssessmentId,
+        shown: &[ShownAnswer<'_>],
+    ) -> Result<Finalised, VaultError> {
+        let session = self.session.as_ref().ok_or(VaultError::Locked)?;
+        let officer = session.officer.clone();
+        let tags = keys_of(&session.dek, &officer, &self.connection, assessment)?.tags;
         let credentials = device::credentials(&self.connection, &self.device_secret)?
             .ok_or(VaultError::NotEnrolled)?;
         let now = self.now();
@@ -137,19 +150,49 @@ impl Vault {
                 record: assessment.0.clone(),
             });
         }
+        let mismatch = |question: &str| VaultError::Damaged {
+            record: assessment.0.clone(),
+            place: format!(
+                "answer {} is not stored as shown",
+                tags.question(&assessment.0, question)
+            ),
+        };
+        let stored = self.answers(assessment)?;
         let mut main = Map::new();
-        let mut migrant = Map::new();
-        for answer in self.answers(assessment)? {
-            let target = match answer.compartment {
-                Compartment::Main => &mut main,
-                Compartment::Migrant => &mut migrant,
-            };
-            target.insert(answer.question_id.clone(), answer_json(&answer.plaintext));
+        let mut section = Map::new();
+        let mut destroyed_tags = Vec::new();
+        for answer in &stored {
+            let shown_as = shown
+                .iter()
+                .find(|shown| shown.question_id == answer.question_id);
+            match shown_as {
+                Some(shown) if shown.compartment != answer.compartment => {
+                    return Err(mismatch(&answer.question_id))
+                }
+                Some(_) => {
+                    let target = match answer.compartment {
+                        Compartment::Main => &mut main,
+                        Compartment::Safeguarding => &mut section,
+                    };
+                    target.insert(answer.question_id.clone(), answer_json(&answer.plaintext));
+                }
+                None => {}
+            }
+            if shown_as.is_none() || answer.compartment == Compartment::Safeguarding {
+                destroyed_tags.push(tags.question(&assessment.0, &answer.question_id));
+            }
+        }
+        if let Some(missing) = shown.iter().find(|shown| {
+            !stored
+                .iter()
+                .any(|answer| answer.question_id == shown.question_id)
+        }) {
+            return Err(mismatch(missing.question_id));
         }
         let pack = json!({ "id": pack_id, "version": pack_version, "hash": pack_hash });
         let record = zeroize::Zeroizing::new(
             serde_json::to_vec(&json!({
-                "format": 1,
+                "format": 2,
                 "submission_id": assessment.0,
                 "supersedes": supersedes,
                 "officer_id": officer,
@@ -157,23 +200,19 @@ impl Vault {
                 "pack": pack,
                 "started_at": created_at,
                 "finalised_at": now,
-                "has_migrant_section": !migrant.is_empty(),
                 "answers": Value::Object(main),
             }))
             .map_err(|_| VaultError::Random)?,
         );
-        let has_migrant_section = !migrant.is_empty();
-        let section = has_migrant_section
-            .then(|| {
-                serde_json::to_vec(&json!({
-                    "format": 1,
-                    "submission_id": assessment.0,
-                    "answers": Value::Object(migrant),
-                }))
-                .map(zeroize::Zeroizing::new)
-            })
-            .transpose()
-            .map_err(|_| VaultError::Random)?;
+        // Always a section, empty or not: the seal pads it to one size either way.
+        let section = zeroize::Zeroizing::new(
+            serde_json::to_vec(&json!({
+                "format": 2,
+                "submission_id": assessment.0,
+                "answers": Value::Object(section),
+            }))
+            .map_err(|_| VaultError::Random)?,
+        );
         let recipients = firstline_seal::ForceRecipients::from_bytes(
             &credentials.records_public_key,
             &credentials.safeguarding_public_key,
@@ -194,7 +233,7 @@ impl Vault {
                 sealed_at: now,
             },
             &record,
-            section.as_deref().map(|bytes| bytes.as_slice()),
+            Some(section.as_slice()),
             &recipients,
             &device_key,
         )
@@ -216,8 +255,16 @@ impl Vault {
              WHERE assessment_id = ?1",
             params![assessment.0, now],
         )?;
+        // Hidden answers and the safeguarding section's: rows and ciphertexts, every revision
+        // (secure_delete overwrites the freed pages; the checkpoint below clears the WAL).
+        for tag in &destroyed_tags {
+            transaction.execute(
+                "DELETE FROM answers WHERE assessment_id = ?1 AND question_tag = ?2",
+                params![assessment.0, tag],
+            )?;
+        }
         transaction.execute(
-            "DELETE FROM answers WHERE assessment_id = ?1 AND compartment = 'migrant'",
+            "DELETE FROM answers WHERE assessment_id = ?1 AND format <> 2",
             [&assessment.0],
         )?;
         if destroy_copy {
@@ -250,7 +297,6 @@ impl Vault {
         Ok(Finalised {
             submission_id: assessment.0.clone(),
             content_hash,
-            has_migrant_section,
         })
     }
 
