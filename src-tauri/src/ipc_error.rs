@@ -1,8 +1,11 @@
-//! The one place where core errors become what crosses the IPC boundary: `{code, message}` with a
-//! small closed set of codes the UI branches on. Messages never carry an answer's value.
+//! The one place where core errors become what crosses the IPC boundary:
+//! `{code, message, detail}`. `code` is one of a small closed set the UI branches on; `detail` is
+//! the core's refusal (`{kind, ...parameters}`, see `firstline_workspace::Refusal`) that the UI
+//! words in the officer's language; `message` is the English sentence, for logs. None carries
+//! an answer's value.
 
-use firstline_form::{AnswerError, PackError};
-use firstline_vault::VaultError;
+use firstline_sync::SyncError;
+use firstline_workspace::{Refusal, WorkspaceError};
 use serde::Serialize;
 
 /// The codes the UI branches on.
@@ -20,103 +23,199 @@ pub enum ErrorCode {
     Locked,
     /// The officer's data on this device was destroyed after too many wrong PINs.
     Wiped,
+    /// The force's gateway cannot be reached.
+    Offline,
 }
 
 /// An error as the UI receives it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IpcError {
     /// What kind of failure, for the UI to branch on.
     pub code: ErrorCode,
-    /// A sentence for the officer.
+    /// The English sentence, for logs (the UI words `detail` itself).
     pub message: String,
+    /// The core's refusal: a stable kind and its parameters.
+    pub detail: Refusal,
 }
 
 impl IpcError {
-    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+    /// A refusal with its English message; the code follows from the refusal.
+    pub fn refused(detail: Refusal, message: impl Into<String>) -> Self {
         Self {
-            code,
+            code: code_of(detail),
             message: message.into(),
+            detail,
         }
     }
-}
 
-impl From<AnswerError> for IpcError {
-    fn from(error: AnswerError) -> Self {
-        let code = match error {
-            AnswerError::Gated { .. } => ErrorCode::Gated,
-            AnswerError::UnknownQuestion { .. }
-            | AnswerError::NotShown { .. }
-            | AnswerError::Invalid { .. } => ErrorCode::Invalid,
-        };
-        Self::new(code, error.to_string())
+    /// Something the app cannot go on from.
+    pub fn damaged(message: impl Into<String>) -> Self {
+        Self::refused(Refusal::Damaged, message)
     }
 }
 
-impl From<VaultError> for IpcError {
-    fn from(error: VaultError) -> Self {
-        let code = match error {
-            VaultError::Locked => ErrorCode::Locked,
-            VaultError::Wiped => ErrorCode::Wiped,
-            VaultError::WrongPin { .. }
-            | VaultError::TooSoon { .. }
-            | VaultError::BadPin { .. }
-            | VaultError::OfficerExists { .. }
-            | VaultError::UnknownOfficer { .. }
-            | VaultError::UnknownRecord { .. }
-            | VaultError::Finalised { .. }
-            | VaultError::NotFinalised { .. } => ErrorCode::Invalid,
-            VaultError::NotEnrolled => ErrorCode::NotReady,
-            VaultError::Storage(_)
-            | VaultError::TooNew { .. }
-            | VaultError::Damaged { .. }
-            | VaultError::AuditBroken { .. }
-            | VaultError::DeviceSecret(_)
-            | VaultError::Sealing(_)
-            | VaultError::Random => ErrorCode::Damaged,
-        };
-        Self::new(code, error.to_string())
+/// The UI's branch for each refusal.
+fn code_of(refusal: Refusal) -> ErrorCode {
+    match refusal {
+        Refusal::Gated => ErrorCode::Gated,
+        Refusal::Locked => ErrorCode::Locked,
+        Refusal::Wiped => ErrorCode::Wiped,
+        Refusal::Offline => ErrorCode::Offline,
+        Refusal::Damaged | Refusal::Storage | Refusal::PackRefused => ErrorCode::Damaged,
+        Refusal::NoAssessmentOpen | Refusal::NotEnrolled | Refusal::SyncNotRunning => {
+            ErrorCode::NotReady
+        }
+        Refusal::NotAChoice
+        | Refusal::NoneSelected
+        | Refusal::UnlistedChoice
+        | Refusal::Blank
+        | Refusal::BadCharacter
+        | Refusal::TooLong { .. }
+        | Refusal::NumberOutOfRange { .. }
+        | Refusal::BadDateTime
+        | Refusal::RationaleTooShort { .. }
+        | Refusal::TakesNoAnswer
+        | Refusal::WrongKind
+        | Refusal::UnknownQuestion
+        | Refusal::NotShown
+        | Refusal::MissingRequired { .. }
+        | Refusal::Finalised
+        | Refusal::NotFinalised
+        | Refusal::UnknownRecord
+        | Refusal::WrongPin { .. }
+        | Refusal::TooSoon { .. }
+        | Refusal::BadPin { .. }
+        | Refusal::OfficerExists
+        | Refusal::UnknownOfficer
+        | Refusal::BadOfficerId
+        | Refusal::BadGatewayUrl
+        | Refusal::BadEnrolmentCode
+        | Refusal::CodeUnknown
+        | Refusal::CodeUsed
+        | Refusal::EnrolmentRefused
+        | Refusal::AlreadyEnrolled => ErrorCode::Invalid,
     }
 }
 
-impl From<PackError> for IpcError {
-    fn from(error: PackError) -> Self {
-        Self::new(ErrorCode::Damaged, error.to_string())
+impl From<WorkspaceError> for IpcError {
+    fn from(error: WorkspaceError) -> Self {
+        Self::refused(error.refusal(), error.to_string())
+    }
+}
+
+impl From<firstline_vault::VaultError> for IpcError {
+    fn from(error: firstline_vault::VaultError) -> Self {
+        WorkspaceError::from(error).into()
+    }
+}
+
+impl From<SyncError> for IpcError {
+    fn from(error: SyncError) -> Self {
+        use firstline_protocol::ErrorCode as Api;
+        let refusal = match &error {
+            SyncError::Unreachable(_) => Refusal::Offline,
+            SyncError::EnrolmentRefused { code, .. } => match code {
+                Some(Api::UnknownCode) => Refusal::CodeUnknown,
+                Some(Api::CodeUsed) => Refusal::CodeUsed,
+                Some(Api::Unavailable) => Refusal::Offline,
+                _ => Refusal::EnrolmentRefused,
+            },
+            SyncError::Vault(error) => error.into(),
+            SyncError::Setup(_) => Refusal::Damaged,
+        };
+        Self::refused(refusal, error.to_string())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use firstline_form::{AnswerError, AnswerProblem, PackError};
+    use firstline_vault::VaultError;
 
     #[test]
-    fn answer_errors_are_invalid_and_pack_errors_damaged() {
-        let refused = IpcError::from(AnswerError::UnknownQuestion {
-            question: "q".into(),
-        });
-        assert_eq!(refused.code, ErrorCode::Invalid);
-        let gated = IpcError::from(AnswerError::Gated {
-            question: "q".into(),
-            gate: "g".into(),
-            gate_title: "G".into(),
-        });
-        assert_eq!(gated.code, ErrorCode::Gated);
-        assert_eq!(IpcError::from(VaultError::Locked).code, ErrorCode::Locked);
-        assert_eq!(IpcError::from(VaultError::Wiped).code, ErrorCode::Wiped);
-        assert_eq!(
-            IpcError::from(VaultError::WrongPin { attempts_left: 3 }).code,
-            ErrorCode::Invalid
-        );
-        let damaged = IpcError::from(PackError::Empty { pack: "p".into() });
-        assert_eq!(damaged.code, ErrorCode::Damaged);
+    fn each_core_error_gets_its_code_and_detail() {
+        let cases: Vec<(IpcError, ErrorCode, serde_json::Value)> = vec![
+            (
+                WorkspaceError::from(AnswerError::UnknownQuestion {
+                    question: "q".into(),
+                })
+                .into(),
+                ErrorCode::Invalid,
+                serde_json::json!({"kind": "unknown_question"}),
+            ),
+            (
+                WorkspaceError::from(AnswerError::Gated {
+                    question: "q".into(),
+                    gate: "g".into(),
+                    gate_title: "G".into(),
+                })
+                .into(),
+                ErrorCode::Gated,
+                serde_json::json!({"kind": "gated"}),
+            ),
+            (
+                WorkspaceError::from(AnswerError::Invalid {
+                    question: "risk_grade".into(),
+                    problem: AnswerProblem::RationaleTooShort { min: 20 },
+                })
+                .into(),
+                ErrorCode::Invalid,
+                serde_json::json!({"kind": "rationale_too_short", "min": 20}),
+            ),
+            (
+                VaultError::Locked.into(),
+                ErrorCode::Locked,
+                serde_json::json!({"kind": "locked"}),
+            ),
+            (
+                VaultError::Wiped.into(),
+                ErrorCode::Wiped,
+                serde_json::json!({"kind": "wiped"}),
+            ),
+            (
+                WorkspaceError::from(PackError::Empty { pack: "p".into() }).into(),
+                ErrorCode::Damaged,
+                serde_json::json!({"kind": "pack_refused"}),
+            ),
+            (
+                SyncError::Unreachable("the gateway cannot be reached".into()).into(),
+                ErrorCode::Offline,
+                serde_json::json!({"kind": "offline"}),
+            ),
+            (
+                SyncError::EnrolmentRefused {
+                    code: Some(firstline_protocol::ErrorCode::CodeUsed),
+                    message: "used".into(),
+                }
+                .into(),
+                ErrorCode::Invalid,
+                serde_json::json!({"kind": "code_used"}),
+            ),
+        ];
+        for (error, code, detail) in cases {
+            assert_eq!(error.code, code, "{error:?}");
+            assert_eq!(
+                serde_json::to_value(error.detail).unwrap_or_default(),
+                detail
+            );
+        }
     }
 
     #[test]
-    fn the_wire_shape_is_code_and_message() {
-        let json = serde_json::to_value(IpcError::new(ErrorCode::NotReady, "Start first"))
-            .unwrap_or_default();
+    fn the_wire_shape_is_code_message_and_detail() {
+        let json = serde_json::to_value(IpcError::refused(
+            Refusal::TooLong { max: 40 },
+            "Answer must be 40 characters or fewer",
+        ))
+        .unwrap_or_default();
         assert_eq!(
             json,
-            serde_json::json!({"code": "NotReady", "message": "Start first"})
+            serde_json::json!({
+                "code": "Invalid",
+                "message": "Answer must be 40 characters or fewer",
+                "detail": {"kind": "too_long", "max": 40}
+            })
         );
     }
 }

@@ -5,7 +5,6 @@
 
 mod commands;
 mod ipc_error;
-mod packs;
 mod state;
 mod sync;
 
@@ -13,6 +12,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use firstline_vault::{DeviceSecret, Vault, VaultOptions};
+use firstline_workspace::{PackSource, Workspace};
 use state::AppState;
 use tauri::Manager;
 
@@ -48,8 +48,8 @@ fn data_folder(app: &tauri::App) -> Result<PathBuf, String> {
     Ok(folder)
 }
 
-/// Opens the vault in the app's data folder, with the device secret in the OS keyring, or a
-/// 0600 file beside the vault where no keyring answers.
+/// Opens the vault in the app's data folder with the device secret from a 0600 file beside it
+/// (`DeviceSecret::from_file`; the file mode is shown as weaker in diagnostics).
 fn open_vault(folder: &std::path::Path, state: &AppState) -> Result<Vault, String> {
     let secret = DeviceSecret::from_file(&folder.join("device-secret"))
         .map_err(|error| error.to_string())?;
@@ -66,10 +66,9 @@ fn open_vault(folder: &std::path::Path, state: &AppState) -> Result<Vault, Strin
 
 /// Builds and runs the app until its last window closes.
 pub fn run(options: Options) {
-    let state = AppState::new(
-        packs::PackSource::from_option(options.pack),
-        options.idle_lock,
-    );
+    let state = AppState::default();
+    let packs = PackSource::from_option(options.pack);
+    let idle_lock = options.idle_lock;
     let enrol = options
         .enrol
         .map(|(gateway_url, code)| sync::EnrolOnStart { gateway_url, code });
@@ -78,10 +77,11 @@ pub fn run(options: Options) {
         .setup(move |app| {
             let state = app.state::<AppState>();
             let folder = data_folder(app);
-            state.set_vault(
+            state.set_workspace(
                 folder
                     .clone()
-                    .and_then(|folder| open_vault(&folder, &state)),
+                    .and_then(|folder| open_vault(&folder, &state))
+                    .map(|vault| Workspace::new(vault, packs.clone(), idle_lock)),
             );
             if let Ok(folder) = folder {
                 match sync::start(

@@ -4,16 +4,17 @@
 use serde::Serialize;
 use tauri::State;
 
-use crate::ipc_error::{ErrorCode, IpcError};
+use firstline_workspace::Refusal;
+
+use crate::ipc_error::IpcError;
 use crate::state::AppState;
 
-/// What finalising did.
+/// What finalising did: the same for every assessment, whether or not it had a migrant-victim
+/// section.
 #[derive(Serialize)]
 pub struct FinalisedView {
     /// The submission id.
     pub submission_id: String,
-    /// Whether a migrant-victim section was sealed for the safeguarding unit.
-    pub has_migrant_section: bool,
 }
 
 /// One record in the sync screen's list.
@@ -63,32 +64,14 @@ pub struct SyncView {
     pub records: Vec<SentView>,
 }
 
-/// Finalises the assessment on screen: every required question must be answered. The record
-/// is sealed for the force and locked; the sync client is woken to send it.
+/// Finalises the assessment on screen (the workspace refuses while anything required is
+/// missing), then wakes the sync client to send it.
 #[tauri::command]
 pub fn finalise_assessment(state: State<'_, AppState>) -> Result<FinalisedView, IpcError> {
-    let finalised = state.with_workspace(|workspace| {
-        let open = workspace.open_assessment()?;
-        let missing = open
-            .assessment
-            .summary(firstline_form::Language::En)
-            .missing
-            .len();
-        if missing > 0 {
-            return Err(IpcError::new(
-                ErrorCode::Invalid,
-                format!("{missing} required questions are not answered yet"),
-            ));
-        }
-        let id = open.id.clone();
-        let finalised = workspace.vault.finalise(&id)?;
-        workspace.current = None;
-        Ok(finalised)
-    })?;
+    let finalised = state.with_workspace(|workspace| Ok(workspace.finalise()?))?;
     state.wake_sync();
     Ok(FinalisedView {
         submission_id: finalised.submission_id,
-        has_migrant_section: finalised.has_migrant_section,
     })
 }
 
@@ -98,10 +81,10 @@ pub fn finalise_assessment(state: State<'_, AppState>) -> Result<FinalisedView, 
 pub fn sync_status(state: State<'_, AppState>) -> Result<SyncView, IpcError> {
     // Refreshed every two seconds by the sync screen: not the officer's activity.
     state.peek_workspace(|workspace| {
-        let status = workspace.vault.sync_status()?;
-        let device = workspace.vault.device()?;
-        let records = if workspace.vault.unlocked_officer().is_some() {
-            workspace.vault.sent_records()?
+        let status = workspace.vault().sync_status()?;
+        let device = workspace.vault().device()?;
+        let records = if workspace.unlocked_officer().is_some() {
+            workspace.sent_records()?
         } else {
             Vec::new()
         };
@@ -141,7 +124,7 @@ pub fn sync_status(state: State<'_, AppState>) -> Result<SyncView, IpcError> {
 pub fn support_services(
     state: State<'_, AppState>,
 ) -> Result<Vec<firstline_protocol::DirectoryEntry>, IpcError> {
-    state.with_workspace(|workspace| Ok(workspace.vault.directory()?))
+    state.with_workspace(|workspace| Ok(workspace.vault().directory()?))
 }
 
 /// Runs a sync pass now.
@@ -150,8 +133,8 @@ pub fn sync_now(state: State<'_, AppState>) -> Result<(), IpcError> {
     if state.wake_sync() {
         Ok(())
     } else {
-        Err(IpcError::new(
-            ErrorCode::NotReady,
+        Err(IpcError::refused(
+            Refusal::SyncNotRunning,
             "Sync is not running on this device",
         ))
     }
@@ -171,8 +154,8 @@ pub async fn enrol_device(
         && gateway_url.len() <= 200
         && !gateway_url.chars().any(char::is_whitespace);
     if !url_fits {
-        return Err(IpcError::new(
-            ErrorCode::Invalid,
+        return Err(IpcError::refused(
+            Refusal::BadGatewayUrl,
             "Enter the gateway address force IT gave you, starting https://",
         ));
     }
@@ -182,18 +165,20 @@ pub async fn enrol_device(
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ' ');
     if !code_fits {
-        return Err(IpcError::new(
-            ErrorCode::Invalid,
+        return Err(IpcError::refused(
+            Refusal::BadEnrolmentCode,
             "Enter the enrolment code force IT gave you",
         ));
     }
-    let client = state
-        .sync_client()
-        .ok_or_else(|| IpcError::new(ErrorCode::NotReady, "Sync is not running on this device"))?;
+    let client = state.sync_client().ok_or_else(|| {
+        IpcError::refused(
+            Refusal::SyncNotRunning,
+            "Sync is not running on this device",
+        )
+    })?;
     let device = client
         .enrol(&gateway_url, &code, "Firstline device")
-        .await
-        .map_err(|error| IpcError::new(ErrorCode::Invalid, error.to_string()))?;
+        .await?;
     state.wake_sync();
     Ok(device.force_name)
 }

@@ -1,4 +1,5 @@
-//! Vault commands: status, first set-up, unlock, lock (quick-hide and idle lock), drafts.
+//! Vault commands: status, first set-up, unlock, lock (quick-hide and idle lock), drafts,
+//! diagnostics, PIN change.
 
 use firstline_vault::DeviceSecretMode;
 use serde::Serialize;
@@ -42,11 +43,11 @@ pub fn vault_status(state: State<'_, AppState>) -> Result<VaultStatus, IpcError>
     let device_secret = device_secret_label(&state);
     state.with_workspace(|workspace| {
         Ok(VaultStatus {
-            officers: workspace.vault.officers()?,
-            unlocked: workspace.vault.unlocked_officer().map(str::to_string),
+            officers: workspace.vault().officers()?,
+            unlocked: workspace.unlocked_officer().map(str::to_string),
             device_secret,
-            idle_lock_seconds: state.idle_lock.as_secs(),
-            wiped_at: workspace.vault.sync_status()?.wiped_at,
+            idle_lock_seconds: workspace.idle_limit().as_secs(),
+            wiped_at: workspace.vault().sync_status()?.wiped_at,
         })
     })
 }
@@ -70,22 +71,14 @@ pub fn set_up_officer(
 ) -> Result<(), IpcError> {
     // The PIN is wiped from memory when this command returns.
     let pin = Zeroizing::new(pin);
-    let officer = crate::commands::checked_officer_id(&officer)?;
-    state.with_workspace(|workspace| {
-        workspace.lock();
-        workspace.vault.set_up_officer(&officer, &pin)?;
-        Ok(workspace.vault.unlock(&officer, &pin)?)
-    })
+    state.with_workspace(|workspace| Ok(workspace.set_up_officer(&officer, &pin)?))
 }
 
 /// Unlocks the vault for an officer.
 #[tauri::command]
 pub fn unlock(state: State<'_, AppState>, officer: String, pin: String) -> Result<(), IpcError> {
     let pin = Zeroizing::new(pin);
-    state.with_workspace(|workspace| {
-        workspace.lock();
-        Ok(workspace.vault.unlock(&officer, &pin)?)
-    })
+    state.with_workspace(|workspace| Ok(workspace.unlock(&officer, &pin)?))
 }
 
 /// Locks at once: keys wiped, the open assessment forgotten (its answers are in the vault).
@@ -102,7 +95,6 @@ pub fn lock(state: State<'_, AppState>) -> Result<(), IpcError> {
 pub fn list_drafts(state: State<'_, AppState>) -> Result<Vec<DraftView>, IpcError> {
     state.with_workspace(|workspace| {
         Ok(workspace
-            .vault
             .drafts()?
             .into_iter()
             .map(|draft| DraftView {
@@ -135,13 +127,13 @@ pub struct Diagnostics {
 pub fn diagnostics(state: State<'_, AppState>) -> Result<Diagnostics, IpcError> {
     let device_secret = device_secret_label(&state);
     state.with_workspace(|workspace| {
-        let (pack, _) = state.pack.load(&workspace.vault)?;
+        let (id, version, hash) = workspace.pack_in_use()?;
         Ok(Diagnostics {
             app_version: env!("CARGO_PKG_VERSION"),
-            pack: format!("{} {} ({})", pack.id(), pack.version(), pack.content_hash()),
+            pack: format!("{id} {version} ({hash})"),
             device_secret,
-            idle_lock_seconds: state.idle_lock.as_secs(),
-            audit_entries: workspace.vault.verify_audit()?.len(),
+            idle_lock_seconds: workspace.idle_limit().as_secs(),
+            audit_entries: workspace.vault().verify_audit()?.len(),
         })
     })
 }
@@ -155,14 +147,5 @@ pub fn change_pin(
     new_pin: String,
 ) -> Result<(), IpcError> {
     let (current_pin, new_pin) = (Zeroizing::new(current_pin), Zeroizing::new(new_pin));
-    state.with_workspace(|workspace| {
-        let officer = workspace
-            .vault
-            .unlocked_officer()
-            .map(str::to_string)
-            .ok_or_else(|| IpcError::new(crate::ipc_error::ErrorCode::Locked, "Unlock to go on"))?;
-        workspace.current = None;
-        workspace.vault.unlock(&officer, &current_pin)?;
-        Ok(workspace.vault.change_pin(&new_pin)?)
-    })
+    state.with_workspace(|workspace| Ok(workspace.change_pin(&current_pin, &new_pin)?))
 }

@@ -1,0 +1,256 @@
+//! The workspace's errors, and the refusals they cross to the UI as: a stable kind with its
+//! parameters (`rationale_too_short {min}`, `too_long {max}`, …) that each client words in the
+//! officer's language. `Display` is the English wording, for logs and the admin CLI. None
+//! carries an answer's value.
+
+use firstline_form::{AnswerError, AnswerProblem, PackError};
+use firstline_vault::VaultError;
+use serde::Serialize;
+use thiserror::Error;
+
+/// What went wrong in the workspace.
+#[derive(Debug, Error)]
+pub enum WorkspaceError {
+    /// The form engine refused an answer.
+    #[error(transparent)]
+    Answer(#[from] AnswerError),
+    /// The vault refused or failed.
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    /// A form pack could not be used.
+    #[error(transparent)]
+    Pack(#[from] PackError),
+    /// A pack file (or the key to check it) could not be read.
+    #[error("the form pack {path} cannot be read: {problem}")]
+    PackUnreadable {
+        /// Where it was looked for.
+        path: String,
+        /// Why.
+        problem: String,
+    },
+    /// Nobody has the vault unlocked (or the idle lock just locked it).
+    #[error("unlock to go on")]
+    Locked,
+    /// No assessment is open.
+    #[error("start or resume an assessment first")]
+    NoAssessmentOpen,
+    /// Required questions are still unanswered, so the assessment cannot be finalised.
+    #[error("{count} required questions are not answered yet")]
+    MissingRequired {
+        /// How many.
+        count: usize,
+    },
+    /// An officer id that does not fit the rules.
+    #[error(
+        "enter your collar or staff number: up to 40 letters, digits, spaces, dots or hyphens"
+    )]
+    BadOfficerId,
+    /// A stored answer is not a value the engine reads.
+    #[error("assessment {record} is damaged (an answer cannot be read)")]
+    UnreadableAnswer {
+        /// The record.
+        record: String,
+    },
+}
+
+/// A refusal as the UI receives it in `detail`: a stable kind and its parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Refusal {
+    /// See [`AnswerProblem::NotAChoice`].
+    NotAChoice,
+    /// See [`AnswerProblem::NoneSelected`].
+    NoneSelected,
+    /// See [`AnswerProblem::UnlistedChoice`].
+    UnlistedChoice,
+    /// See [`AnswerProblem::Blank`].
+    Blank,
+    /// See [`AnswerProblem::BadCharacter`].
+    BadCharacter,
+    /// See [`AnswerProblem::TooLong`].
+    TooLong {
+        /// The most characters allowed.
+        max: usize,
+    },
+    /// See [`AnswerProblem::NumberOutOfRange`].
+    NumberOutOfRange {
+        /// Smallest.
+        min: f64,
+        /// Largest.
+        max: f64,
+    },
+    /// See [`AnswerProblem::BadDateTime`].
+    BadDateTime,
+    /// See [`AnswerProblem::RationaleTooShort`].
+    RationaleTooShort {
+        /// Fewest characters.
+        min: usize,
+    },
+    /// See [`AnswerProblem::TakesNoAnswer`].
+    TakesNoAnswer,
+    /// See [`AnswerProblem::WrongKind`].
+    WrongKind,
+    /// No such question in the pack.
+    UnknownQuestion,
+    /// The question is not asked, given the answers so far.
+    NotShown,
+    /// The question is behind a gate that is closed.
+    Gated,
+    /// Required questions are unanswered.
+    MissingRequired {
+        /// How many.
+        count: usize,
+    },
+    /// No assessment is open.
+    NoAssessmentOpen,
+    /// The record is finalised.
+    Finalised,
+    /// The record is not finalised, so it cannot be amended.
+    NotFinalised,
+    /// No such record for this officer.
+    UnknownRecord,
+    /// The device is not enrolled with a force.
+    NotEnrolled,
+    /// Wrong PIN.
+    WrongPin {
+        /// Tries left before the officer's data is destroyed.
+        attempts_left: u32,
+    },
+    /// Too many wrong PINs: wait.
+    TooSoon {
+        /// Seconds to wait.
+        seconds: i64,
+    },
+    /// A PIN that breaks the rules.
+    BadPin {
+        /// Fewest digits.
+        min: usize,
+        /// Most digits.
+        max: usize,
+    },
+    /// The officer is already set up.
+    OfficerExists,
+    /// No such officer on this device.
+    UnknownOfficer,
+    /// An officer id that breaks the rules.
+    BadOfficerId,
+    /// Unlock to go on.
+    Locked,
+    /// The officer's data was destroyed after too many wrong PINs.
+    Wiped,
+    /// Stored data could not be read as it should.
+    Damaged,
+    /// The vault file could not be used.
+    Storage,
+    /// A form pack was refused (unsigned, tampered, unreadable).
+    PackRefused,
+    /// A gateway address that is not one we can use.
+    BadGatewayUrl,
+    /// An enrolment code that is not one.
+    BadEnrolmentCode,
+    /// The gateway cannot be reached.
+    Offline,
+    /// The gateway does not know the enrolment code.
+    CodeUnknown,
+    /// The enrolment code was used already.
+    CodeUsed,
+    /// The gateway refused the enrolment for another reason.
+    EnrolmentRefused,
+    /// Sync is not running on this device.
+    SyncNotRunning,
+    /// The device is enrolled already.
+    AlreadyEnrolled,
+}
+
+impl From<AnswerProblem> for Refusal {
+    fn from(problem: AnswerProblem) -> Self {
+        match problem {
+            AnswerProblem::NotAChoice => Refusal::NotAChoice,
+            AnswerProblem::NoneSelected => Refusal::NoneSelected,
+            AnswerProblem::UnlistedChoice => Refusal::UnlistedChoice,
+            AnswerProblem::Blank => Refusal::Blank,
+            AnswerProblem::BadCharacter => Refusal::BadCharacter,
+            AnswerProblem::TooLong { max } => Refusal::TooLong { max },
+            AnswerProblem::NumberOutOfRange { min, max } => Refusal::NumberOutOfRange { min, max },
+            AnswerProblem::BadDateTime => Refusal::BadDateTime,
+            AnswerProblem::RationaleTooShort { min } => Refusal::RationaleTooShort { min },
+            AnswerProblem::TakesNoAnswer => Refusal::TakesNoAnswer,
+            AnswerProblem::WrongKind => Refusal::WrongKind,
+        }
+    }
+}
+
+impl From<&VaultError> for Refusal {
+    fn from(error: &VaultError) -> Self {
+        match error {
+            VaultError::Locked => Refusal::Locked,
+            VaultError::Wiped => Refusal::Wiped,
+            VaultError::WrongPin { attempts_left } => Refusal::WrongPin {
+                attempts_left: *attempts_left,
+            },
+            VaultError::TooSoon { seconds } => Refusal::TooSoon { seconds: *seconds },
+            VaultError::BadPin { min, max } => Refusal::BadPin {
+                min: *min,
+                max: *max,
+            },
+            VaultError::OfficerExists { .. } => Refusal::OfficerExists,
+            VaultError::UnknownOfficer { .. } => Refusal::UnknownOfficer,
+            VaultError::UnknownRecord { .. } => Refusal::UnknownRecord,
+            VaultError::Finalised { .. } => Refusal::Finalised,
+            VaultError::NotFinalised { .. } => Refusal::NotFinalised,
+            VaultError::NotEnrolled => Refusal::NotEnrolled,
+            VaultError::Storage(_) => Refusal::Storage,
+            VaultError::TooNew { .. }
+            | VaultError::Damaged { .. }
+            | VaultError::AuditBroken { .. }
+            | VaultError::DeviceSecret(_)
+            | VaultError::Sealing(_)
+            | VaultError::Random => Refusal::Damaged,
+        }
+    }
+}
+
+impl WorkspaceError {
+    /// The refusal the UI words for the officer.
+    pub fn refusal(&self) -> Refusal {
+        match self {
+            WorkspaceError::Answer(AnswerError::Invalid { problem, .. }) => (*problem).into(),
+            WorkspaceError::Answer(AnswerError::UnknownQuestion { .. }) => Refusal::UnknownQuestion,
+            WorkspaceError::Answer(AnswerError::NotShown { .. }) => Refusal::NotShown,
+            WorkspaceError::Answer(AnswerError::Gated { .. }) => Refusal::Gated,
+            WorkspaceError::Vault(error) => error.into(),
+            WorkspaceError::Pack(_) | WorkspaceError::PackUnreadable { .. } => Refusal::PackRefused,
+            WorkspaceError::Locked => Refusal::Locked,
+            WorkspaceError::NoAssessmentOpen => Refusal::NoAssessmentOpen,
+            WorkspaceError::MissingRequired { count } => Refusal::MissingRequired { count: *count },
+            WorkspaceError::BadOfficerId => Refusal::BadOfficerId,
+            WorkspaceError::UnreadableAnswer { .. } => Refusal::Damaged,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_carry_their_kind_and_parameters_and_never_a_value() {
+        let error = WorkspaceError::Answer(AnswerError::Invalid {
+            question: "risk_grade".into(),
+            problem: AnswerProblem::RationaleTooShort { min: 20 },
+        });
+        assert_eq!(
+            serde_json::to_value(error.refusal()).unwrap_or_default(),
+            serde_json::json!({"kind": "rationale_too_short", "min": 20})
+        );
+        let wrong_pin = WorkspaceError::Vault(VaultError::WrongPin { attempts_left: 3 });
+        assert_eq!(
+            serde_json::to_value(wrong_pin.refusal()).unwrap_or_default(),
+            serde_json::json!({"kind": "wrong_pin", "attempts_left": 3})
+        );
+        assert_eq!(
+            serde_json::to_value(Refusal::Offline).unwrap_or_default(),
+            serde_json::json!({"kind": "offline"})
+        );
+    }
+}

@@ -1,0 +1,324 @@
+//! An officer's open work on a device: the vault, the assessment open on screen, the idle lock,
+//! and which pack a new assessment uses; start / answer / resume / amend / finalise.
+//!
+//! This crate holds the rules that decide what is kept and what leaves the device, so that they
+//! are tested without a window:
+//! - **the compartment rule**: an answer is encrypted under the key its section's `sealed_to`
+//!   marker names (the safeguarding compartment only for a section sealed to the safeguarding
+//!   key), never by "is behind a gate";
+//! - **complete before finalise**: finalising is refused while the engine's
+//!   [`Assessment::missing_required`] is not empty;
+//! - **what is sealed is what was shown**: finalising seals exactly the answers
+//!   check-your-answers shows at that moment; the vault destroys every other;
+//! - **the idle lock**: after the policy's idle time the vault locks before the next command;
+//! - **typed audit events**: a refused gated answer is audited naming its question only by a
+//!   keyed hash.
+//!
+//! It combines `firstline-form` and `firstline-vault` (GitButler's `but-api` role); the Tauri
+//! shell only exposes it. No tauri here.
+
+mod error;
+mod idle;
+mod packs;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use firstline_form::{
+    AnswerValue, Assessment, AssessmentView, AuditEvent, Language, SealedTo, Summary,
+};
+use firstline_vault::{AssessmentId, Compartment, Finalised, ShownAnswer, Vault};
+use zeroize::Zeroizing;
+
+pub use error::{Refusal, WorkspaceError};
+pub use idle::{Activity, IdleLock};
+pub use packs::{verify as verify_pack, PackSource};
+
+/// The assessment on screen and its record in the vault.
+struct OpenAssessment {
+    id: AssessmentId,
+    assessment: Assessment,
+}
+
+/// A reopened draft (or a new amendment): its view and the question to show first.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Resumed {
+    /// The view.
+    pub view: AssessmentView,
+    /// The index in `view.questions` where the officer stopped.
+    pub resume_at: usize,
+}
+
+/// An officer's open work on this device.
+pub struct Workspace {
+    vault: Vault,
+    open: Option<OpenAssessment>,
+    idle: IdleLock,
+    packs: PackSource,
+}
+
+/// The key a section's answers are kept under on the device: the compartment rule.
+pub fn compartment_for(sealed_to: SealedTo) -> Compartment {
+    match sealed_to {
+        SealedTo::Records => Compartment::Main,
+        SealedTo::Safeguarding => Compartment::Safeguarding,
+    }
+}
+
+/// An officer id as typed: trimmed, 1 to 40 letters, digits, spaces, dots or hyphens.
+pub fn checked_officer_id(raw: &str) -> Result<String, WorkspaceError> {
+    let id = raw.trim();
+    let fits = (1..=40).contains(&id.chars().count())
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '.'));
+    if fits {
+        Ok(id.to_string())
+    } else {
+        Err(WorkspaceError::BadOfficerId)
+    }
+}
+
+impl Workspace {
+    /// A workspace over an opened vault, with the idle lock and pack source in force.
+    pub fn new(vault: Vault, packs: PackSource, idle_limit: Duration) -> Workspace {
+        Workspace {
+            vault,
+            open: None,
+            idle: IdleLock::new(idle_limit),
+            packs,
+        }
+    }
+
+    /// Called before every command: locks first if the officer has been idle longer than the
+    /// policy allows (the UI's own timer is a convenience; this is the rule), then counts
+    /// `activity`.
+    pub fn before_command(&mut self, activity: Activity) {
+        self.before_command_at(activity, Instant::now());
+    }
+
+    /// [`Workspace::before_command`] at a given time (for tests).
+    pub fn before_command_at(&mut self, activity: Activity, now: Instant) {
+        if self.idle.must_lock(activity, now) {
+            self.lock();
+        }
+    }
+
+    /// The idle time allowed.
+    pub fn idle_limit(&self) -> Duration {
+        self.idle.limit()
+    }
+
+    /// The vault, for what only reads it (officers, sync status, enrolment, directory).
+    pub fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    /// Locks: keys wiped, the open assessment forgotten (its answers are in the vault).
+    pub fn lock(&mut self) {
+        self.vault.lock();
+        self.open = None;
+    }
+
+    /// The officer who has the vault unlocked, if any.
+    pub fn unlocked_officer(&self) -> Option<&str> {
+        self.vault.unlocked_officer()
+    }
+
+    /// Sets up an officer with their PIN, and unlocks.
+    pub fn set_up_officer(&mut self, officer: &str, pin: &str) -> Result<(), WorkspaceError> {
+        let officer = checked_officer_id(officer)?;
+        self.lock();
+        self.vault.set_up_officer(&officer, pin)?;
+        Ok(self.vault.unlock(&officer, pin)?)
+    }
+
+    /// Unlocks for an officer (anyone unlocked before is locked out first).
+    pub fn unlock(&mut self, officer: &str, pin: &str) -> Result<(), WorkspaceError> {
+        self.lock();
+        Ok(self.vault.unlock(officer, pin)?)
+    }
+
+    /// Changes the unlocked officer's PIN after checking the current one (a wrong one counts
+    /// towards the lockout and leaves the vault locked).
+    pub fn change_pin(&mut self, current_pin: &str, new_pin: &str) -> Result<(), WorkspaceError> {
+        let officer = self
+            .unlocked_officer()
+            .map(str::to_string)
+            .ok_or(WorkspaceError::Locked)?;
+        self.unlock(&officer, current_pin)?;
+        Ok(self.vault.change_pin(new_pin)?)
+    }
+
+    /// The pack a new assessment would use: id, version and content hash.
+    pub fn pack_in_use(&self) -> Result<(String, String, String), WorkspaceError> {
+        let (pack, _) = self.packs.load(&self.vault)?;
+        Ok((
+            pack.id().to_string(),
+            pack.version().to_string(),
+            pack.content_hash().to_string(),
+        ))
+    }
+
+    /// The unlocked officer's drafts, most recent first.
+    pub fn drafts(&self) -> Result<Vec<firstline_vault::DraftSummary>, WorkspaceError> {
+        Ok(self.vault.drafts()?)
+    }
+
+    /// The unlocked officer's finalised records and where each is in the outbox.
+    pub fn sent_records(&self) -> Result<Vec<firstline_vault::SentRecord>, WorkspaceError> {
+        Ok(self.vault.sent_records()?)
+    }
+
+    /// Starts an assessment over the pack in use (verified), kept with the draft so it can
+    /// always be resumed on it.
+    pub fn start(&mut self, language: Language) -> Result<AssessmentView, WorkspaceError> {
+        self.require_unlocked()?;
+        let (pack, signed_bytes) = self.packs.load(&self.vault)?;
+        self.vault.keep_pack(pack.content_hash(), &signed_bytes)?;
+        let id = self
+            .vault
+            .create_assessment(pack.id(), pack.version(), pack.content_hash())?;
+        let assessment = Assessment::new(Arc::new(pack));
+        let view = assessment.view(language);
+        self.open = Some(OpenAssessment { id, assessment });
+        Ok(view)
+    }
+
+    /// Records one answer: checked by the engine, then saved durably in the vault under the key
+    /// its section is sealed to, and only then acknowledged with the new view. A refused gated
+    /// answer is audited, naming the question only by its keyed hash.
+    pub fn answer(
+        &mut self,
+        language: Language,
+        question_id: &str,
+        value: AnswerValue,
+    ) -> Result<AssessmentView, WorkspaceError> {
+        let open = self.open_assessment()?;
+        let id = open.id.clone();
+        let mut next = open.assessment.clone();
+        let answered = next.answer(question_id, value.clone());
+        for event in next.take_audit_events() {
+            match event {
+                AuditEvent::GatedAnswerRefused { question, gate } => {
+                    self.vault.record_question_event(
+                        &format!("gated_answer_refused gate={gate}"),
+                        &id,
+                        &question,
+                    )?;
+                }
+            }
+        }
+        answered?;
+        let sealed_to = next.sealed_to(question_id).ok_or_else(|| {
+            firstline_form::AnswerError::UnknownQuestion {
+                question: question_id.to_string(),
+            }
+        })?;
+        let bytes = Zeroizing::new(serde_json::to_vec(&value).map_err(|_| {
+            WorkspaceError::UnreadableAnswer {
+                record: id.0.clone(),
+            }
+        })?);
+        self.vault
+            .save_answer(&id, question_id, compartment_for(sealed_to), &bytes)?;
+        let open = self.open_assessment()?;
+        open.assessment = next;
+        Ok(open.assessment.view(language))
+    }
+
+    /// The check-your-answers page of the open assessment.
+    pub fn summary(&mut self, language: Language) -> Result<Summary, WorkspaceError> {
+        Ok(self.open_assessment()?.assessment.summary(language))
+    }
+
+    /// The view of the open assessment (for example after a change of language).
+    pub fn view(&mut self, language: Language) -> Result<AssessmentView, WorkspaceError> {
+        Ok(self.open_assessment()?.assessment.view(language))
+    }
+
+    /// Opens a draft on the very pack it was started on, at the question where the officer
+    /// stopped.
+    pub fn resume(
+        &mut self,
+        language: Language,
+        id: AssessmentId,
+    ) -> Result<Resumed, WorkspaceError> {
+        self.require_unlocked()?;
+        let pack = match self.vault.pack_of(&id)? {
+            Some(bytes) => packs::verify(&bytes, &self.vault)?,
+            None => self.packs.load(&self.vault)?.0,
+        };
+        let stored = self.vault.answers(&id)?;
+        let mut values = Vec::with_capacity(stored.len());
+        for answer in &stored {
+            let value: AnswerValue = serde_json::from_slice(&answer.plaintext).map_err(|_| {
+                WorkspaceError::UnreadableAnswer {
+                    record: id.0.clone(),
+                }
+            })?;
+            values.push((answer.question_id.as_str(), value));
+        }
+        let last = stored.last().map(|answer| answer.question_id.clone());
+        let assessment = Assessment::restore(Arc::new(pack), values)?;
+        let view = assessment.view(language);
+        let resume_at = last
+            .and_then(|last| {
+                view.questions
+                    .iter()
+                    .position(|question| question.id == last)
+            })
+            .map(|stopped| (stopped + 1).min(view.questions.len().saturating_sub(1)))
+            .unwrap_or(0);
+        self.open = Some(OpenAssessment { id, assessment });
+        Ok(Resumed { view, resume_at })
+    }
+
+    /// Starts an amendment of a finalised record: a new record that supersedes it, with the
+    /// main answers still readable on the device copied in, opened like a draft.
+    pub fn amend(
+        &mut self,
+        language: Language,
+        id: AssessmentId,
+    ) -> Result<Resumed, WorkspaceError> {
+        self.require_unlocked()?;
+        let amendment = self.vault.amend(&id)?;
+        self.resume(language, amendment)
+    }
+
+    /// Finalises the open assessment: refused while anything required is missing; otherwise
+    /// exactly what check-your-answers shows now is sealed, every other answer destroyed, and
+    /// the record locked. The caller wakes the sync client.
+    pub fn finalise(&mut self) -> Result<Finalised, WorkspaceError> {
+        self.require_unlocked()?;
+        let open = self.open.as_ref().ok_or(WorkspaceError::NoAssessmentOpen)?;
+        let missing = open.assessment.missing_required().len();
+        if missing > 0 {
+            return Err(WorkspaceError::MissingRequired { count: missing });
+        }
+        let shown = open.assessment.shown_answers();
+        let shown: Vec<ShownAnswer<'_>> = shown
+            .iter()
+            .map(|answer| ShownAnswer {
+                question_id: answer.question_id,
+                compartment: compartment_for(answer.sealed_to),
+            })
+            .collect();
+        let id = open.id.clone();
+        let finalised = self.vault.finalise(&id, &shown)?;
+        self.open = None;
+        Ok(finalised)
+    }
+
+    fn require_unlocked(&self) -> Result<(), WorkspaceError> {
+        match self.vault.unlocked_officer() {
+            Some(_) => Ok(()),
+            None => Err(WorkspaceError::Locked),
+        }
+    }
+
+    fn open_assessment(&mut self) -> Result<&mut OpenAssessment, WorkspaceError> {
+        self.require_unlocked()?;
+        self.open.as_mut().ok_or(WorkspaceError::NoAssessmentOpen)
+    }
+}

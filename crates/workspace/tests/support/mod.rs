@@ -1,0 +1,221 @@
+//! Test support: an enrolled device on a real vault file (test KDF, a fixed device secret), the
+//! force's real key pairs (HPKE and pack signing), packs generated and signed by that force,
+//! and reading back what finalising put in the outbox. No network: the outbox is read
+//! directly, as the sync client would before sending.
+
+#![allow(dead_code, clippy::expect_used)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ed25519_dalek::SigningKey;
+use firstline_seal::{RecordsKey, SafeguardingKey};
+use firstline_vault::{DeviceSecret, Enrolment, KdfParams, Outbox, Vault, VaultOptions};
+use firstline_workspace::{PackSource, Workspace};
+use zeroize::Zeroizing;
+
+pub const PIN: &str = "246810";
+const SECRET: [u8; 32] = [5; 32];
+
+/// A force (its private keys) and a device enrolled with it.
+pub struct Device {
+    pub dir: tempfile::TempDir,
+    pub records: RecordsKey,
+    pub safeguarding: SafeguardingKey,
+    pack_key: SigningKey,
+}
+
+impl Device {
+    pub fn enrolled() -> Device {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (records_secret, records_public) = RecordsKey::generate();
+        let (safeguarding_secret, safeguarding_public) = SafeguardingKey::generate();
+        let pack_key = SigningKey::from_bytes(&[11; 32]);
+        Outbox::open(
+            &dir.path().join("vault.sqlite"),
+            DeviceSecret::provided(&SECRET),
+        )
+        .expect("outbox")
+        .enrol(
+            &Enrolment {
+                device_id: "dev_1".into(),
+                gateway_url: "http://127.0.0.1:9".into(),
+                force_name: "Test Constabulary".into(),
+                records_public_key: records_public,
+                safeguarding_public_key: safeguarding_public,
+                pack_signing_public_key: pack_key.verifying_key().to_bytes().to_vec(),
+                token: Zeroizing::new("fl1_token".into()),
+                signing_key: firstline_seal::DeviceKey::generate().secret_bytes(),
+            },
+            1_800_000_000,
+        )
+        .expect("enrolled");
+        Device {
+            records: RecordsKey::from_bytes(&records_secret).expect("key"),
+            safeguarding: SafeguardingKey::from_bytes(&safeguarding_secret).expect("key"),
+            dir,
+            pack_key,
+        }
+    }
+
+    pub fn vault_path(&self) -> PathBuf {
+        self.dir.path().join("vault.sqlite")
+    }
+
+    /// Signs `pack_json` with the force's pack key and writes it beside the vault.
+    pub fn signed_pack(&self, pack_json: &str) -> PathBuf {
+        let signed = firstline_form::sign_pack(
+            pack_json.as_bytes(),
+            firstline_protocol::FORCE_PACK_KEY_ID,
+            &self.pack_key,
+        )
+        .expect("the generated pack loads and signs");
+        let path = self.dir.path().join("pack.signed.json");
+        std::fs::write(&path, signed).expect("write pack");
+        path
+    }
+
+    /// A workspace on this device's vault, unlocked for officer "PC 1", using `pack`.
+    pub fn workspace(&self, pack: PackSource) -> Workspace {
+        let vault = Vault::open(
+            &self.vault_path(),
+            DeviceSecret::provided(&SECRET),
+            VaultOptions {
+                kdf: KdfParams::FOR_TESTS,
+                max_failed_pins: 5,
+                clock: Arc::new(|| 1_800_000_000),
+            },
+        )
+        .expect("vault");
+        let mut workspace = Workspace::new(vault, pack, Duration::from_secs(300));
+        if workspace.vault().officers().expect("officers").is_empty() {
+            workspace.set_up_officer("PC 1", PIN).expect("set up");
+        } else {
+            workspace.unlock("PC 1", PIN).expect("unlock");
+        }
+        workspace
+    }
+
+    /// Every envelope waiting in the outbox, oldest first.
+    pub fn outbox(&self) -> Vec<(firstline_protocol::Envelope, Vec<u8>)> {
+        Outbox::open(&self.vault_path(), DeviceSecret::provided(&SECRET))
+            .expect("outbox")
+            .claim_due(i64::MAX, 1000)
+            .expect("claimed")
+            .into_iter()
+            .map(|item| {
+                (
+                    serde_json::from_slice(&item.envelope).expect("an envelope"),
+                    item.envelope,
+                )
+            })
+            .collect()
+    }
+
+    /// What `firstline-admin open` prints of an envelope, with or without the safeguarding key.
+    pub fn open(
+        &self,
+        envelope: &firstline_protocol::Envelope,
+        with_safeguarding: bool,
+    ) -> firstline_seal::OpenedSubmission {
+        firstline_seal::open_submission(
+            envelope,
+            &self.records,
+            with_safeguarding.then_some(&self.safeguarding),
+        )
+        .expect("opens")
+    }
+}
+
+/// A generated pack: `sections` sections of `per_section` yes/no/unknown or single-choice
+/// questions; gate `g` (q0 == yes and q1 == yes) in front of one section sealed to the
+/// safeguarding key; `show_if` conditions drawn from `seed` — outside the gated section on
+/// earlier questions outside it, inside it on anything earlier — so conditions flip as answers
+/// change; the first two questions required.
+pub fn generated_pack(sections: usize, per_section: usize, seed: u64) -> String {
+    let mut state = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut next = move |below: usize| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((state >> 33) as usize) % below.max(1)
+    };
+    let text = |s: &str| format!(r#"{{"en":"{s}","cy":"{s} (cy)"}}"#);
+    let gated = sections / 2;
+    let mut written = Vec::new();
+    for section in 0..sections {
+        let mut items = Vec::new();
+        for position in 0..per_section {
+            let q = section * per_section + position;
+            let single = q % 4 == 3;
+            let kind = if single {
+                format!(
+                    r#""kind":"single_choice","choices":[{{"value":"a","label":{}}},{{"value":"b","label":{}}}]"#,
+                    text("A"),
+                    text("B")
+                )
+            } else {
+                r#""kind":"yes_no_unknown""#.to_string()
+            };
+            let readable: Vec<usize> = (0..q)
+                .filter(|earlier| section == gated || earlier / per_section != gated)
+                .collect();
+            let show_if = if q >= 2 && !readable.is_empty() && next(2) == 0 {
+                let earlier = readable[next(readable.len())];
+                if earlier % 4 == 3 {
+                    format!(r#","show_if":"q{earlier} == 'a'""#)
+                } else {
+                    format!(r#","show_if":"q{earlier} != 'no'""#)
+                }
+            } else {
+                String::new()
+            };
+            let required = if q < 2 { r#","required":true"# } else { "" };
+            items.push(format!(
+                r#"{{"id":"q{q}",{kind},"label":{}{show_if}{required}}}"#,
+                text(&format!("Question {q}"))
+            ));
+        }
+        let gate = if section == gated {
+            r#","gate":"g","sealed_to":"safeguarding""#
+        } else {
+            ""
+        };
+        written.push(format!(
+            r#"{{"id":"s{section}","title":{}{gate},"questions":[{}]}}"#,
+            text(&format!("Section {section}")),
+            items.join(",")
+        ));
+    }
+    format!(
+        r#"{{"format":1,"id":"generated","version":"{seed}","title":{},
+            "gates":[{{"id":"g","title":{},"conditions":[
+              {{"when":"q0 == 'yes'","description":{}}},
+              {{"when":"q1 == 'yes'","description":{}}}]}}],
+            "sections":[{}]}}"#,
+        text("Generated"),
+        text("Gated section"),
+        text("Q0 is yes"),
+        text("Q1 is yes"),
+        written.join(",")
+    )
+}
+
+/// The ids of the questions in the gated (safeguarding) section of a generated pack.
+pub fn gated_ids(sections: usize, per_section: usize) -> Vec<String> {
+    let gated = sections / 2;
+    (gated * per_section..(gated + 1) * per_section)
+        .map(|q| format!("q{q}"))
+        .collect()
+}
+
+/// The answer a generated pack's question `q` takes for choice number `pick`.
+pub fn value_for(q: usize, pick: usize) -> firstline_form::AnswerValue {
+    let value = if q % 4 == 3 {
+        ["a", "b"][pick % 2]
+    } else {
+        ["yes", "no", "unknown"][pick % 3]
+    };
+    firstline_form::AnswerValue::Choice(value.into())
+}

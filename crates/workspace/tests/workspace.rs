@@ -1,0 +1,190 @@
+//! The workspace's rules through its public API, on the default pack and a real vault file:
+//! complete before finalise, the compartment rule, gated answers refused and audited without
+//! naming the question, answers hidden again by a closed gate counted and kept until it
+//! reopens, the idle lock, drafts reopened where the officer stopped.
+
+#![allow(clippy::expect_used)]
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use firstline_form::{AnswerValue, Language};
+use firstline_vault::{AssessmentId, Compartment};
+use firstline_workspace::{Activity, PackSource, Refusal, WorkspaceError};
+use support::Device;
+
+fn yes() -> AnswerValue {
+    AnswerValue::Choice("yes".into())
+}
+
+/// Answers the default pack's safeguarding steps so that its gate opens.
+fn open_the_gate(workspace: &mut firstline_workspace::Workspace) {
+    for (question, value) in [
+        ("immediate_safety_confirmed", "yes"),
+        ("medical_need", "none"),
+        ("children_present", "no"),
+        ("other_vulnerable_checked", "yes"),
+        ("spoken_alone", "yes"),
+        ("interpreter_needed", "no"),
+        ("safety_advice_given", "yes"),
+    ] {
+        workspace
+            .answer(Language::En, question, AnswerValue::Choice(value.into()))
+            .expect("a safeguarding step");
+    }
+}
+
+fn open_id(workspace: &mut firstline_workspace::Workspace) -> AssessmentId {
+    let drafts = workspace.drafts().expect("drafts");
+    drafts[0].assessment_id.clone()
+}
+
+#[test]
+fn finalising_is_refused_while_anything_required_is_missing() {
+    let device = Device::enrolled();
+    let mut workspace = device.workspace(PackSource::default());
+    workspace.start(Language::En).expect("start");
+    workspace
+        .answer(Language::En, "spoken_alone", yes())
+        .expect("answer");
+    match workspace.finalise() {
+        Err(error @ WorkspaceError::MissingRequired { .. }) => {
+            assert!(matches!(error.refusal(), Refusal::MissingRequired { count } if count > 10));
+        }
+        other => panic!("finalise with required questions missing: {other:?}"),
+    }
+    assert!(device.outbox().is_empty(), "something was sealed");
+    assert_eq!(
+        workspace.drafts().expect("drafts").len(),
+        1,
+        "still a draft"
+    );
+}
+
+#[test]
+fn a_section_sealed_to_safeguarding_is_kept_under_the_compartment_key() {
+    let device = Device::enrolled();
+    let mut workspace = device.workspace(PackSource::default());
+    workspace.start(Language::En).expect("start");
+    open_the_gate(&mut workspace);
+    workspace
+        .answer(Language::En, "documents_withheld", yes())
+        .expect("gate open");
+    let id = open_id(&mut workspace);
+    let stored = workspace.vault().answers(&id).expect("answers");
+    let compartment_of = |question: &str| {
+        stored
+            .iter()
+            .find(|answer| answer.question_id == question)
+            .map(|answer| answer.compartment)
+    };
+    assert_eq!(
+        compartment_of("documents_withheld"),
+        Some(Compartment::Safeguarding)
+    );
+    assert_eq!(compartment_of("spoken_alone"), Some(Compartment::Main));
+}
+
+#[test]
+fn a_gated_answer_is_refused_and_audited_without_naming_the_question() {
+    let device = Device::enrolled();
+    let mut workspace = device.workspace(PackSource::default());
+    workspace.start(Language::En).expect("start");
+    let refused = workspace.answer(Language::En, "deportation_threats", yes());
+    assert!(matches!(refused, Err(ref error) if error.refusal() == Refusal::Gated));
+    let events: Vec<String> = workspace
+        .vault()
+        .verify_audit()
+        .expect("audit chain")
+        .into_iter()
+        .map(|entry| entry.event)
+        .collect();
+    let refusal = events
+        .iter()
+        .find(|event| event.starts_with("gated_answer_refused"))
+        .expect("the refusal is audited");
+    assert!(!refusal.contains("deportation"), "{refusal}");
+    assert!(refusal.contains("question="), "{refusal}");
+    let id = open_id(&mut workspace);
+    assert!(workspace.vault().answers(&id).expect("answers").is_empty());
+}
+
+#[test]
+fn answers_behind_a_gate_that_closes_again_are_counted_hidden_and_shown_when_it_reopens() {
+    let device = Device::enrolled();
+    let mut workspace = device.workspace(PackSource::default());
+    workspace.start(Language::En).expect("start");
+    open_the_gate(&mut workspace);
+    for question in ["deportation_threats", "documents_withheld"] {
+        workspace
+            .answer(Language::En, question, yes())
+            .expect("gate open");
+    }
+    // The victim was not alone after all.
+    let view = workspace
+        .answer(
+            Language::En,
+            "spoken_alone",
+            AnswerValue::Choice("no".into()),
+        )
+        .expect("answer");
+    assert_eq!(view.hidden_answers, 2);
+    let summary = workspace.summary(Language::En).expect("summary");
+    assert_eq!(summary.hidden_answers, 2);
+    let seen = serde_json::to_string(&(&view, &summary)).expect("json");
+    assert!(!seen.contains("deportation") && !seen.contains("documents_withheld"));
+    let view = workspace
+        .answer(Language::En, "spoken_alone", yes())
+        .expect("answer");
+    assert_eq!(view.hidden_answers, 0);
+    assert!(view
+        .questions
+        .iter()
+        .any(|question| question.id == "deportation_threats" && question.answer.is_some()));
+}
+
+#[test]
+fn the_idle_lock_locks_before_the_next_command_and_reading_does_not_hold_it_off() {
+    let device = Device::enrolled();
+    let mut workspace = device.workspace(PackSource::default());
+    workspace.start(Language::En).expect("start");
+    let start = Instant::now();
+    workspace.before_command_at(Activity::Officer, start);
+    workspace.before_command_at(Activity::Passive, start + Duration::from_secs(200));
+    workspace.before_command_at(Activity::Passive, start + Duration::from_secs(299));
+    assert!(workspace.unlocked_officer().is_some());
+    workspace.before_command_at(Activity::Passive, start + Duration::from_secs(301));
+    assert!(
+        workspace.unlocked_officer().is_none(),
+        "refreshes held the lock off"
+    );
+    assert!(matches!(
+        workspace.view(Language::En),
+        Err(WorkspaceError::Locked)
+    ));
+}
+
+#[test]
+fn a_draft_reopens_where_the_officer_stopped_with_its_answers() {
+    let device = Device::enrolled();
+    let id = {
+        let mut workspace = device.workspace(PackSource::default());
+        workspace.start(Language::En).expect("start");
+        open_the_gate(&mut workspace);
+        workspace
+            .answer(Language::En, "deportation_threats", yes())
+            .expect("gate open");
+        open_id(&mut workspace)
+    };
+    let mut workspace = device.workspace(PackSource::default());
+    let resumed = workspace.resume(Language::En, id).expect("resume");
+    let stopped = resumed
+        .view
+        .questions
+        .iter()
+        .position(|question| question.id == "deportation_threats")
+        .expect("the gated question is shown again: its gate is open");
+    assert_eq!(resumed.resume_at, stopped + 1);
+    assert!(resumed.view.questions[stopped].answer.is_some());
+}
