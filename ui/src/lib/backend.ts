@@ -80,6 +80,9 @@ export interface AssessmentView {
   questions: QuestionView[];
   gates: GateView[];
   guidance: Guidance;
+  /** Answers given that are no longer asked (hidden by a changed answer or a gate that closed
+   *  again) and will not be sent unless that changes back. A count only: never which ones. */
+  hidden_answers: number;
 }
 
 export interface SummaryRow {
@@ -92,6 +95,8 @@ export interface SummaryRow {
 export interface Summary {
   rows: SummaryRow[];
   missing: SummaryRow[];
+  /** As `AssessmentView.hidden_answers`: how many given answers will not be sent. */
+  hidden_answers: number;
 }
 
 export interface VaultStatus {
@@ -119,7 +124,6 @@ export interface Diagnostics {
 
 export interface FinalisedView {
   submission_id: string;
-  has_migrant_section: boolean;
 }
 
 export type OutboxState = "pending" | "sending" | "acknowledged" | "quarantined";
@@ -162,12 +166,113 @@ export interface ResumedView {
 }
 
 /** The closed set of error codes the app sends; the UI branches on these only. */
-export type ErrorCode = "Invalid" | "Damaged" | "NotReady" | "Gated" | "Locked" | "Wiped";
+export type ErrorCode = "Invalid" | "Damaged" | "NotReady" | "Gated" | "Locked" | "Wiped" | "Offline";
+
+/** What exactly the app refused, with the numbers the officer needs and nothing else (never an
+ *  answer, never which question). The UI words it in the officer's language from `kind`. */
+export type ErrorDetail =
+  // Answers.
+  | { kind: "not_a_choice" }
+  | { kind: "none_selected" }
+  | { kind: "unlisted_choice" }
+  | { kind: "blank" }
+  | { kind: "bad_character" }
+  | { kind: "too_long"; max: number }
+  | { kind: "number_out_of_range"; min: number; max: number }
+  | { kind: "bad_date_time" }
+  | { kind: "rationale_too_short"; min: number }
+  | { kind: "takes_no_answer" }
+  | { kind: "wrong_kind" }
+  | { kind: "unknown_question" }
+  | { kind: "not_shown" }
+  | { kind: "gated" }
+  // The assessment.
+  | { kind: "missing_required"; count: number }
+  | { kind: "no_assessment_open" }
+  | { kind: "finalised" }
+  | { kind: "not_finalised" }
+  | { kind: "unknown_record" }
+  | { kind: "not_enrolled" }
+  // The vault and signing in.
+  | { kind: "wrong_pin"; attempts_left: number }
+  | { kind: "too_soon"; seconds: number }
+  | { kind: "bad_pin"; min: number; max: number }
+  | { kind: "officer_exists" }
+  | { kind: "unknown_officer" }
+  | { kind: "bad_officer_id" }
+  | { kind: "locked" }
+  | { kind: "wiped" }
+  | { kind: "damaged" }
+  | { kind: "storage" }
+  // Enrolment and sync.
+  | { kind: "bad_gateway_url" }
+  | { kind: "bad_enrolment_code" }
+  | { kind: "offline" }
+  | { kind: "code_unknown" }
+  | { kind: "code_used" }
+  | { kind: "enrolment_refused" }
+  | { kind: "sync_not_running" }
+  | { kind: "already_enrolled" }
+  // Form packs.
+  | { kind: "pack_refused" };
+
+export type ErrorKind = ErrorDetail["kind"];
+
+type ParamsOf<K extends ErrorKind> = Exclude<keyof Extract<ErrorDetail, { kind: K }>, "kind">;
+
+/** Every kind with its numeric parameters, exactly as `ErrorDetail` has them (the type makes this
+ *  table list each kind and each parameter, no more and no fewer): what a detail is checked against. */
+export const ERROR_DETAIL_PARAMS: { readonly [K in ErrorKind]: { readonly [P in ParamsOf<K>]: true } } = {
+  not_a_choice: {},
+  none_selected: {},
+  unlisted_choice: {},
+  blank: {},
+  bad_character: {},
+  too_long: { max: true },
+  number_out_of_range: { min: true, max: true },
+  bad_date_time: {},
+  rationale_too_short: { min: true },
+  takes_no_answer: {},
+  wrong_kind: {},
+  unknown_question: {},
+  not_shown: {},
+  gated: {},
+  missing_required: { count: true },
+  no_assessment_open: {},
+  finalised: {},
+  not_finalised: {},
+  unknown_record: {},
+  not_enrolled: {},
+  wrong_pin: { attempts_left: true },
+  too_soon: { seconds: true },
+  bad_pin: { min: true, max: true },
+  officer_exists: {},
+  unknown_officer: {},
+  bad_officer_id: {},
+  locked: {},
+  wiped: {},
+  damaged: {},
+  storage: {},
+  bad_gateway_url: {},
+  bad_enrolment_code: {},
+  offline: {},
+  code_unknown: {},
+  code_used: {},
+  enrolment_refused: {},
+  sync_not_running: {},
+  already_enrolled: {},
+  pack_refused: {},
+};
 
 export class BackendError extends Error {
+  /**
+   * @param message English, for logs; the officer sees the wording for `detail` instead
+   *   (see `describeError`), and this only when there is no detail the UI knows.
+   */
   constructor(
     readonly code: ErrorCode | "Unexpected",
     message: string,
+    readonly detail: ErrorDetail | null = null,
   ) {
     super(message);
     this.name = "BackendError";
@@ -195,14 +300,32 @@ export interface Backend {
   enrolDevice(gatewayUrl: string, code: string): Promise<string>;
 }
 
-const KNOWN_CODES: readonly string[] = ["Invalid", "Damaged", "NotReady", "Gated", "Locked", "Wiped"];
+const KNOWN_CODES: readonly string[] = ["Invalid", "Damaged", "NotReady", "Gated", "Locked", "Wiped", "Offline"];
 
-/** Turns whatever a command rejected with into a `BackendError`. */
+const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
+
+/** A detail as the UI knows it, or null (so the message is shown) for a kind it does not know, a
+ *  parameter missing or not a finite number, or anything not shaped like a detail. Only the known
+ *  parameters are kept. */
+export function toErrorDetail(raw: unknown): ErrorDetail | null {
+  if (typeof raw !== "object" || raw === null || !("kind" in raw)) return null;
+  const { kind } = raw;
+  if (typeof kind !== "string" || !hasOwn(ERROR_DETAIL_PARAMS, kind)) return null;
+  const detail: Record<string, unknown> = { kind };
+  for (const param of Object.keys(ERROR_DETAIL_PARAMS[kind as ErrorKind])) {
+    const value: unknown = hasOwn(raw, param) ? (raw as Record<string, unknown>)[param] : undefined;
+    if (typeof value !== "number" || !Number.isFinite(value)) return null;
+    detail[param] = value;
+  }
+  return detail as ErrorDetail;
+}
+
+/** Turns whatever a command rejected with (`{code, message, detail}`) into a `BackendError`. */
 export function toBackendError(raw: unknown): BackendError {
   if (typeof raw === "object" && raw !== null && "code" in raw && "message" in raw) {
     const { code, message } = raw as { code: unknown; message: unknown };
     if (typeof code === "string" && KNOWN_CODES.includes(code) && typeof message === "string") {
-      return new BackendError(code as ErrorCode, message);
+      return new BackendError(code as ErrorCode, message, "detail" in raw ? toErrorDetail(raw.detail) : null);
     }
   }
   return new BackendError("Unexpected", "Something went wrong in the app. Try again.");

@@ -1,11 +1,14 @@
 // A fake of the app's backend for UI unit tests: keeps answers in memory, checks choices the way
-// the core does, and can be told to fail. It never stands in for the real app outside tests.
+// the core does, hides questions behind earlier answers, refuses with the IPC's {code, message,
+// detail} shape, and can be told to fail. It never stands in for the real app outside tests.
 import type {
   AnswerValue,
   AssessmentView,
   Backend,
   Diagnostics,
   DraftView,
+  ErrorCode,
+  ErrorDetail,
   FinalisedView,
   SupportService,
   SyncView,
@@ -15,7 +18,12 @@ import type {
   Summary,
   VaultStatus,
 } from "./backend";
-import { BackendError } from "./backend";
+import { BackendError, toBackendError } from "./backend";
+
+/** A refusal as a command rejects with it, read the way the real seam reads it. */
+export function refusal(code: ErrorCode, message: string, detail: ErrorDetail | null = null): BackendError {
+  return toBackendError({ code, message, detail });
+}
 
 export function fakeQuestion(overrides: Partial<QuestionView> = {}): QuestionView {
   return {
@@ -48,8 +56,29 @@ export class FakeBackend implements Backend {
   officers: string[] = ["PC 1"];
   unlockedAs: string | null = "PC 1";
   pins = new Map<string, string>([["PC 1", "2468"]]);
+  attemptsLeft = 5;
+  /** A question asked only while another question's answer is the given choice. */
+  showIf = new Map<string, { question: string; value: string }>();
+  /** False: the gateway cannot be reached. */
+  reachable = true;
 
   constructor(private questions: QuestionView[] = [fakeQuestion()]) {}
+
+  private shown(question: QuestionView): boolean {
+    const condition = this.showIf.get(question.id);
+    if (!condition) return true;
+    const answer = this.answers.get(condition.question);
+    return answer?.type === "choice" && answer.value === condition.value;
+  }
+
+  private visible(): QuestionView[] {
+    return this.questions.filter((question) => this.shown(question));
+  }
+
+  /** Answers kept for questions no longer asked: counted, never sent. */
+  private hiddenAnswers(): number {
+    return this.questions.filter((question) => this.answers.has(question.id) && !this.shown(question)).length;
+  }
 
   private view(): AssessmentView {
     return {
@@ -60,12 +89,13 @@ export class FakeBackend implements Backend {
       notice: null,
       awaiting_review: false,
       sections: [],
-      questions: this.questions.map((question) => ({
+      questions: this.visible().map((question) => ({
         ...question,
         answer: this.answers.get(question.id) ?? null,
       })),
       gates: this.gates,
       guidance: { factors: [], suggested: null },
+      hidden_answers: this.hiddenAnswers(),
     };
   }
 
@@ -77,9 +107,27 @@ export class FakeBackend implements Backend {
 
   async answerQuestion(_language: string, questionId: string, value: AnswerValue): Promise<AssessmentView> {
     const question = this.questions.find((candidate) => candidate.id === questionId);
-    if (!question) throw new BackendError("Invalid", `there is no question ${questionId}`);
-    if (value.type === "choice" && !question.choices.some((choice) => choice.value === value.value)) {
-      throw new BackendError("Invalid", "Select one of the options");
+    if (!question) {
+      throw refusal("Invalid", `there is no question ${questionId}`, { kind: "unknown_question" });
+    }
+    if (!this.shown(question)) {
+      throw refusal("Invalid", `question ${questionId} is not shown`, { kind: "not_shown" });
+    }
+    if (
+      (value.type === "choice" || value.type === "grade") &&
+      !question.choices.some((choice) => choice.value === (value.type === "grade" ? value.value.grade : value.value))
+    ) {
+      throw refusal("Invalid", "that is not one of the question's choices", { kind: "not_a_choice" });
+    }
+    if (value.type === "text" && question.max_chars !== null && [...value.value].length > question.max_chars) {
+      throw refusal("Invalid", `the answer is longer than ${question.max_chars} characters`, {
+        kind: "too_long",
+        max: question.max_chars,
+      });
+    }
+    const min = question.min_rationale_chars ?? 0;
+    if (value.type === "grade" && [...value.value.rationale.trim()].length < min) {
+      throw refusal("Invalid", `the rationale must be at least ${min} characters`, { kind: "rationale_too_short", min });
     }
     this.answers.set(questionId, value);
     return this.view();
@@ -96,15 +144,22 @@ export class FakeBackend implements Backend {
   }
 
   async setUpOfficer(officer: string, pin: string): Promise<void> {
-    if (!/^[0-9]{4,12}$/.test(pin)) throw new BackendError("Invalid", "a PIN must be 4 to 12 digits");
+    if (!/^[0-9]{4,12}$/.test(pin)) {
+      throw refusal("Invalid", "a PIN must be 4 to 12 digits", { kind: "bad_pin", min: 4, max: 12 });
+    }
     this.officers.push(officer);
     this.pins.set(officer, pin);
     this.unlockedAs = officer;
   }
 
   async unlock(officer: string, pin: string): Promise<void> {
-    if (this.pins.get(officer) !== pin) throw new BackendError("Invalid", "wrong PIN");
+    if (this.pins.get(officer) !== pin) throw this.wrongPin();
     this.unlockedAs = officer;
+  }
+
+  private wrongPin(): BackendError {
+    this.attemptsLeft -= 1;
+    return refusal("Invalid", "wrong PIN", { kind: "wrong_pin", attempts_left: this.attemptsLeft });
   }
 
   async lock(): Promise<void> {
@@ -117,7 +172,7 @@ export class FakeBackend implements Backend {
 
   async changePin(currentPin: string, newPin: string): Promise<void> {
     const officer = this.unlockedAs ?? "";
-    if (this.pins.get(officer) !== currentPin) throw new BackendError("Invalid", "wrong PIN");
+    if (this.pins.get(officer) !== currentPin) throw this.wrongPin();
     this.pins.set(officer, newPin);
   }
 
@@ -137,12 +192,17 @@ export class FakeBackend implements Backend {
 
   async finaliseAssessment(): Promise<FinalisedView> {
     const missing = (await this.assessmentSummary()).missing.length;
-    if (missing > 0) throw new BackendError("Invalid", `${missing} required questions are not answered yet`);
+    if (missing > 0) {
+      throw refusal("Invalid", `${missing} required questions are not answered yet`, {
+        kind: "missing_required",
+        count: missing,
+      });
+    }
     const id = `sub-${this.sync.records.length + 1}`;
     this.sync.records.unshift({ id, finalised_at: 1_800_000_000, state: "pending", reason: null });
     this.sync.pending += 1;
     this.answers.clear();
-    return { submission_id: id, has_migrant_section: false };
+    return { submission_id: id };
   }
 
   async syncStatus(): Promise<SyncView> {
@@ -160,7 +220,12 @@ export class FakeBackend implements Backend {
   }
 
   async enrolDevice(gatewayUrl: string, code: string): Promise<string> {
-    if (code !== "ABCD-EFGH-JKLM-NPQR") throw new BackendError("Invalid", "enrolment failed: that enrolment code is unknown");
+    if (!this.reachable) {
+      throw refusal("Offline", `enrolment failed: ${gatewayUrl} cannot be reached`, { kind: "offline" });
+    }
+    if (code !== "ABCD-EFGH-JKLM-NPQR") {
+      throw refusal("Invalid", "enrolment failed: that enrolment code is unknown", { kind: "code_unknown" });
+    }
     this.sync.force_name = "Demo Constabulary";
     this.sync.gateway_url = gatewayUrl;
     return "Demo Constabulary";
@@ -177,7 +242,9 @@ export class FakeBackend implements Backend {
   amendedFrom: string | null = null;
 
   async amendAssessment(_language: string, id: string): Promise<ResumedView> {
-    if (!this.sync.records.some((record) => record.id === id)) throw new BackendError("Invalid", `no assessment ${id}`);
+    if (!this.sync.records.some((record) => record.id === id)) {
+      throw refusal("Invalid", `no assessment ${id}`, { kind: "unknown_record" });
+    }
     this.amendedFrom = id;
     return { view: this.view(), resume_at: 0 };
   }
@@ -187,7 +254,7 @@ export class FakeBackend implements Backend {
   }
 
   async assessmentSummary(): Promise<Summary> {
-    const rows = this.questions.map((question) => {
+    const rows = this.visible().map((question) => {
       const answer = this.answers.get(question.id);
       const shown =
         answer?.type === "choice"
@@ -197,6 +264,6 @@ export class FakeBackend implements Backend {
             : undefined;
       return { question_id: question.id, section: question.section, label: question.label, answer: shown ?? null };
     });
-    return { rows, missing: rows.filter((row) => row.answer === null) };
+    return { rows, missing: rows.filter((row) => row.answer === null), hidden_answers: this.hiddenAnswers() };
   }
 }

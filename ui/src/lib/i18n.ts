@@ -1,5 +1,10 @@
-// The UI's own words in English and Welsh. Question texts come from the form pack, not from here.
-import type { Language } from "./backend";
+// The UI's own words in English and Welsh. Question texts come from the form pack, not from here;
+// the app's refusals are worded here by their detail's kind (see errors.ts), never shown in the
+// app's English.
+import type { ErrorKind, Language } from "./backend";
+
+/** The shape every language's error wordings share: one per kind, with its parameters. */
+type ErrorWords = { readonly [K in ErrorKind]: string | ((...params: number[]) => string) };
 
 const en = {
   appName: "Firstline",
@@ -69,7 +74,6 @@ const en = {
   finalise: "Finalise and send",
   finaliseHint: "Once finalised the record cannot change: a later correction is a new record that replaces it.",
   finalised: "Assessment finalised and sealed for the force.",
-  migrantSealed: "The migrant-victim section was sealed for the safeguarding unit only and removed from this device.",
   syncTitle: "Sync",
   force: "Force",
   pendingCount: "Waiting to send",
@@ -92,9 +96,66 @@ const en = {
   noServices: "No support services yet: they arrive from your force when this device syncs.",
   amendHint: "A correction is a new record that replaces this one at the force.",
   state: { pending: "Waiting", sending: "Sending", acknowledged: "Received", quarantined: "Set aside" } as Record<string, string>,
+  hiddenAnswers: (n: number) =>
+    n === 1
+      ? "1 answer is no longer asked and will not be sent unless this changes back"
+      : `${n} answers are no longer asked and will not be sent unless this changes back`,
+  unexpectedError: "Something went wrong in the app. Try again.",
+  errors: {
+    not_a_choice: "Select one of the options",
+    none_selected: "Select at least one option",
+    unlisted_choice: "Select only options from the list",
+    blank: "Enter an answer",
+    bad_character: "The answer contains a character that cannot be used",
+    too_long: (max: number) => `The answer must be ${max} characters or fewer`,
+    number_out_of_range: (min: number, max: number) => `Enter a number from ${min} to ${max}`,
+    bad_date_time: "Enter a real date and time",
+    rationale_too_short: (min: number) => `Write your rationale for the grade: at least ${min} characters`,
+    takes_no_answer: "This page takes no answer: select Continue",
+    wrong_kind: "That kind of answer does not fit this question",
+    unknown_question: "This question is not in the form in use",
+    not_shown: "This question is no longer asked because of an earlier answer",
+    gated: "This question opens only when what it depends on has been answered",
+    missing_required: (count: number) =>
+      count === 1 ? "1 required question is not answered yet" : `${count} required questions are not answered yet`,
+    no_assessment_open: "No assessment is open. Start or resume one from home.",
+    finalised: "This assessment is finalised and cannot change. To correct it, use Correct on the sync screen.",
+    not_finalised: "This assessment is not finalised yet, so there is nothing to correct",
+    unknown_record: "That assessment is not on this device",
+    not_enrolled: "This device is not enrolled with a force yet",
+    wrong_pin: (attemptsLeft: number) =>
+      attemptsLeft === 1
+        ? "Wrong PIN: 1 attempt left before your data on this device is destroyed"
+        : `Wrong PIN: ${attemptsLeft} attempts left before your data on this device is destroyed`,
+    too_soon: (seconds: number) =>
+      seconds === 1
+        ? "Too many wrong PINs. Wait 1 second and try again."
+        : `Too many wrong PINs. Wait ${seconds} seconds and try again.`,
+    bad_pin: (min: number, max: number) => `A PIN must be ${min} to ${max} digits`,
+    officer_exists: "That officer is already set up on this device",
+    unknown_officer: "That officer is not set up on this device",
+    bad_officer_id: "Enter a valid collar or staff number",
+    locked: "Firstline is locked. Enter your PIN to unlock it.",
+    wiped: "Force IT has wiped this device's data",
+    damaged: "Data on this device is damaged and cannot be read. Contact force IT.",
+    storage: "The app could not save to this device. Try again; if it keeps happening, contact force IT.",
+    bad_gateway_url: "Enter the gateway address force IT gave you, starting https://",
+    bad_enrolment_code: "Enter the enrolment code as force IT gave it, like ABCD-EFGH-JKLM-NPQR",
+    offline: "The gateway cannot be reached. Check the connection and try again.",
+    code_unknown: "The force does not recognise that enrolment code. Check it with force IT.",
+    code_used: "That enrolment code has already been used. Ask force IT for a new one.",
+    enrolment_refused: "The force refused to enrol this device. Contact force IT.",
+    sync_not_running: "Sync is not running. Restart the app and try again.",
+    already_enrolled: "This device is already enrolled with a force",
+    pack_refused: "The form pack was refused and cannot be used. Contact force IT.",
+  } satisfies ErrorWords,
 };
 
-type Words = typeof en;
+export type Words = typeof en;
+
+/** Words chosen now but read later in whichever language is showing then, so a message on screen
+ *  changes language with the switch. */
+export type Wording = (t: Words) => string;
 
 const cy: Words = {
   appName: "Firstline",
@@ -164,7 +225,6 @@ const cy: Words = {
   finalise: "Cwblhau ac anfon",
   finaliseHint: "Ar ôl ei gwblhau ni all y cofnod newid: cofnod newydd sy'n ei ddisodli yw cywiriad diweddarach.",
   finalised: "Asesiad wedi'i gwblhau a'i selio ar gyfer yr heddlu.",
-  migrantSealed: "Cafodd yr adran dioddefwyr mudol ei selio ar gyfer yr uned diogelu yn unig a'i thynnu o'r ddyfais hon.",
   syncTitle: "Cysoni",
   force: "Heddlu",
   pendingCount: "Yn aros i'w anfon",
@@ -187,6 +247,54 @@ const cy: Words = {
   noServices: "Dim gwasanaethau cymorth eto: maen nhw'n cyrraedd gan eich heddlu pan fydd y ddyfais hon yn cysoni.",
   amendHint: "Mae cywiriad yn gofnod newydd sy'n disodli hwn gyda'r heddlu.",
   state: { pending: "Yn aros", sending: "Yn anfon", acknowledged: "Wedi'i dderbyn", quarantined: "O'r neilltu" },
+  hiddenAnswers: (n) =>
+    n === 1
+      ? "Nid yw 1 ateb yn cael ei ofyn mwyach ac ni fydd yn cael ei anfon oni bai bod hyn yn newid yn ôl"
+      : `Nid yw ${n} ateb yn cael eu gofyn mwyach ac ni fyddant yn cael eu hanfon oni bai bod hyn yn newid yn ôl`,
+  unexpectedError: "Aeth rhywbeth o'i le yn yr ap. Rhowch gynnig arall arni.",
+  errors: {
+    not_a_choice: "Dewiswch un o'r opsiynau",
+    none_selected: "Dewiswch o leiaf un opsiwn",
+    unlisted_choice: "Dewiswch opsiynau o'r rhestr yn unig",
+    blank: "Rhowch ateb",
+    bad_character: "Mae'r ateb yn cynnwys nod na ellir ei ddefnyddio",
+    too_long: (max) => `Rhaid i'r ateb fod yn ${max} nod neu lai`,
+    number_out_of_range: (min, max) => `Rhowch rif o ${min} i ${max}`,
+    bad_date_time: "Rhowch ddyddiad ac amser go iawn",
+    rationale_too_short: (min) => `Ysgrifennwch eich rhesymeg dros y radd: o leiaf ${min} nod`,
+    takes_no_answer: "Nid oes angen ateb ar y dudalen hon: dewiswch Parhau",
+    wrong_kind: "Nid yw'r math hwnnw o ateb yn addas i'r cwestiwn hwn",
+    unknown_question: "Nid yw'r cwestiwn hwn yn y ffurflen sy'n cael ei defnyddio",
+    not_shown: "Nid yw'r cwestiwn hwn yn cael ei ofyn mwyach oherwydd ateb cynharach",
+    gated: "Dim ond ar ôl ateb yr hyn y mae'n dibynnu arno y mae'r cwestiwn hwn yn agor",
+    missing_required: (count) =>
+      count === 1 ? "Mae 1 cwestiwn gofynnol heb ei ateb eto" : `Mae ${count} cwestiwn gofynnol heb eu hateb eto`,
+    no_assessment_open: "Nid oes asesiad ar agor. Dechreuwch neu ailddechreuwch un o'r hafan.",
+    finalised: "Mae'r asesiad hwn wedi'i gwblhau ac ni all newid. I'w gywiro, defnyddiwch Cywiro ar y sgrin cysoni.",
+    not_finalised: "Nid yw'r asesiad hwn wedi'i gwblhau eto, felly nid oes dim i'w gywiro",
+    unknown_record: "Nid yw'r asesiad hwnnw ar y ddyfais hon",
+    not_enrolled: "Nid yw'r ddyfais hon wedi'i chofrestru gyda heddlu eto",
+    wrong_pin: (attemptsLeft) =>
+      `PIN anghywir: ${attemptsLeft} cynnig ar ôl cyn i'ch data ar y ddyfais hon gael ei ddinistrio`,
+    too_soon: (seconds) => `Gormod o gynigion PIN anghywir. Arhoswch ${seconds} eiliad a rhowch gynnig arall arni.`,
+    bad_pin: (min, max) => `Rhaid i PIN fod yn ${min} i ${max} digid`,
+    officer_exists: "Mae'r swyddog hwnnw eisoes wedi'i osod ar y ddyfais hon",
+    unknown_officer: "Nid yw'r swyddog hwnnw wedi'i osod ar y ddyfais hon",
+    bad_officer_id: "Rhowch rif coler neu staff dilys",
+    locked: "Mae Firstline wedi'i gloi. Rhowch eich PIN i'w ddatgloi.",
+    wiped: "Mae TG yr heddlu wedi dileu data'r ddyfais hon",
+    damaged: "Mae data ar y ddyfais hon wedi'i ddifrodi ac ni ellir ei ddarllen. Cysylltwch â TG yr heddlu.",
+    storage: "Ni allai'r ap gadw ar y ddyfais hon. Rhowch gynnig arall arni; os yw'n dal i ddigwydd, cysylltwch â TG yr heddlu.",
+    bad_gateway_url: "Rhowch y cyfeiriad porth a roddodd TG yr heddlu i chi, yn dechrau gyda https://",
+    bad_enrolment_code: "Rhowch y cod cofrestru fel y'i rhoddwyd gan TG yr heddlu, fel ABCD-EFGH-JKLM-NPQR",
+    offline: "Nid oes modd cyrraedd y porth. Gwiriwch y cysylltiad a rhowch gynnig arall arni.",
+    code_unknown: "Nid yw'r heddlu'n adnabod y cod cofrestru hwnnw. Gwiriwch ef gyda TG yr heddlu.",
+    code_used: "Mae'r cod cofrestru hwnnw eisoes wedi'i ddefnyddio. Gofynnwch i TG yr heddlu am un newydd.",
+    enrolment_refused: "Gwrthododd yr heddlu gofrestru'r ddyfais hon. Cysylltwch â TG yr heddlu.",
+    sync_not_running: "Nid yw cysoni'n rhedeg. Ailgychwynnwch yr ap a rhowch gynnig arall arni.",
+    already_enrolled: "Mae'r ddyfais hon eisoes wedi'i chofrestru gyda heddlu",
+    pack_refused: "Gwrthodwyd y pecyn ffurflen ac ni ellir ei ddefnyddio. Cysylltwch â TG yr heddlu.",
+  },
 };
 
 export function words(language: Language): Words {
