@@ -20,6 +20,8 @@ pub struct Assessment {
     pack: Arc<Pack>,
     answers: Vec<Option<AnswerValue>>,
     audit: Vec<AuditEvent>,
+    /// Kept up to date with `answers`: an answer re-evaluates only what it can affect.
+    evaluation: Evaluation,
 }
 
 /// Something the audit chain must record. Metadata only, never an answer.
@@ -183,6 +185,7 @@ pub struct SummaryRow {
 }
 
 /// Which questions are visible and which gates are open, given the answers.
+#[derive(Debug, Clone)]
 struct Evaluation {
     visible: Vec<bool>,
     gate_open: Vec<bool>,
@@ -204,11 +207,17 @@ impl Assessment {
     /// Starts an assessment with no answers.
     pub fn new(pack: Arc<Pack>) -> Self {
         let answers = vec![None; pack.len()];
-        Self {
+        let mut assessment = Self {
+            evaluation: Evaluation {
+                visible: vec![false; pack.len()],
+                gate_open: vec![false; pack.gates.len()],
+            },
             pack,
             answers,
             audit: Vec::new(),
-        }
+        };
+        assessment.evaluation = assessment.evaluate_all();
+        assessment
     }
 
     /// Rebuilds an assessment from stored answers (a resumed draft). Each answer is checked
@@ -228,6 +237,7 @@ impl Assessment {
             check_answer(question_id, &assessment.pack.questions[index].kind, &value)?;
             assessment.answers[index] = Some(value);
         }
+        assessment.evaluation = assessment.evaluate_all();
         Ok(assessment)
     }
 
@@ -241,13 +251,13 @@ impl Assessment {
     /// The ids of the required questions that are shown and not answered yet, in order: while
     /// any is left, the assessment cannot be finalised.
     pub fn missing_required(&self) -> Vec<&str> {
-        let evaluation = self.evaluate();
+        let evaluation = &self.evaluation;
         (0..self.pack.len())
             .filter(|index| {
                 evaluation.visible[*index]
                     && self.answers[*index].is_none()
                     && self.pack.questions[*index].kind != Kind::Information
-                    && self.is_required(&evaluation, *index)
+                    && self.is_required(evaluation, *index)
             })
             .map(|index| self.pack.question(index).id.as_str())
             .collect()
@@ -256,7 +266,7 @@ impl Assessment {
     /// The answers check-your-answers shows: every answered question that is shown now, with
     /// the key it is sealed to. Exactly these are sealed at finalise; nothing else leaves.
     pub fn shown_answers(&self) -> Vec<ShownAnswer<'_>> {
-        let evaluation = self.evaluate();
+        let evaluation = &self.evaluation;
         (0..self.pack.len())
             .filter(|index| evaluation.visible[*index])
             .filter_map(|index| {
@@ -273,8 +283,7 @@ impl Assessment {
     /// How many answers are kept but no longer asked (hidden by a changed answer, or behind a
     /// gate that closed again): they are never sent unless they are shown again.
     pub fn hidden_answer_count(&self) -> usize {
-        let evaluation = self.evaluate();
-        self.hidden_count(&evaluation)
+        self.hidden_count(&self.evaluation)
     }
 
     fn hidden_count(&self, evaluation: &Evaluation) -> usize {
@@ -307,38 +316,72 @@ impl Assessment {
             })
     }
 
-    fn evaluate(&self) -> Evaluation {
-        let mut visible = vec![false; self.pack.len()];
-        let mut gate_open = vec![false; self.pack.gates.len()];
+    /// Evaluates every question and gate from scratch, in dependency order.
+    fn evaluate_all(&self) -> Evaluation {
+        let mut evaluation = Evaluation {
+            visible: vec![false; self.pack.len()],
+            gate_open: vec![false; self.pack.gates.len()],
+        };
         for node in &self.pack.order {
             match *node {
                 Node::Question(index) => {
-                    let question = &self.pack.questions[index];
-                    let section = &self.pack.sections[question.section];
-                    let shown = {
-                        let value_of = |id: &str| self.visible_value(&visible, id);
-                        section.gate.is_none_or(|gate| gate_open[gate])
-                            && holds(&section.show_if, &value_of)
-                            && holds(&question.show_if, &value_of)
-                    };
-                    visible[index] = shown;
+                    evaluation.visible[index] = self.is_shown(&evaluation, index);
                 }
-                Node::Gate(gate) => {
-                    let open = {
-                        let value_of = |id: &str| self.visible_value(&visible, id);
-                        self.pack.gates[gate]
-                            .iter()
-                            .all(|condition| condition.eval(&value_of))
-                    };
-                    gate_open[gate] = open;
-                }
+                Node::Gate(gate) => evaluation.gate_open[gate] = self.is_open(&evaluation, gate),
             }
         }
-        Evaluation { visible, gate_open }
+        evaluation
     }
 
-    fn visible_value(&self, visible: &[bool], id: &str) -> Option<Value<'_>> {
-        let index = self.pack.question_index(id)?;
+    /// Re-evaluates, in dependency order, only what the answer to question `changed` can
+    /// affect: the nodes that read it, and on from each one whose outcome changed.
+    fn reevaluate_after(&mut self, changed: usize) {
+        let mut dirty = vec![false; self.pack.dependents.len()];
+        let mark = |dirty: &mut Vec<bool>, from: Node| {
+            for node in &self.pack.dependents[self.pack.slot(from)] {
+                dirty[self.pack.slot(*node)] = true;
+            }
+        };
+        mark(&mut dirty, Node::Question(changed));
+        for &node in &self.pack.order {
+            if !dirty[self.pack.slot(node)] {
+                continue;
+            }
+            let flipped = match node {
+                Node::Question(index) => {
+                    let shown = self.is_shown(&self.evaluation, index);
+                    std::mem::replace(&mut self.evaluation.visible[index], shown) != shown
+                }
+                Node::Gate(gate) => {
+                    let open = self.is_open(&self.evaluation, gate);
+                    std::mem::replace(&mut self.evaluation.gate_open[gate], open) != open
+                }
+            };
+            if flipped {
+                mark(&mut dirty, node);
+            }
+        }
+    }
+
+    /// Whether question `index` is shown, given what `evaluation` says of what it reads.
+    fn is_shown(&self, evaluation: &Evaluation, index: usize) -> bool {
+        let question = &self.pack.questions[index];
+        let section = &self.pack.sections[question.section];
+        let value_of = |read: &usize| self.visible_value(&evaluation.visible, *read);
+        section.gate.is_none_or(|gate| evaluation.gate_open[gate])
+            && holds(&section.show_if, &value_of)
+            && holds(&question.show_if, &value_of)
+    }
+
+    /// Whether gate `gate` is open, given what `evaluation` says of what it reads.
+    fn is_open(&self, evaluation: &Evaluation, gate: usize) -> bool {
+        let value_of = |read: &usize| self.visible_value(&evaluation.visible, *read);
+        self.pack.gates[gate]
+            .iter()
+            .all(|condition| condition.eval_by(&value_of))
+    }
+
+    fn visible_value(&self, visible: &[bool], index: usize) -> Option<Value<'_>> {
         if !visible[index] {
             return None;
         }
@@ -358,18 +401,19 @@ impl Assessment {
                 .require_if
                 .as_ref()
                 .is_some_and(|condition| {
-                    condition.eval(&|id: &str| self.visible_value(&evaluation.visible, id))
+                    condition
+                        .eval_by(&|read: &usize| self.visible_value(&evaluation.visible, *read))
                 })
     }
 
     /// What the UI draws, in `language`.
     pub fn view(&self, language: Language) -> AssessmentView {
-        let evaluation = self.evaluate();
+        let evaluation = &self.evaluation;
         let file = self.pack.file();
         let visible = |index: &usize| evaluation.visible[*index];
         let questions: Vec<QuestionView> = (0..self.pack.len())
             .filter(visible)
-            .map(|index| self.question_view(&evaluation, index, language))
+            .map(|index| self.question_view(evaluation, index, language))
             .collect();
         // One pass over the visible questions, counted per section in pack order.
         let mut counts = vec![(0usize, 0usize, 0usize); file.sections.len()];
@@ -400,7 +444,7 @@ impl Assessment {
             .iter()
             .enumerate()
             .map(|(gate_index, gate)| {
-                let value_of = |id: &str| self.visible_value(&evaluation.visible, id);
+                let value_of = |read: &usize| self.visible_value(&evaluation.visible, *read);
                 GateView {
                     id: gate.id.clone(),
                     title: gate.title.get(language).to_string(),
@@ -409,7 +453,7 @@ impl Assessment {
                         .conditions
                         .iter()
                         .zip(&self.pack.gates[gate_index])
-                        .filter(|(_, condition)| !condition.eval(&value_of))
+                        .filter(|(_, condition)| !condition.eval_by(&value_of))
                         .map(|(written, _)| written.description.get(language).to_string())
                         .collect(),
                 }
@@ -428,8 +472,8 @@ impl Assessment {
             sections,
             questions,
             gates,
-            guidance: self.guidance(&evaluation, language),
-            hidden_answers: self.hidden_count(&evaluation),
+            guidance: self.guidance(evaluation, language),
+            hidden_answers: self.hidden_count(evaluation),
         }
     }
 
@@ -480,14 +524,14 @@ impl Assessment {
     }
 
     fn guidance(&self, evaluation: &Evaluation, language: Language) -> Guidance {
-        let value_of = |id: &str| self.visible_value(&evaluation.visible, id);
+        let value_of = |read: &usize| self.visible_value(&evaluation.visible, *read);
         let present: Vec<_> = self
             .pack
             .file()
             .risk_factors
             .iter()
             .zip(&self.pack.risk_factors)
-            .filter(|(_, condition)| condition.eval(&value_of))
+            .filter(|(_, condition)| condition.eval_by(&value_of))
             .map(|(factor, _)| factor)
             .collect();
         Guidance {
@@ -507,10 +551,12 @@ impl Assessment {
                 .ok_or_else(|| AnswerError::UnknownQuestion {
                     question: question_id.to_string(),
                 })?;
-        let evaluation = self.evaluate();
-        if !evaluation.visible[index] {
+        if !self.evaluation.visible[index] {
             let section = &self.pack.sections[self.pack.questions[index].section];
-            if let Some(gate) = section.gate.filter(|gate| !evaluation.gate_open[*gate]) {
+            if let Some(gate) = section
+                .gate
+                .filter(|gate| !self.evaluation.gate_open[*gate])
+            {
                 let gate = &self.pack.file().gates[gate];
                 self.audit.push(AuditEvent::GatedAnswerRefused {
                     question: question_id.to_string(),
@@ -528,12 +574,13 @@ impl Assessment {
         }
         check_answer(question_id, &self.pack.questions[index].kind, &value)?;
         self.answers[index] = Some(value);
+        self.reevaluate_after(index);
         Ok(())
     }
 
     /// The check-your-answers page in `language`.
     pub fn summary(&self, language: Language) -> Summary {
-        let evaluation = self.evaluate();
+        let evaluation = &self.evaluation;
         let mut rows = Vec::new();
         let mut missing = Vec::new();
         for index in (0..self.pack.len()).filter(|index| evaluation.visible[*index]) {
@@ -551,7 +598,7 @@ impl Assessment {
                     .as_ref()
                     .map(|value| readable_answer(kind, value, language)),
             };
-            if row.answer.is_none() && self.is_required(&evaluation, index) {
+            if row.answer.is_none() && self.is_required(evaluation, index) {
                 missing.push(row.clone());
             }
             rows.push(row);
@@ -559,15 +606,18 @@ impl Assessment {
         Summary {
             rows,
             missing,
-            hidden_answers: self.hidden_count(&evaluation),
+            hidden_answers: self.hidden_count(evaluation),
         }
     }
 }
 
-fn holds<'a>(condition: &Option<Expr>, value_of: &impl Fn(&str) -> Option<Value<'a>>) -> bool {
+fn holds<'a>(
+    condition: &Option<Expr<usize>>,
+    value_of: &impl Fn(&usize) -> Option<Value<'a>>,
+) -> bool {
     condition
         .as_ref()
-        .is_none_or(|condition| condition.eval(value_of))
+        .is_none_or(|condition| condition.eval_by(value_of))
 }
 
 fn grade_value(grade: Grade) -> &'static str {

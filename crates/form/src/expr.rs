@@ -21,23 +21,25 @@
 
 use std::fmt;
 
-/// A parsed condition.
+/// A parsed condition. `Q` is how it names questions: by id as written (`String`), or, once a
+/// pack has checked it, by the question's index in the pack (`usize`), so evaluating it never
+/// looks an id up.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Expr {
+pub enum Expr<Q = String> {
     /// `true` or `false`.
     Bool(bool),
     /// Every part holds.
-    And(Vec<Expr>),
+    And(Vec<Expr<Q>>),
     /// Any part holds.
-    Or(Vec<Expr>),
+    Or(Vec<Expr<Q>>),
     /// The part does not hold.
-    Not(Box<Expr>),
+    Not(Box<Expr<Q>>),
     /// The question has a (visible) answer.
-    Answered(String),
+    Answered(Q),
     /// A comparison of a question's answer with a literal.
     Compare {
         /// The question compared.
-        question: String,
+        question: Q,
         /// How.
         op: CompareOp,
         /// With what.
@@ -46,14 +48,14 @@ pub enum Expr {
     /// The question's answer is one of these choices.
     In {
         /// The question.
-        question: String,
+        question: Q,
         /// The choices.
         values: Vec<String>,
     },
     /// A multiple-choice answer includes this choice.
     Contains {
         /// The question.
-        question: String,
+        question: Q,
         /// The choice.
         value: String,
     },
@@ -132,14 +134,21 @@ impl Expr {
         }
     }
 
+    /// Evaluates the condition; `value_of` gives a question's visible answer, if any.
+    pub fn eval<'a>(&self, value_of: &impl Fn(&str) -> Option<Value<'a>>) -> bool {
+        self.eval_by(&|question: &String| value_of(question))
+    }
+}
+
+impl<Q> Expr<Q> {
     /// Every question this condition reads.
-    pub fn questions(&self) -> Vec<&str> {
+    pub fn questions(&self) -> Vec<&Q> {
         let mut found = Vec::new();
         self.collect_questions(&mut found);
         found
     }
 
-    fn collect_questions<'a>(&'a self, found: &mut Vec<&'a str>) {
+    fn collect_questions<'a>(&'a self, found: &mut Vec<&'a Q>) {
         match self {
             Expr::Bool(_) => {}
             Expr::And(parts) | Expr::Or(parts) => {
@@ -153,13 +162,48 @@ impl Expr {
         }
     }
 
+    /// The same condition with each question named by `name(question)` instead; `None` if any
+    /// question has no new name.
+    pub fn map_questions<R>(&self, name: &impl Fn(&Q) -> Option<R>) -> Option<Expr<R>> {
+        let parts = |parts: &[Expr<Q>]| {
+            parts
+                .iter()
+                .map(|part| part.map_questions(name))
+                .collect::<Option<Vec<_>>>()
+        };
+        Some(match self {
+            Expr::Bool(value) => Expr::Bool(*value),
+            Expr::And(all) => Expr::And(parts(all)?),
+            Expr::Or(any) => Expr::Or(parts(any)?),
+            Expr::Not(part) => Expr::Not(Box::new(part.map_questions(name)?)),
+            Expr::Answered(question) => Expr::Answered(name(question)?),
+            Expr::Compare {
+                question,
+                op,
+                literal,
+            } => Expr::Compare {
+                question: name(question)?,
+                op: *op,
+                literal: literal.clone(),
+            },
+            Expr::In { question, values } => Expr::In {
+                question: name(question)?,
+                values: values.clone(),
+            },
+            Expr::Contains { question, value } => Expr::Contains {
+                question: name(question)?,
+                value: value.clone(),
+            },
+        })
+    }
+
     /// Evaluates the condition; `value_of` gives a question's visible answer, if any.
-    pub fn eval<'a>(&self, value_of: &impl Fn(&str) -> Option<Value<'a>>) -> bool {
+    pub fn eval_by<'a>(&self, value_of: &impl Fn(&Q) -> Option<Value<'a>>) -> bool {
         match self {
             Expr::Bool(value) => *value,
-            Expr::And(parts) => parts.iter().all(|part| part.eval(value_of)),
-            Expr::Or(parts) => parts.iter().any(|part| part.eval(value_of)),
-            Expr::Not(part) => !part.eval(value_of),
+            Expr::And(parts) => parts.iter().all(|part| part.eval_by(value_of)),
+            Expr::Or(parts) => parts.iter().any(|part| part.eval_by(value_of)),
+            Expr::Not(part) => !part.eval_by(value_of),
             Expr::Answered(question) => value_of(question).is_some(),
             Expr::Compare {
                 question,

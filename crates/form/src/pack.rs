@@ -16,9 +16,12 @@ pub struct Pack {
     content_hash: String,
     pub(crate) questions: Vec<CompiledQuestion>,
     pub(crate) sections: Vec<CompiledSection>,
-    pub(crate) gates: Vec<Vec<Expr>>,
-    pub(crate) risk_factors: Vec<Expr>,
+    pub(crate) gates: Vec<Vec<Expr<usize>>>,
+    pub(crate) risk_factors: Vec<Expr<usize>>,
     pub(crate) order: Vec<Node>,
+    /// By node slot (see [`Pack::slot`]): the nodes whose visibility or openness it decides, so
+    /// an answer re-evaluates only what it can affect.
+    pub(crate) dependents: Vec<Vec<Node>>,
     index: HashMap<String, usize>,
 }
 
@@ -40,15 +43,15 @@ pub(crate) struct CompiledQuestion {
     pub(crate) section: usize,
     pub(crate) position: usize,
     pub(crate) kind: Kind,
-    pub(crate) show_if: Option<Expr>,
-    pub(crate) require_if: Option<Expr>,
+    pub(crate) show_if: Option<Expr<usize>>,
+    pub(crate) require_if: Option<Expr<usize>>,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledSection {
     pub(crate) gate: Option<usize>,
     pub(crate) sealed_to: crate::model::SealedTo,
-    pub(crate) show_if: Option<Expr>,
+    pub(crate) show_if: Option<Expr<usize>>,
 }
 
 /// What the engine evaluates, in dependency order.
@@ -91,6 +94,14 @@ impl Pack {
 
     pub(crate) fn question_index(&self, id: &str) -> Option<usize> {
         self.index.get(id).copied()
+    }
+
+    /// A node's place in per-node tables: questions first, then gates.
+    pub(crate) fn slot(&self, node: Node) -> usize {
+        match node {
+            Node::Question(index) => index,
+            Node::Gate(gate) => self.questions.len() + gate,
+        }
     }
 
     pub(crate) fn question(&self, index: usize) -> &Question {
@@ -229,8 +240,8 @@ fn compile(file: FormPack, content_hash: String) -> Result<Pack, PackError> {
         .map(|factor| checker.check(&format!("risk factor {} when", factor.id), &factor.when))
         .collect::<Result<Vec<_>, _>>()?;
 
-    check_nothing_outside_reads_behind_a_gate(&file, &questions, &sections, &gates, &index)?;
-    let order = evaluation_order(&file, &questions, &sections, &gates, &index)?;
+    check_nothing_outside_reads_behind_a_gate(&file, &questions, &sections, &gates)?;
+    let (order, dependents) = evaluation_order(&file, &questions, &sections, &gates)?;
     Ok(Pack {
         file,
         content_hash,
@@ -239,6 +250,7 @@ fn compile(file: FormPack, content_hash: String) -> Result<Pack, PackError> {
         gates,
         risk_factors,
         order,
+        dependents,
         index,
     })
 }
@@ -423,14 +435,19 @@ struct ConditionChecker<'a> {
 }
 
 impl ConditionChecker<'_> {
-    fn optional(&self, place: &str, source: &Option<String>) -> Result<Option<Expr>, PackError> {
+    fn optional(
+        &self,
+        place: &str,
+        source: &Option<String>,
+    ) -> Result<Option<Expr<usize>>, PackError> {
         source
             .as_ref()
             .map(|source| self.check(place, source))
             .transpose()
     }
 
-    fn check(&self, place: &str, source: &str) -> Result<Expr, PackError> {
+    /// Parses and checks a condition, and names its questions by index from then on.
+    fn check(&self, place: &str, source: &str) -> Result<Expr<usize>, PackError> {
         let expr = Expr::parse(source).map_err(|error| PackError::BadCondition {
             pack: self.pack.to_string(),
             place: place.to_string(),
@@ -438,7 +455,12 @@ impl ConditionChecker<'_> {
             problem: error.to_string(),
         })?;
         self.fits(place, &expr)?;
-        Ok(expr)
+        expr.map_questions(&|question: &String| self.index.get(question).copied())
+            .ok_or_else(|| PackError::ConditionDoesNotFit {
+                pack: self.pack.to_string(),
+                place: place.to_string(),
+                problem: "it names a question the pack does not have".into(),
+            })
     }
 
     fn fits(&self, place: &str, expr: &Expr) -> Result<(), PackError> {
@@ -520,22 +542,20 @@ fn check_nothing_outside_reads_behind_a_gate(
     file: &FormPack,
     questions: &[CompiledQuestion],
     sections: &[CompiledSection],
-    gates: &[Vec<Expr>],
-    index: &HashMap<String, usize>,
+    gates: &[Vec<Expr<usize>>],
 ) -> Result<(), PackError> {
-    let gate_of_question = |id: &str| {
-        index
-            .get(id)
-            .and_then(|question| sections[questions[*question].section].gate)
+    let id_of = |question: usize| {
+        let compiled = &questions[question];
+        &file.sections[compiled.section].questions[compiled.position].id
     };
-    let check = |place: String, inside: Option<usize>, condition: &Expr| {
+    let check = |place: String, inside: Option<usize>, condition: &Expr<usize>| {
         for read in condition.questions() {
-            match gate_of_question(read) {
+            match sections[questions[*read].section].gate {
                 Some(gate) if Some(gate) != inside => {
                     return Err(PackError::ReadsBehindGate {
                         pack: file.id.clone(),
                         place,
-                        question: read.to_string(),
+                        question: id_of(*read).clone(),
                         gate: file.gates[gate].id.clone(),
                     })
                 }
@@ -579,18 +599,19 @@ fn check_nothing_outside_reads_behind_a_gate(
 }
 
 /// Orders questions and gates so that everything a condition reads is evaluated before it, and
-/// refuses a pack whose conditions depend on each other in a circle.
+/// refuses a pack whose conditions depend on each other in a circle. Also returns, by node slot,
+/// the nodes each one decides (the reverse of "depends on").
+#[allow(clippy::type_complexity)]
 fn evaluation_order(
     file: &FormPack,
     questions: &[CompiledQuestion],
     sections: &[CompiledSection],
-    gates: &[Vec<Expr>],
-    index: &HashMap<String, usize>,
-) -> Result<Vec<Node>, PackError> {
-    let reads = |exprs: &mut dyn Iterator<Item = &Expr>| -> Vec<Node> {
+    gates: &[Vec<Expr<usize>>],
+) -> Result<(Vec<Node>, Vec<Vec<Node>>), PackError> {
+    let reads = |exprs: &mut dyn Iterator<Item = &Expr<usize>>| -> Vec<Node> {
         exprs
             .flat_map(|expr| expr.questions())
-            .filter_map(|question| index.get(question).map(|i| Node::Question(*i)))
+            .map(|question| Node::Question(*question))
             .collect()
     };
     let depends_on = |node: Node| -> Vec<Node> {
@@ -626,6 +647,14 @@ fn evaluation_order(
         Node::Question(i) => i,
         Node::Gate(g) => questions.len() + g,
     };
+    let mut dependents = vec![Vec::new(); all.len()];
+    for &node in &all {
+        for read in depends_on(node) {
+            if !dependents[slot(read)].contains(&node) {
+                dependents[slot(read)].push(node);
+            }
+        }
+    }
     let mut marks = vec![Mark::New; all.len()];
     let mut order = Vec::with_capacity(all.len());
     for &start in &all {
@@ -663,5 +692,5 @@ fn evaluation_order(
             }
         }
     }
-    Ok(order)
+    Ok((order, dependents))
 }

@@ -1,6 +1,7 @@
 //! Property tests over generated packs (any size, any conditions): no gated question id reaches
-//! a view or summary while the gate is closed, and the gate's status is a function of the
-//! answers alone.
+//! a view or summary while the gate is closed, the gate's status is a function of the answers
+//! alone, and the engine's incremental re-evaluation after each answer agrees with evaluating
+//! everything afresh.
 
 // Tests fail by panicking, with a message saying what did not happen.
 #![allow(clippy::expect_used)]
@@ -32,6 +33,12 @@ proptest! {
         for (question, choice) in answers {
             let _ = assessment.answer(&format!("q{}", question % size), AnswerValue::Choice(CHOICES[choice].into()));
             let view = assessment.view(Language::En);
+            let afresh = Assessment::restore(
+                pack.clone(),
+                assessment.stored_answers().map(|(id, value)| (id, value.clone())),
+            )
+            .expect("stored answers restore");
+            prop_assert_eq!(&view, &afresh.view(Language::En), "incremental and full evaluation disagree");
             if !view.gates[0].open {
                 let seen = serde_json::to_string(&view).expect("json")
                     + &serde_json::to_string(&assessment.summary(Language::En)).expect("json");
