@@ -55,7 +55,7 @@ async fn the_migrant_section_is_absent_and_refused_before_safeguarding() {
         )
         .await;
     assert!(
-        refused.contains("\"code\":\"Gated\""),
+        refused.contains("\"code\":\"Gated\"") && refused.contains("\"kind\":\"gated\""),
         "the core answered {refused}"
     );
     assert!(
@@ -86,8 +86,13 @@ async fn the_migrant_section_is_absent_and_refused_before_safeguarding() {
                 .collect::<Result<Vec<String>, _>>()
         })
         .expect("read the audit chain");
-    assert_eq!(
-        refusals,
-        ["gated_answer_refused question=documents_withheld gate=safeguarding"]
+    // The question is named by a keyed hash, as in the answers table: never in clear.
+    assert_eq!(refusals.len(), 1, "{refusals:?}");
+    let tag = refusals[0]
+        .strip_prefix("gated_answer_refused gate=safeguarding question=")
+        .unwrap_or_else(|| panic!("unexpected audit entry {:?}", refusals[0]));
+    assert!(
+        tag.len() == 32 && tag.chars().all(|c| c.is_ascii_hexdigit()),
+        "the question is not named by a keyed hash: {tag}"
     );
 }

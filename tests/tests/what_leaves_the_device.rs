@@ -1,0 +1,178 @@
+//! What leaves the device is exactly what the officer saw, in the real window against a real
+//! gateway: the officer opens the gate and answers the migrant-victim questions, then finds the
+//! victim was not alone after all and says so. The screen says at once that answers are no
+//! longer asked; check-your-answers says it again; what the safeguarding unit opens holds no
+//! immigration answer, and the device's data folder holds no row or key of one. And in Welsh, a
+//! grade rationale that is too short is refused in Welsh.
+
+// Tests fail by panicking, with a message saying what did not happen.
+#![allow(clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use firstline_e2e::force::LocalForce;
+use firstline_e2e::pages::{default_answer, Answer, CheckAnswers, Home, QuestionPage, SignIn};
+use firstline_e2e::{App, TempDir};
+
+const MIGRANT_QUESTIONS: [&str; 5] = [
+    "deportation_threats",
+    "documents_withheld",
+    "no_funds_used_to_stop_leaving",
+    "wants_immigration_advice",
+    "consents_to_specialist_referral",
+];
+
+/// Waits until `test_id`'s text is `expected`, polling (the sync screen refreshes itself).
+async fn wait_for_text(app: &App, test_id: &str, expected: &str) {
+    let deadline = Instant::now() + Duration::from_secs(40);
+    loop {
+        let text = app.text(test_id).await;
+        if text == expected {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{test_id} shows {text:?}, never {expected:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+fn vault(data: &TempDir) -> rusqlite::Connection {
+    rusqlite::Connection::open(data.path().join("data/uk.firstline.app/vault.sqlite"))
+        .expect("open the vault file")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_hidden_by_a_changed_safeguarding_answer_are_never_sent() {
+    let mut force = LocalForce::start("leaves-device");
+    let code = force.enrolment_code();
+    let data = TempDir::new("leaves-device-data");
+    let app = App::launch_in(
+        "leaves-device",
+        data.path(),
+        &["--enrol", &force.url(), &code],
+    )
+    .await;
+    SignIn(&app).set_up().await;
+    Home(&app).start_assessment().await;
+    let page = QuestionPage(&app);
+    page.answer_everything().await;
+    let check = CheckAnswers(&app);
+    assert_eq!(check.answer_to("deportation_threats").await, "Yes");
+
+    // The victim was not spoken to alone after all.
+    check.change("spoken_alone").await;
+    page.choose("no").await;
+    page.continue_on().await;
+    let notice = app.text("hidden-answers-notice").await;
+    assert!(
+        notice.contains("5 answers are no longer asked"),
+        "notice: {notice}"
+    );
+    for question in MIGRANT_QUESTIONS {
+        assert!(!notice.contains(question), "the notice names {question}");
+    }
+    let source = app.client.source().await.expect("page source");
+    assert!(!source.contains("passport or other documents"));
+    app.screenshot("answers-no-longer-asked").await;
+
+    app.click("go-check-answers").await;
+    check.title().await;
+    assert!(app
+        .text("hidden-answers-summary")
+        .await
+        .contains("5 answers are no longer asked"));
+    assert!(!check.has_row("deportation_threats").await);
+    let shown_rows = app
+        .client
+        .find_all(fantoccini::Locator::Css(
+            "[data-testid^='summary-'] [data-testid='summary-answer']",
+        ))
+        .await
+        .expect("rows");
+    let mut answered_rows = 0;
+    for row in shown_rows {
+        if row.text().await.unwrap_or_default() != "Not answered" {
+            answered_rows += 1;
+        }
+    }
+    app.screenshot("check-answers-with-hidden").await;
+
+    // Finalise with the gateway down, so the readable copy stays on the device to be looked at.
+    force.stop();
+    app.click("finalise").await;
+    wait_for_text(&app, "sync-pending", "1").await;
+    {
+        let vault = vault(&data);
+        let (rows, keys_left): (i64, i64) = vault
+            .query_row(
+                "SELECT (SELECT COUNT(DISTINCT question_tag) FROM answers),
+                        (SELECT COUNT(*) FROM assessments WHERE wrapped_compartment_key IS NOT NULL)",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .expect("read the vault");
+        assert_eq!(
+            rows, answered_rows,
+            "the device keeps answers beyond the {answered_rows} shown"
+        );
+        assert_eq!(keys_left, 0, "a safeguarding compartment key is left");
+    }
+
+    force.restart();
+    app.click("sync-now").await;
+    wait_for_text(&app, "sync-received", "1").await;
+    app.screenshot("received").await;
+    app.close().await;
+
+    let opened = force.open_submissions(true);
+    assert_eq!(opened.len(), 1);
+    let section = &opened[0]["migrant_section"];
+    assert_eq!(
+        section["answers"].as_object().map(|answers| answers.len()),
+        Some(0),
+        "the safeguarding unit received hidden answers: {section}"
+    );
+    let record = &opened[0]["record"]["answers"];
+    for question in MIGRANT_QUESTIONS {
+        assert!(
+            record.get(question).is_none(),
+            "{question} is in the main record"
+        );
+    }
+    assert_eq!(record["spoken_alone"]["value"], "no");
+    // After the receipt nothing readable of the record is left on the device.
+    let rows: i64 = vault(&data)
+        .query_row("SELECT COUNT(*) FROM answers", [], |row| row.get(0))
+        .expect("count");
+    assert_eq!(rows, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_too_short_rationale_is_refused_in_welsh() {
+    let app = App::launch("welsh-refusal").await;
+    SignIn(&app).set_up().await;
+    app.click("language-switch").await;
+    Home(&app).start_assessment().await;
+    let page = QuestionPage(&app);
+    for _ in 0..80 {
+        let id = page.current_id().await;
+        if id == "risk_grade" {
+            break;
+        }
+        page.give(default_answer(&id)).await;
+        page.continue_on().await;
+    }
+    assert_eq!(page.current_id().await, "risk_grade");
+    page.give(Answer::Grade("high", "Rhy fyr")).await;
+    page.continue_on().await;
+    let refusal = app.text("error-summary").await;
+    assert!(
+        refusal.contains("Ysgrifennwch eich rhesymeg dros y radd: o leiaf 20 nod"),
+        "the refusal is not in Welsh: {refusal}"
+    );
+    assert!(!refusal.contains("Write your rationale"), "{refusal}");
+    app.screenshot("welsh-rationale-refused").await;
+    app.close().await;
+}
