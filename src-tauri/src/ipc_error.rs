@@ -54,6 +54,13 @@ impl IpcError {
     }
 }
 
+/// `value` written as the JSON the command answers with (for views that borrow from the
+/// workspace and so must be written while it is held).
+pub fn json<T: Serialize>(value: &T) -> Result<Box<serde_json::value::RawValue>, IpcError> {
+    serde_json::value::to_raw_value(value)
+        .map_err(|_| IpcError::damaged("The view could not be written"))
+}
+
 /// The UI's branch for each refusal.
 fn code_of(refusal: Refusal) -> ErrorCode {
     match refusal {

@@ -1,5 +1,10 @@
-//! Benchmarks of the form engine (reported, never asserted):
-//! - re-evaluating the view after one answer on a generated 300-question pack with conditions;
+//! Benchmarks of the form engine (reported, never asserted), on a generated 300-question pack
+//! with conditions, half answered, the gate open:
+//! - one answer: checked, stored, and everything it can affect re-evaluated (what the engine
+//!   evaluates per answer);
+//! - one answer and the whole view the UI is sent afterwards (every visible question's texts,
+//!   borrowed from the pack);
+//! - the same, written as the JSON the IPC answer carries (what the shell does with it);
 //! - loading and verifying the signed default pack.
 //!
 //! `cargo bench -p firstline-form` (or `cargo xtask bench`).
@@ -33,14 +38,35 @@ fn view_after_one_answer(c: &mut Criterion) {
         let _ = assessment.answer(&format!("q{q}"), AnswerValue::Choice(value.into()));
     }
     let mut flip = false;
+    c.bench_function(
+        "answer (re-evaluates what it affects), 300-question generated pack",
+        |b| {
+            b.iter(|| {
+                flip = !flip;
+                let value = if flip { "no" } else { "yes" };
+                black_box(assessment.answer("q10", AnswerValue::Choice(value.into())))
+            })
+        },
+    );
     c.bench_function("answer + view, 300-question generated pack", |b| {
         b.iter(|| {
             flip = !flip;
             let value = if flip { "no" } else { "yes" };
             let _ = assessment.answer("q10", AnswerValue::Choice(value.into()));
-            black_box(assessment.view(Language::En))
+            black_box(assessment.view(Language::En).questions.len())
         })
     });
+    c.bench_function(
+        "answer + view written as the IPC answer (JSON), 300-question generated pack",
+        |b| {
+            b.iter(|| {
+                flip = !flip;
+                let value = if flip { "no" } else { "yes" };
+                let _ = assessment.answer("q10", AnswerValue::Choice(value.into()));
+                black_box(serde_json::to_vec(&assessment.view(Language::En)).map(|json| json.len()))
+            })
+        },
+    );
 }
 
 fn load_default_pack(c: &mut Criterion) {

@@ -37,29 +37,31 @@ pub enum AuditEvent {
     },
 }
 
-/// What the UI is given to draw the assessment.
+/// What the UI is given to draw the assessment. It borrows its texts from the pack and its
+/// answers from the assessment, so building it copies no text: it is serialised straight into
+/// the IPC answer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AssessmentView {
+pub struct AssessmentView<'a> {
     /// The pack's id.
-    pub pack_id: String,
+    pub pack_id: &'a str,
     /// The pack's version.
-    pub pack_version: String,
+    pub pack_version: &'a str,
     /// The pack's content hash.
-    pub pack_hash: String,
+    pub pack_hash: &'a str,
     /// The pack's title.
-    pub title: String,
+    pub title: &'a str,
     /// The pack's notice, if it has one.
-    pub notice: Option<String>,
+    pub notice: Option<&'a str>,
     /// Whether this language's wording still awaits review.
     pub awaiting_review: bool,
     /// The visible sections with their progress.
-    pub sections: Vec<SectionView>,
+    pub sections: Vec<SectionView<'a>>,
     /// The visible questions, in order.
-    pub questions: Vec<QuestionView>,
+    pub questions: Vec<QuestionView<'a>>,
     /// Every gate: open, or what is still missing.
-    pub gates: Vec<GateView>,
+    pub gates: Vec<GateView<'a>>,
     /// Risk guidance for the grade.
-    pub guidance: Guidance,
+    pub guidance: Guidance<'a>,
     /// Answers kept but no longer asked: never sent unless they are shown again. A count only,
     /// never which questions.
     pub hidden_answers: usize,
@@ -67,11 +69,11 @@ pub struct AssessmentView {
 
 /// A visible section and how far it has got.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SectionView {
+pub struct SectionView<'a> {
     /// Id.
-    pub id: String,
+    pub id: &'a str,
     /// Title.
-    pub title: String,
+    pub title: &'a str,
     /// Questions answered (information screens count as read once shown).
     pub answered: usize,
     /// Questions shown.
@@ -82,48 +84,48 @@ pub struct SectionView {
 
 /// A gate as the gate panel shows it: never the questions behind it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct GateView {
+pub struct GateView<'a> {
     /// Id.
-    pub id: String,
+    pub id: &'a str,
     /// What opens (for example "Migrant victim support").
-    pub title: String,
+    pub title: &'a str,
     /// Whether it is open.
     pub open: bool,
     /// What is still missing, in plain words.
-    pub missing: Vec<String>,
+    pub missing: Vec<&'a str>,
 }
 
 /// Risk factors present, and the lowest grade they suggest. Guidance only: the grade is the
 /// officer's, and guidance never lowers it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Guidance {
+pub struct Guidance<'a> {
     /// The factors present.
-    pub factors: Vec<String>,
+    pub factors: Vec<&'a str>,
     /// The lowest grade the factors suggest, if any is present.
     pub suggested: Option<Grade>,
 }
 
 /// One visible question as the UI draws it, in one language.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct QuestionView {
+pub struct QuestionView<'a> {
     /// The question's id, used to answer it.
-    pub id: String,
+    pub id: &'a str,
     /// The section's id.
-    pub section_id: String,
+    pub section_id: &'a str,
     /// The section's title.
-    pub section: String,
+    pub section: &'a str,
     /// What kind of answer it takes.
     pub kind: KindName,
     /// The question as the officer reads it.
-    pub label: String,
+    pub label: &'a str,
     /// Guidance under the question.
-    pub help: Option<String>,
+    pub help: Option<&'a str>,
     /// The text of an information screen.
-    pub body: Option<String>,
+    pub body: Option<&'a str>,
     /// Who owns an information screen's wording.
-    pub information: Option<InformationOwner>,
+    pub information: Option<&'a InformationOwner>,
     /// The choices, for choice questions.
-    pub choices: Vec<ChoiceView>,
+    pub choices: &'a [ChoiceView],
     /// The longest text accepted.
     pub max_chars: Option<usize>,
     /// The smallest number accepted.
@@ -135,7 +137,7 @@ pub struct QuestionView {
     /// Whether an answer is needed to finish, given the answers so far.
     pub required: bool,
     /// The current answer, if any.
-    pub answer: Option<AnswerValue>,
+    pub answer: Option<&'a AnswerValue>,
 }
 
 /// A choice as the UI draws it.
@@ -407,7 +409,7 @@ impl Assessment {
     }
 
     /// What the UI draws, in `language`.
-    pub fn view(&self, language: Language) -> AssessmentView {
+    pub fn view(&self, language: Language) -> AssessmentView<'_> {
         let evaluation = &self.evaluation;
         let file = self.pack.file();
         let visible = |index: &usize| evaluation.visible[*index];
@@ -431,8 +433,8 @@ impl Assessment {
             .filter(|(_, (_, total, _))| *total > 0)
             .map(
                 |(section, (answered, total, missing_required))| SectionView {
-                    id: section.id.clone(),
-                    title: section.title.get(language).to_string(),
+                    id: &section.id,
+                    title: section.title.get(language),
                     answered,
                     total,
                     missing_required,
@@ -446,28 +448,25 @@ impl Assessment {
             .map(|(gate_index, gate)| {
                 let value_of = |read: &usize| self.visible_value(&evaluation.visible, *read);
                 GateView {
-                    id: gate.id.clone(),
-                    title: gate.title.get(language).to_string(),
+                    id: &gate.id,
+                    title: gate.title.get(language),
                     open: evaluation.gate_open[gate_index],
                     missing: gate
                         .conditions
                         .iter()
                         .zip(&self.pack.gates[gate_index])
                         .filter(|(_, condition)| !condition.eval_by(&value_of))
-                        .map(|(written, _)| written.description.get(language).to_string())
+                        .map(|(written, _)| written.description.get(language))
                         .collect(),
                 }
             })
             .collect();
         AssessmentView {
-            pack_id: file.id.clone(),
-            pack_version: file.version.clone(),
-            pack_hash: self.pack.content_hash().to_string(),
-            title: file.title.get(language).to_string(),
-            notice: file
-                .notice
-                .as_ref()
-                .map(|notice| notice.get(language).to_string()),
+            pack_id: &file.id,
+            pack_version: &file.version,
+            pack_hash: self.pack.content_hash(),
+            title: file.title.get(language),
+            notice: file.notice.as_ref().map(|notice| notice.get(language)),
             awaiting_review: file.awaiting_review.contains(&language),
             sections,
             questions,
@@ -482,7 +481,7 @@ impl Assessment {
         evaluation: &Evaluation,
         index: usize,
         language: Language,
-    ) -> QuestionView {
+    ) -> QuestionView<'_> {
         let question = self.pack.question(index);
         let section = &self.pack.file().sections[self.pack.questions[index].section];
         let kind = &self.pack.questions[index].kind;
@@ -491,21 +490,15 @@ impl Assessment {
             _ => (None, None),
         };
         QuestionView {
-            id: question.id.clone(),
-            section_id: section.id.clone(),
-            section: section.title.get(language).to_string(),
+            id: &question.id,
+            section_id: &section.id,
+            section: section.title.get(language),
             kind: question.kind,
-            label: question.label.get(language).to_string(),
-            help: question
-                .help
-                .as_ref()
-                .map(|help| help.get(language).to_string()),
-            body: question
-                .body
-                .as_ref()
-                .map(|body| body.get(language).to_string()),
-            information: question.information.clone(),
-            choices: choices_of(kind, language),
+            label: question.label.get(language),
+            help: question.help.as_ref().map(|help| help.get(language)),
+            body: question.body.as_ref().map(|body| body.get(language)),
+            information: question.information.as_ref(),
+            choices: self.pack.choice_views(index, language),
             max_chars: match kind {
                 Kind::Text { max_chars, .. } => Some(*max_chars),
                 _ => None,
@@ -519,11 +512,11 @@ impl Assessment {
                 _ => None,
             },
             required: self.is_required(evaluation, index),
-            answer: self.answers[index].clone(),
+            answer: self.answers[index].as_ref(),
         }
     }
 
-    fn guidance(&self, evaluation: &Evaluation, language: Language) -> Guidance {
+    fn guidance(&self, evaluation: &Evaluation, language: Language) -> Guidance<'_> {
         let value_of = |read: &usize| self.visible_value(&evaluation.visible, *read);
         let present: Vec<_> = self
             .pack
@@ -537,7 +530,7 @@ impl Assessment {
         Guidance {
             factors: present
                 .iter()
-                .map(|factor| factor.label.get(language).to_string())
+                .map(|factor| factor.label.get(language))
                 .collect(),
             suggested: present.iter().map(|factor| factor.suggests).max(),
         }
@@ -636,7 +629,8 @@ fn pick(language: Language, en: &str, cy: &str) -> String {
     .to_string()
 }
 
-fn choices_of(kind: &Kind, language: Language) -> Vec<ChoiceView> {
+/// A kind's choices as the UI shows them in `language` (the pack keeps them, built once at load).
+pub(crate) fn choices_of(kind: &Kind, language: Language) -> Vec<ChoiceView> {
     match kind {
         Kind::YesNoUnknown => YES_NO_UNKNOWN
             .iter()

@@ -5,9 +5,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use crate::engine::ChoiceView;
 use crate::error::PackError;
 use crate::expr::{Expr, Literal};
-use crate::model::{Choice, FormPack, KindName, LocalText, Question};
+use crate::model::{Choice, FormPack, KindName, Language, LocalText, Question};
 
 /// A checked pack, compiled for the engine.
 #[derive(Debug, Clone)]
@@ -22,6 +23,8 @@ pub struct Pack {
     /// By node slot (see [`Pack::slot`]): the nodes whose visibility or openness it decides, so
     /// an answer re-evaluates only what it can affect.
     pub(crate) dependents: Vec<Vec<Node>>,
+    /// By question, then language: its choices as views show them, built once.
+    choice_views: Vec<Vec<Vec<ChoiceView>>>,
     index: HashMap<String, usize>,
 }
 
@@ -102,6 +105,16 @@ impl Pack {
             Node::Question(index) => index,
             Node::Gate(gate) => self.questions.len() + gate,
         }
+    }
+
+    /// A question's choices as views show them in `language`.
+    pub(crate) fn choice_views(&self, index: usize, language: Language) -> &[ChoiceView] {
+        let by_language = &self.choice_views[index];
+        let position = Language::ALL
+            .iter()
+            .position(|each| *each == language)
+            .unwrap_or(0);
+        by_language.get(position).map(Vec::as_slice).unwrap_or(&[])
     }
 
     pub(crate) fn question(&self, index: usize) -> &Question {
@@ -242,6 +255,15 @@ fn compile(file: FormPack, content_hash: String) -> Result<Pack, PackError> {
 
     check_nothing_outside_reads_behind_a_gate(&file, &questions, &sections, &gates)?;
     let (order, dependents) = evaluation_order(&file, &questions, &sections, &gates)?;
+    let choice_views = questions
+        .iter()
+        .map(|question| {
+            Language::ALL
+                .iter()
+                .map(|language| crate::engine::choices_of(&question.kind, *language))
+                .collect()
+        })
+        .collect();
     Ok(Pack {
         file,
         content_hash,
@@ -251,6 +273,7 @@ fn compile(file: FormPack, content_hash: String) -> Result<Pack, PackError> {
         risk_factors,
         order,
         dependents,
+        choice_views,
         index,
     })
 }

@@ -57,7 +57,9 @@ proptest! {
                 let _ = again.answer(id, value.clone());
             }
         }
-        let gate = |a: &Assessment| a.view(Language::En).gates[0].clone();
-        prop_assert_eq!(gate(&assessment), gate(&again));
+        prop_assert_eq!(
+            &assessment.view(Language::En).gates[0],
+            &again.view(Language::En).gates[0]
+        );
     }
 }

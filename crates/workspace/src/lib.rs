@@ -42,9 +42,9 @@ struct OpenAssessment {
 
 /// A reopened draft (or a new amendment): its view and the question to show first.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Resumed {
+pub struct Resumed<'a> {
     /// The view.
-    pub view: AssessmentView,
+    pub view: AssessmentView<'a>,
     /// The index in `view.questions` where the officer stopped.
     pub resume_at: usize,
 }
@@ -172,7 +172,7 @@ impl Workspace {
 
     /// Starts an assessment over the pack in use (verified), kept with the draft so it can
     /// always be resumed on it.
-    pub fn start(&mut self, language: Language) -> Result<AssessmentView, WorkspaceError> {
+    pub fn start(&mut self, language: Language) -> Result<AssessmentView<'_>, WorkspaceError> {
         self.require_unlocked()?;
         let (pack, signed_bytes) = self.packs.load(&self.vault)?;
         self.vault.keep_pack(pack.content_hash(), &signed_bytes)?;
@@ -180,9 +180,8 @@ impl Workspace {
             .vault
             .create_assessment(pack.id(), pack.version(), pack.content_hash())?;
         let assessment = Assessment::new(Arc::new(pack));
-        let view = assessment.view(language);
-        self.open = Some(OpenAssessment { id, assessment });
-        Ok(view)
+        let open = self.open.insert(OpenAssessment { id, assessment });
+        Ok(open.assessment.view(language))
     }
 
     /// Records one answer: checked by the engine, then saved durably in the vault under the key
@@ -193,7 +192,7 @@ impl Workspace {
         language: Language,
         question_id: &str,
         value: AnswerValue,
-    ) -> Result<AssessmentView, WorkspaceError> {
+    ) -> Result<AssessmentView<'_>, WorkspaceError> {
         let open = self.open_assessment()?;
         let id = open.id.clone();
         let mut next = open.assessment.clone();
@@ -233,7 +232,7 @@ impl Workspace {
     }
 
     /// The view of the open assessment (for example after a change of language).
-    pub fn view(&mut self, language: Language) -> Result<AssessmentView, WorkspaceError> {
+    pub fn view(&mut self, language: Language) -> Result<AssessmentView<'_>, WorkspaceError> {
         Ok(self.open_assessment()?.assessment.view(language))
     }
 
@@ -243,7 +242,7 @@ impl Workspace {
         &mut self,
         language: Language,
         id: AssessmentId,
-    ) -> Result<Resumed, WorkspaceError> {
+    ) -> Result<Resumed<'_>, WorkspaceError> {
         self.require_unlocked()?;
         let pack = match self.vault.pack_of(&id)? {
             Some(bytes) => packs::verify(&bytes, &self.vault)?,
@@ -261,7 +260,8 @@ impl Workspace {
         }
         let last = stored.last().map(|answer| answer.question_id.clone());
         let assessment = Assessment::restore(Arc::new(pack), values)?;
-        let view = assessment.view(language);
+        let open = self.open.insert(OpenAssessment { id, assessment });
+        let view = open.assessment.view(language);
         let resume_at = last
             .and_then(|last| {
                 view.questions
@@ -270,7 +270,6 @@ impl Workspace {
             })
             .map(|stopped| (stopped + 1).min(view.questions.len().saturating_sub(1)))
             .unwrap_or(0);
-        self.open = Some(OpenAssessment { id, assessment });
         Ok(Resumed { view, resume_at })
     }
 
@@ -280,7 +279,7 @@ impl Workspace {
         &mut self,
         language: Language,
         id: AssessmentId,
-    ) -> Result<Resumed, WorkspaceError> {
+    ) -> Result<Resumed<'_>, WorkspaceError> {
         self.require_unlocked()?;
         let amendment = self.vault.amend(&id)?;
         self.resume(language, amendment)

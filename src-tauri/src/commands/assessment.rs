@@ -1,12 +1,14 @@
 //! Assessment commands: start, answer (saved in the vault before it is acknowledged), the
-//! check-your-answers page, the view, resume a draft, amend a finalised record.
+//! check-your-answers page, the view, resume a draft, amend a finalised record. Views borrow
+//! their texts from the pack, so each is serialised while the workspace is held and crosses
+//! IPC as the JSON it was written to.
 
-use firstline_form::{AnswerValue, AssessmentView, Language, Summary};
+use firstline_form::{AnswerValue, Language, Summary};
 use firstline_vault::AssessmentId;
-use firstline_workspace::Resumed;
+use serde_json::value::RawValue;
 use tauri::State;
 
-use crate::ipc_error::IpcError;
+use crate::ipc_error::{json, IpcError};
 use crate::state::AppState;
 
 /// Starts a new assessment over the pack in use.
@@ -14,8 +16,8 @@ use crate::state::AppState;
 pub fn start_assessment(
     state: State<'_, AppState>,
     language: Language,
-) -> Result<AssessmentView, IpcError> {
-    state.with_workspace(|workspace| Ok(workspace.start(language)?))
+) -> Result<Box<RawValue>, IpcError> {
+    state.with_workspace(|workspace| json(&workspace.start(language)?))
 }
 
 /// Records one answer; returns the new view once it is saved.
@@ -25,8 +27,8 @@ pub fn answer_question(
     language: Language,
     question_id: String,
     value: AnswerValue,
-) -> Result<AssessmentView, IpcError> {
-    state.with_workspace(|workspace| Ok(workspace.answer(language, &question_id, value)?))
+) -> Result<Box<RawValue>, IpcError> {
+    state.with_workspace(|workspace| json(&workspace.answer(language, &question_id, value)?))
 }
 
 /// The check-your-answers page of the assessment in progress.
@@ -43,8 +45,8 @@ pub fn assessment_summary(
 pub fn assessment_view(
     state: State<'_, AppState>,
     language: Language,
-) -> Result<AssessmentView, IpcError> {
-    state.with_workspace(|workspace| Ok(workspace.view(language)?))
+) -> Result<Box<RawValue>, IpcError> {
+    state.with_workspace(|workspace| json(&workspace.view(language)?))
 }
 
 /// Opens a draft at the question where the officer stopped.
@@ -53,8 +55,8 @@ pub fn resume_assessment(
     state: State<'_, AppState>,
     language: Language,
     id: String,
-) -> Result<Resumed, IpcError> {
-    state.with_workspace(|workspace| Ok(workspace.resume(language, AssessmentId(id))?))
+) -> Result<Box<RawValue>, IpcError> {
+    state.with_workspace(|workspace| json(&workspace.resume(language, AssessmentId(id))?))
 }
 
 /// Starts an amendment of a finalised record, opened like a draft.
@@ -63,6 +65,6 @@ pub fn amend_assessment(
     state: State<'_, AppState>,
     language: Language,
     id: String,
-) -> Result<Resumed, IpcError> {
-    state.with_workspace(|workspace| Ok(workspace.amend(language, AssessmentId(id))?))
+) -> Result<Box<RawValue>, IpcError> {
+    state.with_workspace(|workspace| json(&workspace.amend(language, AssessmentId(id))?))
 }
