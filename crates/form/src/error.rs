@@ -111,6 +111,17 @@ pub enum PackError {
         /// The gate in front of that question.
         gate: String,
     },
+    /// A condition whose outcome can show in the main record (a records-sealed section's or
+    /// question's, or a gate's) reads a question sealed to the safeguarding key.
+    #[error("form pack {pack}: {place} reads {question}, which is sealed to the safeguarding key; only risk guidance and that section's own conditions may read it")]
+    ReadsSafeguardingSection {
+        /// The pack's id.
+        pack: String,
+        /// Where the condition is.
+        place: String,
+        /// The safeguarding-sealed question it reads.
+        question: String,
+    },
     /// Conditions depend on each other in a circle.
     #[error("form pack {pack}: conditions depend on each other in a circle: {cycle}")]
     Cycle {

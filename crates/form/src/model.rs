@@ -135,10 +135,11 @@ pub struct Section {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gate: Option<String>,
     /// Which of the force's keys the section's answers are sealed to at finalise: the records
-    /// key (the default) or, for the one section only the safeguarding unit may read, the
-    /// safeguarding key.
-    #[serde(default, skip_serializing_if = "SealedTo::is_records")]
-    pub sealed_to: SealedTo,
+    /// key, or, for the section only the safeguarding unit may read, the safeguarding key.
+    /// Left out, a section behind a gate is sealed to the safeguarding key (as packs written
+    /// before this field were) and any other to the records key: the safer reading.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_to: Option<SealedTo>,
     /// Shown only when this condition holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_if: Option<String>,
@@ -148,34 +149,17 @@ pub struct Section {
 
 /// Which of the force's keys a section's answers are sealed to.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    JsonSchema,
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum SealedTo {
     /// The force's records key: the main record.
-    #[default]
     Records,
     /// The force's safeguarding key only: the records side can never open it.
     Safeguarding,
 }
 
 impl SealedTo {
-    /// Whether this is the default, the records key.
-    pub fn is_records(&self) -> bool {
-        *self == SealedTo::Records
-    }
-
     /// The name pack files and audit entries use.
     pub fn name(self) -> &'static str {
         match self {

@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashMap};
 use crate::engine::ChoiceView;
 use crate::error::PackError;
 use crate::expr::{Expr, Literal};
-use crate::model::{Choice, FormPack, KindName, Language, LocalText, Question};
+use crate::model::{Choice, FormPack, KindName, Language, LocalText, Question, SealedTo};
 
 /// A checked pack, compiled for the engine.
 #[derive(Debug, Clone)]
@@ -53,7 +53,7 @@ pub(crate) struct CompiledQuestion {
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledSection {
     pub(crate) gate: Option<usize>,
-    pub(crate) sealed_to: crate::model::SealedTo,
+    pub(crate) sealed_to: SealedTo,
     pub(crate) show_if: Option<Expr<usize>>,
 }
 
@@ -209,7 +209,10 @@ fn compile(file: FormPack, content_hash: String) -> Result<Pack, PackError> {
                     .optional(&format!("section {} show_if", section.id), &section.show_if)?;
                 Ok(CompiledSection {
                     gate,
-                    sealed_to: section.sealed_to,
+                    sealed_to: section.sealed_to.unwrap_or(match gate {
+                        Some(_) => SealedTo::Safeguarding,
+                        None => SealedTo::Records,
+                    }),
                     show_if,
                 })
             })
@@ -557,10 +560,14 @@ impl ConditionChecker<'_> {
     }
 }
 
-/// Refuses a condition outside a gate's sections that reads a question behind that gate: what
-/// is shown or required outside would then give the gated answer away to anyone who reads the
-/// main record. Risk guidance is exempt: it is shown to the officer on the device and never
-/// sealed. Runs before the cycle check, so a gate that reads behind itself is named as that.
+/// Refuses a condition that would let what is shown or required outside a compartment give an
+/// answer inside it away to anyone who reads the main record:
+/// - a condition outside a gate's sections that reads a question behind that gate;
+/// - a condition of a section (or question) sealed to the records key, or of any gate, that
+///   reads a question in a section sealed to the safeguarding key.
+///
+/// Risk guidance is exempt: it is shown to the officer on the device and never sealed. Runs
+/// before the cycle check, so a gate that reads behind itself is named as that.
 fn check_nothing_outside_reads_behind_a_gate(
     file: &FormPack,
     questions: &[CompiledQuestion],
@@ -571,27 +578,43 @@ fn check_nothing_outside_reads_behind_a_gate(
         let compiled = &questions[question];
         &file.sections[compiled.section].questions[compiled.position].id
     };
-    let check = |place: String, inside: Option<usize>, condition: &Expr<usize>| {
-        for read in condition.questions() {
-            match sections[questions[*read].section].gate {
-                Some(gate) if Some(gate) != inside => {
-                    return Err(PackError::ReadsBehindGate {
+    // `inside`: the gate of the section the condition belongs to, or the gate it is a
+    // condition of; `decides_records`: whether its outcome can show in the main record.
+    let check =
+        |place: String, inside: Option<usize>, decides_records: bool, condition: &Expr<usize>| {
+            let of_a_gate = place.starts_with("gate ");
+            for read in condition.questions() {
+                let read_section = &sections[questions[*read].section];
+                if of_a_gate && read_section.gate.is_some() && read_section.gate == inside {
+                    continue; // a gate reading behind itself: the cycle check names that circle
+                }
+                match read_section.gate {
+                    Some(gate) if Some(gate) != inside => {
+                        return Err(PackError::ReadsBehindGate {
+                            pack: file.id.clone(),
+                            place,
+                            question: id_of(*read).clone(),
+                            gate: file.gates[gate].id.clone(),
+                        })
+                    }
+                    _ => {}
+                }
+                if decides_records && read_section.sealed_to == SealedTo::Safeguarding {
+                    return Err(PackError::ReadsSafeguardingSection {
                         pack: file.id.clone(),
                         place,
                         question: id_of(*read).clone(),
-                        gate: file.gates[gate].id.clone(),
-                    })
+                    });
                 }
-                _ => {}
             }
-        }
-        Ok(())
-    };
+            Ok(())
+        };
     for (section, compiled) in file.sections.iter().zip(sections) {
         if let Some(condition) = &compiled.show_if {
             check(
                 format!("section {} show_if", section.id),
                 compiled.gate,
+                compiled.sealed_to == SealedTo::Records,
                 condition,
             )?;
         }
@@ -599,12 +622,18 @@ fn check_nothing_outside_reads_behind_a_gate(
     for compiled in questions {
         let id = &file.sections[compiled.section].questions[compiled.position].id;
         let inside = sections[compiled.section].gate;
+        let decides_records = sections[compiled.section].sealed_to == SealedTo::Records;
         for (what, condition) in [
             ("show_if", &compiled.show_if),
             ("require_if", &compiled.require_if),
         ] {
             if let Some(condition) = condition {
-                check(format!("question {id} {what}"), inside, condition)?;
+                check(
+                    format!("question {id} {what}"),
+                    inside,
+                    decides_records,
+                    condition,
+                )?;
             }
         }
     }
@@ -614,6 +643,7 @@ fn check_nothing_outside_reads_behind_a_gate(
             check(
                 format!("gate {} condition {}", file.gates[gate].id, n + 1),
                 Some(gate),
+                true,
                 condition,
             )?;
         }

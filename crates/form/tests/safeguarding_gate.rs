@@ -282,3 +282,22 @@ fn nothing_is_missing_only_once_every_shown_required_question_is_answered() {
     );
     assert!(summary.missing.iter().any(|row| row.question_id == first));
 }
+
+#[test]
+fn a_pack_signed_before_sealed_to_existed_still_seals_its_gated_section_to_safeguarding() {
+    // The default pack as devices and drafts kept it before the field existed: its gated
+    // section must not fall back to the records key.
+    let bytes = include_bytes!("fixtures/default-pack-before-sealed-to.signed.json");
+    let pack = firstline_form::verify_pack(bytes, &firstline_form::built_in_keys())
+        .expect("the earlier signed default pack still verifies");
+    assert!(!String::from_utf8_lossy(bytes).contains("sealed_to"));
+    let assessment = Assessment::new(Arc::new(pack));
+    assert_eq!(
+        assessment.sealed_to("documents_withheld"),
+        Some(firstline_form::SealedTo::Safeguarding)
+    );
+    assert_eq!(
+        assessment.sealed_to("spoken_alone"),
+        Some(firstline_form::SealedTo::Records)
+    );
+}
