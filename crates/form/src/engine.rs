@@ -62,8 +62,9 @@ pub struct AssessmentView<'a> {
     pub gates: Vec<GateView<'a>>,
     /// Risk guidance for the grade.
     pub guidance: Guidance<'a>,
-    /// Answers kept but no longer asked: never sent unless they are shown again. A count only,
-    /// never which questions.
+    /// Answers hidden by an ordinary condition: kept, never sent unless they are shown again. A
+    /// count only, never which questions, and never counting answers behind a closed gate or in
+    /// a section sealed to the safeguarding key (so it cannot tell who answered there).
     pub hidden_answers: usize,
 }
 
@@ -158,8 +159,12 @@ pub struct Summary {
     pub rows: Vec<SummaryRow>,
     /// Required questions still unanswered, in order: the page's error summary.
     pub missing: Vec<SummaryRow>,
-    /// Answers kept but no longer asked, which finalising destroys: a count only.
+    /// Answers hidden by an ordinary condition, which finalising destroys: a count only (see
+    /// `AssessmentView::hidden_answers`).
     pub hidden_answers: usize,
+    /// The titles of the gates closed now: nothing behind them is asked or sent. Said whether or
+    /// not anything was answered behind them.
+    pub closed_gates: Vec<String>,
 }
 
 /// One answer as check-your-answers shows it, with the key it is sealed to.
@@ -282,18 +287,38 @@ impl Assessment {
             .collect()
     }
 
-    /// How many answers are kept but no longer asked (hidden by a changed answer, or behind a
-    /// gate that closed again): they are never sent unless they are shown again.
+    /// How many answers an ordinary condition hides (see `AssessmentView::hidden_answers`):
+    /// they are never sent unless they are shown again.
     pub fn hidden_answer_count(&self) -> usize {
         self.hidden_count(&self.evaluation)
     }
 
+    /// Answers hidden by an ordinary condition. Answers behind a closed gate, and answers in a
+    /// section sealed to the safeguarding key, are never counted: a count that moved with them
+    /// would tell anyone who sees the screen that the victim had answered there. A closed gate
+    /// is told by the gate's own state instead, the same whatever was answered behind it.
     fn hidden_count(&self, evaluation: &Evaluation) -> usize {
-        self.answers
-            .iter()
-            .zip(&evaluation.visible)
-            .filter(|(answer, visible)| answer.is_some() && !**visible)
+        (0..self.pack.len())
+            .filter(|index| {
+                let section = &self.pack.sections[self.pack.questions[*index].section];
+                self.answers[*index].is_some()
+                    && !evaluation.visible[*index]
+                    && section.gate.is_none_or(|gate| evaluation.gate_open[gate])
+                    && section.sealed_to == SealedTo::Records
+            })
             .count()
+    }
+
+    /// The titles of the gates closed now, in pack order, in `language`.
+    fn closed_gates(&self, evaluation: &Evaluation, language: Language) -> Vec<String> {
+        self.pack
+            .file()
+            .gates
+            .iter()
+            .zip(&evaluation.gate_open)
+            .filter(|(_, open)| !**open)
+            .map(|(gate, _)| gate.title.get(language).to_string())
+            .collect()
     }
 
     /// The pack this assessment uses.
@@ -600,6 +625,7 @@ impl Assessment {
             rows,
             missing,
             hidden_answers: self.hidden_count(evaluation),
+            closed_gates: self.closed_gates(evaluation, language),
         }
     }
 }

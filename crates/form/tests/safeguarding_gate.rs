@@ -237,7 +237,8 @@ fn a_restored_draft_keeps_gated_answers_hidden_until_the_gate_opens() {
     );
     assert!(!everything_the_ui_sees(&restored).contains("documents_withheld"));
     assert_eq!(restored.stored_answers().count(), 2);
-    assert_eq!(restored.hidden_answer_count(), 1);
+    // Behind a closed gate: kept, not shown, and not counted (a count would tell who answered).
+    assert_eq!(restored.hidden_answer_count(), 0);
     let shown: Vec<_> = restored
         .shown_answers()
         .iter()

@@ -111,38 +111,83 @@ fn a_gated_answer_is_refused_and_audited_without_naming_the_question() {
 }
 
 #[test]
-fn answers_behind_a_gate_that_closes_again_are_counted_hidden_and_shown_when_it_reopens() {
+fn closing_the_gate_again_looks_the_same_whether_or_not_anything_was_answered_behind_it() {
+    let device = Device::enrolled();
+    let mut seen = Vec::new();
+    for answered_behind in [true, false] {
+        let mut workspace = device.workspace(PackSource::default());
+        workspace.start(Language::En).expect("start");
+        open_the_gate(&mut workspace);
+        if answered_behind {
+            for question in ["deportation_threats", "documents_withheld"] {
+                workspace
+                    .answer(Language::En, question, yes())
+                    .expect("gate open");
+            }
+        }
+        // The victim was not alone after all.
+        let view = workspace
+            .answer(
+                Language::En,
+                "spoken_alone",
+                AnswerValue::Choice("no".into()),
+            )
+            .expect("answer");
+        assert_eq!(view.hidden_answers, 0);
+        assert!(!view.gates[0].open);
+        let mut screen = serde_json::to_string(&view).expect("json");
+        let summary = workspace.summary(Language::En).expect("summary");
+        assert_eq!(summary.closed_gates, ["Migrant victim support"]);
+        screen += &serde_json::to_string(&summary).expect("json");
+        assert!(!screen.contains("deportation") && !screen.contains("documents_withheld"));
+        seen.push(screen);
+        // Reopened, the earlier answers are there again.
+        let view = workspace
+            .answer(Language::En, "spoken_alone", yes())
+            .expect("answer");
+        assert_eq!(
+            view.questions
+                .iter()
+                .any(|question| question.id == "deportation_threats" && question.answer.is_some()),
+            answered_behind
+        );
+    }
+    assert_eq!(seen[0], seen[1], "the screens tell the two victims apart");
+}
+
+#[test]
+fn answers_an_ordinary_condition_hides_are_counted() {
     let device = Device::enrolled();
     let mut workspace = device.workspace(PackSource::default());
     workspace.start(Language::En).expect("start");
-    open_the_gate(&mut workspace);
-    for question in ["deportation_threats", "documents_withheld"] {
-        workspace
-            .answer(Language::En, question, yes())
-            .expect("gate open");
-    }
-    // The victim was not alone after all.
+    workspace
+        .answer(Language::En, "children_present", yes())
+        .expect("answer");
+    workspace
+        .answer(Language::En, "children_count", AnswerValue::Number(2.0))
+        .expect("answer");
+    workspace
+        .answer(
+            Language::En,
+            "children_seen",
+            AnswerValue::Choice("seen".into()),
+        )
+        .expect("answer");
     let view = workspace
         .answer(
             Language::En,
-            "spoken_alone",
+            "children_present",
             AnswerValue::Choice("no".into()),
         )
         .expect("answer");
     assert_eq!(view.hidden_answers, 2);
-    let mut seen = serde_json::to_string(&view).expect("json");
-    let summary = workspace.summary(Language::En).expect("summary");
-    assert_eq!(summary.hidden_answers, 2);
-    seen += &serde_json::to_string(&summary).expect("json");
-    assert!(!seen.contains("deportation") && !seen.contains("documents_withheld"));
-    let view = workspace
-        .answer(Language::En, "spoken_alone", yes())
-        .expect("answer");
-    assert_eq!(view.hidden_answers, 0);
-    assert!(view
-        .questions
-        .iter()
-        .any(|question| question.id == "deportation_threats" && question.answer.is_some()));
+    assert_eq!(
+        workspace
+            .summary(Language::En)
+            .expect("summary")
+            .hidden_answers,
+        2
+    );
 }
 
 #[test]
