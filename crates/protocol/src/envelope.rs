@@ -20,6 +20,16 @@ pub const ENVELOPE_FORMAT: u32 = 2;
 /// The formats this build reads: format 1 only until the outboxes of older builds are drained.
 pub const READABLE_ENVELOPE_FORMATS: [u32; 2] = [1, 2];
 
+/// The sizes a format-2 safeguarding section is padded to before sealing, smallest first
+/// (bytes of plaintext; HPKE adds a 16-byte tag). See docs/sync-api.yaml.
+pub const SECTION_SIZES: [usize; 4] = [4 * 1024, 16 * 1024, 64 * 1024, 256 * 1024];
+
+/// AES-256-GCM's tag, which HPKE adds to every sealed part.
+const AEAD_TAG: usize = 16;
+
+/// An X25519 encapsulated key's length.
+const ENCAPSULATED_KEY: usize = 32;
+
 /// The form pack an assessment was made on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -122,13 +132,17 @@ impl Envelope {
     }
 
     /// Whether the envelope has the shape its format requires: format 2 always carries a
-    /// safeguarding part and both key ids.
+    /// safeguarding part of one of the padded sizes, and both key ids.
     pub fn is_well_formed(&self) -> bool {
         match self.format {
             1 => self.records_key_id.is_none() && self.safeguarding_key_id.is_none(),
             2 => {
-                self.safeguarding.is_some()
-                    && self.records_key_id.is_some()
+                self.safeguarding.as_ref().is_some_and(|part| {
+                    part.enc.0.len() == ENCAPSULATED_KEY
+                        && SECTION_SIZES
+                            .iter()
+                            .any(|size| part.ciphertext.0.len() == size + AEAD_TAG)
+                }) && self.records_key_id.is_some()
                     && self.safeguarding_key_id.is_some()
             }
             _ => false,

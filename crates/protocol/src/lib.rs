@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 pub use bytes::Base64Bytes;
 pub use envelope::{
     key_id, Envelope, PackRef, SealedPart, ENVELOPE_FORMAT, READABLE_ENVELOPE_FORMATS,
+    SECTION_SIZES,
 };
 
 /// The API version this build speaks; every path starts with `/v{API_VERSION}`.

@@ -26,8 +26,8 @@ use rand_core::TryRngCore;
 use thiserror::Error;
 use zeroize::Zeroizing;
 
+pub use firstline_protocol::SECTION_SIZES;
 pub use keys::{DeviceKey, ForceRecipients, RecordsKey, SafeguardingKey, SecretKeyBytes};
-pub use padding::SECTION_SIZES;
 
 const RECORDS_INFO: &[u8] = b"firstline records v1";
 const SAFEGUARDING_INFO: &[u8] = b"firstline safeguarding v1";
@@ -53,6 +53,14 @@ pub enum SealError {
     /// A compartment cannot be opened with this key: wrong key, or changed or moved ciphertext.
     #[error("the {0} compartment cannot be opened with this key, or was changed")]
     CannotOpen(&'static str),
+    /// The envelope is sealed to another key than the one given (a rotated force key).
+    #[error("the {compartment} part is sealed to the force key {key_id}, not this one")]
+    OtherKey {
+        /// Which part.
+        compartment: &'static str,
+        /// The key id the envelope names.
+        key_id: String,
+    },
     /// An opened part is not the JSON document it must be.
     #[error("the {0} compartment does not hold a readable document")]
     NotJson(&'static str),
@@ -186,6 +194,29 @@ pub fn open_submission(
     records: &RecordsKey,
     safeguarding: Option<&SafeguardingKey>,
 ) -> Result<OpenedSubmission, SealError> {
+    if !READABLE_ENVELOPE_FORMATS.contains(&envelope.format) {
+        return Err(SealError::UnsupportedFormat(envelope.format));
+    }
+    if !envelope.is_well_formed() {
+        return Err(SealError::Incomplete);
+    }
+    let named = |compartment: &'static str, named: &Option<String>, public: Vec<u8>| match named {
+        Some(key_id) if *key_id != firstline_protocol::key_id(&public) => {
+            Err(SealError::OtherKey {
+                compartment,
+                key_id: key_id.clone(),
+            })
+        }
+        _ => Ok(()),
+    };
+    named("records", &envelope.records_key_id, records.public_bytes())?;
+    if let Some(key) = safeguarding {
+        named(
+            "safeguarding",
+            &envelope.safeguarding_key_id,
+            key.public_bytes(),
+        )?;
+    }
     let record = open_records(envelope, records)?;
     let record = serde_json::from_slice(&record).map_err(|_| SealError::NotJson("records"))?;
     let safeguarding_section = match safeguarding {
@@ -239,4 +270,112 @@ fn open_part(
     )
     .ok()
     .map(Zeroizing::new)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn force() -> (ForceRecipients, RecordsKey, SafeguardingKey) {
+        let (records_secret, records_public) = RecordsKey::generate();
+        let (safeguarding_secret, safeguarding_public) = SafeguardingKey::generate();
+        let (Ok(recipients), Ok(records), Ok(safeguarding)) = (
+            ForceRecipients::from_bytes(&records_public, &safeguarding_public),
+            RecordsKey::from_bytes(&records_secret),
+            SafeguardingKey::from_bytes(&safeguarding_secret),
+        ) else {
+            panic!("fresh keys are valid");
+        };
+        (recipients, records, safeguarding)
+    }
+
+    fn sealed(recipients: &ForceRecipients, device: &DeviceKey) -> Envelope {
+        seal(
+            EnvelopeHeader {
+                submission_id: "s-1".into(),
+                supersedes: None,
+                device_id: "dev".into(),
+                pack: PackRef {
+                    id: "p".into(),
+                    version: "1".into(),
+                    hash: "h".into(),
+                },
+                sealed_at: 1,
+            },
+            br#"{"answers":{}}"#,
+            None,
+            recipients,
+            device,
+        )
+        .unwrap_or_else(|error| panic!("seal: {error}"))
+    }
+
+    #[test]
+    fn format_one_from_an_older_outbox_still_verifies_and_opens() {
+        let (recipients, records, safeguarding) = force();
+        let device = DeviceKey::generate();
+        let mut envelope = sealed(&recipients, &device);
+        envelope.format = 1;
+        envelope.safeguarding = None;
+        envelope.records_key_id = None;
+        envelope.safeguarding_key_id = None;
+        envelope.signature = device.sign(&envelope.signed_bytes()).into();
+        assert_eq!(verify(&envelope, &device.public_bytes()), Ok(()));
+        let opened = open_submission(&envelope, &records, Some(&safeguarding));
+        assert!(matches!(opened, Ok(ref opened) if opened.safeguarding_section.is_none()));
+    }
+
+    #[test]
+    fn format_two_without_a_padded_safeguarding_part_is_refused_even_when_signed() {
+        let (recipients, records, _) = force();
+        let device = DeviceKey::generate();
+        let mut missing = sealed(&recipients, &device);
+        missing.safeguarding = None;
+        missing.signature = device.sign(&missing.signed_bytes()).into();
+        assert_eq!(
+            verify(&missing, &device.public_bytes()),
+            Err(SealError::Incomplete)
+        );
+        let mut unpadded = sealed(&recipients, &device);
+        let part = seal_part(
+            &recipients.safeguarding,
+            SAFEGUARDING_INFO,
+            &Envelope::compartment_aad("s-1", "safeguarding"),
+            b"short",
+        )
+        .unwrap_or_else(|error| panic!("seal: {error}"));
+        unpadded.safeguarding = Some(part);
+        unpadded.signature = device.sign(&unpadded.signed_bytes()).into();
+        assert_eq!(
+            verify(&unpadded, &device.public_bytes()),
+            Err(SealError::Incomplete)
+        );
+        assert_eq!(
+            open_submission(&unpadded, &records, None).err(),
+            Some(SealError::Incomplete)
+        );
+        let mut future = sealed(&recipients, &device);
+        future.format = 3;
+        assert_eq!(
+            verify(&future, &device.public_bytes()),
+            Err(SealError::UnsupportedFormat(3))
+        );
+    }
+
+    #[test]
+    fn opening_with_a_rotated_key_names_the_key_the_envelope_was_sealed_to() {
+        let (recipients, _, _) = force();
+        let (_, other_records, _) = force();
+        let envelope = sealed(&recipients, &DeviceKey::generate());
+        match open_submission(&envelope, &other_records, None) {
+            Err(SealError::OtherKey {
+                compartment,
+                key_id,
+            }) => {
+                assert_eq!(compartment, "records");
+                assert_eq!(Some(key_id), envelope.records_key_id);
+            }
+            other => panic!("opened with another records key: {other:?}"),
+        }
+    }
 }

@@ -6,12 +6,10 @@
 //! so all envelopes look alike; a larger section (a force pack with long free text there) takes
 //! a larger size, which tells an observer only that this section is large, never what it says.
 
+use firstline_protocol::SECTION_SIZES;
 use zeroize::Zeroizing;
 
 use crate::SealError;
-
-/// The sizes a padded section can take, smallest first (bytes, before HPKE's 16-byte tag).
-pub const SECTION_SIZES: [usize; 4] = [4 * 1024, 16 * 1024, 64 * 1024, 256 * 1024];
 
 const LENGTH_PREFIX: usize = 4;
 

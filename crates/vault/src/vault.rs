@@ -293,8 +293,12 @@ impl Vault {
             dek,
         });
         // Answers saved by an older build name their question in clear: rewrite them now that
-        // the officer's keys are here.
-        self.rewrite_format_one_answers()
+        // the officer's keys are here. An unlock that cannot finish that stays locked.
+        if let Err(error) = self.rewrite_format_one_answers() {
+            self.lock();
+            return Err(error);
+        }
+        Ok(())
     }
 
     fn wrong_pin(
@@ -333,16 +337,30 @@ impl Vault {
     }
 
     /// Moves everything from the WAL into the main file and truncates the WAL, so overwritten
-    /// (destroyed) keys leave no copy behind in it.
+    /// (destroyed) keys and answers leave no copy behind in it. The sync client's connection can
+    /// hold the WAL for a moment: it is tried again for up to two seconds, and again at the next
+    /// lock if it still could not finish.
     fn checkpoint(&self) -> Result<(), VaultError> {
-        self.connection
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        for _ in 0..40 {
+            let busy: i64 =
+                self.connection
+                    .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))?;
+            if busy == 0 {
+                return Ok(());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
         Ok(())
     }
 
-    /// Locks: forgets the officer's keys (wiped from memory).
+    /// Locks: forgets the officer's keys (wiped from memory), and folds the WAL into the file
+    /// so nothing destroyed lingers there.
     pub fn lock(&mut self) {
-        self.session = None;
+        if self.session.take().is_some() {
+            let _ = self
+                .connection
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
     }
 
     /// The officer who has the vault unlocked, if any.
@@ -500,6 +518,18 @@ impl Vault {
     pub fn answers(&self, assessment: &AssessmentId) -> Result<Vec<StoredAnswer>, VaultError> {
         let session = self.session.as_ref().ok_or(VaultError::Locked)?;
         let keys = keys_of(&session.dek, &session.officer, &self.connection, assessment)?;
+        let not_rewritten: i64 = self
+            .connection
+            .prepare_cached(
+                "SELECT COUNT(*) FROM answers WHERE assessment_id = ?1 AND format <> 2",
+            )?
+            .query_row([&assessment.0], |row| row.get(0))?;
+        if not_rewritten > 0 {
+            return Err(VaultError::Damaged {
+                record: assessment.0.clone(),
+                place: "an answer saved by an earlier version does not open".into(),
+            });
+        }
         let mut statement = self.connection.prepare_cached(
             "SELECT a.question_tag, a.revision, a.compartment_tag, a.sealed FROM answers a
              WHERE a.assessment_id = ?1 AND a.format = 2 AND a.revision =
@@ -551,7 +581,9 @@ impl Vault {
 
     /// Rewrites the unlocked officer's format-1 answers (question and compartment in clear,
     /// unpadded) as format 2, one transaction per assessment. Rows whose key was destroyed can
-    /// never be read: they are deleted. Called at unlock.
+    /// never be read: they are deleted. An assessment with a row that does not open is left as
+    /// it is (its transaction rolled back), and reading it reports it damaged; the others move
+    /// on. Called at unlock.
     fn rewrite_format_one_answers(&mut self) -> Result<(), VaultError> {
         let session = self.session.as_ref().ok_or(VaultError::Locked)?;
         let officer = session.officer.clone();
@@ -569,11 +601,42 @@ impl Vault {
         let now = self.now();
         for assessment in waiting {
             let assessment = AssessmentId(assessment);
-            let session = self.session.as_ref().ok_or(VaultError::Locked)?;
+            match self.rewrite_one_assessment(&officer, &assessment, now) {
+                Ok(()) | Err(VaultError::Damaged { .. }) => {}
+                Err(other) => return Err(other),
+            }
+        }
+        self.checkpoint()
+    }
+
+    fn rewrite_one_assessment(
+        &mut self,
+        officer: &str,
+        assessment: &AssessmentId,
+        now: i64,
+    ) -> Result<(), VaultError> {
+        let session = self.session.as_ref().ok_or(VaultError::Locked)?;
+        let dek = session.dek.clone();
+        let assessment = assessment.clone();
+        {
             let transaction = self
                 .connection
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let keys = keys_of(&session.dek, &officer, &transaction, &assessment)?;
+            let key_destroyed: bool = transaction.query_row(
+                "SELECT wrapped_record_key IS NULL FROM assessments WHERE assessment_id = ?1",
+                [&assessment.0],
+                |row| row.get(0),
+            )?;
+            if key_destroyed {
+                // Nothing of it can ever be read again; its clear ids go with its rows.
+                transaction.execute(
+                    "DELETE FROM answers WHERE assessment_id = ?1 AND format = 1",
+                    [&assessment.0],
+                )?;
+                transaction.commit()?;
+                return Ok(());
+            }
+            let keys = keys_of(&dek, officer, &transaction, &assessment)?;
             let old: Vec<(i64, String, u32, String, Vec<u8>, i64)> = transaction
                 .prepare(
                     "SELECT rowid, question_tag, revision, compartment_tag, sealed, saved_at
@@ -624,14 +687,14 @@ impl Vault {
             }
             audit::append(
                 &transaction,
-                &officer,
+                officer,
                 now,
                 "answers_rewritten_keyed",
                 Some(&assessment.0),
             )?;
             transaction.commit()?;
         }
-        self.checkpoint()
+        Ok(())
     }
 
     /// The officer's drafts, most recently changed first. Another officer's never appear.
@@ -956,5 +1019,43 @@ mod tests {
             ]
         );
         assert!(vault.verify_audit().is_ok());
+    }
+
+    #[test]
+    fn a_format_one_row_that_does_not_open_leaves_only_its_record_damaged_and_unlock_works() {
+        let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("temp dir: {error}"));
+        let mut vault = vault_in(&dir);
+        let set_up = vault
+            .set_up_officer("PC 1", "2468")
+            .and_then(|()| vault.unlock("PC 1", "2468"));
+        assert!(set_up.is_ok());
+        let damaged = vault
+            .create_assessment("p", "1", "h")
+            .unwrap_or_else(|error| panic!("create: {error}"));
+        let healthy = vault
+            .create_assessment("p", "1", "h")
+            .unwrap_or_else(|error| panic!("create: {error}"));
+        save_format_one(&vault, &damaged, "q1", Compartment::Main, b"\"a\"");
+        save_format_one(&vault, &healthy, "q1", Compartment::Main, b"\"b\"");
+        vault
+            .connection
+            .execute(
+                "UPDATE answers SET sealed = zeroblob(40) WHERE assessment_id = ?1",
+                [&damaged.0],
+            )
+            .unwrap_or_else(|error| panic!("damage: {error}"));
+        vault.lock();
+        assert!(
+            vault.unlock("PC 1", "2468").is_ok(),
+            "one bad row blocked unlock"
+        );
+        assert!(matches!(
+            vault.answers(&damaged),
+            Err(VaultError::Damaged { .. })
+        ));
+        let healthy_answers = vault
+            .answers(&healthy)
+            .unwrap_or_else(|error| panic!("the other record: {error}"));
+        assert_eq!(healthy_answers.len(), 1);
     }
 }

@@ -322,7 +322,18 @@ impl Vault {
                 record: finalised.0.clone(),
             });
         }
-        let kept = self.answers(finalised).unwrap_or_default();
+        // The readable copy is gone once the force's receipt arrived (or at sealing, by policy):
+        // then the amendment starts empty. Any other failure is the officer's to see.
+        let copy_destroyed: bool = self.connection.query_row(
+            "SELECT wrapped_record_key IS NULL FROM assessments WHERE assessment_id = ?1",
+            [&finalised.0],
+            |row| row.get(0),
+        )?;
+        let kept = if copy_destroyed {
+            Vec::new()
+        } else {
+            self.answers(finalised)?
+        };
         let amendment = self.create_assessment(&pack_id, &pack_version, &pack_hash)?;
         self.connection.execute(
             "UPDATE assessments SET supersedes = ?2 WHERE assessment_id = ?1",
