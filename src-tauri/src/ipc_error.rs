@@ -121,6 +121,8 @@ impl From<SyncError> for IpcError {
         use firstline_protocol::ErrorCode as Api;
         let refusal = match &error {
             SyncError::Unreachable(_) => Refusal::Offline,
+            SyncError::BadGatewayUrl => Refusal::BadGatewayUrl,
+            SyncError::BadEnrolmentCode => Refusal::BadEnrolmentCode,
             SyncError::EnrolmentRefused { code, .. } => match code {
                 Some(Api::UnknownCode) => Refusal::CodeUnknown,
                 Some(Api::CodeUsed) => Refusal::CodeUsed,

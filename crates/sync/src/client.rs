@@ -60,6 +60,13 @@ pub enum SyncError {
     /// The HTTP client could not be set up (for example a bad pinned CA).
     #[error("the sync client cannot be set up: {0}")]
     Setup(String),
+    /// The gateway address is not one to enrol with: not a URL, or plain HTTP to anywhere but
+    /// this machine.
+    #[error("enter the gateway address force IT gave you, starting https://")]
+    BadGatewayUrl,
+    /// The enrolment code is not one `firstline-admin` makes.
+    #[error("enter the enrolment code force IT gave you")]
+    BadEnrolmentCode,
     /// The gateway could not be reached (or answered too late) while enrolling.
     #[error("enrolment failed: {0}")]
     Unreachable(String),
@@ -141,6 +148,44 @@ fn error_message(body: &[u8], status: reqwest::StatusCode) -> String {
         .unwrap_or_else(|_| format!("the gateway answered {status}"))
 }
 
+/// The gateway address and enrolment code as typed, checked: the address parsed as a URL, HTTPS,
+/// or plain HTTP only to this machine (loopback), with no user name, password, query or
+/// fragment; the code 4 to 40 letters, digits, hyphens or spaces. Returns the address without a
+/// trailing slash and the code trimmed.
+pub fn checked_enrolment(gateway_url: &str, code: &str) -> Result<(String, String), SyncError> {
+    let url = reqwest::Url::parse(gateway_url.trim()).map_err(|_| SyncError::BadGatewayUrl)?;
+    let loopback = match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(address)) => address.is_loopback(),
+        Some(url::Host::Ipv6(address)) => address.is_loopback(),
+        None => false,
+    };
+    let fits = match url.scheme() {
+        "https" => url.host().is_some(),
+        "http" => loopback,
+        _ => false,
+    } && url.username().is_empty()
+        && url.password().is_none()
+        && url.query().is_none()
+        && url.fragment().is_none()
+        && gateway_url.len() <= 200;
+    if !fits {
+        return Err(SyncError::BadGatewayUrl);
+    }
+    let code = code.trim();
+    let code_fits = (4..=40).contains(&code.len())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ' ');
+    if !code_fits {
+        return Err(SyncError::BadEnrolmentCode);
+    }
+    Ok((
+        url.as_str().trim_end_matches('/').to_string(),
+        code.to_string(),
+    ))
+}
+
 /// A network failure in words for the officer (no URLs with secrets, no bodies).
 fn network_reason(error: &reqwest::Error) -> String {
     if error.is_timeout() {
@@ -199,13 +244,13 @@ impl SyncClient {
         code: &str,
         device_name: &str,
     ) -> Result<DeviceInfo, SyncError> {
-        let gateway_url = gateway_url.trim_end_matches('/').to_string();
+        let (gateway_url, code) = checked_enrolment(gateway_url, code)?;
         let key = firstline_seal::DeviceKey::generate();
         let response = self
             .http
             .post(format!("{gateway_url}{}", paths::ENROL))
             .json(&EnrolRequest {
-                code: code.trim().to_string(),
+                code,
                 device_public_key: key.public_bytes().into(),
                 device_name: device_name.to_string(),
             })
@@ -721,12 +766,58 @@ async fn exchange(request: reqwest::RequestBuilder) -> Result<Exchange, String> 
 
 #[cfg(test)]
 mod tests {
-    use super::version_numbers;
+    use super::{checked_enrolment, version_numbers, SyncError};
 
     #[test]
     fn versions_compare_by_number_not_by_text() {
         assert!(version_numbers("0.9.0") < version_numbers("0.10.0"));
         assert!(version_numbers("1.2.3") == version_numbers("1.2.3-beta"));
         assert!(version_numbers("2") > version_numbers("1.99.99"));
+    }
+
+    #[test]
+    fn enrolment_takes_https_or_loopback_http_only_and_a_code_of_its_shape() {
+        for good in [
+            "https://gateway.force.police.uk",
+            "https://gateway.force.police.uk:8443/",
+            "http://127.0.0.1:8643",
+            "http://localhost:8643/",
+            "http://[::1]:8643",
+        ] {
+            assert!(
+                checked_enrolment(good, "ABCD-EFGH-JKLM").is_ok(),
+                "{good} was refused"
+            );
+        }
+        for bad in [
+            "http://localhost.evil.example",
+            "http://127.0.0.1.evil.example",
+            "http://10.0.0.7:8643",
+            "http://gateway.force.police.uk",
+            "ftp://127.0.0.1",
+            "javascript:alert(1)",
+            "https://user:pass@gateway.force.police.uk",
+            "https://gateway.force.police.uk/?next=x",
+            "not a url",
+            "",
+        ] {
+            assert!(
+                matches!(
+                    checked_enrolment(bad, "ABCD-EFGH"),
+                    Err(SyncError::BadGatewayUrl)
+                ),
+                "{bad:?} was taken"
+            );
+        }
+        for bad in ["", "abc", "<script>", &"A".repeat(41)] {
+            assert!(matches!(
+                checked_enrolment("https://g.example", bad),
+                Err(SyncError::BadEnrolmentCode)
+            ));
+        }
+        assert_eq!(
+            checked_enrolment(" http://localhost:8643/ ", " ABCD ").ok(),
+            Some(("http://localhost:8643".to_string(), "ABCD".to_string()))
+        );
     }
 }

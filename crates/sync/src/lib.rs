@@ -13,4 +13,4 @@ mod classify;
 mod client;
 
 pub use classify::{classify, Verdict};
-pub use client::{PassReport, SyncClient, SyncConfig, SyncError};
+pub use client::{checked_enrolment, PassReport, SyncClient, SyncConfig, SyncError};

@@ -140,36 +140,14 @@ pub fn sync_now(state: State<'_, AppState>) -> Result<(), IpcError> {
     }
 }
 
-/// Enrols this device with a force gateway using a one-time code from force IT.
+/// Enrols this device with a force gateway using a one-time code from force IT (the sync
+/// client checks both, as it does for `--enrol`).
 #[tauri::command]
 pub async fn enrol_device(
     state: State<'_, AppState>,
     gateway_url: String,
     code: String,
 ) -> Result<String, IpcError> {
-    let gateway_url = gateway_url.trim().to_string();
-    let url_fits = (gateway_url.starts_with("https://")
-        || gateway_url.starts_with("http://127.0.0.1")
-        || gateway_url.starts_with("http://localhost"))
-        && gateway_url.len() <= 200
-        && !gateway_url.chars().any(char::is_whitespace);
-    if !url_fits {
-        return Err(IpcError::refused(
-            Refusal::BadGatewayUrl,
-            "Enter the gateway address force IT gave you, starting https://",
-        ));
-    }
-    let code_fits = (4..=40).contains(&code.trim().len())
-        && code
-            .trim()
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ' ');
-    if !code_fits {
-        return Err(IpcError::refused(
-            Refusal::BadEnrolmentCode,
-            "Enter the enrolment code force IT gave you",
-        ));
-    }
     let client = state.sync_client().ok_or_else(|| {
         IpcError::refused(
             Refusal::SyncNotRunning,
