@@ -3,7 +3,7 @@
 import { fireEvent, render, screen, within } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
 import App from "./App.svelte";
-import type { ErrorDetail, ErrorKind } from "./lib/backend";
+import type { ErrorDetail, ErrorKind, QuestionView } from "./lib/backend";
 import { BackendError, ERROR_DETAIL_PARAMS, toBackendError } from "./lib/backend";
 import { describeError } from "./lib/errors";
 import { FakeBackend, fakeQuestion } from "./lib/fakeBackend";
@@ -444,5 +444,276 @@ describe("the notice after finalising", () => {
     expect(withMigrant).toEqual(without);
     expect(withMigrant.join(" ")).not.toMatch(/migrant|safeguarding/i);
     expect("migrantSealed" in words("en") || "migrantSealed" in words("cy")).toBe(false);
+  });
+});
+
+describe("a gate that closes again", () => {
+  const migrantTitle = "Migrant victim support";
+  const migrantTitleCy = "Cymorth i ddioddefwyr mudol";
+
+  /** A pack with the migrant-victim section behind a gate that opens when the victim was spoken
+   *  to alone, sealed to the safeguarding key, and an ordinary show_if question beside it. */
+  function gatedBackend(...others: QuestionView[]): FakeBackend {
+    const backend = new FakeBackend([
+      yesNo("safe", "Is everyone safe?"),
+      ...others,
+      yesNo("alone", "Was the victim spoken to alone?"),
+      fakeQuestion({
+        id: "nrpf",
+        section_id: "migrant_victim",
+        section: migrantTitle,
+        label: "Does the victim have no recourse to public funds?",
+        required: false,
+      }),
+      yesNo("children", "Are there children in the household?"),
+    ]);
+    backend.gates = [
+      {
+        id: "safeguarding",
+        title: migrantTitle,
+        titleCy: migrantTitleCy,
+        open: false,
+        missing: [],
+        opensWhen: [{ question: "alone", value: "yes", missing: "Victim spoken to alone" }],
+        sections: ["migrant_victim"],
+      },
+    ];
+    backend.sealedSections.add("migrant_victim");
+    return backend;
+  }
+
+  async function choose(value: string) {
+    await fireEvent.click(await screen.findByTestId(`choice-${value}`));
+    await fireEvent.click(screen.getByTestId("continue"));
+  }
+
+  /** What the officer (or anyone looking) sees on each screen from closing the gate again
+   *  onwards, with or without an answer behind it first. */
+  async function closeGateAgain(answerBehindGate: boolean, language: "en" | "cy" = "en"): Promise<[string, string]> {
+    const backend = gatedBackend();
+    const { unmount } = render(App, { props: { backend } });
+    if (language === "cy") await fireEvent.click(await screen.findByTestId("language-switch"));
+    await fireEvent.click(await screen.findByTestId("start-assessment"));
+    await choose("yes");
+    await choose("yes");
+    expect((await screen.findByTestId("question-label")).textContent).toBe(
+      "Does the victim have no recourse to public funds?",
+    );
+    expect(screen.queryByTestId("gate-closed-notice")).toBeNull();
+    if (answerBehindGate) await choose("yes");
+    else await fireEvent.click(screen.getByTestId("continue"));
+    await choose("no");
+    expect(await screen.findByTestId("check-answers-title")).toBeTruthy();
+    expect(screen.queryByTestId("gate-closed-summary")).toBeNull();
+    expect(backend.answers.has("nrpf")).toBe(answerBehindGate);
+
+    await fireEvent.click(within(screen.getByTestId("summary-alone")).getByRole("button"));
+    await choose("no");
+    expect((await screen.findByTestId("question-label")).textContent).toBe("Are there children in the household?");
+    const questionScreen = document.querySelector("main")?.innerHTML ?? "";
+    expect(screen.queryByTestId("hidden-answers-notice")).toBeNull();
+    expect(screen.getAllByTestId("gate-closed-notice")).toHaveLength(1);
+    expect(screen.getByTestId("gate-closed-notice").getAttribute("role")).toBe("status");
+
+    await fireEvent.click(screen.getByTestId("continue"));
+    expect(await screen.findByTestId("check-answers-title")).toBeTruthy();
+    const checkScreen = document.querySelector("main")?.innerHTML ?? "";
+    expect(screen.queryByTestId("gate-closed-notice")).toBeNull();
+    expect(screen.queryByTestId("hidden-answers-notice")).toBeNull();
+    expect(screen.queryByTestId("hidden-answers-summary")).toBeNull();
+    expect(document.body.textContent).not.toMatch(/recourse to public funds/);
+    unmount();
+    return [questionScreen, checkScreen];
+  }
+
+  it("says the gate closed, and shows the same screens whether or not anything was answered behind it", async () => {
+    const withAnswer = await closeGateAgain(true);
+    const withoutAnswer = await closeGateAgain(false);
+    expect(withAnswer).toEqual(withoutAnswer);
+
+    const [question, check] = withAnswer;
+    const en = words("en");
+    expect(question).toContain(en.gateClosedAgain(migrantTitle));
+    expect(en.gateClosedAgain(migrantTitle)).toBe(
+      `"${migrantTitle}" is closed again: nothing asked there will be sent unless it opens again.`,
+    );
+    expect(check).toContain(en.gateClosed(migrantTitle));
+    expect(en.gateClosed(migrantTitle)).toBe(`Nothing behind "${migrantTitle}" is asked or sent while it is closed.`);
+    expect(question + check).not.toMatch(/answers? (is|are) no longer asked/);
+  });
+
+  it("says it in Welsh, the same with or without an answer behind the gate", async () => {
+    const withAnswer = await closeGateAgain(true, "cy");
+    const withoutAnswer = await closeGateAgain(false, "cy");
+    expect(withAnswer).toEqual(withoutAnswer);
+
+    const [question, check] = withAnswer;
+    expect(question).toContain(
+      `Mae "${migrantTitleCy}" ar gau eto: ni fydd dim a ofynnwyd yno yn cael ei anfon oni bai ei fod yn agor eto.`,
+    );
+    expect(check).toContain(`Ni ofynnir nac anfonir dim y tu ôl i "${migrantTitleCy}" tra bo ar gau.`);
+    expect(question + check).not.toContain(migrantTitle);
+  });
+
+  it("keeps the notice only until the officer moves on", async () => {
+    render(App, { props: { backend: gatedBackend() } });
+    await fireEvent.click(await screen.findByTestId("start-assessment"));
+    await choose("yes");
+    await choose("yes");
+    await choose("yes");
+    await choose("yes");
+    await fireEvent.click(within(await screen.findByTestId("summary-alone")).getByRole("button"));
+    await choose("no");
+    expect((await screen.findByTestId("gate-closed-notice")).textContent).toBe(words("en").gateClosedAgain(migrantTitle));
+
+    await fireEvent.click(screen.getByTestId("back"));
+    expect((await screen.findByTestId("question-label")).textContent).toBe("Was the victim spoken to alone?");
+    expect(screen.queryByTestId("gate-closed-notice")).toBeNull();
+
+    // Answering the same again closes nothing: no notice.
+    await choose("no");
+    expect((await screen.findByTestId("question-label")).textContent).toBe("Are there children in the household?");
+    expect(screen.queryByTestId("gate-closed-notice")).toBeNull();
+
+    // Opening it again says nothing either; closing it once more does, until check your answers.
+    await fireEvent.click(screen.getByTestId("back"));
+    await choose("yes");
+    expect((await screen.findByTestId("question-label")).textContent).toBe(
+      "Does the victim have no recourse to public funds?",
+    );
+    expect(screen.queryByTestId("gate-closed-notice")).toBeNull();
+    await fireEvent.click(screen.getByTestId("back"));
+    await choose("no");
+    expect(await screen.findByTestId("gate-closed-notice")).toBeTruthy();
+    await fireEvent.click(screen.getByTestId("go-check-answers"));
+    expect(await screen.findByTestId("gate-closed-summary")).toBeTruthy();
+    expect(screen.queryByTestId("gate-closed-notice")).toBeNull();
+  });
+
+  it("tells it on check your answers when the gate's answer was the last one asked", async () => {
+    const backend = new FakeBackend([
+      yesNo("alone", "Was the victim spoken to alone?"),
+      fakeQuestion({ id: "nrpf", section_id: "migrant_victim", section: migrantTitle, label: "No recourse?" }),
+    ]);
+    backend.gates = [
+      {
+        id: "safeguarding",
+        title: migrantTitle,
+        titleCy: migrantTitleCy,
+        open: false,
+        missing: [],
+        opensWhen: [{ question: "alone", value: "yes", missing: "Victim spoken to alone" }],
+        sections: ["migrant_victim"],
+      },
+    ];
+    backend.sealedSections.add("migrant_victim");
+    render(App, { props: { backend } });
+    await fireEvent.click(await screen.findByTestId("start-assessment"));
+    await choose("yes");
+    await choose("yes");
+    await fireEvent.click(within(await screen.findByTestId("summary-alone")).getByRole("button"));
+    await choose("no");
+
+    expect(await screen.findByTestId("check-answers-title")).toBeTruthy();
+    const notice = screen.getByTestId("gate-closed-notice");
+    expect(notice.getAttribute("role")).toBe("status");
+    expect(notice.textContent).toBe(words("en").gateClosedAgain(migrantTitle));
+    expect(screen.getByTestId("gate-closed-summary").textContent).toBe(words("en").gateClosed(migrantTitle));
+    expect(screen.queryByTestId("hidden-answers-notice")).toBeNull();
+    expect(screen.queryByTestId("hidden-answers-summary")).toBeNull();
+
+    await fireEvent.click(screen.getByTestId("language-switch"));
+    expect((await screen.findByTestId("gate-closed-summary")).textContent).toBe(words("cy").gateClosed(migrantTitleCy));
+    expect(screen.getByTestId("gate-closed-notice").textContent).toBe(words("cy").gateClosedAgain(migrantTitleCy));
+  });
+
+  it("still counts an answer an ordinary show_if hides, with no gate notice", async () => {
+    const backend = gatedBackend(shortText("who", "Who else is in the household?"));
+    backend.showIf.set("who", { question: "safe", value: "no" });
+    render(App, { props: { backend } });
+    await fireEvent.click(await screen.findByTestId("start-assessment"));
+    await choose("no");
+    await fireEvent.input(await screen.findByTestId("text-answer"), { target: { value: "Her brother" } });
+    await fireEvent.click(screen.getByTestId("continue"));
+    await choose("yes");
+    await choose("yes");
+    await choose("yes");
+    await fireEvent.click(within(await screen.findByTestId("summary-safe")).getByRole("button"));
+    await choose("yes");
+
+    expect((await screen.findByTestId("question-label")).textContent).toBe("Was the victim spoken to alone?");
+    expect(screen.getByTestId("hidden-answers-notice").textContent).toBe(words("en").hiddenAnswers(1));
+    expect(screen.queryByTestId("gate-closed-notice")).toBeNull();
+    await fireEvent.click(screen.getByTestId("go-check-answers"));
+    expect((await screen.findByTestId("hidden-answers-summary")).textContent).toBe(words("en").hiddenAnswers(1));
+    expect(screen.queryByTestId("gate-closed-summary")).toBeNull();
+  });
+
+  it("never counts an answer show_if hides in the section sealed to the safeguarding key", async () => {
+    const withSealed = new FakeBackend([
+      yesNo("alone", "Was the victim spoken to alone?"),
+      fakeQuestion({ id: "nrpf", section_id: "migrant_victim", section: migrantTitle, label: "No recourse?" }),
+      fakeQuestion({
+        id: "visa",
+        section_id: "migrant_victim",
+        section: migrantTitle,
+        kind: "short_text",
+        choices: [],
+        label: "What is the victim's visa status?",
+      }),
+      yesNo("children", "Are there children in the household?"),
+    ]);
+    withSealed.gates = gatedBackend().gates;
+    withSealed.sealedSections.add("migrant_victim");
+    withSealed.showIf.set("visa", { question: "nrpf", value: "yes" });
+    render(App, { props: { backend: withSealed } });
+    await fireEvent.click(await screen.findByTestId("start-assessment"));
+    await choose("yes");
+    await choose("yes");
+    await fireEvent.input(await screen.findByTestId("text-answer"), { target: { value: "Spousal visa" } });
+    await fireEvent.click(screen.getByTestId("continue"));
+    await choose("yes");
+    await fireEvent.click(within(await screen.findByTestId("summary-nrpf")).getByRole("button"));
+    await choose("no");
+
+    expect((await screen.findByTestId("question-label")).textContent).toBe("Are there children in the household?");
+    expect(withSealed.answers.has("visa")).toBe(true);
+    expect(screen.queryByTestId("hidden-answers-notice")).toBeNull();
+    expect(screen.queryByTestId("gate-closed-notice")).toBeNull();
+    await fireEvent.click(screen.getByTestId("go-check-answers"));
+    expect(await screen.findByTestId("check-answers-title")).toBeTruthy();
+    expect(screen.queryByTestId("hidden-answers-summary")).toBeNull();
+    expect(screen.queryByTestId("gate-closed-summary")).toBeNull();
+  });
+
+  it("lists every closed gate on check your answers, in pack order, above Finalise and in its description", async () => {
+    const backend = gatedBackend();
+    backend.gates.push({ id: "stalking", title: "Stalking", open: false, missing: ["Pattern of behaviour"] });
+    render(App, { props: { backend } });
+    await fireEvent.click(await screen.findByTestId("start-assessment"));
+    await choose("yes");
+    await choose("no");
+    await choose("yes");
+
+    expect(await screen.findByTestId("check-answers-title")).toBeTruthy();
+    const lines = screen.getAllByTestId("gate-closed-summary");
+    expect(lines.map((line) => line.textContent)).toEqual([
+      words("en").gateClosed(migrantTitle),
+      words("en").gateClosed("Stalking"),
+    ]);
+    expect(screen.queryByTestId("gate-closed-notice")).toBeNull();
+    const finalise = screen.getByTestId("finalise");
+    for (const line of lines) {
+      expect(line.compareDocumentPosition(finalise) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+      expect(finalise.getAttribute("aria-describedby")?.split(" ")).toContain(line.id);
+    }
+    expect(finalise.getAttribute("aria-describedby")?.split(" ")).toContain("finalise-hint");
+
+    await fireEvent.click(screen.getByTestId("language-switch"));
+    await screen.findByText(words("cy").gateClosed(migrantTitleCy));
+    expect(screen.getAllByTestId("gate-closed-summary").map((line) => line.textContent)).toEqual([
+      words("cy").gateClosed(migrantTitleCy),
+      words("cy").gateClosed("Stalking"),
+    ]);
   });
 });

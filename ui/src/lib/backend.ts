@@ -80,8 +80,10 @@ export interface AssessmentView {
   questions: QuestionView[];
   gates: GateView[];
   guidance: Guidance;
-  /** Answers given that are no longer asked (hidden by a changed answer or a gate that closed
-   *  again) and will not be sent unless that changes back. A count only: never which ones. */
+  /** Answers given that an ordinary show_if condition no longer asks (hidden by a changed
+   *  answer) and will not be sent unless that changes back. A count only: never which ones. Never
+   *  counts answers behind a closed gate nor in a section sealed to the safeguarding key, so it
+   *  cannot tell whether anything was answered there (see `gates` for what is closed). */
   hidden_answers: number;
 }
 
@@ -95,8 +97,12 @@ export interface SummaryRow {
 export interface Summary {
   rows: SummaryRow[];
   missing: SummaryRow[];
-  /** As `AssessmentView.hidden_answers`: how many given answers will not be sent. */
+  /** As `AssessmentView.hidden_answers`: how many given answers hidden by show_if will not be
+   *  sent (never those behind a closed gate or sealed to the safeguarding key). */
   hidden_answers: number;
+  /** The titles, in the officer's language and pack order, of the gates closed right now: nothing
+   *  behind them is asked or sent. Says nothing of whether anything was answered there. */
+  closed_gates: string[];
 }
 
 export interface VaultStatus {

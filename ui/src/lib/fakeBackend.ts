@@ -1,6 +1,7 @@
 // A fake of the app's backend for UI unit tests: keeps answers in memory, checks choices the way
-// the core does, hides questions behind earlier answers, refuses with the IPC's {code, message,
-// detail} shape, and can be told to fail. It never stands in for the real app outside tests.
+// the core does, hides questions behind earlier answers and sections behind closed gates, refuses
+// with the IPC's {code, message, detail} shape, and can be told to fail. It never stands in for
+// the real app outside tests.
 import type {
   AnswerValue,
   AssessmentView,
@@ -13,6 +14,7 @@ import type {
   SupportService,
   SyncView,
   GateView,
+  Language,
   QuestionView,
   ResumedView,
   Summary,
@@ -49,10 +51,23 @@ export function fakeQuestion(overrides: Partial<QuestionView> = {}): QuestionVie
   };
 }
 
+/** A gate as the fake keeps it: the view's fields, plus what opens it and what sits behind it. */
+export interface FakeGate extends GateView {
+  /** Open while every one of these choices is the answer given (and shown); each unmet one is
+   *  listed as missing. Without it the gate stays as `open` and `missing` say. */
+  opensWhen?: { question: string; value: string; missing: string }[];
+  /** The ids of the sections behind the gate: asked only while it is open. */
+  sections?: string[];
+  /** The title in Welsh; `title` is the English. */
+  titleCy?: string;
+}
+
 export class FakeBackend implements Backend {
   answers = new Map<string, AnswerValue>();
   failStartWith: BackendError | null = null;
-  gates: GateView[] = [];
+  gates: FakeGate[] = [];
+  /** The ids of sections sealed to the safeguarding key. */
+  sealedSections = new Set<string>();
   officers: string[] = ["PC 1"];
   unlockedAs: string | null = "PC 1";
   pins = new Map<string, string>([["PC 1", "2468"]]);
@@ -64,23 +79,61 @@ export class FakeBackend implements Backend {
 
   constructor(private questions: QuestionView[] = [fakeQuestion()]) {}
 
+  /** Whether `questionId` is asked and answered `value` (an answer no longer asked counts for nothing). */
+  private answeredWith(questionId: string, value: string): boolean {
+    const question = this.questions.find((candidate) => candidate.id === questionId);
+    const answer = this.answers.get(questionId);
+    return !!question && this.isVisible(question) && answer?.type === "choice" && answer.value === value;
+  }
+
+  /** Whether the question's own show_if condition (if any) holds. */
   private shown(question: QuestionView): boolean {
     const condition = this.showIf.get(question.id);
-    if (!condition) return true;
-    const answer = this.answers.get(condition.question);
-    return answer?.type === "choice" && answer.value === condition.value;
+    return !condition || this.answeredWith(condition.question, condition.value);
+  }
+
+  private isOpen(gate: FakeGate): boolean {
+    return gate.opensWhen ? gate.opensWhen.every((rule) => this.answeredWith(rule.question, rule.value)) : gate.open;
+  }
+
+  private behindClosedGate(question: QuestionView): boolean {
+    return this.gates.some((gate) => gate.sections?.includes(question.section_id) && !this.isOpen(gate));
+  }
+
+  private isVisible(question: QuestionView): boolean {
+    return !this.behindClosedGate(question) && this.shown(question);
   }
 
   private visible(): QuestionView[] {
-    return this.questions.filter((question) => this.shown(question));
+    return this.questions.filter((question) => this.isVisible(question));
   }
 
-  /** Answers kept for questions no longer asked: counted, never sent. */
+  /** Answers kept for questions an ordinary show_if no longer asks: counted, never sent. Never
+   *  those behind a closed gate or sealed to the safeguarding key, so the count cannot tell
+   *  whether anything was answered there. */
   private hiddenAnswers(): number {
-    return this.questions.filter((question) => this.answers.has(question.id) && !this.shown(question)).length;
+    return this.questions.filter(
+      (question) =>
+        this.answers.has(question.id) &&
+        !this.sealedSections.has(question.section_id) &&
+        !this.behindClosedGate(question) &&
+        !this.shown(question),
+    ).length;
   }
 
-  private view(): AssessmentView {
+  /** The gates as the view shows them, in pack order: never what is behind them. */
+  private gateViews(language: Language): GateView[] {
+    return this.gates.map((gate) => ({
+      id: gate.id,
+      title: language === "cy" && gate.titleCy ? gate.titleCy : gate.title,
+      open: this.isOpen(gate),
+      missing: gate.opensWhen
+        ? gate.opensWhen.filter((rule) => !this.answeredWith(rule.question, rule.value)).map((rule) => rule.missing)
+        : [...gate.missing],
+    }));
+  }
+
+  private view(language: Language): AssessmentView {
     return {
       pack_id: "fake",
       pack_version: "1",
@@ -93,22 +146,25 @@ export class FakeBackend implements Backend {
         ...question,
         answer: this.answers.get(question.id) ?? null,
       })),
-      gates: this.gates,
+      gates: this.gateViews(language),
       guidance: { factors: [], suggested: null },
       hidden_answers: this.hiddenAnswers(),
     };
   }
 
-  async startAssessment(): Promise<AssessmentView> {
+  async startAssessment(language: Language): Promise<AssessmentView> {
     if (this.failStartWith) throw this.failStartWith;
     this.answers.clear();
-    return this.view();
+    return this.view(language);
   }
 
-  async answerQuestion(_language: string, questionId: string, value: AnswerValue): Promise<AssessmentView> {
+  async answerQuestion(language: Language, questionId: string, value: AnswerValue): Promise<AssessmentView> {
     const question = this.questions.find((candidate) => candidate.id === questionId);
     if (!question) {
       throw refusal("Invalid", `there is no question ${questionId}`, { kind: "unknown_question" });
+    }
+    if (this.behindClosedGate(question)) {
+      throw refusal("Gated", `question ${questionId} is behind a closed gate`, { kind: "gated" });
     }
     if (!this.shown(question)) {
       throw refusal("Invalid", `question ${questionId} is not shown`, { kind: "not_shown" });
@@ -130,7 +186,7 @@ export class FakeBackend implements Backend {
       throw refusal("Invalid", `the rationale must be at least ${min} characters`, { kind: "rationale_too_short", min });
     }
     this.answers.set(questionId, value);
-    return this.view();
+    return this.view(language);
   }
 
   async vaultStatus(): Promise<VaultStatus> {
@@ -191,7 +247,7 @@ export class FakeBackend implements Backend {
   syncNowCalls = 0;
 
   async finaliseAssessment(): Promise<FinalisedView> {
-    const missing = (await this.assessmentSummary()).missing.length;
+    const missing = (await this.assessmentSummary("en")).missing.length;
     if (missing > 0) {
       throw refusal("Invalid", `${missing} required questions are not answered yet`, {
         kind: "missing_required",
@@ -235,25 +291,25 @@ export class FakeBackend implements Backend {
     return [];
   }
 
-  async resumeAssessment(): Promise<ResumedView> {
-    return { view: this.view(), resume_at: 0 };
+  async resumeAssessment(language: Language): Promise<ResumedView> {
+    return { view: this.view(language), resume_at: 0 };
   }
 
   amendedFrom: string | null = null;
 
-  async amendAssessment(_language: string, id: string): Promise<ResumedView> {
+  async amendAssessment(language: Language, id: string): Promise<ResumedView> {
     if (!this.sync.records.some((record) => record.id === id)) {
       throw refusal("Invalid", `no assessment ${id}`, { kind: "unknown_record" });
     }
     this.amendedFrom = id;
-    return { view: this.view(), resume_at: 0 };
+    return { view: this.view(language), resume_at: 0 };
   }
 
-  async assessmentView(): Promise<AssessmentView> {
-    return this.view();
+  async assessmentView(language: Language): Promise<AssessmentView> {
+    return this.view(language);
   }
 
-  async assessmentSummary(): Promise<Summary> {
+  async assessmentSummary(language: Language): Promise<Summary> {
     const rows = this.visible().map((question) => {
       const answer = this.answers.get(question.id);
       const shown =
@@ -264,6 +320,13 @@ export class FakeBackend implements Backend {
             : undefined;
       return { question_id: question.id, section: question.section, label: question.label, answer: shown ?? null };
     });
-    return { rows, missing: rows.filter((row) => row.answer === null), hidden_answers: this.hiddenAnswers() };
+    return {
+      rows,
+      missing: rows.filter((row) => row.answer === null),
+      hidden_answers: this.hiddenAnswers(),
+      closed_gates: this.gateViews(language)
+        .filter((gate) => !gate.open)
+        .map((gate) => gate.title),
+    };
   }
 }

@@ -100,6 +100,10 @@ const en = {
     n === 1
       ? "1 answer is no longer asked and will not be sent unless this changes back"
       : `${n} answers are no longer asked and will not be sent unless this changes back`,
+  // Worded from the gate alone: the same whether or not anything was answered behind it.
+  gateClosedAgain: (title: string) =>
+    `"${title}" is closed again: nothing asked there will be sent unless it opens again.`,
+  gateClosed: (title: string) => `Nothing behind "${title}" is asked or sent while it is closed.`,
   unexpectedError: "Something went wrong in the app. Try again.",
   errors: {
     not_a_choice: "Select one of the options",
@@ -251,6 +255,9 @@ const cy: Words = {
     n === 1
       ? "Nid yw 1 ateb yn cael ei ofyn mwyach ac ni fydd yn cael ei anfon oni bai bod hyn yn newid yn ôl"
       : `Nid yw ${n} ateb yn cael eu gofyn mwyach ac ni fyddant yn cael eu hanfon oni bai bod hyn yn newid yn ôl`,
+  gateClosedAgain: (title) =>
+    `Mae "${title}" ar gau eto: ni fydd dim a ofynnwyd yno yn cael ei anfon oni bai ei fod yn agor eto.`,
+  gateClosed: (title) => `Ni ofynnir nac anfonir dim y tu ôl i "${title}" tra bo ar gau.`,
   unexpectedError: "Aeth rhywbeth o'i le yn yr ap. Rhowch gynnig arall arni.",
   errors: {
     not_a_choice: "Dewiswch un o'r opsiynau",
