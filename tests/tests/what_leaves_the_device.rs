@@ -1,9 +1,10 @@
 //! What leaves the device is exactly what the officer saw, in the real window against a real
 //! gateway: the officer opens the gate and answers the migrant-victim questions, then finds the
-//! victim was not alone after all and says so. The screen says at once that answers are no
-//! longer asked; check-your-answers says it again; what the safeguarding unit opens holds no
-//! immigration answer, and the device's data folder holds no row or key of one. And in Welsh, a
-//! grade rationale that is too short is refused in Welsh.
+//! victim was not alone after all and says so. The screen says at once that nothing asked there
+//! will be sent (in words that do not depend on what was answered there); check-your-answers
+//! says it again; what the safeguarding unit opens holds no immigration answer, and the device's
+//! data folder holds no row or key of one. An answer hidden by an ordinary condition is counted
+//! on screen. And in Welsh, a grade rationale that is too short is refused in Welsh.
 
 // Tests fail by panicking, with a message saying what did not happen.
 #![allow(clippy::expect_used)]
@@ -61,28 +62,48 @@ async fn answers_hidden_by_a_changed_safeguarding_answer_are_never_sent() {
     let check = CheckAnswers(&app);
     assert_eq!(check.answer_to("deportation_threats").await, "Yes");
 
-    // The victim was not spoken to alone after all.
+    // An ordinary condition: no control after all hides the kinds of control, and says so.
+    check.change("coercive_control_frequency").await;
+    page.choose("never").await;
+    page.continue_on().await;
+    assert_eq!(
+        app.text("hidden-answers-notice").await,
+        "1 answer is no longer asked and will not be sent unless this changes back"
+    );
+    app.screenshot("an-answer-no-longer-asked").await;
+    app.click("go-check-answers").await;
+    check.change("coercive_control_frequency").await;
+    page.choose("often").await;
+    page.continue_on().await;
+
+    // The victim was not spoken to alone after all: the gate closes again. The screen says so
+    // in fixed words that are the same whether or not anything was answered behind it.
+    app.click("go-check-answers").await;
     check.change("spoken_alone").await;
     page.choose("no").await;
     page.continue_on().await;
-    let notice = app.text("hidden-answers-notice").await;
-    assert!(
-        notice.contains("5 answers are no longer asked"),
-        "notice: {notice}"
+    let notice = app.text("gate-closed-notice").await;
+    assert_eq!(
+        notice,
+        "\"Migrant victim support\" is closed again: nothing asked there will be sent unless it opens again."
     );
-    for question in MIGRANT_QUESTIONS {
-        assert!(!notice.contains(question), "the notice names {question}");
-    }
+    assert!(
+        app.client
+            .find(fantoccini::Locator::Css("[data-testid='hidden-answers-notice']"))
+            .await
+            .is_err(),
+        "a count of the answers behind the gate is on screen"
+    );
     let source = app.client.source().await.expect("page source");
     assert!(!source.contains("passport or other documents"));
-    app.screenshot("answers-no-longer-asked").await;
+    app.screenshot("gate-closed-again").await;
 
     app.click("go-check-answers").await;
     check.title().await;
-    assert!(app
-        .text("hidden-answers-summary")
-        .await
-        .contains("5 answers are no longer asked"));
+    assert_eq!(
+        app.text("gate-closed-summary").await,
+        "Nothing behind \"Migrant victim support\" is asked or sent while it is closed."
+    );
     assert!(!check.has_row("deportation_threats").await);
     let shown_rows = app
         .client
