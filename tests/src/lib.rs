@@ -108,6 +108,23 @@ impl App {
             .unwrap_or_else(|error| panic!("could not read {test_id}: {error}"))
     }
 
+    /// Waits until the text of `test_id` is `expected`, polling (for screens that refresh
+    /// themselves, such as the sync screen), for up to 40 seconds.
+    pub async fn wait_for_text(&self, test_id: &str, expected: &str) {
+        let deadline = Instant::now() + Duration::from_secs(40);
+        loop {
+            let text = self.text(test_id).await;
+            if text == expected {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{test_id} shows {text:?}, never {expected:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     /// Saves a PNG of the window as `target/e2e/<test>/<NN>-<name>.png`.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let step = self.step.fetch_add(1, Ordering::Relaxed) + 1;

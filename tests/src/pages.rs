@@ -142,6 +142,15 @@ impl QuestionPage<'_> {
     }
 }
 
+/// The default pack's migrant-victim questions (behind its safeguarding gate).
+pub const MIGRANT_QUESTIONS: [&str; 5] = [
+    "deportation_threats",
+    "documents_withheld",
+    "no_funds_used_to_stop_leaving",
+    "wants_immigration_advice",
+    "consents_to_specialist_referral",
+];
+
 /// How the tests answer a question of the default pack.
 pub enum Answer {
     /// Pick one choice.

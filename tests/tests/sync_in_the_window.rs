@@ -13,22 +13,6 @@ use firstline_e2e::force::LocalForce;
 use firstline_e2e::pages::{CheckAnswers, Home, QuestionPage, SignIn};
 use firstline_e2e::App;
 
-/// Waits until `test_id`'s text is `expected`, polling (the sync screen refreshes itself).
-async fn wait_for_text(app: &App, test_id: &str, expected: &str) {
-    let deadline = Instant::now() + Duration::from_secs(40);
-    loop {
-        let text = app.text(test_id).await;
-        if text == expected {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{test_id} shows {text:?}, never {expected:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
 async fn finalise_a_full_assessment(app: &App) {
     Home(app).start_assessment().await;
     QuestionPage(app).answer_everything().await;
@@ -46,8 +30,8 @@ async fn finalised_assessments_reach_the_force_and_wait_while_it_is_down() {
     // Gateway up: finalised, sealed, received.
     finalise_a_full_assessment(&app).await;
     assert!(app.text("sync-notice").await.contains("finalised"));
-    wait_for_text(&app, "sync-received", "1").await;
-    wait_for_text(&app, "sync-pending", "0").await;
+    app.wait_for_text("sync-received", "1").await;
+    app.wait_for_text("sync-pending", "0").await;
     assert!(app.text("sync-force").await.contains("Test Constabulary"));
     assert_eq!(app.text("sync-record-state").await, "Received");
     app.screenshot("received").await;
@@ -56,15 +40,15 @@ async fn finalised_assessments_reach_the_force_and_wait_while_it_is_down() {
     force.stop();
     app.click("back-home").await;
     finalise_a_full_assessment(&app).await;
-    wait_for_text(&app, "sync-pending", "1").await;
+    app.wait_for_text("sync-pending", "1").await;
     app.find("sync-last-error").await;
     app.screenshot("pending-while-down").await;
 
     // Back up: Sync now, and it arrives.
     force.restart();
     app.click("sync-now").await;
-    wait_for_text(&app, "sync-received", "2").await;
-    wait_for_text(&app, "sync-pending", "0").await;
+    app.wait_for_text("sync-received", "2").await;
+    app.wait_for_text("sync-pending", "0").await;
     app.screenshot("received-after-return").await;
 
     // A correction: a new record that supersedes a received one. The received record's
@@ -74,7 +58,7 @@ async fn finalised_assessments_reach_the_force_and_wait_while_it_is_down() {
     CheckAnswers(&app).complete_missing().await;
     app.screenshot("amendment-complete").await;
     app.click("finalise").await;
-    wait_for_text(&app, "sync-received", "3").await;
+    app.wait_for_text("sync-received", "3").await;
     app.close().await;
 
     let mut records_only = force.open_submissions(false);
@@ -132,7 +116,7 @@ async fn the_app_killed_while_syncing_drains_on_restart_with_no_duplicate() {
     finalise_a_full_assessment(&app).await;
     app.click("back-home").await;
     finalise_a_full_assessment(&app).await;
-    wait_for_text(&app, "sync-pending", "2").await;
+    app.wait_for_text("sync-pending", "2").await;
 
     // The gateway returns; the officer presses Sync now and the tablet dies at once.
     force.restart();
@@ -144,8 +128,8 @@ async fn the_app_killed_while_syncing_drains_on_restart_with_no_duplicate() {
     SignIn(&app).unlock().await;
     app.click("sync").await;
     app.click("sync-now").await;
-    wait_for_text(&app, "sync-received", "2").await;
-    wait_for_text(&app, "sync-pending", "0").await;
+    app.wait_for_text("sync-received", "2").await;
+    app.wait_for_text("sync-pending", "0").await;
     app.screenshot("drained-after-kill").await;
     app.close().await;
 
@@ -201,7 +185,7 @@ async fn the_forces_form_pack_and_support_services_reach_the_device() {
     app.click("sync").await;
     app.find("sync-force").await;
     app.click("sync-now").await;
-    wait_for_text(&app, "sync-pending", "0").await;
+    app.wait_for_text("sync-pending", "0").await;
     app.click("back-home").await;
     // The pull runs beside the screen: start assessments until the force's pack shows (the
     // first one may still be on the built-in pack if the pull had not finished).

@@ -7,16 +7,10 @@
 // Tests fail by panicking, with a message saying what did not happen.
 #![allow(clippy::expect_used)]
 
-use firstline_e2e::pages::{default_answer, CheckAnswers, Home, QuestionPage, SignIn};
+use firstline_e2e::pages::{
+    default_answer, CheckAnswers, Home, QuestionPage, SignIn, MIGRANT_QUESTIONS,
+};
 use firstline_e2e::App;
-
-const MIGRANT_QUESTIONS: [&str; 5] = [
-    "deportation_threats",
-    "documents_withheld",
-    "no_funds_used_to_stop_leaving",
-    "wants_immigration_advice",
-    "consents_to_specialist_referral",
-];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_default_pack_can_be_walked_through_and_the_gate_follows_the_answers() {

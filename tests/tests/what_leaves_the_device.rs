@@ -9,35 +9,11 @@
 // Tests fail by panicking, with a message saying what did not happen.
 #![allow(clippy::expect_used)]
 
-use std::time::{Duration, Instant};
-
 use firstline_e2e::force::LocalForce;
-use firstline_e2e::pages::{default_answer, Answer, CheckAnswers, Home, QuestionPage, SignIn};
+use firstline_e2e::pages::{
+    default_answer, Answer, CheckAnswers, Home, QuestionPage, SignIn, MIGRANT_QUESTIONS,
+};
 use firstline_e2e::{App, TempDir};
-
-const MIGRANT_QUESTIONS: [&str; 5] = [
-    "deportation_threats",
-    "documents_withheld",
-    "no_funds_used_to_stop_leaving",
-    "wants_immigration_advice",
-    "consents_to_specialist_referral",
-];
-
-/// Waits until `test_id`'s text is `expected`, polling (the sync screen refreshes itself).
-async fn wait_for_text(app: &App, test_id: &str, expected: &str) {
-    let deadline = Instant::now() + Duration::from_secs(40);
-    loop {
-        let text = app.text(test_id).await;
-        if text == expected {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{test_id} shows {text:?}, never {expected:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
 
 fn vault(data: &TempDir) -> rusqlite::Connection {
     rusqlite::Connection::open(data.path().join("data/uk.firstline.app/vault.sqlite"))
@@ -89,7 +65,9 @@ async fn answers_hidden_by_a_changed_safeguarding_answer_are_never_sent() {
     );
     assert!(
         app.client
-            .find(fantoccini::Locator::Css("[data-testid='hidden-answers-notice']"))
+            .find(fantoccini::Locator::Css(
+                "[data-testid='hidden-answers-notice']"
+            ))
             .await
             .is_err(),
         "a count of the answers behind the gate is on screen"
@@ -123,7 +101,7 @@ async fn answers_hidden_by_a_changed_safeguarding_answer_are_never_sent() {
     // Finalise with the gateway down, so the readable copy stays on the device to be looked at.
     force.stop();
     app.click("finalise").await;
-    wait_for_text(&app, "sync-pending", "1").await;
+    app.wait_for_text("sync-pending", "1").await;
     {
         let vault = vault(&data);
         let (rows, keys_left): (i64, i64) = vault
@@ -143,7 +121,7 @@ async fn answers_hidden_by_a_changed_safeguarding_answer_are_never_sent() {
 
     force.restart();
     app.click("sync-now").await;
-    wait_for_text(&app, "sync-received", "1").await;
+    app.wait_for_text("sync-received", "1").await;
     app.screenshot("received").await;
     app.close().await;
 

@@ -902,8 +902,9 @@ pub(crate) fn keys_of(
 mod tests {
     use super::*;
 
-    fn vault_in(dir: &tempfile::TempDir) -> Vault {
-        Vault::open(
+    /// A vault in `dir` with officer "PC 1" (PIN 2468) set up and unlocked.
+    fn unlocked_vault_in(dir: &tempfile::TempDir) -> Vault {
+        let mut vault = Vault::open(
             &dir.path().join("vault.sqlite"),
             DeviceSecret::provided(&[4; 32]),
             VaultOptions {
@@ -911,7 +912,12 @@ mod tests {
                 ..VaultOptions::default()
             },
         )
-        .unwrap_or_else(|error| panic!("open: {error}"))
+        .unwrap_or_else(|error| panic!("open: {error}"));
+        let set_up = vault
+            .set_up_officer("PC 1", "2468")
+            .and_then(|()| vault.unlock("PC 1", "2468"));
+        assert!(set_up.is_ok());
+        vault
     }
 
     /// Writes a row as a build before format 2 did: question and compartment in clear.
@@ -952,11 +958,7 @@ mod tests {
     #[test]
     fn answers_saved_in_clear_by_an_older_build_are_rewritten_keyed_at_the_next_unlock() {
         let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("temp dir: {error}"));
-        let mut vault = vault_in(&dir);
-        let set_up = vault
-            .set_up_officer("PC 1", "2468")
-            .and_then(|()| vault.unlock("PC 1", "2468"));
-        assert!(set_up.is_ok());
+        let mut vault = unlocked_vault_in(&dir);
         let id = vault
             .create_assessment("p", "1", "h")
             .unwrap_or_else(|error| panic!("create: {error}"));
@@ -1024,11 +1026,7 @@ mod tests {
     #[test]
     fn a_format_one_row_that_does_not_open_leaves_only_its_record_damaged_and_unlock_works() {
         let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("temp dir: {error}"));
-        let mut vault = vault_in(&dir);
-        let set_up = vault
-            .set_up_officer("PC 1", "2468")
-            .and_then(|()| vault.unlock("PC 1", "2468"));
-        assert!(set_up.is_ok());
+        let mut vault = unlocked_vault_in(&dir);
         let damaged = vault
             .create_assessment("p", "1", "h")
             .unwrap_or_else(|error| panic!("create: {error}"));
