@@ -132,7 +132,8 @@ enum Command {
         destroy_readable_copy_at_sealing: bool,
     },
     /// Open stored submissions into JSON lines for the records system. The migrant-victim
-    /// section is opened only when the safeguarding key is given.
+    /// section is opened only when the safeguarding key is given (then `migrant_section`, null
+    /// when empty); without it nothing in the output says whether a submission has one.
     Open {
         /// The gateway's database.
         #[arg(long)]
