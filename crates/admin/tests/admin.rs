@@ -320,9 +320,13 @@ async fn submissions_open_for_the_records_system_and_the_migrant_section_only_wi
         "yes"
     );
 
-    // The safeguarding key given as the records key opens nothing.
+    // The safeguarding key given as the records key opens nothing, and the refusal names the
+    // key the submission was sealed to.
     let (success, stdout, stderr) =
         admin(&["open", "--database", &db, "--records-key", &safeguarding]);
     assert!(!success && stdout.is_empty());
-    assert!(stderr.contains("cannot be opened"), "{stderr}");
+    assert!(
+        stderr.contains("sealed to the force key") && stderr.contains("not this one"),
+        "{stderr}"
+    );
 }

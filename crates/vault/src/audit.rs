@@ -49,22 +49,20 @@ pub(crate) fn append(
     record: Option<&str>,
 ) -> Result<(), VaultError> {
     let last: Option<(i64, Vec<u8>)> = connection
-        .query_row(
-            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
-            [],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
+        .prepare_cached("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()?;
     let (seq, prev) = match last {
         Some((seq, hash)) => (seq + 1, hash),
         None => (1, vec![0u8; 32]),
     };
     let hash = entry_hash(&prev, seq, officer, at, event, record);
-    connection.execute(
-        "INSERT INTO audit (seq, officer_id, at, event, record_id, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![seq, officer, at, event, record, prev, hash],
-    )?;
+    connection
+        .prepare_cached(
+            "INSERT INTO audit (seq, officer_id, at, event, record_id, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![seq, officer, at, event, record, prev, hash])?;
     Ok(())
 }
 
