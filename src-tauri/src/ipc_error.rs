@@ -68,7 +68,13 @@ fn code_of(refusal: Refusal) -> ErrorCode {
         Refusal::Locked => ErrorCode::Locked,
         Refusal::Wiped => ErrorCode::Wiped,
         Refusal::Offline => ErrorCode::Offline,
-        Refusal::Damaged | Refusal::Storage | Refusal::PackRefused => ErrorCode::Damaged,
+        Refusal::Damaged
+        | Refusal::Storage
+        | Refusal::PackRefused
+        | Refusal::PackTampered
+        | Refusal::PackUnsigned
+        | Refusal::PackUnknownKey
+        | Refusal::PackUnreadable => ErrorCode::Damaged,
         Refusal::NoAssessmentOpen | Refusal::NotEnrolled | Refusal::SyncNotRunning => {
             ErrorCode::NotReady
         }
@@ -186,6 +192,11 @@ mod tests {
                 WorkspaceError::from(PackError::Empty { pack: "p".into() }).into(),
                 ErrorCode::Damaged,
                 serde_json::json!({"kind": "pack_refused"}),
+            ),
+            (
+                WorkspaceError::from(PackError::Tampered { pack: "p".into() }).into(),
+                ErrorCode::Damaged,
+                serde_json::json!({"kind": "pack_tampered"}),
             ),
             (
                 SyncError::Unreachable("the gateway cannot be reached".into()).into(),

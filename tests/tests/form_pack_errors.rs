@@ -30,7 +30,7 @@ async fn a_tampered_pack_shows_a_clear_error_screen() {
     Home(&app).start_assessment().await;
     let error = app.text("error-screen").await;
     assert!(
-        error.contains("changed since it was signed"),
+        error.contains("The form pack has been changed since it was signed"),
         "error screen: {error}"
     );
     app.screenshot("tampered-pack").await;

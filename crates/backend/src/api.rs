@@ -316,12 +316,17 @@ async fn submit(
             "the envelope names another device than the one sending it",
         ));
     }
-    firstline_seal::verify(&envelope, &device.public_key).map_err(|error| {
-        Failure::new(
+    firstline_seal::verify(&envelope, &device.public_key).map_err(|error| match error {
+        // Not an envelope this gateway reads (an unknown format, or a format-2 envelope without
+        // its padded safeguarding part or key ids): malformed, not forged.
+        firstline_seal::SealError::UnsupportedFormat(_) | firstline_seal::SealError::Incomplete => {
+            Failure::malformed(error.to_string())
+        }
+        _ => Failure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::BadSignature,
             error.to_string(),
-        )
+        ),
     })?;
     let submission = NewSubmission {
         submission_id: envelope.submission_id.clone(),

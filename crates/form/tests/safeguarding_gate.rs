@@ -302,3 +302,44 @@ fn a_pack_signed_before_sealed_to_existed_still_seals_its_gated_section_to_safeg
         Some(firstline_form::SealedTo::Records)
     );
 }
+
+#[test]
+fn answers_hidden_inside_a_safeguarding_section_are_never_counted() {
+    // A pack with a condition inside the safeguarding section: q3 shows only when q2 is yes.
+    let text = |s: &str| format!(r#"{{"en":"{s}","cy":"{s} (cy)"}}"#);
+    let question = |id: &str, extra: &str| {
+        format!(
+            r#"{{"id":"{id}","kind":"yes_no_unknown","label":{}{extra}}}"#,
+            text(id)
+        )
+    };
+    let pack = format!(
+        r#"{{"format":1,"id":"p","version":"1","title":{},
+            "gates":[{{"id":"g","title":{},"conditions":[{{"when":"q1 == 'yes'","description":{}}}]}}],
+            "sections":[
+              {{"id":"s1","title":{},"questions":[{}]}},
+              {{"id":"s2","title":{},"gate":"g","sealed_to":"safeguarding",
+                "questions":[{},{}]}}]}}"#,
+        text("P"),
+        text("G"),
+        text("Q1"),
+        text("S1"),
+        question("q1", ""),
+        text("S2"),
+        question("q2", ""),
+        question("q3", r#","show_if":"q2 == 'yes'""#),
+    );
+    let pack = firstline_form::load_pack(pack.as_bytes()).expect("pack loads");
+    let mut assessment = Assessment::new(Arc::new(pack));
+    for (id, value) in [("q1", "yes"), ("q2", "yes"), ("q3", "yes"), ("q2", "no")] {
+        assessment
+            .answer(id, AnswerValue::Choice(value.into()))
+            .expect("answer");
+    }
+    assert!(assessment.view(Language::En).gates[0].open);
+    assert_eq!(
+        assessment.hidden_answer_count(),
+        0,
+        "a count moved by the safeguarding section's own answers"
+    );
+}

@@ -109,8 +109,6 @@ pub struct DraftSummary {
     pub pack_hash: String,
     /// When it was last changed.
     pub updated_at: i64,
-    /// How many questions have an answer.
-    pub answered: u32,
 }
 
 /// An officer's row as unlock reads it.
@@ -338,28 +336,36 @@ impl Vault {
 
     /// Moves everything from the WAL into the main file and truncates the WAL, so overwritten
     /// (destroyed) keys and answers leave no copy behind in it. The sync client's connection can
-    /// hold the WAL for a moment: it is tried again for up to two seconds, and again at the next
-    /// lock if it still could not finish.
+    /// hold the WAL for a moment: each try waits at most 50 ms for it, for about two seconds in
+    /// all, and the next lock tries again if it still could not finish.
     fn checkpoint(&self) -> Result<(), VaultError> {
-        for _ in 0..40 {
-            let busy: i64 =
-                self.connection
-                    .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))?;
-            if busy == 0 {
-                return Ok(());
+        self.connection
+            .busy_timeout(std::time::Duration::from_millis(50))?;
+        let mut result = Ok(());
+        for _ in 0..20 {
+            match self
+                .connection
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
+                    row.get::<_, i64>(0)
+                }) {
+                Ok(0) => break,
+                Ok(_) => std::thread::sleep(std::time::Duration::from_millis(50)),
+                Err(error) => {
+                    result = Err(error.into());
+                    break;
+                }
             }
-            std::thread::sleep(std::time::Duration::from_millis(50));
         }
-        Ok(())
+        self.connection
+            .busy_timeout(std::time::Duration::from_secs(10))?;
+        result
     }
 
     /// Locks: forgets the officer's keys (wiped from memory), and folds the WAL into the file
     /// so nothing destroyed lingers there.
     pub fn lock(&mut self) {
         if self.session.take().is_some() {
-            let _ = self
-                .connection
-                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+            let _ = self.checkpoint();
         }
     }
 
@@ -696,15 +702,16 @@ impl Vault {
         Ok(())
     }
 
-    /// The officer's drafts, most recently changed first. Another officer's never appear.
+    /// The officer's drafts, most recently changed first. Another officer's never appear. How
+    /// many questions each has answered is the workspace's to say (only what is shown counts:
+    /// a count of stored rows would include answers behind a closed gate).
     pub fn drafts(&self) -> Result<Vec<DraftSummary>, VaultError> {
         let session = self.session.as_ref().ok_or(VaultError::Locked)?;
         let mut statement = self.connection.prepare(
             "SELECT s.assessment_id, s.pack_id, s.pack_version, s.pack_hash,
                     MAX(s.updated_at, COALESCE(
                         (SELECT MAX(a.saved_at) FROM answers a WHERE a.assessment_id = s.assessment_id),
-                        0)) AS changed,
-                    (SELECT COUNT(DISTINCT question_tag) FROM answers a WHERE a.assessment_id = s.assessment_id)
+                        0)) AS changed
              FROM assessments s WHERE s.officer_id = ?1 AND s.wrapped_record_key IS NOT NULL
                  AND s.finalised_at IS NULL
              ORDER BY changed DESC, s.assessment_id",
@@ -717,7 +724,6 @@ impl Vault {
                     pack_version: row.get(2)?,
                     pack_hash: row.get(3)?,
                     updated_at: row.get(4)?,
-                    answered: row.get(5)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;

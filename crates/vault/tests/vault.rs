@@ -307,7 +307,7 @@ fn two_officers_cannot_see_each_others_drafts() {
     vault.unlock("A", PIN).expect("unlock A");
     let drafts = vault.drafts().expect("drafts");
     assert_eq!(drafts.len(), 1);
-    assert_eq!(drafts[0].answered, 2);
+    assert_eq!(drafts[0].assessment_id, a_draft);
 }
 
 #[test]

@@ -142,8 +142,16 @@ pub enum Refusal {
     Damaged,
     /// The vault file could not be used.
     Storage,
-    /// A form pack was refused (unsigned, tampered, unreadable).
+    /// A form pack was refused for a reason not named below (it does not load as a pack).
     PackRefused,
+    /// The form pack was changed after it was signed.
+    PackTampered,
+    /// The form pack carries no signature.
+    PackUnsigned,
+    /// The form pack is signed by a key the device does not trust.
+    PackUnknownKey,
+    /// The form pack file cannot be read, or is not JSON in the pack format.
+    PackUnreadable,
     /// A gateway address that is not one we can use.
     BadGatewayUrl,
     /// An enrolment code that is not one.
@@ -219,7 +227,12 @@ impl WorkspaceError {
             WorkspaceError::Answer(AnswerError::NotShown { .. }) => Refusal::NotShown,
             WorkspaceError::Answer(AnswerError::Gated { .. }) => Refusal::Gated,
             WorkspaceError::Vault(error) => error.into(),
-            WorkspaceError::Pack(_) | WorkspaceError::PackUnreadable { .. } => Refusal::PackRefused,
+            WorkspaceError::Pack(PackError::Tampered { .. }) => Refusal::PackTampered,
+            WorkspaceError::Pack(PackError::Unsigned) => Refusal::PackUnsigned,
+            WorkspaceError::Pack(PackError::UnknownKey { .. }) => Refusal::PackUnknownKey,
+            WorkspaceError::Pack(PackError::Malformed { .. })
+            | WorkspaceError::PackUnreadable { .. } => Refusal::PackUnreadable,
+            WorkspaceError::Pack(_) => Refusal::PackRefused,
             WorkspaceError::Locked => Refusal::Locked,
             WorkspaceError::NoAssessmentOpen => Refusal::NoAssessmentOpen,
             WorkspaceError::MissingRequired { count } => Refusal::MissingRequired { count: *count },

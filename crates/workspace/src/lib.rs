@@ -49,6 +49,15 @@ pub struct Resumed<'a> {
     pub resume_at: usize,
 }
 
+/// A draft in the officer's list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    /// What the vault keeps of it (id, pack, last change).
+    pub summary: firstline_vault::DraftSummary,
+    /// How many of its answers are shown now.
+    pub answered: usize,
+}
+
 /// An officer's open work on this device.
 pub struct Workspace {
     vault: Vault,
@@ -160,9 +169,41 @@ impl Workspace {
         ))
     }
 
-    /// The unlocked officer's drafts, most recent first.
-    pub fn drafts(&self) -> Result<Vec<firstline_vault::DraftSummary>, WorkspaceError> {
-        Ok(self.vault.drafts()?)
+    /// The unlocked officer's drafts, most recent first, each with how many of its answers are
+    /// shown now. Answers behind a closed gate or hidden by a condition are not counted, so the
+    /// list cannot tell who answered behind the gate; a draft that cannot be read counts none
+    /// (opening it says why).
+    pub fn drafts(&self) -> Result<Vec<Draft>, WorkspaceError> {
+        self.vault
+            .drafts()?
+            .into_iter()
+            .map(|summary| {
+                let answered = self
+                    .restored(&summary.assessment_id)
+                    .map(|assessment| assessment.shown_answers().len())
+                    .unwrap_or(0);
+                Ok(Draft { summary, answered })
+            })
+            .collect()
+    }
+
+    /// A draft rebuilt from the vault on the very pack it was started on.
+    fn restored(&self, id: &AssessmentId) -> Result<Assessment, WorkspaceError> {
+        let pack = match self.vault.pack_of(id)? {
+            Some(bytes) => packs::verify(&bytes, &self.vault)?,
+            None => self.packs.load(&self.vault)?.0,
+        };
+        let stored = self.vault.answers(id)?;
+        let mut values = Vec::with_capacity(stored.len());
+        for answer in &stored {
+            let value: AnswerValue = serde_json::from_slice(&answer.plaintext).map_err(|_| {
+                WorkspaceError::UnreadableAnswer {
+                    record: id.0.clone(),
+                }
+            })?;
+            values.push((answer.question_id.as_str(), value));
+        }
+        Ok(Assessment::restore(Arc::new(pack), values)?)
     }
 
     /// The unlocked officer's finalised records and where each is in the outbox.
@@ -244,22 +285,14 @@ impl Workspace {
         id: AssessmentId,
     ) -> Result<Resumed<'_>, WorkspaceError> {
         self.require_unlocked()?;
-        let pack = match self.vault.pack_of(&id)? {
-            Some(bytes) => packs::verify(&bytes, &self.vault)?,
-            None => self.packs.load(&self.vault)?.0,
-        };
-        let stored = self.vault.answers(&id)?;
-        let mut values = Vec::with_capacity(stored.len());
-        for answer in &stored {
-            let value: AnswerValue = serde_json::from_slice(&answer.plaintext).map_err(|_| {
-                WorkspaceError::UnreadableAnswer {
-                    record: id.0.clone(),
-                }
-            })?;
-            values.push((answer.question_id.as_str(), value));
-        }
-        let last = stored.last().map(|answer| answer.question_id.clone());
-        let assessment = Assessment::restore(Arc::new(pack), values)?;
+        let assessment = self.restored(&id)?;
+        // Where the officer stopped: the question answered last (the vault gives answers in
+        // the order they were last saved).
+        let last = self
+            .vault
+            .answers(&id)?
+            .pop()
+            .map(|answer| answer.question_id);
         let open = self.open.insert(OpenAssessment { id, assessment });
         let view = open.assessment.view(language);
         let resume_at = last

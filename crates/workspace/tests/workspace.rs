@@ -37,7 +37,7 @@ fn open_the_gate(workspace: &mut firstline_workspace::Workspace) {
 
 fn open_id(workspace: &mut firstline_workspace::Workspace) -> AssessmentId {
     let drafts = workspace.drafts().expect("drafts");
-    drafts[0].assessment_id.clone()
+    drafts[0].summary.assessment_id.clone()
 }
 
 #[test]
@@ -140,6 +140,10 @@ fn closing_the_gate_again_looks_the_same_whether_or_not_anything_was_answered_be
         assert_eq!(summary.closed_gates, ["Migrant victim support"]);
         screen += &serde_json::to_string(&summary).expect("json");
         assert!(!screen.contains("deportation") && !screen.contains("documents_withheld"));
+        // The drafts list too: it counts only what is shown.
+        let drafts = workspace.drafts().expect("drafts");
+        let newest = drafts.first().expect("this draft");
+        screen += &format!(" answered={}", newest.answered);
         seen.push(screen);
         // Reopened, the earlier answers are there again.
         let view = workspace

@@ -33,8 +33,8 @@ pub struct DraftView {
     pub pack: String,
     /// When last changed, seconds since the epoch.
     pub updated_at: i64,
-    /// Questions answered.
-    pub answered: u32,
+    /// Questions answered and shown now.
+    pub answered: usize,
 }
 
 /// Who is set up, who is unlocked, and the policy in force.
@@ -98,9 +98,9 @@ pub fn list_drafts(state: State<'_, AppState>) -> Result<Vec<DraftView>, IpcErro
             .drafts()?
             .into_iter()
             .map(|draft| DraftView {
-                id: draft.assessment_id.0,
-                pack: format!("{} {}", draft.pack_id, draft.pack_version),
-                updated_at: draft.updated_at,
+                id: draft.summary.assessment_id.0,
+                pack: format!("{} {}", draft.summary.pack_id, draft.summary.pack_version),
+                updated_at: draft.summary.updated_at,
                 answered: draft.answered,
             })
             .collect())

@@ -220,7 +220,11 @@ export type ErrorDetail =
   | { kind: "sync_not_running" }
   | { kind: "already_enrolled" }
   // Form packs.
-  | { kind: "pack_refused" };
+  | { kind: "pack_refused" }
+  | { kind: "pack_tampered" }
+  | { kind: "pack_unsigned" }
+  | { kind: "pack_unknown_key" }
+  | { kind: "pack_unreadable" };
 
 export type ErrorKind = ErrorDetail["kind"];
 
@@ -268,6 +272,10 @@ export const ERROR_DETAIL_PARAMS: { readonly [K in ErrorKind]: { readonly [P in 
   sync_not_running: {},
   already_enrolled: {},
   pack_refused: {},
+  pack_tampered: {},
+  pack_unsigned: {},
+  pack_unknown_key: {},
+  pack_unreadable: {},
 };
 
 export class BackendError extends Error {

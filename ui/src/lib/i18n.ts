@@ -152,6 +152,10 @@ const en = {
     sync_not_running: "Sync is not running. Restart the app and try again.",
     already_enrolled: "This device is already enrolled with a force",
     pack_refused: "The form pack was refused and cannot be used. Contact force IT.",
+    pack_tampered: "The form pack has been changed since it was signed, so it cannot be used. Contact force IT.",
+    pack_unsigned: "The form pack is not signed by your force, so it cannot be used. Contact force IT.",
+    pack_unknown_key: "The form pack is signed by a key this device does not trust, so it cannot be used. Contact force IT.",
+    pack_unreadable: "The form pack cannot be read. Contact force IT.",
   } satisfies ErrorWords,
 };
 
@@ -301,6 +305,10 @@ const cy: Words = {
     sync_not_running: "Nid yw cysoni'n rhedeg. Ailgychwynnwch yr ap a rhowch gynnig arall arni.",
     already_enrolled: "Mae'r ddyfais hon eisoes wedi'i chofrestru gyda heddlu",
     pack_refused: "Gwrthodwyd y pecyn ffurflen ac ni ellir ei ddefnyddio. Cysylltwch â TG yr heddlu.",
+    pack_tampered: "Mae'r pecyn ffurflen wedi'i newid ers iddo gael ei lofnodi, felly ni ellir ei ddefnyddio. Cysylltwch â TG yr heddlu.",
+    pack_unsigned: "Nid yw'r pecyn ffurflen wedi'i lofnodi gan eich heddlu, felly ni ellir ei ddefnyddio. Cysylltwch â TG yr heddlu.",
+    pack_unknown_key: "Mae'r pecyn ffurflen wedi'i lofnodi ag allwedd nad yw'r ddyfais hon yn ymddiried ynddi, felly ni ellir ei ddefnyddio. Cysylltwch â TG yr heddlu.",
+    pack_unreadable: "Ni ellir darllen y pecyn ffurflen. Cysylltwch â TG yr heddlu.",
   },
 };
 
