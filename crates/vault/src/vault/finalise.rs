@@ -335,22 +335,46 @@ impl Vault {
             self.answers(finalised)?
         };
         let amendment = self.create_assessment(&pack_id, &pack_version, &pack_hash)?;
-        self.connection.execute(
-            "UPDATE assessments SET supersedes = ?2 WHERE assessment_id = ?1",
-            params![amendment.0, finalised.0],
-        )?;
-        for answer in kept
-            .iter()
-            .filter(|answer| answer.compartment == Compartment::Main)
-        {
-            self.save_answer(
-                &amendment,
-                &answer.question_id,
-                Compartment::Main,
-                &answer.plaintext,
-            )?;
+        let copied = self
+            .connection
+            .execute(
+                "UPDATE assessments SET supersedes = ?2 WHERE assessment_id = ?1",
+                params![amendment.0, finalised.0],
+            )
+            .map_err(VaultError::from)
+            .and_then(|_| {
+                kept.iter()
+                    .filter(|answer| answer.compartment == Compartment::Main)
+                    .try_for_each(|answer| {
+                        self.save_answer(
+                            &amendment,
+                            &answer.question_id,
+                            Compartment::Main,
+                            &answer.plaintext,
+                        )
+                        .map(|_| ())
+                    })
+            });
+        if let Err(error) = copied {
+            // No half-copied amendment is left behind to supersede the record.
+            let _ = self.discard_draft(&amendment);
+            return Err(error);
         }
         Ok(amendment)
+    }
+
+    /// Destroys a draft of the unlocked officer outright: its keys, answers and row.
+    fn discard_draft(&mut self, draft: &AssessmentId) -> Result<(), VaultError> {
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        transaction.execute("DELETE FROM answers WHERE assessment_id = ?1", [&draft.0])?;
+        transaction.execute(
+            "DELETE FROM assessments WHERE assessment_id = ?1 AND finalised_at IS NULL",
+            [&draft.0],
+        )?;
+        transaction.commit()?;
+        self.checkpoint()
     }
 
     /// The unlocked officer's finalised records and where each is in the outbox.
