@@ -41,7 +41,12 @@ async fn finalised_assessments_reach_the_force_and_wait_while_it_is_down() {
     app.click("back-home").await;
     finalise_a_full_assessment(&app).await;
     app.wait_for_text("sync-pending", "1").await;
-    app.find("sync-last-error").await;
+    assert!(
+        app.text("sync-last-error")
+            .await
+            .starts_with("The force's gateway cannot be reached"),
+        "the problem is not worded from its kind"
+    );
     app.screenshot("pending-while-down").await;
 
     // Back up: Sync now, and it arrives.

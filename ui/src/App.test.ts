@@ -168,7 +168,7 @@ describe("finalising and sync", () => {
   it("enrols with a code, says why a wrong one fails, and shows set-aside reasons", async () => {
     const backend = new FakeBackend();
     backend.sync.quarantined = [
-      { id: "s9", reason: "refused (422): the envelope's device signature does not verify" },
+      { id: "s9", reason: "refused (422): the envelope's device signature does not verify", kind: null },
     ];
     render(App, { props: { backend } });
     await fireEvent.click(await screen.findByTestId("sync"));
@@ -715,5 +715,32 @@ describe("a gate that closes again", () => {
       words("cy").gateClosed(migrantTitleCy),
       words("cy").gateClosed("Stalking"),
     ]);
+  });
+});
+
+describe("sync problems", () => {
+  it("are worded from their kind in Welsh, with the English detail only for force IT", async () => {
+    const backend = new FakeBackend();
+    backend.sync.last_error = "the gateway cannot be reached";
+    backend.sync.last_error_kind = "offline";
+    backend.sync.quarantined = [{ id: "s1", reason: "refused (422): bad envelope", kind: "refused" }];
+    render(App, { props: { backend } });
+    await fireEvent.click(await screen.findByTestId("language-switch"));
+    await fireEvent.click(await screen.findByTestId("sync"));
+    const lastError = await screen.findByTestId("sync-last-error");
+    expect(lastError.textContent).toBe(words("cy").syncProblems.offline);
+    expect(lastError.textContent).not.toContain("cannot be reached");
+    const setAside = screen.getByTestId("sync-quarantined").textContent ?? "";
+    expect(setAside).toContain(words("cy").syncProblems.refused);
+    expect(screen.getByTestId("sync-quarantined-detail").textContent).toContain(words("cy").forceIt);
+  });
+
+  it("falls back to the stored words for a problem recorded before kinds were kept", async () => {
+    const backend = new FakeBackend();
+    backend.sync.last_error = "the gateway did not answer in time";
+    backend.sync.last_error_kind = null;
+    render(App, { props: { backend } });
+    await fireEvent.click(await screen.findByTestId("sync"));
+    expect((await screen.findByTestId("sync-last-error")).textContent).toBe("the gateway did not answer in time");
   });
 });

@@ -1,6 +1,7 @@
 //! What an answer from the gateway means for one outbox row.
 
 use firstline_protocol::{ApiError, ErrorCode, Receipt};
+use firstline_vault::ProblemKind;
 use reqwest::StatusCode;
 
 /// What to do with a row after one attempt.
@@ -10,13 +11,15 @@ pub enum Verdict {
     Received(Receipt),
     /// Try again later (and stop this pass); `retry_after_ms` if the gateway said when.
     Retry {
-        /// Why, for the officer.
+        /// What kind of problem.
+        kind: ProblemKind,
+        /// Why, in English.
         reason: String,
         /// The gateway's `Retry-After`, in milliseconds.
         retry_after_ms: Option<i64>,
     },
-    /// The gateway will never accept it as it is.
-    Quarantine(String),
+    /// The gateway will never accept it as it is: the kind, and why in English.
+    Quarantine(ProblemKind, String),
     /// The gateway does not know this device's credential: stop syncing until re-enrolled.
     Unauthenticated(String),
     /// The force revoked this device.
@@ -36,6 +39,7 @@ pub fn classify(status: StatusCode, retry_after: Option<&str>, body: &[u8]) -> V
         200 | 201 => match serde_json::from_slice::<Receipt>(body) {
             Ok(receipt) => Verdict::Received(receipt),
             Err(_) => Verdict::Retry {
+                kind: ProblemKind::ReceiptUnreadable,
                 reason: "the gateway's receipt could not be read".into(),
                 retry_after_ms: None,
             },
@@ -45,13 +49,17 @@ pub fn classify(status: StatusCode, retry_after: Option<&str>, body: &[u8]) -> V
             Verdict::Revoked
         }
         408 | 429 | 500..=599 => Verdict::Retry {
+            kind: ProblemKind::GatewayUnwell,
             reason: format!("the gateway is busy or unwell ({status})"),
             retry_after_ms: retry_after
                 .and_then(|value| value.trim().parse::<i64>().ok())
                 .map(|seconds| seconds.clamp(0, 3600) * 1000),
         },
-        409 => Verdict::Quarantine(format!("conflict: {}", message())),
-        _ => Verdict::Quarantine(format!("refused ({}): {}", status.as_u16(), message())),
+        409 => Verdict::Quarantine(ProblemKind::Conflict, format!("conflict: {}", message())),
+        _ => Verdict::Quarantine(
+            ProblemKind::Refused,
+            format!("refused ({}): {}", status.as_u16(), message()),
+        ),
     }
 }
 
@@ -70,15 +78,15 @@ mod tests {
         assert!(retry(500) && retry(502) && retry(503) && retry(429) && retry(408));
         assert!(matches!(
             classify(StatusCode::BAD_REQUEST, None, b"{}"),
-            Verdict::Quarantine(_)
+            Verdict::Quarantine(..)
         ));
         assert!(matches!(
             classify(StatusCode::PAYLOAD_TOO_LARGE, None, b""),
-            Verdict::Quarantine(_)
+            Verdict::Quarantine(..)
         ));
         assert!(matches!(
             classify(StatusCode::CONFLICT, None, br#"{"code":"conflict","message":"kept for review"}"#),
-            Verdict::Quarantine(reason) if reason.contains("kept for review")
+            Verdict::Quarantine(ProblemKind::Conflict, reason) if reason.contains("kept for review")
         ));
         assert!(matches!(
             classify(StatusCode::UNAUTHORIZED, None, b""),
@@ -94,11 +102,12 @@ mod tests {
         );
         assert!(matches!(
             classify(StatusCode::FORBIDDEN, None, b""),
-            Verdict::Quarantine(_)
+            Verdict::Quarantine(..)
         ));
         assert_eq!(
             classify(StatusCode::TOO_MANY_REQUESTS, Some("3"), b""),
             Verdict::Retry {
+                kind: ProblemKind::GatewayUnwell,
                 reason: "the gateway is busy or unwell (429 Too Many Requests)".into(),
                 retry_after_ms: Some(3000)
             }

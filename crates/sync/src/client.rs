@@ -10,7 +10,8 @@ use firstline_protocol::{
     paths, ApiError, CommandKind, DeviceCommands, EnrolRequest, EnrolResponse, AUTHORIZATION,
 };
 use firstline_vault::{
-    DeviceInfo, Enrolment, Outbox, OutboxItem, Outcome, SyncCredentials, SyncStatus, VaultError,
+    DeviceInfo, Enrolment, Outbox, OutboxItem, Outcome, ProblemKind, SyncCredentials, SyncStatus,
+    VaultError,
 };
 use rand::Rng;
 use thiserror::Error;
@@ -92,7 +93,9 @@ pub enum PassReport {
     },
     /// The gateway could not be reached or was unwell; rows wait for the next pass.
     Offline {
-        /// Why.
+        /// What kind of problem.
+        kind: ProblemKind,
+        /// Why, in English.
         reason: String,
         /// Received before the problem.
         acknowledged: u32,
@@ -367,11 +370,19 @@ impl SyncClient {
                 self.failed_passes.store(0, Ordering::Relaxed);
                 self.db(move |outbox| outbox.record_success(now)).await?;
             }
-            PassReport::Offline { reason, .. } | PassReport::Unauthenticated(reason) => {
+            PassReport::Offline { kind, reason, .. } => {
+                self.failed_passes.fetch_add(1, Ordering::Relaxed);
+                let (kind, reason) = (*kind, reason.clone());
+                self.db(move |outbox| outbox.record_failure(now, kind, &reason))
+                    .await?;
+            }
+            PassReport::Unauthenticated(reason) => {
                 self.failed_passes.fetch_add(1, Ordering::Relaxed);
                 let reason = reason.clone();
-                self.db(move |outbox| outbox.record_failure(now, &reason))
-                    .await?;
+                self.db(move |outbox| {
+                    outbox.record_failure(now, ProblemKind::Unauthenticated, &reason)
+                })
+                .await?;
             }
             PassReport::Revoked => {
                 self.db(move |outbox| outbox.record_revoked(now)).await?;
@@ -380,13 +391,15 @@ impl SyncClient {
                 let reason = format!(
                     "the force needs Firstline {min_app_version} or later: update the app (finalised assessments wait here)"
                 );
-                self.db(move |outbox| outbox.record_failure(now, &reason))
-                    .await?;
+                self.db(move |outbox| {
+                    outbox.record_failure(now, ProblemKind::UpdateRequired, &reason)
+                })
+                .await?;
             }
             PassReport::Wiped | PassReport::NotEnrolled => {}
         }
         if let Some(problem) = pack_problem {
-            self.db(move |outbox| outbox.record_failure(now, &problem))
+            self.db(move |outbox| outbox.record_failure(now, ProblemKind::PackRefused, &problem))
                 .await?;
         }
         Ok(report)
@@ -483,6 +496,7 @@ impl SyncClient {
             Ok(response) => response,
             Err(error) => {
                 return Some(PassReport::Offline {
+                    kind: ProblemKind::Offline,
                     reason: network_reason(&error),
                     acknowledged: 0,
                 })
@@ -505,6 +519,7 @@ impl SyncClient {
                 Ok(answer) => answer,
                 Err(reason) => {
                     return Ok(Some(PassReport::Offline {
+                        kind: ProblemKind::Offline,
                         reason,
                         acknowledged: 0,
                     }))
@@ -514,13 +529,15 @@ impl SyncClient {
             return Ok(Some(match classify(status, None, &body) {
                 Verdict::Revoked => PassReport::Revoked,
                 Verdict::Unauthenticated(reason) => PassReport::Unauthenticated(reason),
-                Verdict::Retry { reason, .. } | Verdict::Quarantine(reason) => {
+                Verdict::Retry { kind, reason, .. } | Verdict::Quarantine(kind, reason) => {
                     PassReport::Offline {
+                        kind,
                         reason,
                         acknowledged: 0,
                     }
                 }
                 Verdict::Received(_) => PassReport::Offline {
+                    kind: ProblemKind::GatewayUnwell,
                     reason: "unexpected answer".into(),
                     acknowledged: 0,
                 },
@@ -605,7 +622,8 @@ impl SyncClient {
             self.db(move |outbox| outbox.record(&outcomes, now)).await?;
             if let Some(report) = stop {
                 return Ok(match report {
-                    PassReport::Offline { reason, .. } => PassReport::Offline {
+                    PassReport::Offline { kind, reason, .. } => PassReport::Offline {
+                        kind,
                         reason,
                         acknowledged,
                     },
@@ -645,11 +663,13 @@ impl SyncClient {
                     }
                 } else {
                     Outcome::Quarantined {
+                        kind: ProblemKind::ReceiptMismatch,
                         reason: "the gateway's receipt names other content".into(),
                     }
                 }
             }
             Verdict::Retry {
+                kind,
                 reason,
                 retry_after_ms,
             } => {
@@ -657,15 +677,17 @@ impl SyncClient {
                     .backoff_ms(item.attempts)
                     .max(retry_after_ms.unwrap_or(0));
                 *stop = Some(PassReport::Offline {
+                    kind,
                     reason: reason.clone(),
                     acknowledged: 0,
                 });
                 Outcome::RetryLater {
                     next_attempt_ms: now_ms() + delay,
+                    kind,
                     reason,
                 }
             }
-            Verdict::Quarantine(reason) => Outcome::Quarantined { reason },
+            Verdict::Quarantine(kind, reason) => Outcome::Quarantined { kind, reason },
             Verdict::Unauthenticated(reason) => {
                 *stop = Some(PassReport::Unauthenticated(reason));
                 Outcome::Released
@@ -726,6 +748,7 @@ async fn send(request: reqwest::RequestBuilder) -> Verdict {
     match exchange(request).await {
         Ok(answer) => classify(answer.status, answer.retry_after.as_deref(), &answer.body),
         Err(reason) => Verdict::Retry {
+            kind: ProblemKind::Offline,
             reason,
             retry_after_ms: None,
         },

@@ -196,6 +196,10 @@ async fn a_quarantined_row_does_not_block_the_others_and_says_why() {
         "{}",
         status.quarantined[0].reason
     );
+    assert_eq!(
+        status.quarantined[0].kind,
+        Some(firstline_vault::ProblemKind::Refused)
+    );
     assert_eq!(gateway.stored().await.len(), 4);
 }
 
@@ -283,6 +287,10 @@ async fn a_force_that_needs_a_newer_app_holds_the_rows_and_says_why() {
     );
     let status = client.status().await.expect("status");
     assert_eq!(status.pending, 1);
+    assert_eq!(
+        status.last_error_kind,
+        Some(firstline_vault::ProblemKind::UpdateRequired)
+    );
     assert!(status.last_error.expect("a reason").contains("99.0.0"));
     assert_eq!(gateway.stored().await.len(), 0);
     let _ = strict.kill();

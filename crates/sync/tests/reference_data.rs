@@ -96,12 +96,12 @@ async fn the_force_pack_is_pulled_verified_and_kept_and_a_forged_one_refused() {
         Some(hash),
         "the forged pack was taken"
     );
-    let problem = client
-        .status()
-        .await
-        .expect("status")
-        .last_error
-        .expect("a problem");
+    let status = client.status().await.expect("status");
+    assert_eq!(
+        status.last_error_kind,
+        Some(firstline_vault::ProblemKind::PackRefused)
+    );
+    let problem = status.last_error.expect("a problem");
     assert!(problem.contains("form pack was not taken"), "{problem}");
 }
 

@@ -35,7 +35,9 @@ pub use crypto::KdfParams;
 pub use device::{DeviceInfo, Enrolment};
 pub use device_secret::{DeviceSecret, DeviceSecretMode};
 pub use error::VaultError;
-pub use outbox::{Outbox, OutboxItem, Outcome, QuarantinedItem, SyncCredentials, SyncStatus};
+pub use outbox::{
+    Outbox, OutboxItem, Outcome, ProblemKind, QuarantinedItem, SyncCredentials, SyncStatus,
+};
 pub use vault::{
     AssessmentId, Compartment, DraftSummary, Finalised, SentRecord, ShownAnswer, StoredAnswer,
     Vault, VaultOptions,

@@ -34,6 +34,70 @@ pub struct OutboxItem {
     pub attempts: u32,
 }
 
+/// What kind of problem a sync pass or a submission ran into: a stable name the app words in
+/// the officer's language, kept beside the English words (for logs and force IT).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// The gateway cannot be reached, did not answer in time, or the connection was lost.
+    Offline,
+    /// The gateway answered that it is busy or unwell (408, 429, 5xx).
+    GatewayUnwell,
+    /// The gateway's receipt could not be read.
+    ReceiptUnreadable,
+    /// The gateway's receipt names other content than was sent.
+    ReceiptMismatch,
+    /// The gateway already holds other content under this submission's id (both kept).
+    Conflict,
+    /// The gateway will not take the submission as it is.
+    Refused,
+    /// The gateway does not recognise this device.
+    Unauthenticated,
+    /// Force IT revoked this device.
+    Revoked,
+    /// The force needs a newer app.
+    UpdateRequired,
+    /// The force's form pack was not taken (not signed by the force's key).
+    PackRefused,
+}
+
+impl ProblemKind {
+    const ALL: [ProblemKind; 10] = [
+        ProblemKind::Offline,
+        ProblemKind::GatewayUnwell,
+        ProblemKind::ReceiptUnreadable,
+        ProblemKind::ReceiptMismatch,
+        ProblemKind::Conflict,
+        ProblemKind::Refused,
+        ProblemKind::Unauthenticated,
+        ProblemKind::Revoked,
+        ProblemKind::UpdateRequired,
+        ProblemKind::PackRefused,
+    ];
+
+    /// Its stable name, as stored and as the UI receives it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ProblemKind::Offline => "offline",
+            ProblemKind::GatewayUnwell => "gateway_unwell",
+            ProblemKind::ReceiptUnreadable => "receipt_unreadable",
+            ProblemKind::ReceiptMismatch => "receipt_mismatch",
+            ProblemKind::Conflict => "conflict",
+            ProblemKind::Refused => "refused",
+            ProblemKind::Unauthenticated => "unauthenticated",
+            ProblemKind::Revoked => "revoked",
+            ProblemKind::UpdateRequired => "update_required",
+            ProblemKind::PackRefused => "pack_refused",
+        }
+    }
+
+    /// The kind a stored name stands for.
+    pub fn from_name(name: &str) -> Option<ProblemKind> {
+        ProblemKind::ALL
+            .into_iter()
+            .find(|kind| kind.name() == name)
+    }
+}
+
 /// How one attempt ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -42,17 +106,21 @@ pub enum Outcome {
         /// When the gateway first stored it (seconds since the Unix epoch).
         received_at: i64,
     },
-    /// Try again no earlier than `next_attempt_ms`; `reason` is shown to the officer.
+    /// Try again no earlier than `next_attempt_ms`.
     RetryLater {
         /// Milliseconds since the Unix epoch.
         next_attempt_ms: i64,
-        /// What went wrong.
+        /// What kind of problem.
+        kind: ProblemKind,
+        /// What went wrong, in English.
         reason: String,
     },
     /// The gateway will never take it as it is: set aside, with the reason, for the officer
     /// and force IT. It does not block the other rows.
     Quarantined {
-        /// Why.
+        /// What kind of problem.
+        kind: ProblemKind,
+        /// Why, in English.
         reason: String,
     },
     /// Not attempted after all (the pass stopped first): back to pending, attempt not counted.
@@ -64,8 +132,10 @@ pub enum Outcome {
 pub struct QuarantinedItem {
     /// The submission id.
     pub submission_id: String,
-    /// Why it was set aside.
+    /// Why it was set aside, in English.
     pub reason: String,
+    /// What kind of problem (`None` for rows set aside before kinds were kept).
+    pub kind: Option<ProblemKind>,
 }
 
 /// What the sync screen shows.
@@ -79,8 +149,10 @@ pub struct SyncStatus {
     pub quarantined: Vec<QuarantinedItem>,
     /// When a sync last reached the gateway and finished (seconds since the Unix epoch).
     pub last_success_at: Option<i64>,
-    /// The last sync problem, if the last attempt failed.
+    /// The last sync problem, if the last attempt failed, in English.
     pub last_error: Option<String>,
+    /// Its kind (`None` before kinds were kept).
+    pub last_error_kind: Option<ProblemKind>,
     /// When the force revoked this device, if it did.
     pub revoked_at: Option<i64>,
     /// When the force had this device wiped, if it did.
@@ -117,7 +189,7 @@ impl Outbox {
     pub fn enrol(&mut self, enrolment: &Enrolment, now: i64) -> Result<(), VaultError> {
         device::store(&self.connection, &self.device_secret, enrolment, now)?;
         self.connection.execute(
-            "UPDATE sync_log SET revoked_at = NULL, wiped_at = NULL, last_error = NULL",
+            "UPDATE sync_log SET revoked_at = NULL, wiped_at = NULL, last_error = NULL, last_error_kind = NULL",
             [],
         )?;
         Ok(())
@@ -260,20 +332,23 @@ impl Outbox {
                 }
                 Outcome::RetryLater {
                     next_attempt_ms,
+                    kind,
                     reason,
                 } => {
                     transaction.execute(
-                        "UPDATE outbox SET state = 'pending', next_attempt_ms = ?2, reason = ?3, updated_at = ?4
+                        "UPDATE outbox SET state = 'pending', next_attempt_ms = ?2, reason = ?3,
+                             reason_kind = ?4, updated_at = ?5
                          WHERE submission_id = ?1 AND state = 'sending'",
-                        params![submission_id, next_attempt_ms, reason, now],
+                        params![submission_id, next_attempt_ms, reason, kind.name(), now],
                     )?;
                 }
-                Outcome::Quarantined { reason } => {
+                Outcome::Quarantined { kind, reason } => {
                     let officer: Option<String> = transaction
                         .query_row(
-                            "UPDATE outbox SET state = 'quarantined', reason = ?2, updated_at = ?3
+                            "UPDATE outbox SET state = 'quarantined', reason = ?2, reason_kind = ?3,
+                                 updated_at = ?4
                              WHERE submission_id = ?1 AND state = 'sending' RETURNING officer_id",
-                            params![submission_id, reason, now],
+                            params![submission_id, reason, kind.name(), now],
                             |row| row.get(0),
                         )
                         .optional()?;
@@ -311,17 +386,22 @@ impl Outbox {
     /// Notes a sync pass that reached the gateway and finished.
     pub fn record_success(&mut self, now: i64) -> Result<(), VaultError> {
         self.connection.execute(
-            "UPDATE sync_log SET last_success_at = ?1, last_attempt_at = ?1, last_error = NULL",
+            "UPDATE sync_log SET last_success_at = ?1, last_attempt_at = ?1, last_error = NULL, last_error_kind = NULL",
             [now],
         )?;
         Ok(())
     }
 
     /// Notes a sync pass that failed, and why (shown to the officer; never content).
-    pub fn record_failure(&mut self, now: i64, error: &str) -> Result<(), VaultError> {
+    pub fn record_failure(
+        &mut self,
+        now: i64,
+        kind: ProblemKind,
+        error: &str,
+    ) -> Result<(), VaultError> {
         self.connection.execute(
-            "UPDATE sync_log SET last_attempt_at = ?1, last_error = ?2",
-            params![now, error],
+            "UPDATE sync_log SET last_attempt_at = ?1, last_error = ?2, last_error_kind = ?3",
+            params![now, error, kind.name()],
         )?;
         Ok(())
     }
@@ -330,7 +410,7 @@ impl Outbox {
     pub fn record_revoked(&mut self, now: i64) -> Result<(), VaultError> {
         self.connection.execute(
             "UPDATE sync_log SET revoked_at = COALESCE(revoked_at, ?1), last_attempt_at = ?1,
-                 last_error = 'this device has been revoked by force IT'",
+                 last_error = 'this device has been revoked by force IT', last_error_kind = 'revoked'",
             [now],
         )?;
         Ok(())
@@ -348,7 +428,7 @@ impl Outbox {
              DELETE FROM packs; DELETE FROM audit; DELETE FROM device; DELETE FROM directory;",
         )?;
         transaction.execute(
-            "UPDATE sync_log SET wiped_at = ?1, last_error = NULL, last_success_at = NULL",
+            "UPDATE sync_log SET wiped_at = ?1, last_error = NULL, last_error_kind = NULL, last_success_at = NULL",
             [now],
         )?;
         transaction.commit()?;
@@ -392,27 +472,43 @@ pub(crate) fn status(connection: &Connection) -> Result<SyncStatus, VaultError> 
         |row| Ok((row.get(0)?, row.get(1)?)),
     )?;
     let mut statement = connection.prepare(
-        "SELECT submission_id, COALESCE(reason, '') FROM outbox WHERE state = 'quarantined' ORDER BY updated_at",
+        "SELECT submission_id, COALESCE(reason, ''), reason_kind FROM outbox
+         WHERE state = 'quarantined' ORDER BY updated_at",
     )?;
     let quarantined = statement
         .query_map([], |row| {
             Ok(QuarantinedItem {
                 submission_id: row.get(0)?,
                 reason: row.get(1)?,
+                kind: row
+                    .get::<_, Option<String>>(2)?
+                    .as_deref()
+                    .and_then(ProblemKind::from_name),
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    let (last_success_at, last_error, revoked_at, wiped_at) = connection.query_row(
-        "SELECT last_success_at, last_error, revoked_at, wiped_at FROM sync_log",
+    let (last_success_at, last_error, last_error_kind, revoked_at, wiped_at) = connection
+        .query_row(
+        "SELECT last_success_at, last_error, last_error_kind, revoked_at, wiped_at FROM sync_log",
         [],
-        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+        |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get::<_, Option<String>>(2)?,
+                row.get(3)?,
+                row.get(4)?,
+            ))
+        },
     )?;
+    let last_error_kind = last_error_kind.as_deref().and_then(ProblemKind::from_name);
     Ok(SyncStatus {
         pending,
         acknowledged,
         quarantined,
         last_success_at,
         last_error,
+        last_error_kind,
         revoked_at,
         wiped_at,
     })

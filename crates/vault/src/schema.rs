@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_directory.sql"),
     include_str!("../migrations/0006_policy.sql"),
     include_str!("../migrations/0007_keyed_answers.sql"),
+    include_str!("../migrations/0008_problem_kinds.sql"),
 ];
 
 /// The newest schema this build knows.

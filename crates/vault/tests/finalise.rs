@@ -263,6 +263,7 @@ fn quarantine_and_retry_are_explicit_states() {
                 id.0.clone(),
                 Outcome::RetryLater {
                     next_attempt_ms: 5_000,
+                    kind: firstline_vault::ProblemKind::Offline,
                     reason: "network".into(),
                 },
             )],
@@ -276,6 +277,7 @@ fn quarantine_and_retry_are_explicit_states() {
             &[(
                 id.0.clone(),
                 Outcome::Quarantined {
+                    kind: firstline_vault::ProblemKind::Refused,
                     reason: "the envelope was refused (422)".into(),
                 },
             )],
@@ -287,6 +289,10 @@ fn quarantine_and_retry_are_explicit_states() {
     assert_eq!(
         status.quarantined[0].reason,
         "the envelope was refused (422)"
+    );
+    assert_eq!(
+        status.quarantined[0].kind,
+        Some(firstline_vault::ProblemKind::Refused)
     );
     assert!(outbox.retry_quarantined(&id.0).expect("retried"));
     assert_eq!(outbox.claim_due(0, 10).expect("due again").len(), 1);

@@ -35,8 +35,10 @@ pub struct SentView {
 pub struct QuarantinedView {
     /// The submission id.
     pub id: String,
-    /// Why the force will not take it as it is.
+    /// Why the force will not take it as it is, in English (for force IT).
     pub reason: String,
+    /// The kind of problem, which the UI words in the officer's language.
+    pub kind: Option<&'static str>,
 }
 
 /// The sync screen.
@@ -54,8 +56,10 @@ pub struct SyncView {
     pub quarantined: Vec<QuarantinedView>,
     /// Last successful sync, seconds since the epoch.
     pub last_success_at: Option<i64>,
-    /// The last problem, if the last attempt failed.
+    /// The last problem, if the last attempt failed, in English (for force IT).
     pub last_error: Option<String>,
+    /// Its kind, which the UI words in the officer's language.
+    pub last_error_kind: Option<&'static str>,
     /// When the force revoked this device.
     pub revoked_at: Option<i64>,
     /// When the force wiped this device.
@@ -99,10 +103,12 @@ pub fn sync_status(state: State<'_, AppState>) -> Result<SyncView, IpcError> {
                 .map(|item| QuarantinedView {
                     id: item.submission_id,
                     reason: item.reason,
+                    kind: item.kind.map(|kind| kind.name()),
                 })
                 .collect(),
             last_success_at: status.last_success_at,
             last_error: status.last_error,
+            last_error_kind: status.last_error_kind.map(|kind| kind.name()),
             revoked_at: status.revoked_at,
             wiped_at: status.wiped_at,
             records: records

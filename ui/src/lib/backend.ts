@@ -141,9 +141,25 @@ export interface SentView {
   reason: string | null;
 }
 
+/** The kinds of sync problem the app words in the officer's language. */
+export type SyncProblemKind =
+  | "offline"
+  | "gateway_unwell"
+  | "receipt_unreadable"
+  | "receipt_mismatch"
+  | "conflict"
+  | "refused"
+  | "unauthenticated"
+  | "revoked"
+  | "update_required"
+  | "pack_refused";
+
 export interface QuarantinedView {
   id: string;
+  /** English, for force IT. */
   reason: string;
+  /** Null for items set aside before kinds were kept, or a kind this UI does not know. */
+  kind: SyncProblemKind | null;
 }
 
 export interface SyncView {
@@ -153,7 +169,9 @@ export interface SyncView {
   received: number;
   quarantined: QuarantinedView[];
   last_success_at: number | null;
+  /** English, for force IT. */
   last_error: string | null;
+  last_error_kind: SyncProblemKind | null;
   revoked_at: number | null;
   wiped_at: number | null;
   records: SentView[];

@@ -240,6 +240,7 @@ export class FakeBackend implements Backend {
     quarantined: [],
     last_success_at: null,
     last_error: null,
+    last_error_kind: null,
     revoked_at: null,
     wiped_at: null,
     records: [],
