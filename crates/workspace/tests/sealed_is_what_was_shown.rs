@@ -173,9 +173,15 @@ proptest! {
             records.push(record);
         }
         prop_assert_eq!(&records[0], &records[1], "the records side can tell them apart");
+        // The outbox's order between the two is not theirs to keep: count the sections.
+        let sections: Vec<usize> = [first, second]
+            .iter()
+            .map(|envelope| {
+                answer_ids(&device.open(envelope, true).safeguarding_section.expect("section")).len()
+            })
+            .collect();
         // Cases where the generated conditions hid every gated question prove nothing here.
-        let with_section = device.open(second, true).safeguarding_section.expect("section");
-        prop_assume!(!answer_ids(&with_section).is_empty());
-        prop_assert!(answer_ids(&device.open(first, true).safeguarding_section.expect("section")).is_empty());
+        prop_assume!(sections.iter().any(|count| *count > 0));
+        prop_assert!(sections.contains(&0), "both envelopes had a section");
     }
 }
