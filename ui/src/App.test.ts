@@ -448,6 +448,23 @@ describe("the notice after finalising", () => {
 });
 
 describe("a gate that closes again", () => {
+  /** Puts the fake's migrant_victim section behind a safeguarding gate that opens when the
+   *  victim was spoken to alone, sealed to the safeguarding key. */
+  function behindTheSafeguardingGate(backend: FakeBackend) {
+    backend.gates = [
+      {
+        id: "safeguarding",
+        title: migrantTitle,
+        titleCy: migrantTitleCy,
+        open: false,
+        missing: [],
+        opensWhen: [{ question: "alone", value: "yes", missing: "Victim spoken to alone" }],
+        sections: ["migrant_victim"],
+      },
+    ];
+    backend.sealedSections.add("migrant_victim");
+  }
+
   const migrantTitle = "Migrant victim support";
   const migrantTitleCy = "Cymorth i ddioddefwyr mudol";
 
@@ -467,18 +484,7 @@ describe("a gate that closes again", () => {
       }),
       yesNo("children", "Are there children in the household?"),
     ]);
-    backend.gates = [
-      {
-        id: "safeguarding",
-        title: migrantTitle,
-        titleCy: migrantTitleCy,
-        open: false,
-        missing: [],
-        opensWhen: [{ question: "alone", value: "yes", missing: "Victim spoken to alone" }],
-        sections: ["migrant_victim"],
-      },
-    ];
-    backend.sealedSections.add("migrant_victim");
+    behindTheSafeguardingGate(backend);
     return backend;
   }
 
@@ -595,18 +601,7 @@ describe("a gate that closes again", () => {
       yesNo("alone", "Was the victim spoken to alone?"),
       fakeQuestion({ id: "nrpf", section_id: "migrant_victim", section: migrantTitle, label: "No recourse?" }),
     ]);
-    backend.gates = [
-      {
-        id: "safeguarding",
-        title: migrantTitle,
-        titleCy: migrantTitleCy,
-        open: false,
-        missing: [],
-        opensWhen: [{ question: "alone", value: "yes", missing: "Victim spoken to alone" }],
-        sections: ["migrant_victim"],
-      },
-    ];
-    backend.sealedSections.add("migrant_victim");
+    behindTheSafeguardingGate(backend);
     render(App, { props: { backend } });
     await fireEvent.click(await screen.findByTestId("start-assessment"));
     await choose("yes");
