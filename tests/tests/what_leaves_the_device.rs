@@ -175,3 +175,66 @@ async fn a_too_short_rationale_is_refused_in_welsh() {
     app.screenshot("welsh-rationale-refused").await;
     app.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_children_branch_takes_a_number_and_counts_its_answers_when_it_closes() {
+    let app = App::launch("children-branch").await;
+    SignIn(&app).set_up().await;
+    Home(&app).start_assessment().await;
+    let page = QuestionPage(&app);
+    for _ in 0..20 {
+        let id = page.current_id().await;
+        if id == "children_present" {
+            break;
+        }
+        page.give(default_answer(&id)).await;
+        page.continue_on().await;
+    }
+    page.choose("yes").await;
+    page.continue_on().await;
+
+    // The number question: out of range is refused in words, then a real count is taken.
+    assert_eq!(page.current_id().await, "children_count");
+    page.give(Answer::Text("0")).await;
+    page.continue_on().await;
+    assert!(
+        app.text("error-summary")
+            .await
+            .contains("Enter a number from 1 to 20"),
+        "an out-of-range number was not refused in words"
+    );
+    page.give(Answer::Text("2")).await;
+    page.continue_on().await;
+    assert_eq!(page.current_id().await, "children_seen");
+    page.choose("not_seen").await;
+    page.continue_on().await;
+    assert_eq!(page.current_id().await, "children_not_seen_reason");
+    page.give(Answer::Text(
+        "Asleep upstairs; the victim asked us not to wake them.",
+    ))
+    .await;
+    page.continue_on().await;
+    app.screenshot("children-answered").await;
+
+    app.click("go-check-answers").await;
+    let check = CheckAnswers(&app);
+    assert_eq!(check.answer_to("children_count").await, "2");
+
+    // No children after all: their three answers are no longer asked, and the screen says so.
+    check.change("children_present").await;
+    page.choose("no").await;
+    page.continue_on().await;
+    assert_eq!(
+        app.text("hidden-answers-notice").await,
+        "3 answers are no longer asked and will not be sent unless this changes back"
+    );
+    app.click("go-check-answers").await;
+    check.title().await;
+    assert!(app
+        .text("hidden-answers-summary")
+        .await
+        .starts_with("3 answers are no longer asked"));
+    assert!(!check.has_row("children_count").await);
+    app.screenshot("children-no-longer-asked").await;
+    app.close().await;
+}

@@ -739,3 +739,18 @@ describe("sync problems", () => {
     expect((await screen.findByTestId("sync-last-error")).textContent).toBe("the gateway did not answer in time");
   });
 });
+
+describe("a number question", () => {
+  it("takes what the officer types and sends it as a number", async () => {
+    const backend = new FakeBackend([
+      fakeQuestion({ id: "children_count", kind: "number", label: "How many children?", min: 1, max: 20, required: true }),
+      fakeQuestion({ id: "after", label: "Next?" }),
+    ]);
+    render(App, { props: { backend } });
+    await fireEvent.click(await screen.findByTestId("start-assessment"));
+    await fireEvent.input(await screen.findByTestId("text-answer"), { target: { value: "2" } });
+    await fireEvent.click(screen.getByTestId("continue"));
+    await screen.findByTestId("question-after");
+    expect(backend.answers.get("children_count")).toEqual({ type: "number", value: 2 });
+  });
+});
