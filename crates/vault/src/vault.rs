@@ -755,17 +755,6 @@ impl Vault {
             .optional()?)
     }
 
-    /// The question answered last in an assessment: where a resumed draft picks up.
-    pub fn last_answered_question(
-        &self,
-        assessment: &AssessmentId,
-    ) -> Result<Option<String>, VaultError> {
-        Ok(self
-            .answers(assessment)?
-            .pop()
-            .map(|answer| answer.question_id))
-    }
-
     /// Records, for the unlocked officer, an event about one question of an assessment (for
     /// example a refused answer to a gated question). The audit chain names the question by
     /// the same keyed hash its answer rows use, never in clear.

@@ -180,15 +180,16 @@ impl Workspace {
             .map(|summary| {
                 let answered = self
                     .restored(&summary.assessment_id)
-                    .map(|assessment| assessment.shown_answers().len())
+                    .map(|(assessment, _)| assessment.shown_answers().len())
                     .unwrap_or(0);
                 Ok(Draft { summary, answered })
             })
             .collect()
     }
 
-    /// A draft rebuilt from the vault on the very pack it was started on.
-    fn restored(&self, id: &AssessmentId) -> Result<Assessment, WorkspaceError> {
+    /// A draft rebuilt from the vault on the very pack it was started on, with the question
+    /// answered last (the vault gives answers in the order they were last saved).
+    fn restored(&self, id: &AssessmentId) -> Result<(Assessment, Option<String>), WorkspaceError> {
         let pack = match self.vault.pack_of(id)? {
             Some(bytes) => packs::verify(&bytes, &self.vault)?,
             None => self.packs.load(&self.vault)?.0,
@@ -203,7 +204,8 @@ impl Workspace {
             })?;
             values.push((answer.question_id.as_str(), value));
         }
-        Ok(Assessment::restore(Arc::new(pack), values)?)
+        let last = stored.last().map(|answer| answer.question_id.clone());
+        Ok((Assessment::restore(Arc::new(pack), values)?, last))
     }
 
     /// The unlocked officer's finalised records and where each is in the outbox.
@@ -285,14 +287,7 @@ impl Workspace {
         id: AssessmentId,
     ) -> Result<Resumed<'_>, WorkspaceError> {
         self.require_unlocked()?;
-        let assessment = self.restored(&id)?;
-        // Where the officer stopped: the question answered last (the vault gives answers in
-        // the order they were last saved).
-        let last = self
-            .vault
-            .answers(&id)?
-            .pop()
-            .map(|answer| answer.question_id);
+        let (assessment, last) = self.restored(&id)?;
         let open = self.open.insert(OpenAssessment { id, assessment });
         let view = open.assessment.view(language);
         let resume_at = last
