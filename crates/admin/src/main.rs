@@ -59,7 +59,8 @@ enum Command {
         /// The device id.
         device_id: String,
     },
-    /// Order a device to wipe its data at its next sync.
+    /// Order a device to wipe its data at its next sync. This also revokes it: from now on it
+    /// can fetch and acknowledge the wipe and nothing else.
     Wipe {
         /// The gateway's database.
         #[arg(long)]
@@ -266,7 +267,7 @@ async fn run(command: Command) -> Result<(), String> {
             {
                 Some(id) => {
                     println!(
-                        "device {device_id} will wipe its data at its next sync (command {id})"
+                        "device {device_id} is revoked and will wipe its data at its next sync (command {id})"
                     );
                     Ok(())
                 }

@@ -148,11 +148,11 @@ async fn codes_enrol_once_and_devices_can_be_revoked_and_wiped() {
             .len(),
         1
     );
-    ok(&["revoke", "--database", &setup.database(), "dev_1"]);
     let listed = ok(&["devices", "--database", &setup.database()]);
     let row: serde_json::Value =
         serde_json::from_str(listed.lines().next().expect("a device")).expect("json");
-    assert!(row["revoked_at"].is_i64(), "revoked: {row}");
+    assert!(row["revoked_at"].is_i64(), "ordering a wipe revokes: {row}");
+    ok(&["revoke", "--database", &setup.database(), "dev_1"]);
     let (success, _, stderr) = admin(&["revoke", "--database", &setup.database(), "dev_nope"]);
     assert!(
         !success && stderr.contains("no device dev_nope"),

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use firstline_protocol::{
-    paths, ApiError, DeviceCommands, EnrolRequest, EnrolResponse, Envelope, ErrorCode,
+    paths, ApiError, CommandKind, DeviceCommands, EnrolRequest, EnrolResponse, Envelope, ErrorCode,
     ForcePublicKeys, Meta, Policy, API_VERSION, MAX_BODY_BYTES,
 };
 use serde::de::DeserializeOwned;
@@ -105,10 +105,12 @@ async fn count_and_log(
     response
 }
 
-/// The device a request is authenticated as: `Authorization: Bearer <token>`.
-pub(crate) struct AuthenticatedDevice(DeviceRecord);
+/// A device by its credential (`Authorization: Bearer <token>`), revoked or not: only the
+/// device-command endpoints take it as it is, so that a revoked device can still fetch and
+/// acknowledge a wipe (and nothing else).
+pub(crate) struct KnownDevice(DeviceRecord);
 
-impl FromRequestParts<GatewayState> for AuthenticatedDevice {
+impl FromRequestParts<GatewayState> for KnownDevice {
     type Rejection = Failure;
 
     async fn from_request_parts(parts: &mut Parts, state: &GatewayState) -> Result<Self, Failure> {
@@ -130,15 +132,31 @@ impl FromRequestParts<GatewayState> for AuthenticatedDevice {
             .device_by_token(&token_hash(token.trim()), state.now())
             .await?
             .ok_or_else(|| unauthenticated("this device is not enrolled with the force"))?;
+        Ok(KnownDevice(device))
+    }
+}
+
+/// The device a request is authenticated as, refused if force IT revoked it.
+pub(crate) struct AuthenticatedDevice(DeviceRecord);
+
+impl FromRequestParts<GatewayState> for AuthenticatedDevice {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &GatewayState) -> Result<Self, Failure> {
+        let KnownDevice(device) = KnownDevice::from_request_parts(parts, state).await?;
         if device.revoked_at.is_some() {
-            return Err(Failure::new(
-                StatusCode::FORBIDDEN,
-                ErrorCode::Revoked,
-                "this device has been revoked by force IT",
-            ));
+            return Err(revoked());
         }
         Ok(AuthenticatedDevice(device))
     }
+}
+
+fn revoked() -> Failure {
+    Failure::new(
+        StatusCode::FORBIDDEN,
+        ErrorCode::Revoked,
+        "this device has been revoked by force IT",
+    )
 }
 
 /// How far past the limit an oversized body is still read (and dropped) before answering.
@@ -448,18 +466,36 @@ async fn policy(
 
 async fn commands(
     State(state): State<GatewayState>,
-    AuthenticatedDevice(device): AuthenticatedDevice,
+    KnownDevice(device): KnownDevice,
 ) -> Result<Json<DeviceCommands>, Failure> {
-    Ok(Json(DeviceCommands {
-        commands: state.storage.pending_commands(&device.device_id).await?,
-    }))
+    let mut commands = state.storage.pending_commands(&device.device_id).await?;
+    if device.revoked_at.is_some() {
+        // A revoked device hears of a wipe and nothing else; with none waiting it is refused
+        // like everywhere else.
+        commands.retain(|command| command.kind == CommandKind::Wipe);
+        if commands.is_empty() {
+            return Err(revoked());
+        }
+    }
+    Ok(Json(DeviceCommands { commands }))
 }
 
 async fn command_done(
     State(state): State<GatewayState>,
-    AuthenticatedDevice(device): AuthenticatedDevice,
+    KnownDevice(device): KnownDevice,
     Path(command_id): Path<i64>,
 ) -> Result<StatusCode, Failure> {
+    if device.revoked_at.is_some() {
+        let is_wipe = state
+            .storage
+            .commands_of(&device.device_id)
+            .await?
+            .iter()
+            .any(|(command, _)| command.id == command_id && command.kind == CommandKind::Wipe);
+        if !is_wipe {
+            return Err(revoked());
+        }
+    }
     if state
         .storage
         .command_done(&device.device_id, command_id, state.now())

@@ -246,11 +246,35 @@ async fn refused_requests_get_a_clear_4xx_and_store_nothing(database: Database) 
     );
 }
 
+/// Attack (issue 10, item 7): a stolen device that force IT revokes must still be wipeable.
+/// Ordering a wipe revokes the device; the revoked device can fetch and acknowledge the wipe
+/// over HTTP, and nothing else.
 async fn a_revoked_device_is_refused_and_a_wipe_is_ordered_and_reported(database: Database) {
     let gateway = Gateway::start(database).await;
     let client = reqwest::Client::new();
     let device = gateway.enrol(&client).await;
+    let bystander = gateway.enrol(&client).await;
     let now = firstline_backend::unix_now();
+    let get = |device: &support::Device, path: &str| {
+        client
+            .get(format!("{}{path}", gateway.url))
+            .header("authorization", device.bearer())
+            .send()
+    };
+
+    // Revoked without a wipe: refused everywhere, the commands endpoint included.
+    assert!(gateway
+        .storage
+        .revoke_device(&bystander.enrolled.device_id, now)
+        .await
+        .expect("revoked"));
+    refused(
+        get(&bystander, "/v1/device/commands").await,
+        StatusCode::FORBIDDEN,
+        ErrorCode::Revoked,
+    )
+    .await;
+
     let command_id = gateway
         .storage
         .order_command(
@@ -261,15 +285,37 @@ async fn a_revoked_device_is_refused_and_a_wipe_is_ordered_and_reported(database
         .await
         .expect("ordered")
         .expect("known device");
-    let commands: DeviceCommands = client
-        .get(format!("{}/v1/device/commands", gateway.url))
-        .header("authorization", device.bearer())
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("commands");
+    let listed = gateway.storage.devices().await.expect("devices");
+    assert!(
+        listed
+            .iter()
+            .any(|listed| listed.device_id == device.enrolled.device_id
+                && listed.revoked_at.is_some()),
+        "ordering a wipe revokes the device"
+    );
+    // Revoked: it can send nothing and pull nothing ...
+    let envelope = device.seal(&gateway.force, "sub-after-revoke", "x", None);
+    refused(
+        client
+            .post(format!("{}/v1/submissions", gateway.url))
+            .header("authorization", device.bearer())
+            .json(&envelope)
+            .send()
+            .await,
+        StatusCode::FORBIDDEN,
+        ErrorCode::Revoked,
+    )
+    .await;
+    refused(
+        get(&device, "/v1/policy").await,
+        StatusCode::FORBIDDEN,
+        ErrorCode::Revoked,
+    )
+    .await;
+    // ... but it still hears of the wipe and can say it is done.
+    let commands = get(&device, "/v1/device/commands").await.expect("sent");
+    assert_eq!(commands.status(), StatusCode::OK);
+    let commands: DeviceCommands = commands.json().await.expect("commands");
     assert_eq!(commands.commands.len(), 1);
     assert_eq!(commands.commands[0].id, command_id);
     let done = client
@@ -291,20 +337,9 @@ async fn a_revoked_device_is_refused_and_a_wipe_is_ordered_and_reported(database
         log[0].1.is_some(),
         "the gateway records that the wipe was carried out"
     );
-
-    assert!(gateway
-        .storage
-        .revoke_device(&device.enrolled.device_id, now)
-        .await
-        .expect("revoked"));
-    let envelope = device.seal(&gateway.force, "sub-after-revoke", "x", None);
+    // With the wipe done, the revoked device hears nothing more.
     refused(
-        client
-            .post(format!("{}/v1/submissions", gateway.url))
-            .header("authorization", device.bearer())
-            .json(&envelope)
-            .send()
-            .await,
+        get(&device, "/v1/device/commands").await,
         StatusCode::FORBIDDEN,
         ErrorCode::Revoked,
     )

@@ -260,6 +260,17 @@ async fn a_revoked_device_stops_and_a_wipe_order_wipes_and_is_reported() {
         status.pending, 2,
         "nothing is dropped because the device was revoked"
     );
+
+    // A revoked (stolen) device can still be wiped: it fetches the order and carries it out.
+    let revoked = gateway.storage.devices().await.expect("devices");
+    let revoked = revoked.last().expect("the re-enrolled device");
+    gateway
+        .storage
+        .order_command(&revoked.device_id, firstline_protocol::CommandKind::Wipe, 3)
+        .await
+        .expect("ordered");
+    assert_eq!(client.sync_once().await.expect("pass"), PassReport::Wiped);
+    assert_eq!(client.status().await.expect("status").pending, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

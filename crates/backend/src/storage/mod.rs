@@ -162,7 +162,9 @@ pub trait Storage: Send + Sync {
     async fn devices(&self) -> StorageResult<Vec<DeviceRecord>>;
     /// Revokes a device; false if there is no such device.
     async fn revoke_device(&self, device_id: &str, now: i64) -> StorageResult<bool>;
-    /// Orders a device to carry out a command at its next sync; `None` if no such device.
+    /// Orders a device to carry out a command at its next sync; `None` if no such device. A
+    /// wipe also revokes the device, in the same transaction: it can then fetch and acknowledge
+    /// the wipe and nothing else.
     async fn order_command(
         &self,
         device_id: &str,

@@ -235,16 +235,24 @@ impl Storage for PostgresStorage {
         kind: CommandKind,
         now: i64,
     ) -> StorageResult<Option<i64>> {
-        let row = self
-            .pool
-            .get()
-            .await?
+        let mut client = self.pool.get().await?;
+        let transaction = client.transaction().await?;
+        let row = transaction
             .query_opt(
                 "INSERT INTO device_commands (device_id, kind, ordered_at)
                  SELECT device_id, $2, $3 FROM devices WHERE device_id = $1 RETURNING command_id",
                 &[&device_id, &command_name(kind), &now],
             )
             .await?;
+        if row.is_some() && kind == CommandKind::Wipe {
+            transaction
+                .execute(
+                    "UPDATE devices SET revoked_at = COALESCE(revoked_at, $2) WHERE device_id = $1",
+                    &[&device_id, &now],
+                )
+                .await?;
+        }
+        transaction.commit().await?;
         Ok(row.map(|row| row.get(0)))
     }
 

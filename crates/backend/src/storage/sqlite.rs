@@ -236,11 +236,20 @@ impl Storage for SqliteStorage {
             if !known {
                 return Ok(None);
             }
-            connection.execute(
+            let transaction = connection.transaction()?;
+            transaction.execute(
                 "INSERT INTO device_commands (device_id, kind, ordered_at) VALUES (?1, ?2, ?3)",
                 params![device_id, command_name(kind), now],
             )?;
-            Ok(Some(connection.last_insert_rowid()))
+            let command_id = transaction.last_insert_rowid();
+            if kind == CommandKind::Wipe {
+                transaction.execute(
+                    "UPDATE devices SET revoked_at = COALESCE(revoked_at, ?2) WHERE device_id = ?1",
+                    params![device_id, now],
+                )?;
+            }
+            transaction.commit()?;
+            Ok(Some(command_id))
         })
         .await
     }
