@@ -24,6 +24,7 @@ const COMMANDS: &[&str] = &[
     "sync_now",
     "support_services",
     "enrol_device",
+    "wipe_device",
 ];
 
 fn main() {

@@ -39,6 +39,11 @@ pub struct IpcError {
 }
 
 impl IpcError {
+    /// The English sentence, for logs.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     /// A refusal with its English message; the code follows from the refusal.
     pub fn refused(detail: Refusal, message: impl Into<String>) -> Self {
         Self {
@@ -106,7 +111,8 @@ fn code_of(refusal: Refusal) -> ErrorCode {
         | Refusal::CodeUnknown
         | Refusal::CodeUsed
         | Refusal::EnrolmentRefused
-        | Refusal::AlreadyEnrolled => ErrorCode::Invalid,
+        | Refusal::AlreadyEnrolled { .. }
+        | Refusal::WaitingChanged { .. } => ErrorCode::Invalid,
     }
 }
 

@@ -23,7 +23,7 @@ pub struct Options {
     pub pack: Option<PathBuf>,
     /// Idle time before the vault locks itself.
     pub idle_lock: Duration,
-    /// Enrol with this gateway and one-time code at start, if not enrolled yet.
+    /// Enrol with this gateway and one-time code at the first unlock, if not enrolled yet.
     pub enrol: Option<(String, String)>,
 }
 
@@ -88,9 +88,11 @@ pub fn run(options: Options) {
                     app.handle(),
                     &folder.join("vault.sqlite"),
                     &folder.join("device-secret"),
-                    enrol.clone(),
                 ) {
-                    Ok(handle) => state.set_sync(handle),
+                    Ok(handle) => {
+                        state.set_sync(handle);
+                        state.enrol_on_unlock(enrol.clone());
+                    }
                     Err(error) => eprintln!("firstline: sync cannot start: {error}"),
                 }
             }
@@ -115,6 +117,7 @@ pub fn run(options: Options) {
             commands::sync::sync_now,
             commands::sync::support_services,
             commands::sync::enrol_device,
+            commands::sync::wipe_device,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -15,6 +15,8 @@ pub struct AppState {
     pub device_secret_mode: Mutex<Option<DeviceSecretMode>>,
     workspace: Mutex<Result<Workspace, String>>,
     sync: Mutex<Option<crate::sync::SyncHandle>>,
+    /// `--enrol`, waiting for the first unlock.
+    enrol_on_unlock: Mutex<Option<crate::sync::EnrolOnStart>>,
 }
 
 impl Default for AppState {
@@ -23,6 +25,7 @@ impl Default for AppState {
             device_secret_mode: Mutex::new(None),
             workspace: Mutex::new(Err("The vault is not open yet".into())),
             sync: Mutex::new(None),
+            enrol_on_unlock: Mutex::new(None),
         }
     }
 }
@@ -49,6 +52,36 @@ impl AppState {
                 true
             }
             None => false,
+        }
+    }
+
+    /// Keeps `--enrol` for the first unlock.
+    pub fn enrol_on_unlock(&self, enrol: Option<crate::sync::EnrolOnStart>) {
+        if let Ok(mut slot) = self.enrol_on_unlock.lock() {
+            *slot = enrol;
+        }
+    }
+
+    /// After an unlock: enrols as `--enrol` asked, once, if the workspace gives a permit (an
+    /// officer unlocked, the device not enrolled). An enrolled device drops the request.
+    pub fn enrol_if_asked(&self) {
+        let Some(enrol) = self
+            .enrol_on_unlock
+            .lock()
+            .ok()
+            .and_then(|mut slot| slot.take())
+        else {
+            return;
+        };
+        let Some((client, wake)) = self.sync.lock().ok().and_then(|sync| {
+            sync.as_ref()
+                .map(|handle| (handle.client.clone(), handle.wake.clone()))
+        }) else {
+            return;
+        };
+        match self.with_workspace(|workspace| Ok(workspace.enrolment_permit()?)) {
+            Ok(permit) => crate::sync::enrol_in_background(client, wake, permit, enrol),
+            Err(error) => eprintln!("firstline: --enrol not used: {}", error.message()),
         }
     }
 

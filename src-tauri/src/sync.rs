@@ -1,12 +1,13 @@
 //! Starts the sync client beside the app: its own connection to the vault's outbox, the one
-//! scheduler on Tauri's async runtime, enrolment from the command line when asked, and a wipe
-//! order from the force carried through to the screen (keys dropped, officers gone).
+//! scheduler on Tauri's async runtime, and a wipe order from the force carried through to the
+//! screen (keys dropped, officers gone). Enrolment asked for on the command line waits for the
+//! first unlock and takes the same permit as the enrolment screen.
 
 use std::path::Path;
 use std::sync::Arc;
 
 use firstline_sync::{PassReport, SyncClient, SyncConfig};
-use firstline_vault::{DeviceSecret, Outbox};
+use firstline_vault::{DeviceSecret, EnrolmentPermit, Outbox};
 use tauri::Manager;
 use tokio::sync::Notify;
 
@@ -30,20 +31,14 @@ pub struct EnrolOnStart {
     pub code: String,
 }
 
-/// Opens the outbox and starts the scheduler. Enrols first when `enrol` is given and the
-/// device is not enrolled yet.
+/// Opens the outbox and starts the scheduler.
 pub fn start(
     app: &tauri::AppHandle,
     vault_path: &Path,
     secret_path: &Path,
-    enrol: Option<EnrolOnStart>,
 ) -> Result<SyncHandle, String> {
     let secret = DeviceSecret::from_file(secret_path).map_err(|error| error.to_string())?;
     let outbox = Outbox::open(vault_path, secret).map_err(|error| error.to_string())?;
-    let enrolled = outbox
-        .device()
-        .map_err(|error| error.to_string())?
-        .is_some();
     let client = Arc::new(
         SyncClient::new(
             outbox,
@@ -57,15 +52,6 @@ pub fn start(
     let wake = Arc::new(Notify::new());
     let (scheduler, bell, handle) = (client.clone(), wake.clone(), app.clone());
     tauri::async_runtime::spawn(async move {
-        if let (false, Some(enrol)) = (enrolled, enrol) {
-            let name = device_name();
-            if let Err(error) = scheduler
-                .enrol(&enrol.gateway_url, &enrol.code, &name)
-                .await
-            {
-                eprintln!("firstline: {error}");
-            }
-        }
         scheduler
             .run(bell, move |report| {
                 if let Ok(PassReport::Wiped) = report {
@@ -82,8 +68,27 @@ pub fn start(
     Ok(SyncHandle { client, wake })
 }
 
+/// Enrols in the background with what `--enrol` gave, under a permit the workspace made at an
+/// officer's unlock; a refusal is printed for whoever started the app.
+pub fn enrol_in_background(
+    client: Arc<SyncClient>,
+    wake: Arc<Notify>,
+    permit: EnrolmentPermit,
+    enrol: EnrolOnStart,
+) {
+    tauri::async_runtime::spawn(async move {
+        match client
+            .enrol(permit, &enrol.gateway_url, &enrol.code, &device_name())
+            .await
+        {
+            Ok(_) => wake.notify_one(),
+            Err(error) => eprintln!("firstline: --enrol: {error}"),
+        }
+    });
+}
+
 /// A label for force IT's device list: the host name where there is one.
-fn device_name() -> String {
+pub fn device_name() -> String {
     std::fs::read_to_string("/etc/hostname")
         .ok()
         .map(|name| name.trim().to_string())

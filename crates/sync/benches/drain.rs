@@ -55,7 +55,7 @@ fn main() {
             SyncConfig::default(),
         )
         .unwrap();
-        client.enrol(&gateway.url(), &gateway.enrolment_code().await, "bench").await.unwrap();
+        client.enrol(support::permit(&vault_path), &gateway.url(), &gateway.enrolment_code().await, "bench").await.unwrap();
         let path = vault_path.clone();
         tokio::task::spawn_blocking(move || support::finalise_many(&path, total)).await.unwrap();
         let outbox = Outbox::open(&vault_path, DeviceSecret::provided(&support::DEVICE_SECRET)).unwrap();

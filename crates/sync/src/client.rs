@@ -10,8 +10,8 @@ use firstline_protocol::{
     paths, ApiError, CommandKind, DeviceCommands, EnrolRequest, EnrolResponse, AUTHORIZATION,
 };
 use firstline_vault::{
-    DeviceInfo, Enrolment, Outbox, OutboxItem, Outcome, ProblemKind, SyncCredentials, SyncStatus,
-    VaultError,
+    DeviceInfo, Enrolment, EnrolmentPermit, Outbox, OutboxItem, Outcome, ProblemKind,
+    SyncCredentials, SyncStatus, VaultError,
 };
 use rand::Rng;
 use thiserror::Error;
@@ -240,14 +240,24 @@ impl SyncClient {
         .map_err(SyncError::from)
     }
 
-    /// Enrols this device with the force's gateway using a one-time code from force IT.
+    /// Enrols this device with the force's gateway using a one-time code from force IT. Takes
+    /// the vault's permit (an officer unlocked, the device not enrolled); the address and code
+    /// are checked before anything is sent, and an enrolled device is refused before the code
+    /// is spent.
     pub async fn enrol(
         &self,
+        permit: EnrolmentPermit,
         gateway_url: &str,
         code: &str,
         device_name: &str,
     ) -> Result<DeviceInfo, SyncError> {
         let (gateway_url, code) = checked_enrolment(gateway_url, code)?;
+        if let Some(enrolled) = self.db(|outbox| outbox.device()).await? {
+            return Err(SyncError::Vault(VaultError::AlreadyEnrolled {
+                force_name: enrolled.force_name,
+                waiting: self.status().await?.pending,
+            }));
+        }
         let key = firstline_seal::DeviceKey::generate();
         let response = self
             .http
@@ -290,7 +300,7 @@ impl SyncClient {
         };
         let now = now_ms() / 1000;
         self.db(move |outbox| {
-            outbox.enrol(&enrolment, now)?;
+            outbox.enrol(permit, &enrolment, now)?;
             outbox
                 .device()?
                 .ok_or_else(|| VaultError::DeviceSecret("enrolment was not stored".into()))

@@ -49,6 +49,7 @@ async fn every_envelope_arrives_exactly_once_through_faults_and_gateway_kills() 
     let client = support::client(&vault_path, test_config());
     client
         .enrol(
+            support::permit(&vault_path),
             &proxy.url(),
             &gateway.enrolment_code().await,
             "fault-suite tablet",
@@ -167,7 +168,12 @@ async fn a_quarantined_row_does_not_block_the_others_and_says_why() {
     let vault_path = dir.path().join("vault.sqlite");
     let client = support::client(&vault_path, test_config());
     client
-        .enrol(&gateway.url(), &gateway.enrolment_code().await, "tablet")
+        .enrol(
+            support::permit(&vault_path),
+            &gateway.url(),
+            &gateway.enrolment_code().await,
+            "tablet",
+        )
         .await
         .expect("enrolled");
     let finalised = support::finalise_in_background(&vault_path, 5).await;
@@ -210,7 +216,12 @@ async fn a_revoked_device_stops_and_a_wipe_order_wipes_and_is_reported() {
     let vault_path = dir.path().join("vault.sqlite");
     let client = support::client(&vault_path, test_config());
     let device = client
-        .enrol(&gateway.url(), &gateway.enrolment_code().await, "tablet")
+        .enrol(
+            support::permit(&vault_path),
+            &gateway.url(),
+            &gateway.enrolment_code().await,
+            "tablet",
+        )
         .await
         .expect("enrolled");
     support::finalise_in_background(&vault_path, 3).await;
@@ -240,7 +251,12 @@ async fn a_revoked_device_stops_and_a_wipe_order_wipes_and_is_reported() {
 
     // Enrol again, then revoke: the device stops and says so, its rows wait.
     client
-        .enrol(&gateway.url(), &gateway.enrolment_code().await, "tablet")
+        .enrol(
+            support::permit(&vault_path),
+            &gateway.url(),
+            &gateway.enrolment_code().await,
+            "tablet",
+        )
         .await
         .expect("re-enrolled");
     let device = client.status().await.expect("status");
@@ -286,7 +302,12 @@ async fn a_force_that_needs_a_newer_app_holds_the_rows_and_says_why() {
     let vault_path = dir.path().join("vault.sqlite");
     let client = support::client(&vault_path, test_config());
     client
-        .enrol(&url, &gateway.enrolment_code().await, "tablet")
+        .enrol(
+            support::permit(&vault_path),
+            &url,
+            &gateway.enrolment_code().await,
+            "tablet",
+        )
         .await
         .expect("enrolled");
     support::finalise_in_background(&vault_path, 1).await;

@@ -39,6 +39,7 @@ async fn killed_mid_sync_and_restarted_it_drains_with_no_duplicate() {
     let enrolling = support::client(&vault_path, SyncConfig::default());
     enrolling
         .enrol(
+            support::permit(&vault_path),
             &gateway.url(),
             &gateway.enrolment_code().await,
             "kill-test tablet",

@@ -53,7 +53,12 @@ async fn the_force_pack_is_pulled_verified_and_kept_and_a_forged_one_refused() {
     let vault_path = dir.path().join("vault.sqlite");
     let client = support::client(&vault_path, SyncConfig::default());
     client
-        .enrol(&gateway.url(), &gateway.enrolment_code().await, "tablet")
+        .enrol(
+            support::permit(&vault_path),
+            &gateway.url(),
+            &gateway.enrolment_code().await,
+            "tablet",
+        )
         .await
         .expect("enrolled");
     let outbox = || {
@@ -112,7 +117,12 @@ async fn the_directory_follows_the_force_page_by_page_with_removals() {
     let vault_path = dir.path().join("vault.sqlite");
     let client = support::client(&vault_path, SyncConfig::default());
     client
-        .enrol(&gateway.url(), &gateway.enrolment_code().await, "tablet")
+        .enrol(
+            support::permit(&vault_path),
+            &gateway.url(),
+            &gateway.enrolment_code().await,
+            "tablet",
+        )
         .await
         .expect("enrolled");
     let service = |index: usize, name: &str| firstline_protocol::DirectoryEntry {
@@ -174,7 +184,12 @@ async fn the_forces_policy_on_readable_copies_reaches_the_device() {
     let vault_path = dir.path().join("vault.sqlite");
     let client = support::client(&vault_path, SyncConfig::default());
     client
-        .enrol(&gateway.url(), &gateway.enrolment_code().await, "tablet")
+        .enrol(
+            support::permit(&vault_path),
+            &gateway.url(),
+            &gateway.enrolment_code().await,
+            "tablet",
+        )
         .await
         .expect("enrolled");
     client.sync_once().await.expect("a pass brings the policy");

@@ -43,7 +43,12 @@ async fn enrolment_and_sync_over_tls_with_a_pinned_ca() {
     )
     .expect("client");
     let refused = untrusting
-        .enrol(&url, &plain.enrolment_code().await, "tablet")
+        .enrol(
+            support::permit(&dir.path().join("other.sqlite")),
+            &url,
+            &plain.enrolment_code().await,
+            "tablet",
+        )
         .await;
     assert!(
         refused.is_err(),
@@ -59,7 +64,12 @@ async fn enrolment_and_sync_over_tls_with_a_pinned_ca() {
         },
     );
     client
-        .enrol(&url, &plain.enrolment_code().await, "tablet")
+        .enrol(
+            support::permit(&vault_path),
+            &url,
+            &plain.enrolment_code().await,
+            "tablet",
+        )
         .await
         .expect("enrolled over TLS");
     support::finalise_in_background(&vault_path, 3).await;

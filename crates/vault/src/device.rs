@@ -78,16 +78,17 @@ pub(crate) fn store(
     let mut plaintext = Zeroizing::new(enrolment.signing_key.to_vec());
     plaintext.extend_from_slice(enrolment.token.as_bytes());
     let sealed = credentials_key(secret)?.seal(&plaintext, CREDENTIALS_AAD)?;
+    // Never replaces an enrolment: another force needs a wipe first.
+    if let Some(enrolled) = info(connection)? {
+        return Err(VaultError::AlreadyEnrolled {
+            force_name: enrolled.force_name,
+            waiting: 0,
+        });
+    }
     connection.execute(
         "INSERT INTO device (singleton, device_id, gateway_url, force_name, records_public_key,
              safeguarding_public_key, pack_signing_public_key, sealed_credentials, enrolled_at)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-         ON CONFLICT (singleton) DO UPDATE SET device_id = excluded.device_id,
-             gateway_url = excluded.gateway_url, force_name = excluded.force_name,
-             records_public_key = excluded.records_public_key,
-             safeguarding_public_key = excluded.safeguarding_public_key,
-             pack_signing_public_key = excluded.pack_signing_public_key,
-             sealed_credentials = excluded.sealed_credentials, enrolled_at = excluded.enrolled_at",
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             enrolment.device_id,
             enrolment.gateway_url,
@@ -264,4 +265,23 @@ pub(crate) fn destroys_copy_at_sealing(connection: &Connection) -> Result<bool, 
         })
         .optional()?
         .unwrap_or(false))
+}
+
+/// Destroys everything on the device (officers, assessments, the outbox, packs, the audit log,
+/// the enrolment, the directory) in one transaction, notes when, and truncates the WAL so no
+/// old page stays in it.
+pub(crate) fn wipe_everything(connection: &mut Connection, now: i64) -> Result<(), VaultError> {
+    let transaction =
+        connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    transaction.execute_batch(
+        "DELETE FROM answers; DELETE FROM outbox; DELETE FROM assessments; DELETE FROM officers;
+         DELETE FROM packs; DELETE FROM audit; DELETE FROM device; DELETE FROM directory;",
+    )?;
+    transaction.execute(
+        "UPDATE sync_log SET wiped_at = ?1, last_error = NULL, last_error_kind = NULL, last_success_at = NULL",
+        [now],
+    )?;
+    transaction.commit()?;
+    connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    Ok(())
 }

@@ -91,6 +91,21 @@ pub enum VaultError {
         /// The record id.
         record: String,
     },
+    /// The device is already enrolled with a force: enrolling with another needs a wipe first.
+    #[error("this device is enrolled with {force_name}; to enrol it with another force, wipe it first ({waiting} finalised assessments still waiting would be destroyed)")]
+    AlreadyEnrolled {
+        /// The force it is enrolled with.
+        force_name: String,
+        /// Finalised assessments not yet received by the force.
+        waiting: u32,
+    },
+    /// The number of finalised assessments still waiting changed since the officer was shown
+    /// it: nothing was wiped.
+    #[error("{waiting} finalised assessments are waiting now, not the number you were shown; nothing was wiped")]
+    WaitingChanged {
+        /// How many wait now.
+        waiting: u32,
+    },
     /// The device is not enrolled with a force, so nothing can be sealed for one.
     #[error("this device is not enrolled with a force yet, so the assessment cannot be sealed")]
     NotEnrolled,

@@ -14,6 +14,7 @@ use crate::device::{self, DeviceInfo, Enrolment};
 use crate::device_secret::DeviceSecret;
 use crate::error::VaultError;
 use crate::schema;
+use crate::vault::EnrolmentPermit;
 
 /// The outbox of a vault file, for the sync client.
 pub struct Outbox {
@@ -185,8 +186,14 @@ impl Outbox {
         })
     }
 
-    /// Records the device's enrolment with the force (replacing an earlier one).
-    pub fn enrol(&mut self, enrolment: &Enrolment, now: i64) -> Result<(), VaultError> {
+    /// Records the device's enrolment with the force. Takes the permit the vault gave while an
+    /// officer was unlocked; refused if the device is enrolled already (never replaced).
+    pub fn enrol(
+        &mut self,
+        _permit: EnrolmentPermit,
+        enrolment: &Enrolment,
+        now: i64,
+    ) -> Result<(), VaultError> {
         device::store(&self.connection, &self.device_secret, enrolment, now)?;
         self.connection.execute(
             "UPDATE sync_log SET revoked_at = NULL, wiped_at = NULL, last_error = NULL, last_error_kind = NULL",
@@ -420,21 +427,7 @@ impl Outbox {
     /// outbox, kept packs and the audit chain, and the device's credentials, then checkpoints
     /// so no copy lingers in the WAL. What remains is the note that it happened, and when.
     pub fn wipe_device(&mut self, now: i64) -> Result<(), VaultError> {
-        let transaction = self
-            .connection
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        transaction.execute_batch(
-            "DELETE FROM answers; DELETE FROM outbox; DELETE FROM assessments; DELETE FROM officers;
-             DELETE FROM packs; DELETE FROM audit; DELETE FROM device; DELETE FROM directory;",
-        )?;
-        transaction.execute(
-            "UPDATE sync_log SET wiped_at = ?1, last_error = NULL, last_error_kind = NULL, last_success_at = NULL",
-            [now],
-        )?;
-        transaction.commit()?;
-        self.connection
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        Ok(())
+        device::wipe_everything(&mut self.connection, now)
     }
 
     /// Pending count, last success, quarantined items with reasons.

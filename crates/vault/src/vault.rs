@@ -14,8 +14,10 @@ use crate::device_secret::DeviceSecret;
 use crate::error::VaultError;
 use crate::schema;
 
+mod enrolment;
 mod finalise;
 
+pub use enrolment::EnrolmentPermit;
 pub use finalise::{Finalised, SentRecord, ShownAnswer};
 
 /// Settings a vault is opened with (from policy; tests use cheap ones).

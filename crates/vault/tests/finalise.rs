@@ -40,6 +40,12 @@ fn enrolled() -> Setup {
     let dir = tempfile::tempdir().expect("temp dir");
     let (records_secret, records_public) = RecordsKey::generate();
     let (safeguarding_secret, safeguarding_public) = SafeguardingKey::generate();
+    let permit = {
+        let mut vault = open(&dir);
+        vault.set_up_officer("PC 1", PIN).expect("officer");
+        vault.unlock("PC 1", PIN).expect("unlocked");
+        vault.enrolment_permit().expect("a permit")
+    };
     let mut outbox = Outbox::open(
         &dir.path().join("vault.sqlite"),
         DeviceSecret::provided(&SECRET),
@@ -47,6 +53,7 @@ fn enrolled() -> Setup {
     .expect("outbox");
     outbox
         .enrol(
+            permit,
             &Enrolment {
                 device_id: "dev_1".into(),
                 gateway_url: "http://127.0.0.1:9".into(),
@@ -68,7 +75,9 @@ fn enrolled() -> Setup {
 }
 
 fn answered(vault: &mut Vault) -> AssessmentId {
-    vault.set_up_officer("PC 1", PIN).expect("officer");
+    if vault.officers().expect("officers").is_empty() {
+        vault.set_up_officer("PC 1", PIN).expect("officer");
+    }
     vault.unlock("PC 1", PIN).expect("unlocked");
     let id = vault
         .create_assessment("default", "1", "hash")

@@ -167,7 +167,16 @@ pub enum Refusal {
     /// Sync is not running on this device.
     SyncNotRunning,
     /// The device is enrolled already.
-    AlreadyEnrolled,
+    AlreadyEnrolled {
+        /// Finalised assessments not yet received by the force, which a wipe would destroy.
+        waiting: u32,
+    },
+    /// The number of finalised assessments waiting changed since the officer saw it: nothing
+    /// was wiped.
+    WaitingChanged {
+        /// How many wait now.
+        waiting: u32,
+    },
 }
 
 impl From<AnswerProblem> for Refusal {
@@ -207,6 +216,10 @@ impl From<&VaultError> for Refusal {
             VaultError::Finalised { .. } => Refusal::Finalised,
             VaultError::NotFinalised { .. } => Refusal::NotFinalised,
             VaultError::NotEnrolled => Refusal::NotEnrolled,
+            VaultError::AlreadyEnrolled { waiting, .. } => {
+                Refusal::AlreadyEnrolled { waiting: *waiting }
+            }
+            VaultError::WaitingChanged { waiting } => Refusal::WaitingChanged { waiting: *waiting },
             VaultError::Storage(_) => Refusal::Storage,
             VaultError::TooNew { .. }
             | VaultError::Damaged { .. }

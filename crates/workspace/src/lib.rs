@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 use firstline_form::{
     AnswerValue, Assessment, AssessmentView, AuditEvent, Language, SealedTo, Summary,
 };
-use firstline_vault::{AssessmentId, Compartment, Finalised, ShownAnswer, Vault};
+use firstline_vault::{AssessmentId, Compartment, EnrolmentPermit, Finalised, ShownAnswer, Vault};
 use zeroize::Zeroizing;
 
 pub use error::{Refusal, WorkspaceError};
@@ -157,6 +157,26 @@ impl Workspace {
             .ok_or(WorkspaceError::Locked)?;
         self.unlock(&officer, current_pin)?;
         Ok(self.vault.change_pin(new_pin)?)
+    }
+
+    /// A permit to enrol this device with a force, which the sync client's `enrol` needs:
+    /// only while an officer is unlocked and the device is not enrolled (the refusal then says
+    /// how many finalised assessments a wipe would destroy).
+    pub fn enrolment_permit(&self) -> Result<EnrolmentPermit, WorkspaceError> {
+        Ok(self.vault.enrolment_permit()?)
+    }
+
+    /// Wipes the device so that it can enrol with another force, after the unlocked officer
+    /// re-enters their PIN and confirms `waiting_seen`, the number of finalised assessments
+    /// still waiting that they were shown (refused, nothing wiped, if it changed). Afterwards
+    /// nobody is set up and nothing is open.
+    pub fn wipe_device(&mut self, pin: &str, waiting_seen: u32) -> Result<(), WorkspaceError> {
+        let wiped = self.vault.wipe_device(pin, waiting_seen);
+        if wiped.is_ok() || self.vault.unlocked_officer().is_none() {
+            // Wiped, or a wrong PIN locked the vault: forget what was open either way.
+            self.lock();
+        }
+        Ok(wiped?)
     }
 
     /// The pack a new assessment would use: id, version and content hash.

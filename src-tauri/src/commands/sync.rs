@@ -146,14 +146,16 @@ pub fn sync_now(state: State<'_, AppState>) -> Result<(), IpcError> {
     }
 }
 
-/// Enrols this device with a force gateway using a one-time code from force IT (the sync
-/// client checks both, as it does for `--enrol`).
+/// Enrols this device with a force gateway using a one-time code from force IT: only under
+/// the workspace's permit (an officer unlocked, the device not enrolled), and the sync client
+/// checks the address and code as it does for `--enrol`.
 #[tauri::command]
 pub async fn enrol_device(
     state: State<'_, AppState>,
     gateway_url: String,
     code: String,
 ) -> Result<String, IpcError> {
+    let permit = state.with_workspace(|workspace| Ok(workspace.enrolment_permit()?))?;
     let client = state.sync_client().ok_or_else(|| {
         IpcError::refused(
             Refusal::SyncNotRunning,
@@ -161,8 +163,22 @@ pub async fn enrol_device(
         )
     })?;
     let device = client
-        .enrol(&gateway_url, &code, "Firstline device")
+        .enrol(permit, &gateway_url, &code, &crate::sync::device_name())
         .await?;
     state.wake_sync();
     Ok(device.force_name)
+}
+
+/// Wipes this device so that it can enrol with another force: the unlocked officer's PIN again,
+/// and the number of finalised assessments still waiting that the screen showed them.
+#[tauri::command]
+pub fn wipe_device(
+    state: State<'_, AppState>,
+    pin: String,
+    waiting_seen: u32,
+) -> Result<(), IpcError> {
+    let pin = zeroize::Zeroizing::new(pin);
+    state.with_workspace(|workspace| Ok(workspace.wipe_device(&pin, waiting_seen)?))?;
+    state.wake_sync();
+    Ok(())
 }

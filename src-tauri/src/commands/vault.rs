@@ -71,14 +71,18 @@ pub fn set_up_officer(
 ) -> Result<(), IpcError> {
     // The PIN is wiped from memory when this command returns.
     let pin = Zeroizing::new(pin);
-    state.with_workspace(|workspace| Ok(workspace.set_up_officer(&officer, &pin)?))
+    state.with_workspace(|workspace| Ok(workspace.set_up_officer(&officer, &pin)?))?;
+    state.enrol_if_asked();
+    Ok(())
 }
 
 /// Unlocks the vault for an officer.
 #[tauri::command]
 pub fn unlock(state: State<'_, AppState>, officer: String, pin: String) -> Result<(), IpcError> {
     let pin = Zeroizing::new(pin);
-    state.with_workspace(|workspace| Ok(workspace.unlock(&officer, &pin)?))
+    state.with_workspace(|workspace| Ok(workspace.unlock(&officer, &pin)?))?;
+    state.enrol_if_asked();
+    Ok(())
 }
 
 /// Locks at once: keys wiped, the open assessment forgotten (its answers are in the vault).

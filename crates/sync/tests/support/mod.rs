@@ -286,3 +286,19 @@ pub fn outbox_rows(path: &Path) -> Vec<(String, String, bool, bool)> {
         .expect("rows");
     rows
 }
+
+/// The vault's permit to enrol the device at `path`: officer PC 1234 set up (if not yet) and
+/// unlocked, as the app asks before it enrols.
+pub fn permit(path: &Path) -> firstline_vault::EnrolmentPermit {
+    let mut vault = Vault::open(
+        path,
+        DeviceSecret::provided(&DEVICE_SECRET),
+        vault_options(),
+    )
+    .expect("vault");
+    if vault.officers().expect("officers").is_empty() {
+        vault.set_up_officer("PC 1234", PIN).expect("officer");
+    }
+    vault.unlock("PC 1234", PIN).expect("unlock");
+    vault.enrolment_permit().expect("a permit")
+}

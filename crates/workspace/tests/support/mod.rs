@@ -32,12 +32,17 @@ impl Device {
         let (records_secret, records_public) = RecordsKey::generate();
         let (safeguarding_secret, safeguarding_public) = SafeguardingKey::generate();
         let pack_key = SigningKey::from_bytes(&[11; 32]);
+        let permit = {
+            let workspace = Device::unlocked_workspace(&dir.path().join("vault.sqlite"));
+            workspace.enrolment_permit().expect("a permit")
+        };
         Outbox::open(
             &dir.path().join("vault.sqlite"),
             DeviceSecret::provided(&SECRET),
         )
         .expect("outbox")
         .enrol(
+            permit,
             &Enrolment {
                 device_id: "dev_1".into(),
                 gateway_url: "http://127.0.0.1:9".into(),
@@ -78,8 +83,16 @@ impl Device {
 
     /// A workspace on this device's vault, unlocked for officer "PC 1", using `pack`.
     pub fn workspace(&self, pack: PackSource) -> Workspace {
+        Device::open_workspace(&self.vault_path(), pack)
+    }
+
+    pub fn unlocked_workspace(vault_path: &std::path::Path) -> Workspace {
+        Device::open_workspace(vault_path, PackSource::ForceOrBuiltIn)
+    }
+
+    fn open_workspace(vault_path: &std::path::Path, pack: PackSource) -> Workspace {
         let vault = Vault::open(
-            &self.vault_path(),
+            vault_path,
             DeviceSecret::provided(&SECRET),
             VaultOptions {
                 kdf: KdfParams::FOR_TESTS,
