@@ -111,6 +111,7 @@ fn code_of(refusal: Refusal) -> ErrorCode {
         | Refusal::CodeUnknown
         | Refusal::CodeUsed
         | Refusal::EnrolmentRefused
+        | Refusal::KeysNotSigned
         | Refusal::AlreadyEnrolled { .. }
         | Refusal::WaitingChanged { .. } => ErrorCode::Invalid,
     }
@@ -141,6 +142,7 @@ impl From<SyncError> for IpcError {
                 Some(Api::Unavailable) => Refusal::Offline,
                 _ => Refusal::EnrolmentRefused,
             },
+            SyncError::KeySetRefused(_) => Refusal::KeysNotSigned,
             SyncError::Vault(error) => error.into(),
             SyncError::Setup(_) => Refusal::Damaged,
         };

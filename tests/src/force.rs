@@ -61,6 +61,14 @@ impl LocalForce {
             port: free_port(),
             gateway: None,
         };
+        // As a force sets up: the safeguarding unit makes its key pair on its own machine, and
+        // the root key is kept apart from the gateway's keys.
+        let safeguarding = force.folder.path().join("safeguarding");
+        admin(&[
+            "safeguarding-keygen",
+            "--out",
+            &safeguarding.display().to_string(),
+        ]);
         admin(&[
             "init-force",
             "--database",
@@ -69,6 +77,15 @@ impl LocalForce {
             "Test Constabulary",
             "--keys",
             &force.keys().display().to_string(),
+            "--root-key",
+            &force
+                .folder
+                .path()
+                .join("offline/root.key")
+                .display()
+                .to_string(),
+            "--safeguarding-public",
+            &safeguarding.join("safeguarding.pub").display().to_string(),
         ]);
         force.restart();
         force
@@ -91,9 +108,13 @@ impl LocalForce {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    /// A one-time enrolment code.
+    /// A one-time enrolment code, typed form (eight groups of four, carrying 80 bits of the
+    /// force root's fingerprint).
     pub fn enrolment_code(&self) -> String {
         admin(&["enrolment-code", "--database", &self.database()])
+            .lines()
+            .next()
+            .unwrap_or_default()
             .trim()
             .to_string()
     }
@@ -172,6 +193,8 @@ impl LocalForce {
             let mut gateway = Command::new(binary("firstline-gateway"))
                 .args(["--database", &self.database(), "--listen"])
                 .arg(format!("127.0.0.1:{}", self.port))
+                .arg("--receipt-key")
+                .arg(self.keys().join("receipt-signing.key"))
                 .stdout(Stdio::piped())
                 .stderr(Stdio::null())
                 .spawn()
@@ -194,7 +217,12 @@ impl LocalForce {
     /// the safeguarding key only when `safeguarding` is true.
     pub fn open_submissions(&self, safeguarding: bool) -> Vec<serde_json::Value> {
         let records_key = self.keys().join("records.key").display().to_string();
-        let safeguarding_key = self.keys().join("safeguarding.key").display().to_string();
+        let safeguarding_key = self
+            .folder
+            .path()
+            .join("safeguarding/safeguarding.key")
+            .display()
+            .to_string();
         let database = self.database();
         let mut args = vec![
             "open",

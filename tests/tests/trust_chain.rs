@@ -17,6 +17,7 @@ fn enrol_args(force: &LocalForce, code: &str) -> serde_json::Value {
 
 /// Item 1: enrolment only while an officer is unlocked and only when the device is not
 /// enrolled; another force needs a wipe first, confirmed with the PIN and the number waiting.
+/// Item 2: the gateway's keys must be signed by the root the enrolment code names.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_page_script_cannot_enrol_a_locked_device_or_repoint_an_enrolled_one() {
     let ours = LocalForce::start("trust-ours");
@@ -84,13 +85,18 @@ async fn a_page_script_cannot_enrol_a_locked_device_or_repoint_an_enrolled_one()
         )
         .await;
     assert!(stale.contains("\"kind\":\"waiting_changed\""), "{stale}");
-    let wiped = app
-        .invoke_from_page(
-            "wipe_device",
-            serde_json::json!({ "pin": PIN, "waitingSeen": 0 }),
-        )
-        .await;
-    assert_eq!(wiped, "accepted");
+    // The officer wipes from the sync screen: it says how many wait, then asks for the PIN.
+    assert_eq!(app.text("wipe-waiting").await, "0");
+    app.click("wipe-start").await;
+    app.find("wipe-pin")
+        .await
+        .send_keys(PIN)
+        .await
+        .expect("typed the PIN");
+    app.screenshot("wipe-confirmation").await;
+    app.click("wipe-confirm").await;
+    app.find("set-up").await;
+    app.find("wiped-notice").await;
     let locked = app
         .invoke_from_page(
             "enrol_device",
@@ -108,11 +114,19 @@ async fn a_page_script_cannot_enrol_a_locked_device_or_repoint_an_enrolled_one()
         )
         .await;
     assert_eq!(set_up, "accepted");
+    // Item 2: a gateway whose keys are not signed by the root the code names (here: our
+    // gateway's one-time secret, their force's fingerprint) is refused; nothing is stored.
+    let (ours_code, theirs_code) = (ours.enrolment_code(), theirs.enrolment_code());
+    let spliced = format!("{}{}", &ours_code[..20], &theirs_code[20..]);
+    let refused = app
+        .invoke_from_page("enrol_device", enrol_args(&ours, &spliced))
+        .await;
+    assert!(
+        refused.contains("\"kind\":\"keys_not_signed\""),
+        "{refused}"
+    );
     let enrolled = app
-        .invoke_from_page(
-            "enrol_device",
-            enrol_args(&theirs, &theirs.enrolment_code()),
-        )
+        .invoke_from_page("enrol_device", enrol_args(&theirs, &theirs_code))
         .await;
     assert_eq!(enrolled, "accepted");
     assert_eq!(theirs.device_ids().len(), 1);

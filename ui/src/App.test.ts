@@ -6,7 +6,7 @@ import App from "./App.svelte";
 import type { ErrorDetail, ErrorKind, QuestionView } from "./lib/backend";
 import { BackendError, ERROR_DETAIL_PARAMS, toBackendError } from "./lib/backend";
 import { describeError } from "./lib/errors";
-import { FakeBackend, fakeQuestion } from "./lib/fakeBackend";
+import { FAKE_ENROLMENT_CODE, FakeBackend, fakeQuestion } from "./lib/fakeBackend";
 import { words } from "./lib/i18n";
 
 const yesNo = (id: string, label: string) => fakeQuestion({ id, label });
@@ -181,7 +181,7 @@ describe("finalising and sync", () => {
     expect((await screen.findByTestId("enrol-error")).textContent).toBe(words("en").errors.code_unknown);
     expect(document.querySelector("img")).toBeNull();
 
-    await fireEvent.input(screen.getByTestId("enrolment-code"), { target: { value: "ABCD-EFGH-JKLM-NPQR" } });
+    await fireEvent.input(screen.getByTestId("enrolment-code"), { target: { value: FAKE_ENROLMENT_CODE } });
     await fireEvent.click(screen.getByTestId("enrol"));
     expect((await screen.findByTestId("sync-force")).textContent).toContain("Demo Constabulary");
   });
@@ -301,7 +301,7 @@ describe("error details", () => {
     render(App, { props: { backend } });
     await fireEvent.click(await screen.findByTestId("sync"));
     await fireEvent.input(await screen.findByTestId("gateway-url"), { target: { value: "https://gateway.example.police.uk" } });
-    await fireEvent.input(screen.getByTestId("enrolment-code"), { target: { value: "ABCD-EFGH-JKLM-NPQR" } });
+    await fireEvent.input(screen.getByTestId("enrolment-code"), { target: { value: FAKE_ENROLMENT_CODE } });
     await fireEvent.click(screen.getByTestId("enrol"));
 
     const enrolError = await screen.findByTestId("enrol-error");

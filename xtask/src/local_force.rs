@@ -47,7 +47,20 @@ pub fn start() -> Result<LocalForce, String> {
     std::fs::create_dir_all(&folder).map_err(|error| format!("{}: {error}", folder.display()))?;
     let database = folder.join("gateway.sqlite").display().to_string();
     let keys = folder.join("keys").display().to_string();
+    let root_key = folder.join("offline/root.key").display().to_string();
+    let safeguarding = folder.join("safeguarding");
     let admin = binary("firstline-admin");
+    if !safeguarding.join("safeguarding.pub").exists() {
+        // On a real force the safeguarding unit runs this on its own machine.
+        run(crate::shell::cmd(
+            &admin,
+            &[
+                "safeguarding-keygen",
+                "--out",
+                &safeguarding.display().to_string(),
+            ],
+        ))?;
+    }
     run(crate::shell::cmd(
         &admin,
         &[
@@ -58,16 +71,25 @@ pub fn start() -> Result<LocalForce, String> {
             "Demo Constabulary (local)",
             "--keys",
             &keys,
+            "--root-key",
+            &root_key,
+            "--safeguarding-public",
+            &safeguarding.join("safeguarding.pub").display().to_string(),
         ],
     ))?;
     let enrolment_code = output(crate::shell::cmd(
         &admin,
         &["enrolment-code", "--database", &database],
     ))
-    .map(|code| code.trim().to_string())
+    .and_then(|printed| printed.lines().next().map(|code| code.trim().to_string()))
     .ok_or("firstline-admin could not issue an enrolment code")?;
+    let receipt_key = folder
+        .join("keys/receipt-signing.key")
+        .display()
+        .to_string();
     let mut gateway = Command::new(binary("firstline-gateway"))
         .args(["--database", &database, "--listen", ADDRESS])
+        .args(["--receipt-key", &receipt_key])
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|error| format!("could not start firstline-gateway: {error}"))?;

@@ -1,5 +1,11 @@
-//! The force's key files: `records.key`, `safeguarding.key` and `pack-signing.key`, each the
-//! base64 of a 32-byte private key, written 0600 and never overwritten.
+//! The force's key files, each the base64 of a 32-byte private key, written 0600 and never
+//! overwritten:
+//! - in the gateway's key folder (`--keys`): `records.key`, `pack-signing.key` and
+//!   `receipt-signing.key` (the gateway's one key, which signs receipts and opens nothing);
+//! - the force root key (`--root-key`), kept offline apart from the gateway: it signs the key
+//!   set devices verify;
+//! - the safeguarding key, made by the safeguarding unit on its own machine
+//!   (`safeguarding-keygen`): init-force takes only its public half (`safeguarding.pub`).
 
 use std::path::{Path, PathBuf};
 
@@ -12,55 +18,53 @@ use zeroize::Zeroizing;
 /// The key id the force's signed packs name.
 pub const PACK_KEY_ID: &str = firstline_protocol::FORCE_PACK_KEY_ID;
 
-const FILES: [&str; 3] = ["records.key", "safeguarding.key", "pack-signing.key"];
+const RECORDS: &str = "records.key";
+const PACK_SIGNING: &str = "pack-signing.key";
+/// The gateway's receipt key, in the key folder (`firstline-gateway --receipt-key`).
+pub const RECEIPT_SIGNING: &str = "receipt-signing.key";
 
-/// The force's keys as init-force and sign-pack need them.
+/// The force's keys in the gateway's key folder, as init-force and sign-pack need them.
 pub struct ForceKeys {
     pub records_public: Vec<u8>,
-    pub safeguarding_public: Vec<u8>,
     pack_signing: SigningKey,
+    receipt_signing: SigningKey,
 }
 
 impl ForceKeys {
-    /// Loads the three keys from `dir`, or makes all three if none exists there.
+    /// Loads the keys from `dir`, making those that are missing: the records and pack-signing
+    /// keys together or not at all (one without the other is refused), the receipt key on its
+    /// own (folders made before receipts were signed get one).
     pub fn load_or_create(dir: &Path) -> Result<ForceKeys, String> {
-        let present: Vec<PathBuf> = FILES
-            .iter()
-            .map(|name| dir.join(name))
-            .filter(|path| path.exists())
-            .collect();
-        if present.is_empty() {
-            std::fs::create_dir_all(dir).map_err(|error| format!("{}: {error}", dir.display()))?;
-            let (records, _) = RecordsKey::generate();
-            let (safeguarding, _) = SafeguardingKey::generate();
-            let mut seed = Zeroizing::new([0u8; 32]);
-            rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, seed.as_mut());
-            write_secret(&dir.join(FILES[0]), &records)?;
-            write_secret(&dir.join(FILES[1]), &safeguarding)?;
-            write_secret(&dir.join(FILES[2]), seed.as_ref())?;
-        } else if present.len() < FILES.len() {
-            return Err(format!(
-                "{} holds some of the force's keys but not all ({}); refusing to make new ones beside them",
-                dir.display(),
-                FILES.join(", ")
-            ));
+        let present = [RECORDS, PACK_SIGNING].map(|name| dir.join(name).exists());
+        match present {
+            [false, false] => {
+                std::fs::create_dir_all(dir)
+                    .map_err(|error| format!("{}: {error}", dir.display()))?;
+                let (records, _) = RecordsKey::generate();
+                write_secret(&dir.join(RECORDS), &records)?;
+                write_secret(&dir.join(PACK_SIGNING), random_seed().as_ref())?;
+            }
+            [true, true] => {}
+            _ => {
+                return Err(format!(
+                    "{} holds some of the force's keys but not all ({RECORDS}, {PACK_SIGNING}); refusing to make new ones beside them",
+                    dir.display()
+                ))
+            }
+        }
+        if !dir.join(RECEIPT_SIGNING).exists() {
+            write_secret(&dir.join(RECEIPT_SIGNING), random_seed().as_ref())?;
         }
         ForceKeys::load(dir)
     }
 
-    /// Loads the three keys from `dir`.
+    /// Loads the keys from `dir`.
     pub fn load(dir: &Path) -> Result<ForceKeys, String> {
-        let records = records_key(&dir.join(FILES[0]))?;
-        let safeguarding = safeguarding_key(&dir.join(FILES[1]))?;
-        let seed = read_secret(&dir.join(FILES[2]))?;
-        let seed: [u8; 32] = seed
-            .as_slice()
-            .try_into()
-            .map_err(|_| format!("{}: not a 32-byte key", dir.join(FILES[2]).display()))?;
+        let records = records_key(&dir.join(RECORDS))?;
         Ok(ForceKeys {
             records_public: records.public_bytes(),
-            safeguarding_public: safeguarding.public_bytes(),
-            pack_signing: SigningKey::from_bytes(&seed),
+            pack_signing: ed25519_key(&dir.join(PACK_SIGNING))?,
+            receipt_signing: ed25519_key(&dir.join(RECEIPT_SIGNING))?,
         })
     }
 
@@ -71,6 +75,73 @@ impl ForceKeys {
     pub fn pack_signing_public(&self) -> Vec<u8> {
         self.pack_signing.verifying_key().to_bytes().to_vec()
     }
+
+    pub fn receipt_signing_public(&self) -> Vec<u8> {
+        self.receipt_signing.verifying_key().to_bytes().to_vec()
+    }
+}
+
+/// The force root key at `path`, made (0600) if missing. Refused inside the gateway's key
+/// folder: the root must be kept apart from the gateway.
+pub fn root_key_load_or_create(path: &Path, gateway_keys: &Path) -> Result<SigningKey, String> {
+    let folder = |path: &Path| {
+        path.parent()
+            .map(|parent| std::fs::canonicalize(parent).unwrap_or_else(|_| parent.to_path_buf()))
+    };
+    let gateway_folder =
+        std::fs::canonicalize(gateway_keys).unwrap_or_else(|_| gateway_keys.into());
+    if folder(path).is_some_and(|parent| parent.starts_with(&gateway_folder)) {
+        return Err(format!(
+            "{}: keep the force root key apart from the gateway's keys ({}), on an offline machine or medium",
+            path.display(),
+            gateway_keys.display()
+        ));
+    }
+    if !path.exists() {
+        if let Some(parent) = path
+            .parent()
+            .filter(|parent| !parent.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent)
+                .map_err(|error| format!("{}: {error}", parent.display()))?;
+        }
+        write_secret(path, random_seed().as_ref())?;
+    }
+    ed25519_key(path)
+}
+
+/// Makes the safeguarding unit's key pair in `dir`: `safeguarding.key` (0600, stays with the
+/// unit) and `safeguarding.pub` (the public half, for init-force). Never overwrites.
+pub fn safeguarding_keygen(dir: &Path) -> Result<(PathBuf, PathBuf), String> {
+    std::fs::create_dir_all(dir).map_err(|error| format!("{}: {error}", dir.display()))?;
+    let (private, public) = (dir.join("safeguarding.key"), dir.join("safeguarding.pub"));
+    if private.exists() || public.exists() {
+        return Err(format!(
+            "{} already holds a safeguarding key; refusing to replace it (envelopes sealed to it could no longer be opened)",
+            dir.display()
+        ));
+    }
+    let (secret, public_bytes) = SafeguardingKey::generate();
+    write_secret(&private, &secret)?;
+    std::fs::write(&public, STANDARD.encode(public_bytes))
+        .map_err(|error| format!("{}: {error}", public.display()))?;
+    Ok((private, public))
+}
+
+/// The safeguarding public key from `safeguarding.pub`.
+pub fn safeguarding_public(path: &Path) -> Result<Vec<u8>, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|error| format!("{}: {error}", path.display()))?;
+    let bytes = STANDARD.decode(text.trim()).map_err(|_| {
+        format!(
+            "{}: not a public key file (base64 expected)",
+            path.display()
+        )
+    })?;
+    if bytes.len() != 32 {
+        return Err(format!("{}: not a 32-byte public key", path.display()));
+    }
+    Ok(bytes)
 }
 
 /// The records private key from its file.
@@ -88,6 +159,21 @@ pub fn safeguarding_key(path: &Path) -> Result<SafeguardingKey, String> {
 /// The force's pack-signing public key as the form crate trusts it.
 pub fn trusted_pack_key(public: &[u8]) -> Result<firstline_form::TrustedKey, String> {
     firstline_form::TrustedKey::from_base64(PACK_KEY_ID, &STANDARD.encode(public))
+}
+
+fn ed25519_key(path: &Path) -> Result<SigningKey, String> {
+    let seed = read_secret(path)?;
+    let seed: [u8; 32] = seed
+        .as_slice()
+        .try_into()
+        .map_err(|_| format!("{}: not a 32-byte key", path.display()))?;
+    Ok(SigningKey::from_bytes(&seed))
+}
+
+fn random_seed() -> Zeroizing<[u8; 32]> {
+    let mut seed = Zeroizing::new([0u8; 32]);
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, seed.as_mut());
+    seed
 }
 
 fn read_secret(path: &Path) -> Result<Zeroizing<Vec<u8>>, String> {

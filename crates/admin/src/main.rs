@@ -10,7 +10,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use firstline_backend::storage::{self, ForceRecord, Storage};
-use firstline_protocol::{CommandKind, DirectoryEntry, Envelope};
+use firstline_protocol::{CommandKind, DirectoryEntry, Envelope, SignedKeySet};
+use firstline_trust::{EnrolmentCode, VerifiedKeySet};
 
 /// Force IT's command line for Firstline.
 #[derive(Parser)]
@@ -22,8 +23,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Make the force's key pairs in DIR (records, safeguarding, pack signing; kept if they
-    /// already exist) and register their public halves with the gateway's database.
+    /// Set the force up: make (or reuse) the gateway's keys in --keys (records, pack signing,
+    /// receipt signing) and the offline force root key at --root-key, sign the force's key set
+    /// with the root (the safeguarding unit's public key and the TLS CA included), and store it
+    /// in the gateway's database. Re-run it to rotate what changed: the set's serial goes up.
     InitForce {
         /// The gateway's database: a SQLite path or a postgres:// URL.
         #[arg(long)]
@@ -31,12 +34,31 @@ enum Command {
         /// The force's name as officers will see it.
         #[arg(long)]
         name: String,
-        /// Where the private keys are written (0600). Keep the safeguarding key with the
-        /// safeguarding unit only.
+        /// The gateway's key folder (private keys written 0600).
         #[arg(long)]
         keys: PathBuf,
+        /// The force root key file (made 0600 if missing). Keep it offline, apart from the
+        /// gateway: refused inside --keys.
+        #[arg(long)]
+        root_key: PathBuf,
+        /// The safeguarding unit's public key (`safeguarding.pub` from safeguarding-keygen).
+        #[arg(long)]
+        safeguarding_public: PathBuf,
+        /// The PEM certificate of the CA the gateway's TLS certificate chains to; devices pin
+        /// it. Leave out only for a gateway on loopback.
+        #[arg(long)]
+        tls_ca: Option<PathBuf>,
     },
-    /// Issue a one-time enrolment code for a device.
+    /// Make the safeguarding unit's key pair in DIR on the unit's own machine:
+    /// `safeguarding.key` (stays there) and `safeguarding.pub` (give it to init-force).
+    SafeguardingKeygen {
+        /// Where to write the two files.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Issue a one-time enrolment code for a device. Prints two lines: the typed code (eight
+    /// groups of four, read aloud or typed) and the QR link form, which carries the force root
+    /// key's whole fingerprint.
     EnrolmentCode {
         /// The gateway's database.
         #[arg(long)]
@@ -132,7 +154,8 @@ enum Command {
         #[arg(long)]
         destroy_readable_copy_at_sealing: bool,
     },
-    /// Open stored submissions into JSON lines for the records system. The migrant-victim
+    /// Open stored submissions into JSON lines for the records system, each after checking its
+    /// device signature against the enrolled device that sent it. The migrant-victim
     /// section is opened only when the safeguarding key is given (then `migrant_section`, null
     /// when empty); without it nothing in the output says whether a submission has one.
     Open {
@@ -175,6 +198,48 @@ async fn database(url: &str) -> Result<std::sync::Arc<dyn Storage>, String> {
         .map_err(|error| format!("cannot open the database: {error}"))
 }
 
+/// The force's stored key set, verified (under its own root: init-force signed it).
+async fn stored_key_set(storage: &dyn Storage) -> Result<Option<VerifiedKeySet>, String> {
+    let Some(json) = storage.key_set().await.map_err(|error| error.to_string())? else {
+        return Ok(None);
+    };
+    let signed: SignedKeySet = serde_json::from_str(&json)
+        .map_err(|error| format!("the stored key set cannot be read: {error}"))?;
+    firstline_trust::verify_key_set(&signed, firstline_trust::Anchor::FirstSeen)
+        .map(Some)
+        .map_err(|error| format!("the stored key set does not verify: {error}"))
+}
+
+/// The serial of the stored key set, if `root` signed it (0 otherwise: a new root starts again).
+async fn previous_serial(
+    storage: &dyn Storage,
+    root: &ed25519_dalek::SigningKey,
+) -> Result<u64, String> {
+    Ok(stored_key_set(storage)
+        .await?
+        .filter(|stored| stored.root_public == root.verifying_key().to_bytes())
+        .map(|stored| stored.key_set.serial)
+        .unwrap_or(0))
+}
+
+/// The DER of the first certificate in a PEM file.
+fn tls_ca_der(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|error| format!("{}: {error}", path.display()))?;
+    let body: String = text
+        .lines()
+        .skip_while(|line| !line.starts_with("-----BEGIN CERTIFICATE-----"))
+        .skip(1)
+        .take_while(|line| !line.starts_with("-----END CERTIFICATE-----"))
+        .collect();
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(body.trim())
+        .ok()
+        .filter(|der| !der.is_empty())
+        .ok_or_else(|| format!("{}: not a PEM certificate", path.display()))
+}
+
 fn print_json(value: &impl serde::Serialize) -> Result<(), String> {
     let line = serde_json::to_string(value).map_err(|error| error.to_string())?;
     let mut stdout = std::io::stdout().lock();
@@ -188,21 +253,54 @@ async fn run(command: Command) -> Result<(), String> {
             database: url,
             name,
             keys,
+            root_key,
+            safeguarding_public,
+            tls_ca,
         } => {
             let force_keys = keys::ForceKeys::load_or_create(&keys)?;
-            database(&url)
-                .await?
+            let root = keys::root_key_load_or_create(&root_key, &keys)?;
+            let safeguarding_public = keys::safeguarding_public(&safeguarding_public)?;
+            let tls_ca = tls_ca.as_deref().map(tls_ca_der).transpose()?;
+            let storage = database(&url).await?;
+            let serial = previous_serial(&*storage, &root).await? + 1;
+            let key_set = firstline_trust::KeySet::new(
+                &name,
+                serial,
+                now,
+                force_keys.records_public.clone(),
+                safeguarding_public.clone(),
+                force_keys.pack_signing_public(),
+                force_keys.receipt_signing_public(),
+                tls_ca,
+            );
+            let signed = firstline_trust::sign_key_set(&root, &key_set)
+                .map_err(|error| error.to_string())?;
+            storage
                 .set_force(&ForceRecord {
                     name: name.clone(),
                     records_public_key: force_keys.records_public.clone(),
-                    safeguarding_public_key: force_keys.safeguarding_public.clone(),
+                    safeguarding_public_key: safeguarding_public,
                     pack_signing_public_key: force_keys.pack_signing_public(),
                 })
                 .await
                 .map_err(|error| error.to_string())?;
+            storage
+                .set_key_set(&serde_json::to_string(&signed).map_err(|error| error.to_string())?)
+                .await
+                .map_err(|error| error.to_string())?;
             println!(
-                "force {name:?} is set up; private keys in {}",
-                keys.display()
+                "force {name:?} is set up (key set {serial}); gateway keys in {}; root key {} (keep it offline)",
+                keys.display(),
+                root_key.display()
+            );
+            Ok(())
+        }
+        Command::SafeguardingKeygen { out } => {
+            let (private, public) = keys::safeguarding_keygen(&out)?;
+            println!(
+                "safeguarding key pair made: {} stays with the safeguarding unit; give {} to init-force",
+                private.display(),
+                public.display()
             );
             Ok(())
         }
@@ -210,16 +308,22 @@ async fn run(command: Command) -> Result<(), String> {
             database: url,
             valid_hours,
         } => {
-            let code = firstline_backend::new_enrolment_code();
-            database(&url)
+            let storage = database(&url).await?;
+            let root = stored_key_set(&*storage)
                 .await?
+                .ok_or("the force is not set up: run init-force first")?
+                .root_public;
+            let secret = firstline_backend::new_enrolment_code();
+            storage
                 .add_enrolment_code(
-                    &firstline_backend::enrolment_code_hash(&code),
+                    &firstline_backend::enrolment_code_hash(&secret),
                     now + valid_hours.clamp(1, 24 * 30) * 3600,
                 )
                 .await
                 .map_err(|error| error.to_string())?;
-            println!("{code}");
+            let fingerprint = firstline_trust::fingerprint(&root);
+            println!("{}", EnrolmentCode::typed(&secret, &fingerprint));
+            println!("{}", EnrolmentCode::link(&secret, &fingerprint));
             Ok(())
         }
         Command::Devices { database: url } => {
@@ -365,6 +469,13 @@ async fn run(command: Command) -> Result<(), String> {
                 .map(keys::safeguarding_key)
                 .transpose()?;
             let storage = database(&url).await?;
+            let devices: std::collections::HashMap<String, storage::DeviceRecord> = storage
+                .devices()
+                .await
+                .map_err(|error| error.to_string())?
+                .into_iter()
+                .map(|device| (device.device_id.clone(), device))
+                .collect();
             let mut cursor = after;
             loop {
                 let batch = storage
@@ -374,7 +485,12 @@ async fn run(command: Command) -> Result<(), String> {
                 let Some(last) = batch.last() else { break };
                 cursor = last.seq;
                 for stored in &batch {
-                    print_json(&open_submission(stored, &records, safeguarding.as_ref())?)?;
+                    print_json(&open_submission(
+                        stored,
+                        devices.get(&stored.device_id),
+                        &records,
+                        safeguarding.as_ref(),
+                    )?)?;
                 }
             }
             Ok(())
@@ -387,12 +503,29 @@ async fn run(command: Command) -> Result<(), String> {
 /// whether there is one: every envelope carries a padded safeguarding part.
 fn open_submission(
     stored: &storage::StoredSubmission,
+    device: Option<&storage::DeviceRecord>,
     records: &firstline_seal::RecordsKey,
     safeguarding: Option<&firstline_seal::SafeguardingKey>,
 ) -> Result<serde_json::Value, String> {
     let envelope: Envelope = serde_json::from_str(&stored.envelope).map_err(|error| {
         format!(
             "submission {}: stored envelope unreadable: {error}",
+            stored.submission_id
+        )
+    })?;
+    // The gateway checked the device's signature on the way in; check it again here, where the
+    // record is opened, so that a row changed in the database is not taken for the device's.
+    let device = device
+        .filter(|device| device.device_id == envelope.device_id)
+        .ok_or_else(|| {
+            format!(
+                "submission {}: sent by no device the force enrolled; not opened",
+                stored.submission_id
+            )
+        })?;
+    firstline_seal::verify(&envelope, &device.public_key).map_err(|error| {
+        format!(
+            "submission {}: the device signature does not verify ({error}); not opened",
             stored.submission_id
         )
     })?;
@@ -403,6 +536,8 @@ fn open_submission(
         "submission_id": stored.submission_id,
         "supersedes": envelope.supersedes,
         "device_id": stored.device_id,
+        "device_name": device.name,
+        "device_signature": "verified",
         "received_at": stored.received_at,
         "content_hash": stored.content_hash,
         "record": opened.record,

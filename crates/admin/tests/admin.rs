@@ -38,22 +38,48 @@ impl Setup {
         let setup = Setup {
             dir: tempfile::tempdir().expect("temp dir"),
         };
-        ok(&[
+        // The safeguarding unit makes its key pair on its own machine and hands over the public
+        // half; the root key is kept apart from the gateway's keys.
+        ok(&["safeguarding-keygen", "--out", &setup.safeguarding_dir()]);
+        setup.init_force();
+        setup
+    }
+    fn init_force_args(&self) -> Vec<String> {
+        [
             "init-force",
             "--database",
-            &setup.database(),
+            &self.database(),
             "--name",
             "Test Constabulary",
             "--keys",
-            &setup.keys(),
-        ]);
-        setup
+            &self.keys(),
+            "--root-key",
+            &self.root_key(),
+            "--safeguarding-public",
+            &format!("{}/safeguarding.pub", self.safeguarding_dir()),
+        ]
+        .map(String::from)
+        .to_vec()
+    }
+    fn init_force(&self) -> String {
+        let args = self.init_force_args();
+        ok(&args.iter().map(String::as_str).collect::<Vec<_>>())
     }
     fn database(&self) -> String {
         self.dir.path().join("gateway.sqlite").display().to_string()
     }
     fn keys(&self) -> String {
         self.dir.path().join("keys").display().to_string()
+    }
+    fn root_key(&self) -> String {
+        self.dir
+            .path()
+            .join("offline/root.key")
+            .display()
+            .to_string()
+    }
+    fn safeguarding_dir(&self) -> String {
+        self.dir.path().join("safeguarding").display().to_string()
     }
     fn key(&self, name: &str) -> String {
         Path::new(&self.keys()).join(name).display().to_string()
@@ -63,53 +89,107 @@ impl Setup {
 #[tokio::test]
 async fn force_keys_are_made_once_private_and_kept() {
     let setup = Setup::new();
-    for name in ["records.key", "safeguarding.key", "pack-signing.key"] {
-        let mode = std::fs::metadata(setup.key(name))
+    for path in [
+        setup.key("records.key"),
+        setup.key("pack-signing.key"),
+        setup.key("receipt-signing.key"),
+        setup.root_key(),
+        format!("{}/safeguarding.key", setup.safeguarding_dir()),
+    ] {
+        let mode = std::fs::metadata(&path)
             .expect("key file")
             .permissions()
             .mode();
         assert_eq!(
             mode & 0o777,
             0o600,
-            "{name} must be readable by its owner only"
+            "{path} must be readable by its owner only"
         );
     }
+    assert!(
+        !Path::new(&setup.key("safeguarding.key")).exists(),
+        "the safeguarding private key is not made beside the gateway's keys"
+    );
     let storage = storage::open(&setup.database()).await.expect("db");
     let first = storage.force().await.expect("read").expect("set up");
-    ok(&[
-        "init-force",
-        "--database",
-        &setup.database(),
-        "--name",
-        "Test Constabulary",
-        "--keys",
-        &setup.keys(),
-    ]);
+    let first_set = storage.key_set().await.expect("read").expect("a key set");
+    setup.init_force();
     let again = storage.force().await.expect("read").expect("set up");
     assert_eq!(first, again, "a second run keeps the keys");
+    let again_set: firstline_protocol::SignedKeySet =
+        serde_json::from_str(&storage.key_set().await.expect("read").expect("a key set"))
+            .expect("json");
+    let first_set: firstline_protocol::SignedKeySet =
+        serde_json::from_str(&first_set).expect("json");
+    let root_public = first_set.root_public_key.0.clone();
+    let verified = firstline_trust::verify_key_set(
+        &again_set,
+        firstline_trust::Anchor::Root {
+            public: &root_public,
+            serial: 1,
+        },
+    )
+    .expect("re-signed by the same root");
+    assert_eq!(verified.key_set.serial, 2, "a re-run signs the next serial");
 
-    std::fs::remove_file(setup.key("safeguarding.key")).expect("removed");
-    let (success, _, stderr) = admin(&[
-        "init-force",
-        "--database",
-        &setup.database(),
-        "--name",
-        "X",
-        "--keys",
-        &setup.keys(),
-    ]);
+    // The root key beside the gateway's keys is refused.
+    let mut beside = setup.init_force_args();
+    let root_at = beside
+        .iter()
+        .position(|arg| arg == "--root-key")
+        .expect("arg")
+        + 1;
+    beside[root_at] = setup.key("root.key");
+    let (success, _, stderr) = admin(&beside.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(!success && stderr.contains("apart"), "{stderr}");
+
+    std::fs::remove_file(setup.key("pack-signing.key")).expect("removed");
+    let (success, _, stderr) = admin(
+        &setup
+            .init_force_args()
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
     assert!(!success);
     assert!(stderr.contains("refusing"), "{stderr}");
+
+    let (success, _, stderr) = admin(&["safeguarding-keygen", "--out", &setup.safeguarding_dir()]);
+    assert!(
+        !success && stderr.contains("refusing"),
+        "a safeguarding key is never replaced: {stderr}"
+    );
 }
 
 #[tokio::test]
 async fn codes_enrol_once_and_devices_can_be_revoked_and_wiped() {
     let setup = Setup::new();
-    let code = ok(&["enrolment-code", "--database", &setup.database()])
-        .trim()
-        .to_string();
-    assert_eq!(code.len(), 19, "XXXX-XXXX-XXXX-XXXX: {code}");
+    let printed = ok(&["enrolment-code", "--database", &setup.database()]);
+    let mut lines = printed.lines();
+    let (typed, link) = (
+        lines.next().expect("the typed code").to_string(),
+        lines.next().expect("the QR link").to_string(),
+    );
+    assert_eq!(typed.len(), 39, "eight groups of four: {typed}");
     let storage = storage::open(&setup.database()).await.expect("db");
+    let signed: firstline_protocol::SignedKeySet =
+        serde_json::from_str(&storage.key_set().await.expect("read").expect("a key set"))
+            .expect("json");
+    let fingerprint = firstline_trust::fingerprint(&signed.root_public_key.0);
+    let parsed = firstline_trust::EnrolmentCode::parse(&typed).expect("a code");
+    assert_eq!(
+        parsed.fingerprint,
+        fingerprint[..10].to_vec(),
+        "80 bits typed"
+    );
+    let scanned = firstline_trust::EnrolmentCode::parse(&link).expect("a link");
+    assert_eq!(
+        scanned.fingerprint,
+        fingerprint.to_vec(),
+        "the whole fingerprint in the QR link"
+    );
+    assert_eq!(scanned.secret, parsed.secret);
+    let code = parsed.secret;
     let device = NewDevice {
         device_id: "dev_1".into(),
         name: "tablet".into(),
@@ -282,6 +362,24 @@ async fn submissions_open_for_the_records_system_and_the_migrant_section_only_wi
         &device,
     )
     .expect("sealed");
+    let code_hash = firstline_backend::enrolment_code_hash("ABCDEFGHJKLMNPQR");
+    storage
+        .add_enrolment_code(&code_hash, i64::MAX)
+        .await
+        .expect("code");
+    storage
+        .redeem_enrolment_code(
+            &code_hash,
+            &NewDevice {
+                device_id: "dev_1".into(),
+                name: "tablet 7".into(),
+                public_key: device.public_bytes(),
+                token_hash: firstline_backend::token_hash("t"),
+            },
+            1,
+        )
+        .await
+        .expect("enrolled");
     storage
         .store_submission(&NewSubmission {
             submission_id: "sub-1".into(),
@@ -299,12 +397,19 @@ async fn submissions_open_for_the_records_system_and_the_migrant_section_only_wi
     let opened = ok(&["open", "--database", &db, "--records-key", &records]);
     let opened: serde_json::Value = serde_json::from_str(opened.trim()).expect("json line");
     assert_eq!(opened["record"]["answers"]["injuries"]["value"], "no");
+    assert_eq!(
+        (&opened["device_name"], &opened["device_signature"]),
+        (
+            &serde_json::json!("tablet 7"),
+            &serde_json::json!("verified")
+        )
+    );
     assert!(
         opened.get("has_migrant_section").is_none() && opened.get("migrant_section").is_none(),
         "without the safeguarding key, nothing says whether there is a section"
     );
 
-    let safeguarding = setup.key("safeguarding.key");
+    let safeguarding = format!("{}/safeguarding.key", setup.safeguarding_dir());
     let full = ok(&[
         "open",
         "--database",
@@ -327,6 +432,52 @@ async fn submissions_open_for_the_records_system_and_the_migrant_section_only_wi
     assert!(!success && stdout.is_empty());
     assert!(
         stderr.contains("sealed to the force key") && stderr.contains("not this one"),
+        "{stderr}"
+    );
+
+    // Attack (item 8): a row put into the database under an enrolled device's id but sealed
+    // and signed by another key is not opened as that device's.
+    let forger = firstline_seal::DeviceKey::generate();
+    let forged = firstline_seal::seal(
+        firstline_seal::EnvelopeHeader {
+            submission_id: "sub-forged".into(),
+            supersedes: None,
+            device_id: "dev_1".into(),
+            pack: PackRef {
+                id: "default".into(),
+                version: "1".into(),
+                hash: "h".into(),
+            },
+            sealed_at: 3,
+        },
+        br#"{"answers":{}}"#,
+        None,
+        &recipients,
+        &forger,
+    )
+    .expect("sealed");
+    storage
+        .store_submission(&NewSubmission {
+            submission_id: "sub-forged".into(),
+            device_id: "dev_1".into(),
+            content_hash: forged.content_hash(),
+            supersedes: None,
+            envelope: serde_json::to_string(&forged).expect("json"),
+            received_at: 4,
+        })
+        .await
+        .expect("stored");
+    let (success, _, stderr) = admin(&[
+        "open",
+        "--database",
+        &db,
+        "--records-key",
+        &records,
+        "--after",
+        "1",
+    ]);
+    assert!(
+        !success && stderr.contains("sub-forged") && stderr.contains("does not verify"),
         "{stderr}"
     );
 }

@@ -6,6 +6,11 @@ CREATE TABLE IF NOT EXISTS force (
     safeguarding_public_key BLOB NOT NULL,
     pack_signing_public_key BLOB NOT NULL
 );
+-- The force's key set as its offline root signed it (JSON of a SignedKeySet).
+CREATE TABLE IF NOT EXISTS force_key_set (
+    singleton   INTEGER PRIMARY KEY CHECK (singleton = 1),
+    signed_json TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS enrolment_codes (
     code_hash  TEXT PRIMARY KEY,
     expires_at INTEGER NOT NULL,

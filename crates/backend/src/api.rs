@@ -13,13 +13,15 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use firstline_protocol::{
     paths, ApiError, CommandKind, DeviceCommands, EnrolRequest, EnrolResponse, Envelope, ErrorCode,
-    ForcePublicKeys, Meta, Policy, API_VERSION, MAX_BODY_BYTES,
+    Meta, Policy, Receipt, SignedKeySet, API_VERSION, MAX_BODY_BYTES,
 };
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::auth::{enrolment_code_hash, new_device_id, new_token, token_hash};
-use crate::storage::{DeviceRecord, NewDevice, NewSubmission, Redeemed, StorageError, Stored};
+use crate::storage::{
+    DeviceRecord, NewDevice, NewSubmission, Redeemed, StorageError, Stored, StoredReceipt,
+};
 use crate::{GatewayState, Metrics};
 
 /// The gateway's routes over `state`.
@@ -33,6 +35,7 @@ pub fn router(state: GatewayState) -> Router {
         .route(paths::RECEIPT, get(receipt))
         .route(paths::CURRENT_PACK, get(current_pack))
         .route(paths::DIRECTORY, get(directory))
+        .route(paths::KEYS, get(keys))
         .route(paths::POLICY, get(policy))
         .route(paths::COMMANDS, get(commands))
         .route(paths::COMMAND_DONE, post(command_done))
@@ -254,13 +257,7 @@ async fn enrol(
             "device_name must be 1 to 200 characters",
         ));
     }
-    let force = state.storage.force().await?.ok_or_else(|| {
-        Failure::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            ErrorCode::Unavailable,
-            "this gateway has no force keys yet: run `firstline-admin init-force`",
-        )
-    })?;
+    let key_set = signed_key_set(&state).await?;
     let token = new_token();
     let device = NewDevice {
         device_id: new_device_id(),
@@ -281,12 +278,7 @@ async fn enrol(
                 Json(EnrolResponse {
                     device_id: device.device_id,
                     token,
-                    force_name: force.name,
-                    force_keys: ForcePublicKeys {
-                        records: force.records_public_key.into(),
-                        safeguarding: force.safeguarding_public_key.into(),
-                        pack_signing: force.pack_signing_public_key.into(),
-                    },
+                    key_set,
                 }),
             ))
         }
@@ -301,6 +293,46 @@ async fn enrol(
             "that enrolment code has already been used; ask force IT for a new one",
         )),
     }
+}
+
+/// The force's signed key set as init-force stored it; 503 before the force is set up.
+async fn signed_key_set(state: &GatewayState) -> Result<SignedKeySet, Failure> {
+    let unavailable = || {
+        Failure::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Unavailable,
+            "this gateway has no force key set yet: run `firstline-admin init-force`",
+        )
+    };
+    let json = state.storage.key_set().await?.ok_or_else(unavailable)?;
+    serde_json::from_str(&json).map_err(|error| {
+        tracing::error!(%error, "the stored key set cannot be read");
+        unavailable()
+    })
+}
+
+/// A receipt signed with the gateway's receipt key.
+fn signed(state: &GatewayState, stored: StoredReceipt) -> Receipt {
+    let (receipt_key_id, signature) = firstline_trust::sign_receipt(
+        &state.receipt_key,
+        &stored.submission_id,
+        &stored.content_hash,
+    );
+    Receipt {
+        submission_id: stored.submission_id,
+        content_hash: stored.content_hash,
+        received_at: stored.received_at,
+        status: stored.status,
+        receipt_key_id,
+        signature,
+    }
+}
+
+async fn keys(
+    State(state): State<GatewayState>,
+    AuthenticatedDevice(_): AuthenticatedDevice,
+) -> Result<Json<SignedKeySet>, Failure> {
+    Ok(Json(signed_key_set(&state).await?))
 }
 
 fn valid_submission_id(id: &str) -> bool {
@@ -358,11 +390,11 @@ async fn submit(
     match state.storage.store_submission(&submission).await? {
         Stored::New(receipt) => {
             Metrics::count(&state.metrics.submissions_stored);
-            Ok((StatusCode::CREATED, Json(receipt)).into_response())
+            Ok((StatusCode::CREATED, Json(signed(&state, receipt))).into_response())
         }
         Stored::AlreadyHad(receipt) => {
             Metrics::count(&state.metrics.submissions_repeated);
-            Ok((StatusCode::OK, Json(receipt)).into_response())
+            Ok((StatusCode::OK, Json(signed(&state, receipt))).into_response())
         }
         Stored::Conflict => {
             Metrics::count(&state.metrics.submissions_conflicting);
@@ -386,7 +418,7 @@ async fn receipt(
         .receipt(&device.device_id, &submission_id)
         .await?
     {
-        Some(receipt) => Ok(Json(receipt).into_response()),
+        Some(receipt) => Ok(Json(signed(&state, receipt)).into_response()),
         None => Err(Failure::new(
             StatusCode::NOT_FOUND,
             ErrorCode::NotFound,

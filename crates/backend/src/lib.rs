@@ -1,7 +1,8 @@
 //! The force sync gateway: an axum router over a [`storage::Storage`]. It authenticates every
 //! device request by its bearer credential (kept only as a hash), verifies each envelope's
-//! device signature, stores envelopes exactly once, and never logs or decodes their contents:
-//! it holds no private key. `firstline-gateway` (src/main.rs) serves it over HTTP or rustls TLS.
+//! device signature, stores envelopes exactly once, signs a receipt for each, and never logs or
+//! decodes their contents. The one private key it holds is its receipt key, which signs and
+//! opens nothing. `firstline-gateway` (src/main.rs) serves it over HTTP or rustls TLS.
 
 mod api;
 mod auth;
@@ -25,16 +26,23 @@ pub struct GatewayState {
     pub metrics: Arc<Metrics>,
     /// Seconds since the Unix epoch (tests move it).
     pub clock: Arc<dyn Fn() -> i64 + Send + Sync>,
+    /// The key receipts are signed with (its public half is in the force's key set).
+    pub receipt_key: Arc<ed25519_dalek::SigningKey>,
 }
 
 impl GatewayState {
-    /// A state over `storage` with the system clock.
-    pub fn new(storage: Arc<dyn storage::Storage>, min_app_version: &str) -> GatewayState {
+    /// A state over `storage` with the system clock, signing receipts with `receipt_key`.
+    pub fn new(
+        storage: Arc<dyn storage::Storage>,
+        min_app_version: &str,
+        receipt_key: ed25519_dalek::SigningKey,
+    ) -> GatewayState {
         GatewayState {
             storage,
             min_app_version: min_app_version.to_string(),
             metrics: Arc::new(Metrics::default()),
             clock: Arc::new(unix_now),
+            receipt_key: Arc::new(receipt_key),
         }
     }
 

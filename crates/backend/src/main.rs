@@ -9,8 +9,9 @@ use firstline_backend::{router, storage, GatewayState};
 
 /// The Firstline force sync gateway.
 ///
-/// Stores and forwards sealed assessments: it holds no private key and never logs their
-/// contents. Set the force up first with `firstline-admin init-force --database <same>`.
+/// Stores and forwards sealed assessments and signs a receipt for each; it never logs their
+/// contents. Its one private key, the receipt key, opens nothing. Set the force up first with
+/// `firstline-admin init-force --database <same>`.
 #[derive(Parser)]
 #[command(version)]
 struct Options {
@@ -30,6 +31,10 @@ struct Options {
     /// The oldest app version the force accepts.
     #[arg(long, default_value = "0.1.0")]
     min_app_version: String,
+    /// The receipt-signing key file `firstline-admin init-force` wrote (`receipt-signing.key`
+    /// in its --keys folder); its public half must be the one in the force's key set.
+    #[arg(long)]
+    receipt_key: PathBuf,
 }
 
 #[tokio::main]
@@ -54,7 +59,28 @@ async fn serve(options: Options) -> Result<(), String> {
     let storage = storage::open(&options.database)
         .await
         .map_err(|error| format!("cannot open the database: {error}"))?;
-    let app = router(GatewayState::new(storage, &options.min_app_version));
+    let receipt_key = receipt_key(&options.receipt_key)?;
+    if let Some(json) = storage
+        .key_set()
+        .await
+        .map_err(|error| format!("cannot read the force's key set: {error}"))?
+    {
+        let signed: firstline_protocol::SignedKeySet = serde_json::from_str(&json)
+            .map_err(|error| format!("the stored key set cannot be read: {error}"))?;
+        let verified = firstline_trust::verify_key_set(&signed, firstline_trust::Anchor::FirstSeen)
+            .map_err(|error| format!("the stored key set does not verify: {error}"))?;
+        if !firstline_trust::is_public_half(&receipt_key, &verified.receipts()) {
+            return Err(format!(
+                "{} is not the receipt key in the force's key set: devices would refuse every receipt",
+                options.receipt_key.display()
+            ));
+        }
+    }
+    let app = router(GatewayState::new(
+        storage,
+        &options.min_app_version,
+        receipt_key,
+    ));
     let listener = std::net::TcpListener::bind(options.listen)
         .map_err(|error| format!("cannot listen on {}: {error}", options.listen))?;
     listener
@@ -95,6 +121,24 @@ async fn serve(options: Options) -> Result<(), String> {
                 .map_err(|error| error.to_string())
         }
     }
+}
+
+/// The receipt key from its file: the base64 of a 32-byte Ed25519 seed.
+fn receipt_key(path: &std::path::Path) -> Result<ed25519_dalek::SigningKey, String> {
+    use base64::Engine;
+    let text = zeroize::Zeroizing::new(
+        std::fs::read_to_string(path).map_err(|error| format!("{}: {error}", path.display()))?,
+    );
+    let seed = zeroize::Zeroizing::new(
+        base64::engine::general_purpose::STANDARD
+            .decode(text.trim())
+            .map_err(|_| format!("{}: not a key file (base64 expected)", path.display()))?,
+    );
+    let seed: [u8; 32] = seed
+        .as_slice()
+        .try_into()
+        .map_err(|_| format!("{}: not a 32-byte key", path.display()))?;
+    Ok(ed25519_dalek::SigningKey::from_bytes(&seed))
 }
 
 /// The one stdout line: where the gateway listens (tests and `cargo xtask run` read it).

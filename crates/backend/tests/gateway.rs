@@ -65,11 +65,36 @@ async fn submissions_are_stored_exactly_once_and_conflicts_kept(database: Databa
     let first: Receipt = first.json().await.expect("receipt");
     assert_eq!(first.status, ReceiptStatus::Stored);
     assert_eq!(first.content_hash, envelope.content_hash());
+    // Signed with the receipt key the force's key set names (the one the gateway holds).
+    let receipts = ed25519_dalek::SigningKey::from_bytes(&support::RECEIPT_SEED)
+        .verifying_key()
+        .to_bytes();
+    assert!(firstline_trust::receipt_verifies(&receipts, &first));
+    let keys: firstline_protocol::SignedKeySet = client
+        .get(format!("{}/v1/keys", gateway.url))
+        .header("authorization", device.bearer())
+        .send()
+        .await
+        .expect("keys")
+        .json()
+        .await
+        .expect("a signed key set");
+    let root = ed25519_dalek::SigningKey::from_bytes(&support::ROOT_SEED).verifying_key();
+    let verified = firstline_trust::verify_key_set(
+        &keys,
+        firstline_trust::Anchor::Root {
+            public: root.as_bytes(),
+            serial: 1,
+        },
+    )
+    .expect("signed by the force's root");
+    assert_eq!(verified.receipts(), receipts.to_vec());
 
     let again = submit(&envelope).await.expect("again");
     assert_eq!(again.status(), StatusCode::OK);
     let again: Receipt = again.json().await.expect("receipt");
     assert_eq!(again.status, ReceiptStatus::AlreadyHad);
+    assert!(firstline_trust::receipt_verifies(&receipts, &again));
     assert_eq!(again.received_at, first.received_at);
 
     let other = device.seal(&gateway.force, "sub-1", "other content", None);
@@ -482,4 +507,27 @@ async fn packs_policy_meta_health_and_metrics_answer(database: Database) {
         .await
         .expect("sent");
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+}
+
+/// The gateway will not start with a receipt key other than the one the force's key set names:
+/// every device would refuse its receipts.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_gateway_refuses_a_receipt_key_the_key_set_does_not_name() {
+    let gateway = Gateway::start(Database::sqlite()).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let wrong = dir.path().join("wrong.key");
+    std::fs::write(&wrong, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=").expect("written");
+    let output = std::process::Command::new(support::gateway_binary())
+        .args([
+            "--database",
+            &gateway.database.url(),
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .args(["--receipt-key", &wrong.display().to_string()])
+        .output()
+        .expect("gateway runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("not the receipt key"), "{stderr}");
 }

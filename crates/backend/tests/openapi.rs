@@ -28,6 +28,7 @@ fn the_document_names_exactly_the_gateways_paths() {
         paths::CURRENT_PACK,
         paths::DIRECTORY,
         paths::POLICY,
+        paths::KEYS,
         paths::COMMANDS,
         paths::HEALTH,
         paths::METRICS,
@@ -73,6 +74,8 @@ fn every_error_code_and_field_is_documented() {
         content_hash: "h".into(),
         received_at: 1,
         status: ReceiptStatus::AlreadyHad,
+        receipt_key_id: "k".into(),
+        signature: vec![1].into(),
     })
     .expect("json");
     for field in receipt.as_object().expect("object").keys() {
@@ -102,6 +105,18 @@ fn every_error_code_and_field_is_documented() {
         signature: vec![3].into(),
     })
     .expect("json");
+    let key_set = serde_json::to_value(firstline_protocol::SignedKeySet {
+        key_set: vec![1].into(),
+        root_public_key: vec![2].into(),
+        signature: vec![3].into(),
+    })
+    .expect("json");
+    for field in key_set.as_object().expect("object").keys() {
+        assert!(
+            text.contains(&format!("        {field}:")),
+            "SignedKeySet.{field} is not documented"
+        );
+    }
     for field in envelope.as_object().expect("object").keys() {
         assert!(
             text.contains(&format!("        {field}:")),

@@ -42,6 +42,8 @@ pub mod paths {
     pub const CURRENT_PACK: &str = "/v1/packs/current";
     /// `GET ?after=N`: support-services directory changes after a cursor.
     pub const DIRECTORY: &str = "/v1/directory";
+    /// `GET`: the force's current signed key set.
+    pub const KEYS: &str = "/v1/keys";
     /// `GET`: the force's policy for devices.
     pub const POLICY: &str = "/v1/policy";
     /// `GET`: commands waiting for this device.
@@ -86,16 +88,19 @@ pub struct EnrolRequest {
     pub device_name: String,
 }
 
-/// The force's public keys, as a device needs them.
+/// The force's key set as the gateway hands it out: the exact JSON bytes of a
+/// `firstline_trust::KeySet`, the force root public key, and the root's Ed25519 signature over
+/// those bytes. A device checks the root against the fingerprint in its enrolment code (at
+/// enrolment) or against the root it already holds (every later set) before it uses any key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ForcePublicKeys {
-    /// X25519 public key the main record is sealed to (32 bytes).
-    pub records: Base64Bytes,
-    /// X25519 public key the migrant-victim compartment is sealed to (32 bytes).
-    pub safeguarding: Base64Bytes,
-    /// Ed25519 key the force signs its form packs with (32 bytes).
-    pub pack_signing: Base64Bytes,
+pub struct SignedKeySet {
+    /// The key set, as the root signed it (JSON bytes).
+    pub key_set: Base64Bytes,
+    /// The force root's Ed25519 public key (32 bytes).
+    pub root_public_key: Base64Bytes,
+    /// The root's signature (64 bytes).
+    pub signature: Base64Bytes,
 }
 
 /// `POST /v1/enrol` answer.
@@ -106,10 +111,8 @@ pub struct EnrolResponse {
     pub device_id: String,
     /// The bearer credential for every later request. Shown once; the gateway keeps a hash.
     pub token: String,
-    /// The force's name, for the app's settings screen.
-    pub force_name: String,
-    /// The force's public keys.
-    pub force_keys: ForcePublicKeys,
+    /// The force's signed key set (its name and every public key a device uses).
+    pub key_set: SignedKeySet,
 }
 
 /// Whether the gateway stored a submission now or had it already.
@@ -134,6 +137,11 @@ pub struct Receipt {
     pub received_at: i64,
     /// Stored now or already had.
     pub status: ReceiptStatus,
+    /// The key id of the gateway's receipt key (from the force's key set).
+    pub receipt_key_id: String,
+    /// The gateway's Ed25519 signature over the submission id and content hash (64 bytes; see
+    /// `firstline_trust::receipt_message`). A device destroys nothing until it verifies.
+    pub signature: Base64Bytes,
 }
 
 /// An error answer: a stable code for programs, a sentence for people.

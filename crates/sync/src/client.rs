@@ -7,11 +7,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use firstline_protocol::{
-    paths, ApiError, CommandKind, DeviceCommands, EnrolRequest, EnrolResponse, AUTHORIZATION,
+    paths, ApiError, CommandKind, DeviceCommands, EnrolRequest, EnrolResponse, SignedKeySet,
+    AUTHORIZATION,
 };
+use firstline_trust::{Anchor, EnrolmentCode, KeyPurpose, TrustError, VerifiedKeySet};
 use firstline_vault::{
-    DeviceInfo, Enrolment, EnrolmentPermit, Outbox, OutboxItem, Outcome, ProblemKind,
-    SyncCredentials, SyncStatus, VaultError,
+    DeviceInfo, Enrolment, EnrolmentPermit, ForceKeys, Outbox, OutboxItem, Outcome, ProblemKind,
+    RootTrust, SyncCredentials, SyncStatus, VaultError,
 };
 use rand::Rng;
 use thiserror::Error;
@@ -71,6 +73,9 @@ pub enum SyncError {
     /// The gateway could not be reached (or answered too late) while enrolling.
     #[error("enrolment failed: {0}")]
     Unreachable(String),
+    /// The gateway's keys are not signed by the force root the enrolment code names.
+    #[error("enrolment failed: {0}")]
+    KeySetRefused(TrustError),
     /// The gateway refused the enrolment, with its API error code when it gave one.
     #[error("enrolment failed: {message}")]
     EnrolmentRefused {
@@ -133,10 +138,14 @@ fn version_numbers(version: &str) -> (u64, u64, u64) {
 /// The sync client over one vault file's outbox.
 pub struct SyncClient {
     outbox: Arc<Mutex<Outbox>>,
-    http: reqwest::Client,
+    /// The HTTP client, and the force CA it pins (rebuilt when the key set names another).
+    http: Mutex<(reqwest::Client, Option<Vec<u8>>)>,
     config: SyncConfig,
     failed_passes: AtomicU32,
 }
+
+/// The most the client reads of any answer from the gateway (a form pack is the largest).
+pub const MAX_ANSWER_BYTES: usize = 4 * 1024 * 1024;
 
 fn now_ms() -> i64 {
     std::time::SystemTime::now()
@@ -151,11 +160,23 @@ fn error_message(body: &[u8], status: reqwest::StatusCode) -> String {
         .unwrap_or_else(|_| format!("the gateway answered {status}"))
 }
 
-/// The gateway address and enrolment code as typed, checked: the address parsed as a URL, HTTPS,
-/// or plain HTTP only to this machine (loopback), with no user name, password, query or
-/// fragment; the code 4 to 40 letters, digits, hyphens or spaces. Returns the address without a
-/// trailing slash and the code trimmed.
-pub fn checked_enrolment(gateway_url: &str, code: &str) -> Result<(String, String), SyncError> {
+/// The gateway address and enrolment code as typed, checked: the address as
+/// [`checked_gateway_url`] takes it; the code a typed enrolment code (eight groups of four) or
+/// the QR link, carrying the force root's fingerprint. Returns the address without a trailing
+/// slash and the parsed code.
+pub fn checked_enrolment(
+    gateway_url: &str,
+    code: &str,
+) -> Result<(String, EnrolmentCode), SyncError> {
+    let gateway_url = checked_gateway_url(gateway_url)?;
+    let code = EnrolmentCode::parse(code).ok_or(SyncError::BadEnrolmentCode)?;
+    Ok((gateway_url, code))
+}
+
+/// A gateway address the client will talk to: parsed as a URL, HTTPS, or plain HTTP only to
+/// this machine (loopback), with no user name, password, query or fragment. Returns it without
+/// a trailing slash.
+pub fn checked_gateway_url(gateway_url: &str) -> Result<String, SyncError> {
     let url = reqwest::Url::parse(gateway_url.trim()).map_err(|_| SyncError::BadGatewayUrl)?;
     let loopback = match url.host() {
         Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
@@ -175,18 +196,52 @@ pub fn checked_enrolment(gateway_url: &str, code: &str) -> Result<(String, Strin
     if !fits {
         return Err(SyncError::BadGatewayUrl);
     }
-    let code = code.trim();
-    let code_fits = (4..=40).contains(&code.len())
-        && code
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ' ');
-    if !code_fits {
-        return Err(SyncError::BadEnrolmentCode);
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+/// The keys of a verified set as the vault keeps them.
+fn force_keys(verified: &VerifiedKeySet, how: RootTrust) -> ForceKeys {
+    ForceKeys {
+        force_name: verified.key_set.force_name.clone(),
+        root_public_key: verified.root_public.to_vec(),
+        root_trusted_how: how,
+        serial: verified.key_set.serial,
+        records_public_key: verified.records(),
+        safeguarding_public_key: verified.safeguarding(),
+        pack_signing_public_key: verified.pack_signing(),
+        receipt_public_key: verified.receipts(),
+        tls_ca: verified.key(KeyPurpose::TlsCa).map(<[u8]>::to_vec),
     }
-    Ok((
-        url.as_str().trim_end_matches('/').to_string(),
-        code.to_string(),
-    ))
+}
+
+/// The HTTP client: no redirects followed; trusting only `pinned_ca` (DER, from the force's key
+/// set) when given, else the configured PEM CA, else the system's roots.
+fn http_client(
+    config: &SyncConfig,
+    pinned_ca: Option<&[u8]>,
+) -> Result<reqwest::Client, SyncError> {
+    let mut builder = reqwest::Client::builder()
+        .timeout(config.request_timeout)
+        .connect_timeout(config.request_timeout.min(Duration::from_secs(10)))
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("firstline/", env!("CARGO_PKG_VERSION")));
+    let certificate = match (pinned_ca, &config.pinned_ca_pem) {
+        (Some(der), _) => Some(
+            reqwest::Certificate::from_der(der)
+                .map_err(|error| SyncError::Setup(format!("the force's TLS CA: {error}")))?,
+        ),
+        (None, Some(pem)) => Some(
+            reqwest::Certificate::from_pem(pem)
+                .map_err(|error| SyncError::Setup(format!("pinned CA: {error}")))?,
+        ),
+        (None, None) => None,
+    };
+    if let Some(certificate) = certificate {
+        builder = builder.tls_certs_only([certificate]);
+    }
+    builder
+        .build()
+        .map_err(|error| SyncError::Setup(error.to_string()))
 }
 
 /// A network failure in words for the officer (no URLs with secrets, no bodies).
@@ -201,26 +256,31 @@ fn network_reason(error: &reqwest::Error) -> String {
 }
 
 impl SyncClient {
-    /// A client over `outbox`.
+    /// A client over `outbox`. It follows no redirect, and once the device holds the force's
+    /// key set it trusts only the TLS CA the set names (before that, `config.pinned_ca_pem` or
+    /// the system's roots, for enrolment).
     pub fn new(outbox: Outbox, config: SyncConfig) -> Result<SyncClient, SyncError> {
-        let mut builder = reqwest::Client::builder()
-            .timeout(config.request_timeout)
-            .connect_timeout(config.request_timeout.min(Duration::from_secs(10)))
-            .user_agent(concat!("firstline/", env!("CARGO_PKG_VERSION")));
-        if let Some(pem) = &config.pinned_ca_pem {
-            let certificate = reqwest::Certificate::from_pem(pem)
-                .map_err(|error| SyncError::Setup(format!("pinned CA: {error}")))?;
-            builder = builder.tls_certs_only([certificate]);
-        }
-        let http = builder
-            .build()
-            .map_err(|error| SyncError::Setup(error.to_string()))?;
+        let http = http_client(&config, None)?;
         Ok(SyncClient {
             outbox: Arc::new(Mutex::new(outbox)),
-            http,
+            http: Mutex::new((http, None)),
             config,
             failed_passes: AtomicU32::new(0),
         })
+    }
+
+    /// The HTTP client for the next requests: pinned to the force's CA once the vault holds
+    /// one.
+    async fn http(&self) -> Result<reqwest::Client, SyncError> {
+        let ca = self.db(|outbox| outbox.gateway_trust()).await?.tls_ca;
+        let mut held = self
+            .http
+            .lock()
+            .map_err(|_| SyncError::Setup("the HTTP client was poisoned".into()))?;
+        if held.1 != ca {
+            *held = (http_client(&self.config, ca.as_deref())?, ca);
+        }
+        Ok(held.0.clone())
     }
 
     async fn db<T, F>(&self, work: F) -> Result<T, SyncError>
@@ -260,10 +320,11 @@ impl SyncClient {
         }
         let key = firstline_seal::DeviceKey::generate();
         let response = self
-            .http
+            .http()
+            .await?
             .post(format!("{gateway_url}{}", paths::ENROL))
             .json(&EnrolRequest {
-                code,
+                code: code.secret.clone(),
                 device_public_key: key.public_bytes().into(),
                 device_name: device_name.to_string(),
             })
@@ -271,10 +332,9 @@ impl SyncClient {
             .await
             .map_err(|error| SyncError::Unreachable(network_reason(&error)))?;
         let status = response.status();
-        let body = response
-            .bytes()
+        let body = capped_body(response)
             .await
-            .map_err(|error| SyncError::Unreachable(network_reason(&error)))?;
+            .map_err(SyncError::Unreachable)?;
         if status != reqwest::StatusCode::CREATED {
             return Err(SyncError::EnrolmentRefused {
                 code: serde_json::from_slice::<ApiError>(&body)
@@ -288,13 +348,16 @@ impl SyncClient {
                 code: None,
                 message: "the gateway's answer could not be read".into(),
             })?;
+        // Nothing is stored until the force's root, named by the code, vouches for the keys.
+        let verified = firstline_trust::verify_key_set(
+            &enrolled.key_set,
+            Anchor::Fingerprint(&code.fingerprint),
+        )
+        .map_err(SyncError::KeySetRefused)?;
         let enrolment = Enrolment {
             device_id: enrolled.device_id,
             gateway_url,
-            force_name: enrolled.force_name,
-            records_public_key: enrolled.force_keys.records.0,
-            safeguarding_public_key: enrolled.force_keys.safeguarding.0,
-            pack_signing_public_key: enrolled.force_keys.pack_signing.0,
+            keys: force_keys(&verified, RootTrust::EnrolmentCode),
             token: zeroize::Zeroizing::new(enrolled.token),
             signing_key: key.secret_bytes(),
         };
@@ -325,29 +388,14 @@ impl SyncClient {
         (full * rand::thread_rng().gen_range(0.5..=1.0)) as i64
     }
 
-    /// A request to the gateway as this device: `path` under its base URL, with its credential.
-    fn authed(
-        &self,
-        method: reqwest::Method,
-        credentials: &SyncCredentials,
-        path: &str,
-    ) -> reqwest::RequestBuilder {
-        self.http
-            .request(method, format!("{}{path}", credentials.gateway_url))
-            .header(
-                AUTHORIZATION,
-                format!("Bearer {}", credentials.token.as_str()),
-            )
-    }
-
     /// `GET path` as this device, read as JSON; `None` on any failure (the drain reports the
     /// network's state).
     async fn fetch_json<T: serde::de::DeserializeOwned>(
         &self,
-        credentials: &SyncCredentials,
+        gateway: &GatewaySession,
         path: &str,
     ) -> Option<T> {
-        let answer = exchange(self.authed(reqwest::Method::GET, credentials, path))
+        let answer = exchange(gateway.request(reqwest::Method::GET, path))
             .await
             .ok()?;
         if !answer.status.is_success() {
@@ -361,16 +409,27 @@ impl SyncClient {
         let Some(credentials) = self.db(|outbox| outbox.credentials()).await? else {
             return Ok(PassReport::NotEnrolled);
         };
-        let mut pack_problem = None;
-        let report = match self.check_version(&credentials).await {
+        // The stored address is checked as an enrolment's is: plain HTTP only to loopback.
+        checked_gateway_url(&credentials.gateway_url)?;
+        let mut gateway = GatewaySession {
+            http: self.http().await?,
+            credentials,
+        };
+        let mut problem = None;
+        let report = match self.check_version(&gateway).await {
             Some(report) => report,
-            None => match self.carry_out_commands(&credentials).await? {
+            None => match self.carry_out_commands(&gateway).await? {
                 Some(report) => report,
                 None => {
-                    pack_problem = self.pull_pack(&credentials).await?;
-                    self.pull_directory(&credentials).await?;
-                    self.pull_policy(&credentials).await?;
-                    self.drain(&credentials).await?
+                    problem = self.pull_key_set(&gateway).await?;
+                    // A new key set may name another CA: the rest of the pass pins it.
+                    gateway.http = self.http().await?;
+                    if let Some(pack_problem) = self.pull_pack(&gateway).await? {
+                        problem.get_or_insert(pack_problem);
+                    }
+                    self.pull_directory(&gateway).await?;
+                    self.pull_policy(&gateway).await?;
+                    self.drain(&gateway).await?
                 }
             },
         };
@@ -408,8 +467,8 @@ impl SyncClient {
             }
             PassReport::Wiped | PassReport::NotEnrolled => {}
         }
-        if let Some(problem) = pack_problem {
-            self.db(move |outbox| outbox.record_failure(now, ProblemKind::PackRefused, &problem))
+        if let Some((kind, problem)) = problem {
+            self.db(move |outbox| outbox.record_failure(now, kind, &problem))
                 .await?;
         }
         Ok(report)
@@ -417,9 +476,9 @@ impl SyncClient {
 
     /// Fetches the force's policy and applies what the vault enforces (the readable copy's
     /// life). A network failure is left to the drain to report.
-    async fn pull_policy(&self, credentials: &SyncCredentials) -> Result<(), SyncError> {
+    async fn pull_policy(&self, gateway: &GatewaySession) -> Result<(), SyncError> {
         let Some(policy) = self
-            .fetch_json::<firstline_protocol::Policy>(credentials, paths::POLICY)
+            .fetch_json::<firstline_protocol::Policy>(gateway, paths::POLICY)
             .await
         else {
             return Ok(());
@@ -430,12 +489,12 @@ impl SyncClient {
     /// Applies the force's directory changes since the device's cursor, page by page (each page
     /// and its cursor in one transaction, so a killed pull resumes where it stopped). A network
     /// failure is left to the drain to report.
-    async fn pull_directory(&self, credentials: &SyncCredentials) -> Result<(), SyncError> {
+    async fn pull_directory(&self, gateway: &GatewaySession) -> Result<(), SyncError> {
         for _ in 0..1000 {
             let cursor = self.db(|outbox| outbox.directory_cursor()).await?;
             let path = format!("{}?after={cursor}&limit=200", paths::DIRECTORY);
             let Some(page) = self
-                .fetch_json::<firstline_protocol::DirectoryPage>(credentials, &path)
+                .fetch_json::<firstline_protocol::DirectoryPage>(gateway, &path)
                 .await
             else {
                 return Ok(());
@@ -452,28 +511,85 @@ impl SyncClient {
         Ok(())
     }
 
+    /// Fetches the force's key set and takes it if it verifies under the root this device holds
+    /// with a serial no lower than the one it holds. A device enrolled before key sets were
+    /// signed takes the first signed set it pulls (diagnostics say so). Returns a problem to
+    /// show if the gateway hands out a set that does not verify; a network failure is left to
+    /// the drain to report.
+    async fn pull_key_set(
+        &self,
+        gateway: &GatewaySession,
+    ) -> Result<Option<(ProblemKind, String)>, SyncError> {
+        let Some(anchor) = self.db(|outbox| outbox.key_set_anchor()).await? else {
+            return Ok(None);
+        };
+        let Some(signed) = self.fetch_json::<SignedKeySet>(gateway, paths::KEYS).await else {
+            return Ok(None);
+        };
+        let (verified, how) = match &anchor.root_public_key {
+            Some(root) => (
+                firstline_trust::verify_key_set(
+                    &signed,
+                    Anchor::Root {
+                        public: root,
+                        serial: anchor.serial,
+                    },
+                ),
+                RootTrust::EnrolmentCode,
+            ),
+            None => (
+                firstline_trust::verify_key_set(&signed, Anchor::FirstSeen),
+                RootTrust::FirstSignedSet,
+            ),
+        };
+        match verified {
+            Ok(verified) => {
+                let unchanged =
+                    anchor.root_public_key.is_some() && verified.key_set.serial == anchor.serial;
+                if !unchanged {
+                    if anchor.root_public_key.is_none() {
+                        tracing::warn!("this device enrolled before key sets were signed: it trusts the first signed set it pulled");
+                    }
+                    let how = self
+                        .db(|outbox| outbox.device())
+                        .await?
+                        .and_then(|device| device.root_trusted_how)
+                        .unwrap_or(how);
+                    let keys = force_keys(&verified, how);
+                    self.db(move |outbox| outbox.apply_key_set(&keys)).await?;
+                }
+                Ok(None)
+            }
+            Err(error) => Ok(Some((
+                ProblemKind::KeySetRefused,
+                format!("the gateway handed out keys the force did not sign: {error}"),
+            ))),
+        }
+    }
+
     /// Fetches the force's current form pack if it changed (ETag), verifies it against the
     /// force's pack-signing key from enrolment, and keeps it for new assessments. Returns a
     /// problem to show if the force published a pack that does not verify; a network failure
     /// is left to the drain to report.
-    async fn pull_pack(&self, credentials: &SyncCredentials) -> Result<Option<String>, SyncError> {
+    async fn pull_pack(
+        &self,
+        gateway: &GatewaySession,
+    ) -> Result<Option<(ProblemKind, String)>, SyncError> {
         let (have, key) = self
             .db(|outbox| Ok((outbox.force_pack_hash()?, outbox.force_pack_key()?)))
             .await?;
         let Some(key) = key else { return Ok(None) };
-        let mut request = self.authed(reqwest::Method::GET, credentials, paths::CURRENT_PACK);
+        let mut request = gateway.request(reqwest::Method::GET, paths::CURRENT_PACK);
         if let Some(have) = &have {
             request = request.header("if-none-match", format!("\"{have}\""));
         }
-        let Ok(response) = request.send().await else {
+        let Ok(answer) = exchange(request).await else {
             return Ok(None);
         };
-        if response.status() != reqwest::StatusCode::OK {
+        if answer.status != reqwest::StatusCode::OK {
             return Ok(None); // 304 (have it), 404 (none published), or the drain will say
         }
-        let Ok(bytes) = response.bytes().await else {
-            return Ok(None);
-        };
+        let bytes = answer.body;
         let trusted = firstline_form::TrustedKey::from_base64(
             firstline_protocol::FORCE_PACK_KEY_ID,
             &firstline_protocol::Base64Bytes(key).to_base64(),
@@ -488,31 +604,32 @@ impl SyncClient {
                     .await?;
                 Ok(None)
             }
-            Err(error) => Ok(Some(format!(
-                "the force's form pack was not taken: {error}"
+            Err(error) => Ok(Some((
+                ProblemKind::PackRefused,
+                format!("the force's form pack was not taken: {error}"),
             ))),
         }
     }
 
     /// Asks the gateway for the oldest app version it accepts; `Some` stops the pass (offline,
     /// or too old). A gateway that cannot say lets the pass go on: the submissions will tell.
-    async fn check_version(&self, credentials: &SyncCredentials) -> Option<PassReport> {
-        let response = match self
-            .http
-            .get(format!("{}{}", credentials.gateway_url, paths::META))
-            .send()
-            .await
-        {
-            Ok(response) => response,
-            Err(error) => {
+    async fn check_version(&self, gateway: &GatewaySession) -> Option<PassReport> {
+        let request = gateway.http.get(format!(
+            "{}{}",
+            gateway.credentials.gateway_url,
+            paths::META
+        ));
+        let answer = match exchange(request).await {
+            Ok(answer) => answer,
+            Err(reason) => {
                 return Some(PassReport::Offline {
                     kind: ProblemKind::Offline,
-                    reason: network_reason(&error),
+                    reason,
                     acknowledged: 0,
                 })
             }
         };
-        let meta: firstline_protocol::Meta = response.json().await.ok()?;
+        let meta: firstline_protocol::Meta = serde_json::from_slice(&answer.body).ok()?;
         (version_numbers(APP_VERSION) < version_numbers(&meta.min_app_version)).then_some(
             PassReport::UpdateRequired {
                 min_app_version: meta.min_app_version,
@@ -522,10 +639,10 @@ impl SyncClient {
 
     async fn carry_out_commands(
         &self,
-        credentials: &SyncCredentials,
+        gateway: &GatewaySession,
     ) -> Result<Option<PassReport>, SyncError> {
         let Exchange { status, body, .. } =
-            match exchange(self.authed(reqwest::Method::GET, credentials, paths::COMMANDS)).await {
+            match exchange(gateway.request(reqwest::Method::GET, paths::COMMANDS)).await {
                 Ok(answer) => answer,
                 Err(reason) => {
                     return Ok(Some(PassReport::Offline {
@@ -568,19 +685,20 @@ impl SyncClient {
             // Tell the force it is done, with the credential still in memory; if this fails the
             // force sees the order as outstanding, never a false "done".
             let done = paths::fill(paths::COMMAND_DONE, wipe.id);
-            let _ = self
-                .authed(reqwest::Method::POST, credentials, &done)
-                .send()
-                .await;
+            let _ = gateway.request(reqwest::Method::POST, &done).send().await;
             return Ok(Some(PassReport::Wiped));
         }
         Ok(None)
     }
 
-    async fn drain(&self, credentials: &SyncCredentials) -> Result<PassReport, SyncError> {
+    async fn drain(&self, gateway: &GatewaySession) -> Result<PassReport, SyncError> {
         let mut acknowledged = 0;
         let mut quarantined = 0;
         let batch_size = self.config.batch_size.max(1);
+        let receipt_key = self
+            .db(|outbox| outbox.gateway_trust())
+            .await?
+            .receipt_public_key;
         loop {
             let items = self
                 .db(move |outbox| outbox.claim_due(now_ms(), batch_size))
@@ -604,8 +722,8 @@ impl SyncClient {
                 }
                 let mut in_flight = tokio::task::JoinSet::new();
                 for (index, item) in chunk.iter().enumerate() {
-                    let request = self
-                        .authed(reqwest::Method::POST, credentials, paths::SUBMISSIONS)
+                    let request = gateway
+                        .request(reqwest::Method::POST, paths::SUBMISSIONS)
                         .header("content-type", "application/json")
                         .body(item.envelope.clone());
                     in_flight.spawn(async move { (index, send(request).await) });
@@ -619,7 +737,7 @@ impl SyncClient {
                 answers.sort_by_key(|(index, _)| *index);
                 for (index, verdict) in answers {
                     let item = &chunk[index];
-                    let outcome = self.outcome_of(item, verdict, &mut stop);
+                    let outcome = self.outcome_of(item, verdict, receipt_key.as_deref(), &mut stop);
                     match outcome {
                         Outcome::Acknowledged { .. } => acknowledged += 1,
                         Outcome::Quarantined { .. } => quarantined += 1,
@@ -643,18 +761,26 @@ impl SyncClient {
         }
     }
 
+    /// What to record for `item` after `verdict`. A receipt acknowledges (and lets the vault
+    /// destroy the readable copy) only when it names the content sent and its signature
+    /// verifies under the force's receipt key; an unsigned or forged one keeps the row.
     fn outcome_of(
         &self,
         item: &OutboxItem,
         verdict: Verdict,
+        receipt_key: Option<&[u8]>,
         stop: &mut Option<PassReport>,
     ) -> Outcome {
+        let verified = |receipt: &firstline_protocol::Receipt| {
+            receipt_key.is_some_and(|key| firstline_trust::receipt_verifies(key, receipt))
+        };
         if stop.is_some() {
             // Another request of this chunk already found the gateway unwell: whatever this
-            // one got, a receipt is still a receipt.
+            // one got, a verified receipt is still a receipt.
             if let Verdict::Received(receipt) = &verdict {
                 if receipt.submission_id == item.submission_id
                     && receipt.content_hash == item.content_hash
+                    && verified(receipt)
                 {
                     return Outcome::Acknowledged {
                         received_at: receipt.received_at,
@@ -665,16 +791,28 @@ impl SyncClient {
         }
         match verdict {
             Verdict::Received(receipt) => {
-                if receipt.submission_id == item.submission_id
-                    && receipt.content_hash == item.content_hash
+                if receipt.submission_id != item.submission_id
+                    || receipt.content_hash != item.content_hash
                 {
+                    Outcome::Quarantined {
+                        kind: ProblemKind::ReceiptMismatch,
+                        reason: "the gateway's receipt names other content".into(),
+                    }
+                } else if verified(&receipt) {
                     Outcome::Acknowledged {
                         received_at: receipt.received_at,
                     }
                 } else {
-                    Outcome::Quarantined {
-                        kind: ProblemKind::ReceiptMismatch,
-                        reason: "the gateway's receipt names other content".into(),
+                    let reason = "the gateway's receipt is not signed by the force's receipt key; the record is kept and sent again later".to_string();
+                    *stop = Some(PassReport::Offline {
+                        kind: ProblemKind::ReceiptUnsigned,
+                        reason: reason.clone(),
+                        acknowledged: 0,
+                    });
+                    Outcome::RetryLater {
+                        next_attempt_ms: now_ms() + self.backoff_ms(item.attempts),
+                        kind: ProblemKind::ReceiptUnsigned,
+                        reason,
                     }
                 }
             }
@@ -753,6 +891,48 @@ impl SyncClient {
     }
 }
 
+/// One pass's connection to the gateway: the device's credentials and the HTTP client pinned
+/// as the vault said when it was made.
+struct GatewaySession {
+    credentials: SyncCredentials,
+    http: reqwest::Client,
+}
+
+impl GatewaySession {
+    /// A request to the gateway as this device: `path` under its base URL, with its credential.
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.credentials.gateway_url))
+            .header(
+                AUTHORIZATION,
+                format!("Bearer {}", self.credentials.token.as_str()),
+            )
+    }
+}
+
+/// Reads an answer's body, at most [`MAX_ANSWER_BYTES`] of it: a larger one is refused as the
+/// network's failure, not read into memory.
+async fn capped_body(mut response: reqwest::Response) -> Result<bytes::Bytes, String> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > MAX_ANSWER_BYTES as u64)
+    {
+        return Err("the gateway's answer is too large".into());
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|error| network_reason(&error))?
+    {
+        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+            return Err("the gateway's answer is too large".into());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
 /// Sends one submission and classifies the answer.
 async fn send(request: reqwest::RequestBuilder) -> Verdict {
     match exchange(request).await {
@@ -786,10 +966,7 @@ async fn exchange(request: reqwest::RequestBuilder) -> Result<Exchange, String> 
         .get("retry-after")
         .and_then(|value| value.to_str().ok())
         .map(str::to_string);
-    let body = response
-        .bytes()
-        .await
-        .map_err(|error| network_reason(&error))?;
+    let body = capped_body(response).await?;
     Ok(Exchange {
         status,
         retry_after,
@@ -810,6 +987,10 @@ mod tests {
 
     #[test]
     fn enrolment_takes_https_or_loopback_http_only_and_a_code_of_its_shape() {
+        let code = firstline_trust::EnrolmentCode::typed(
+            "ABCD-EFGH-JKLM-NPQR",
+            &firstline_trust::fingerprint(&[1; 32]),
+        );
         for good in [
             "https://gateway.force.police.uk",
             "https://gateway.force.police.uk:8443/",
@@ -817,10 +998,7 @@ mod tests {
             "http://localhost:8643/",
             "http://[::1]:8643",
         ] {
-            assert!(
-                checked_enrolment(good, "ABCD-EFGH-JKLM").is_ok(),
-                "{good} was refused"
-            );
+            assert!(checked_enrolment(good, &code).is_ok(), "{good} was refused");
         }
         for bad in [
             "http://localhost.evil.example",
@@ -835,22 +1013,25 @@ mod tests {
             "",
         ] {
             assert!(
-                matches!(
-                    checked_enrolment(bad, "ABCD-EFGH"),
-                    Err(SyncError::BadGatewayUrl)
-                ),
+                matches!(checked_enrolment(bad, &code), Err(SyncError::BadGatewayUrl)),
                 "{bad:?} was taken"
             );
         }
-        for bad in ["", "abc", "<script>", &"A".repeat(41)] {
+        for bad in [
+            "",
+            "abc",
+            "<script>",
+            "ABCD-EFGH-JKLM-NPQR",
+            &"A".repeat(41),
+        ] {
             assert!(matches!(
                 checked_enrolment("https://g.example", bad),
                 Err(SyncError::BadEnrolmentCode)
             ));
         }
-        assert_eq!(
-            checked_enrolment(" http://localhost:8643/ ", " ABCD ").ok(),
-            Some(("http://localhost:8643".to_string(), "ABCD".to_string()))
-        );
+        let (url, parsed) =
+            checked_enrolment(" http://localhost:8643/ ", &format!(" {code} ")).expect("ok");
+        assert_eq!(url, "http://localhost:8643");
+        assert_eq!(parsed.secret, "ABCDEFGHJKLMNPQR");
     }
 }

@@ -7,7 +7,6 @@
 mod support;
 
 use ed25519_dalek::SigningKey;
-use firstline_backend::storage::ForceRecord;
 use firstline_sync::{PassReport, SyncConfig};
 use firstline_vault::{DeviceSecret, Outbox};
 
@@ -39,16 +38,13 @@ fn signed_pack(key: &SigningKey, version: &str) -> (String, Vec<u8>) {
 async fn the_force_pack_is_pulled_verified_and_kept_and_a_forged_one_refused() {
     let gateway = support::Gateway::start().await;
     let force_key = SigningKey::from_bytes(&[42; 32]);
-    gateway
-        .storage
-        .set_force(&ForceRecord {
-            name: "Test Constabulary".into(),
-            records_public_key: gateway.records_public.clone(),
-            safeguarding_public_key: gateway.safeguarding_public.clone(),
-            pack_signing_public_key: force_key.verifying_key().to_bytes().to_vec(),
-        })
-        .await
-        .expect("force");
+    support::set_up_force(
+        &*gateway.storage,
+        gateway.records_public.clone(),
+        gateway.safeguarding_public.clone(),
+        force_key.verifying_key().to_bytes().to_vec(),
+    )
+    .await;
     let dir = tempfile::tempdir().expect("temp dir");
     let vault_path = dir.path().join("vault.sqlite");
     let client = support::client(&vault_path, SyncConfig::default());

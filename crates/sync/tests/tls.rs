@@ -1,6 +1,8 @@
 //! The gateway over TLS (rustls) and the sync client pinned to the force's CA: enrolment and a
 //! submission go through; a client that does not trust the certificate is refused before any
-//! byte of the envelope leaves; plain HTTP is refused anywhere but loopback.
+//! byte of the envelope leaves; once enrolled, the client trusts only the CA the force's signed
+//! key set names, whatever else the machine trusts; redirects are not followed; plain HTTP is
+//! refused anywhere but loopback.
 #![allow(clippy::expect_used)]
 
 mod support;
@@ -91,9 +93,135 @@ fn plain_http_is_refused_off_loopback() {
         .args(["--database"])
         .arg(dir.path().join("gateway.sqlite"))
         .args(["--listen", "0.0.0.0:0"])
+        .args(["--receipt-key", &support::receipt_key_file()])
         .output()
         .expect("gateway runs");
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("refusing to serve plain HTTP"), "{stderr}");
+}
+
+/// Attack (issue 10, item 4): a gateway certificate from a CA the machine trusts, but not the
+/// force's, after enrolment (a mis-issued certificate, an interception proxy with its CA in the
+/// system store). The client pins the CA in the force's signed key set and sends nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_enrolment_only_the_forces_ca_is_trusted() {
+    let plain = support::Gateway::start().await;
+    plain.kill();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let forces = self_signed(&dir, "force");
+    let interceptor = self_signed(&dir, "interceptor");
+    support::set_up_force_with(
+        &*plain.storage,
+        plain.records_public.clone(),
+        plain.safeguarding_public.clone(),
+        vec![1; 32],
+        Some(forces.der.clone()),
+        1,
+    )
+    .await;
+    let (mut gateway, url) = support::spawn_gateway(
+        &plain.database(),
+        "127.0.0.1:0",
+        &["--tls-cert", &forces.cert, "--tls-key", &forces.key],
+    );
+    let vault_path = dir.path().join("vault.sqlite");
+    // Enrolment trusts what the machine trusts (here: the force's CA).
+    let client = support::client(
+        &vault_path,
+        SyncConfig {
+            pinned_ca_pem: Some(forces.pem.clone().into_bytes()),
+            ..SyncConfig::default()
+        },
+    );
+    client
+        .enrol(
+            support::permit(&vault_path),
+            &url,
+            &plain.enrolment_code().await,
+            "tablet",
+        )
+        .await
+        .expect("enrolled over TLS");
+    support::finalise_in_background(&vault_path, 1).await;
+    assert_eq!(
+        client.sync_once().await.expect("pass"),
+        PassReport::Drained {
+            acknowledged: 1,
+            quarantined: 0
+        }
+    );
+    let _ = gateway.kill();
+    let _ = gateway.wait();
+
+    // The same address now answers with the interceptor's certificate, which the machine
+    // trusts too: nothing leaves, the record waits.
+    let listen = url.trim_start_matches("https://").to_string();
+    let mut intercepting = None;
+    for _ in 0..50 {
+        if let Some(started) = support::try_spawn_gateway(
+            &plain.database(),
+            &listen,
+            &[
+                "--tls-cert",
+                &interceptor.cert,
+                "--tls-key",
+                &interceptor.key,
+            ],
+        ) {
+            intercepting = Some(started);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let (mut intercepting, _) = intercepting.expect("the interceptor listens");
+    let machine_trusts_the_interceptor = support::client(
+        &vault_path,
+        SyncConfig {
+            pinned_ca_pem: Some(interceptor.pem.clone().into_bytes()),
+            ..SyncConfig::default()
+        },
+    );
+    support::finalise_in_background(&vault_path, 1).await;
+    let report = machine_trusts_the_interceptor
+        .sync_once()
+        .await
+        .expect("pass");
+    assert!(
+        matches!(report, PassReport::Offline { .. }),
+        "the client talked to a gateway outside the force's CA: {report:?}"
+    );
+    assert_eq!(
+        machine_trusts_the_interceptor
+            .status()
+            .await
+            .expect("status")
+            .pending,
+        1
+    );
+    let _ = intercepting.kill();
+    let _ = intercepting.wait();
+}
+
+struct Certified {
+    cert: String,
+    key: String,
+    pem: String,
+    der: Vec<u8>,
+}
+
+fn self_signed(dir: &tempfile::TempDir, name: &str) -> Certified {
+    let certified =
+        rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string(), "localhost".to_string()])
+            .expect("certificate");
+    let cert = dir.path().join(format!("{name}.pem"));
+    let key = dir.path().join(format!("{name}.key"));
+    std::fs::write(&cert, certified.cert.pem()).expect("cert written");
+    std::fs::write(&key, certified.signing_key.serialize_pem()).expect("key written");
+    Certified {
+        cert: cert.display().to_string(),
+        key: key.display().to_string(),
+        pem: certified.cert.pem(),
+        der: certified.cert.der().to_vec(),
+    }
 }

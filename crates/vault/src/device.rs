@@ -1,5 +1,6 @@
 //! The device's enrolment with the force: its id, the gateway's address, the force's public
-//! keys, and its credentials (bearer token and Ed25519 signing key), which are stored
+//! keys from its verified key set (with the root that signed it and its serial), and its
+//! credentials (bearer token and Ed25519 signing key), which are stored
 //! AES-256-GCM-sealed under a key derived from the device secret, not the officer's PIN, so the
 //! outbox can sync while the app is locked.
 
@@ -13,20 +14,65 @@ use crate::error::VaultError;
 
 const CREDENTIALS_AAD: &[u8] = b"firstline device credentials v1";
 
-/// What enrolment gave the device.
-pub struct Enrolment {
-    /// The device's id at the force.
-    pub device_id: String,
-    /// The gateway's base URL.
-    pub gateway_url: String,
+/// The force's keys from a key set the sync client verified (the vault stores, it does not
+/// verify: `firstline-trust` does).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForceKeys {
     /// The force's name.
     pub force_name: String,
+    /// The force root's Ed25519 public key that signed the set.
+    pub root_public_key: Vec<u8>,
+    /// How the device came to trust that root.
+    pub root_trusted_how: RootTrust,
+    /// The set's serial.
+    pub serial: u64,
     /// X25519 records public key.
     pub records_public_key: Vec<u8>,
     /// X25519 safeguarding public key.
     pub safeguarding_public_key: Vec<u8>,
     /// Ed25519 pack-signing public key.
     pub pack_signing_public_key: Vec<u8>,
+    /// Ed25519 key the gateway signs receipts with.
+    pub receipt_public_key: Vec<u8>,
+    /// The TLS CA certificate (DER) the sync client pins, if the force names one.
+    pub tls_ca: Option<Vec<u8>>,
+}
+
+/// How a device came to trust its force's root key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RootTrust {
+    /// Its fingerprint was in the enrolment code.
+    EnrolmentCode,
+    /// The device enrolled before key sets were signed and took the first signed set it pulled
+    /// (diagnostics say so).
+    FirstSignedSet,
+}
+
+impl RootTrust {
+    fn name(self) -> &'static str {
+        match self {
+            RootTrust::EnrolmentCode => "enrolment_code",
+            RootTrust::FirstSignedSet => "first_signed_set",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<RootTrust> {
+        match name {
+            "enrolment_code" => Some(RootTrust::EnrolmentCode),
+            "first_signed_set" => Some(RootTrust::FirstSignedSet),
+            _ => None,
+        }
+    }
+}
+
+/// What enrolment gave the device.
+pub struct Enrolment {
+    /// The device's id at the force.
+    pub device_id: String,
+    /// The gateway's base URL.
+    pub gateway_url: String,
+    /// The force's verified keys.
+    pub keys: ForceKeys,
     /// The bearer token.
     pub token: Zeroizing<String>,
     /// The device's Ed25519 signing key (32 secret bytes).
@@ -44,6 +90,32 @@ pub struct DeviceInfo {
     pub force_name: String,
     /// When it enrolled.
     pub enrolled_at: i64,
+    /// How it trusts the force's root key; `None` until it holds a signed key set (a device
+    /// enrolled before key sets were signed, that has not pulled one yet).
+    pub root_trusted_how: Option<RootTrust>,
+    /// The serial of the key set it holds.
+    pub key_set_serial: Option<u64>,
+}
+
+/// What the sync client trusts of the gateway, from the force's key set: the key its receipts
+/// must verify under, and the CA its TLS certificate must chain to. Empty before the device
+/// holds a signed key set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GatewayTrust {
+    /// The gateway's receipt key.
+    pub receipt_public_key: Option<Vec<u8>>,
+    /// The TLS CA certificate (DER).
+    pub tls_ca: Option<Vec<u8>>,
+}
+
+/// What the sync client checks a new key set against: the root this device trusts and the
+/// serial it holds (`None` root: a device enrolled before key sets were signed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeySetAnchor {
+    /// The root public key, once held.
+    pub root_public_key: Option<Vec<u8>>,
+    /// The serial held (0 before any).
+    pub serial: u64,
 }
 
 /// What signing and syncing need, unsealed.
@@ -92,21 +164,73 @@ pub(crate) fn store(
         params![
             enrolment.device_id,
             enrolment.gateway_url,
-            enrolment.force_name,
-            enrolment.records_public_key,
-            enrolment.safeguarding_public_key,
-            enrolment.pack_signing_public_key,
+            enrolment.keys.force_name,
+            enrolment.keys.records_public_key,
+            enrolment.keys.safeguarding_public_key,
+            enrolment.keys.pack_signing_public_key,
             sealed,
             now
+        ],
+    )?;
+    apply_key_set(connection, &enrolment.keys)?;
+    Ok(())
+}
+
+/// Stores a verified key set's keys as the device's current ones.
+pub(crate) fn apply_key_set(connection: &Connection, keys: &ForceKeys) -> Result<(), VaultError> {
+    connection.execute(
+        "UPDATE device SET force_name = ?1, records_public_key = ?2, safeguarding_public_key = ?3,
+             pack_signing_public_key = ?4, receipt_public_key = ?5, tls_ca = ?6,
+             root_public_key = ?7, root_trusted_how = ?8, key_set_serial = ?9",
+        params![
+            keys.force_name,
+            keys.records_public_key,
+            keys.safeguarding_public_key,
+            keys.pack_signing_public_key,
+            keys.receipt_public_key,
+            keys.tls_ca,
+            keys.root_public_key,
+            keys.root_trusted_how.name(),
+            keys.serial as i64,
         ],
     )?;
     Ok(())
 }
 
+/// The root and serial a new key set is checked against, once enrolled.
+pub(crate) fn key_set_anchor(connection: &Connection) -> Result<Option<KeySetAnchor>, VaultError> {
+    Ok(connection
+        .query_row(
+            "SELECT root_public_key, key_set_serial FROM device",
+            [],
+            |row| {
+                Ok(KeySetAnchor {
+                    root_public_key: row.get(0)?,
+                    serial: row.get::<_, Option<i64>>(1)?.unwrap_or(0).max(0) as u64,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// The gateway's receipt key and the pinned TLS CA, once held.
+pub(crate) fn gateway_trust(connection: &Connection) -> Result<GatewayTrust, VaultError> {
+    Ok(connection
+        .query_row("SELECT receipt_public_key, tls_ca FROM device", [], |row| {
+            Ok(GatewayTrust {
+                receipt_public_key: row.get(0)?,
+                tls_ca: row.get(1)?,
+            })
+        })
+        .optional()?
+        .unwrap_or_default())
+}
+
 pub(crate) fn info(connection: &Connection) -> Result<Option<DeviceInfo>, VaultError> {
     Ok(connection
         .query_row(
-            "SELECT device_id, gateway_url, force_name, enrolled_at FROM device",
+            "SELECT device_id, gateway_url, force_name, enrolled_at, root_trusted_how, key_set_serial
+             FROM device",
             [],
             |row| {
                 Ok(DeviceInfo {
@@ -114,6 +238,11 @@ pub(crate) fn info(connection: &Connection) -> Result<Option<DeviceInfo>, VaultE
                     gateway_url: row.get(1)?,
                     force_name: row.get(2)?,
                     enrolled_at: row.get(3)?,
+                    root_trusted_how: row
+                        .get::<_, Option<String>>(4)?
+                        .as_deref()
+                        .and_then(RootTrust::from_name),
+                    key_set_serial: row.get::<_, Option<i64>>(5)?.map(|serial| serial.max(0) as u64),
                 })
             },
         )

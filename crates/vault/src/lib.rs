@@ -32,7 +32,7 @@ mod vault;
 
 pub use audit::{verify_audit_chain, verify_vault_file, AuditEntry};
 pub use crypto::KdfParams;
-pub use device::{DeviceInfo, Enrolment};
+pub use device::{DeviceInfo, Enrolment, ForceKeys, GatewayTrust, KeySetAnchor, RootTrust};
 pub use device_secret::{DeviceSecret, DeviceSecretMode};
 pub use error::VaultError;
 pub use outbox::{

@@ -10,7 +10,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use zeroize::Zeroizing;
 
 use crate::audit;
-use crate::device::{self, DeviceInfo, Enrolment};
+use crate::device::{self, DeviceInfo, Enrolment, ForceKeys, GatewayTrust, KeySetAnchor};
 use crate::device_secret::DeviceSecret;
 use crate::error::VaultError;
 use crate::schema;
@@ -59,10 +59,15 @@ pub enum ProblemKind {
     UpdateRequired,
     /// The force's form pack was not taken (not signed by the force's key).
     PackRefused,
+    /// The gateway's receipt is not signed by the force's receipt key: nothing is destroyed,
+    /// the record is sent again later.
+    ReceiptUnsigned,
+    /// A key set the gateway handed out does not verify under the force's root key.
+    KeySetRefused,
 }
 
 impl ProblemKind {
-    const ALL: [ProblemKind; 10] = [
+    const ALL: [ProblemKind; 12] = [
         ProblemKind::Offline,
         ProblemKind::GatewayUnwell,
         ProblemKind::ReceiptUnreadable,
@@ -73,6 +78,8 @@ impl ProblemKind {
         ProblemKind::Revoked,
         ProblemKind::UpdateRequired,
         ProblemKind::PackRefused,
+        ProblemKind::ReceiptUnsigned,
+        ProblemKind::KeySetRefused,
     ];
 
     /// Its stable name, as stored and as the UI receives it.
@@ -88,6 +95,8 @@ impl ProblemKind {
             ProblemKind::Revoked => "revoked",
             ProblemKind::UpdateRequired => "update_required",
             ProblemKind::PackRefused => "pack_refused",
+            ProblemKind::ReceiptUnsigned => "receipt_unsigned",
+            ProblemKind::KeySetRefused => "key_set_refused",
         }
     }
 
@@ -218,6 +227,22 @@ impl Outbox {
                 }
             }),
         )
+    }
+
+    /// The root and serial a newly pulled key set is checked against, once enrolled.
+    pub fn key_set_anchor(&self) -> Result<Option<KeySetAnchor>, VaultError> {
+        device::key_set_anchor(&self.connection)
+    }
+
+    /// Takes a key set the sync client verified as the force's current keys: later records are
+    /// sealed to them, packs and receipts checked with them.
+    pub fn apply_key_set(&mut self, keys: &ForceKeys) -> Result<(), VaultError> {
+        device::apply_key_set(&self.connection, keys)
+    }
+
+    /// The gateway's receipt key and the TLS CA to pin, once the device holds a signed key set.
+    pub fn gateway_trust(&self) -> Result<GatewayTrust, VaultError> {
+        device::gateway_trust(&self.connection)
     }
 
     /// The force's pack-signing public key, once enrolled.

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_policy.sql"),
     include_str!("../migrations/0007_keyed_answers.sql"),
     include_str!("../migrations/0008_problem_kinds.sql"),
+    include_str!("../migrations/0009_key_set.sql"),
 ];
 
 /// The newest schema this build knows.

@@ -166,6 +166,8 @@ pub enum Refusal {
     EnrolmentRefused,
     /// Sync is not running on this device.
     SyncNotRunning,
+    /// The gateway's keys are not signed by the force root the enrolment code names.
+    KeysNotSigned,
     /// The device is enrolled already.
     AlreadyEnrolled {
         /// Finalised assessments not yet received by the force, which a wipe would destroy.

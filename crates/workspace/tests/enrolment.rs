@@ -9,7 +9,7 @@
 mod support;
 
 use firstline_form::Language;
-use firstline_vault::{DeviceSecret, Enrolment, Outbox, VaultError};
+use firstline_vault::{DeviceSecret, Enrolment, ForceKeys, Outbox, RootTrust, VaultError};
 use firstline_workspace::{PackSource, Refusal, WorkspaceError};
 use support::{generated_pack, value_for, Device, PIN};
 use zeroize::Zeroizing;
@@ -18,10 +18,17 @@ fn another_force() -> Enrolment {
     Enrolment {
         device_id: "dev_evil".into(),
         gateway_url: "https://gateway.evil.example".into(),
-        force_name: "Not Your Constabulary".into(),
-        records_public_key: vec![1; 32],
-        safeguarding_public_key: vec![2; 32],
-        pack_signing_public_key: vec![3; 32],
+        keys: ForceKeys {
+            force_name: "Not Your Constabulary".into(),
+            root_public_key: vec![9; 32],
+            root_trusted_how: RootTrust::EnrolmentCode,
+            serial: 1,
+            records_public_key: vec![1; 32],
+            safeguarding_public_key: vec![2; 32],
+            pack_signing_public_key: vec![3; 32],
+            receipt_public_key: vec![8; 32],
+            tls_ca: None,
+        },
         token: Zeroizing::new("fl1_evil".into()),
         signing_key: Zeroizing::new(vec![4; 32]),
     }

@@ -1,7 +1,7 @@
 //! Vault commands: status, first set-up, unlock, lock (quick-hide and idle lock), drafts,
 //! diagnostics, PIN change.
 
-use firstline_vault::DeviceSecretMode;
+use firstline_vault::{DeviceSecretMode, RootTrust};
 use serde::Serialize;
 use tauri::State;
 use zeroize::Zeroizing;
@@ -124,6 +124,13 @@ pub struct Diagnostics {
     pub idle_lock_seconds: u64,
     /// Entries in the audit chain, which verified.
     pub audit_entries: usize,
+    /// How this device trusts its force's keys: `enrolment_code` (the root's fingerprint was
+    /// in the code), `first_signed_set` (enrolled before key sets were signed: it took the
+    /// first signed set it pulled, which is weaker), `unsigned` (enrolled before, and no
+    /// signed set pulled yet), or `not_enrolled`.
+    pub force_keys: &'static str,
+    /// The serial of the force's key set it holds.
+    pub key_set_serial: Option<u64>,
 }
 
 /// Facts for support and force IT; verifies the audit chain on the way.
@@ -132,12 +139,21 @@ pub fn diagnostics(state: State<'_, AppState>) -> Result<Diagnostics, IpcError> 
     let device_secret = device_secret_label(&state);
     state.with_workspace(|workspace| {
         let (id, version, hash) = workspace.pack_in_use()?;
+        let device = workspace.vault().device()?;
+        let force_keys = match device.as_ref().map(|device| device.root_trusted_how) {
+            None => "not_enrolled",
+            Some(None) => "unsigned",
+            Some(Some(RootTrust::EnrolmentCode)) => "enrolment_code",
+            Some(Some(RootTrust::FirstSignedSet)) => "first_signed_set",
+        };
         Ok(Diagnostics {
             app_version: env!("CARGO_PKG_VERSION"),
             pack: format!("{id} {version} ({hash})"),
             device_secret,
             idle_lock_seconds: workspace.idle_limit().as_secs(),
             audit_entries: workspace.vault().verify_audit()?.len(),
+            force_keys,
+            key_set_serial: device.and_then(|device| device.key_set_serial),
         })
     })
 }

@@ -126,6 +126,9 @@ export interface Diagnostics {
   device_secret: "file" | "keyring" | "provided" | "none";
   idle_lock_seconds: number;
   audit_entries: number;
+  /** How the device trusts its force's keys (`first_signed_set` and `unsigned` are weaker). */
+  force_keys: "enrolment_code" | "first_signed_set" | "unsigned" | "not_enrolled";
+  key_set_serial: number | null;
 }
 
 export interface FinalisedView {
@@ -152,7 +155,9 @@ export type SyncProblemKind =
   | "unauthenticated"
   | "revoked"
   | "update_required"
-  | "pack_refused";
+  | "pack_refused"
+  | "receipt_unsigned"
+  | "key_set_refused";
 
 export interface QuarantinedView {
   id: string;
@@ -236,7 +241,9 @@ export type ErrorDetail =
   | { kind: "code_used" }
   | { kind: "enrolment_refused" }
   | { kind: "sync_not_running" }
-  | { kind: "already_enrolled" }
+  | { kind: "keys_not_signed" }
+  | { kind: "already_enrolled"; waiting: number }
+  | { kind: "waiting_changed"; waiting: number }
   // Form packs.
   | { kind: "pack_refused" }
   | { kind: "pack_tampered" }
@@ -288,7 +295,9 @@ export const ERROR_DETAIL_PARAMS: { readonly [K in ErrorKind]: { readonly [P in 
   code_used: {},
   enrolment_refused: {},
   sync_not_running: {},
-  already_enrolled: {},
+  keys_not_signed: {},
+  already_enrolled: { waiting: true },
+  waiting_changed: { waiting: true },
   pack_refused: {},
   pack_tampered: {},
   pack_unsigned: {},
@@ -330,6 +339,10 @@ export interface Backend {
   syncNow(): Promise<void>;
   supportServices(): Promise<SupportService[]>;
   enrolDevice(gatewayUrl: string, code: string): Promise<string>;
+  /** Wipes everything on the device so that it can enrol with another force: the unlocked
+   *  officer's PIN again, and how many finalised assessments still waiting the officer was shown
+   *  (refused, nothing wiped, if that is no longer the number). A wrong PIN locks the app. */
+  wipeDevice(pin: string, waitingSeen: number): Promise<void>;
 }
 
 const KNOWN_CODES: readonly string[] = ["Invalid", "Damaged", "NotReady", "Gated", "Locked", "Wiped", "Offline"];
@@ -391,4 +404,5 @@ export const tauriBackend: Backend = {
   syncNow: () => call("sync_now", {}),
   supportServices: () => call("support_services", {}),
   enrolDevice: (gatewayUrl, code) => call("enrol_device", { gatewayUrl, code }),
+  wipeDevice: (pin, waitingSeen) => call("wipe_device", { pin, waitingSeen }),
 };

@@ -23,6 +23,10 @@ export function describeError(t: Words, error: unknown): string {
       return t.errors.too_soon(detail.seconds);
     case "bad_pin":
       return t.errors.bad_pin(detail.min, detail.max);
+    case "already_enrolled":
+      return t.errors.already_enrolled(detail.waiting);
+    case "waiting_changed":
+      return t.errors.waiting_changed(detail.waiting);
     default:
       return t.errors[detail.kind];
   }

@@ -1,7 +1,7 @@
 // A fake of the app's backend for UI unit tests: keeps answers in memory, checks choices the way
 // the core does, hides questions behind earlier answers and sections behind closed gates, refuses
-// with the IPC's {code, message, detail} shape, and can be told to fail. It never stands in for
-// the real app outside tests.
+// with the IPC's {code, message, detail} shape, enrols and wipes the device with the vault's
+// checks, and can be told to fail. It never stands in for the real app outside tests.
 import type {
   AnswerValue,
   AssessmentView,
@@ -21,6 +21,9 @@ import type {
   VaultStatus,
 } from "./backend";
 import { BackendError, toBackendError } from "./backend";
+
+/** The one enrolment code the fake's force knows, in the typed form force IT hands out. */
+export const FAKE_ENROLMENT_CODE = "ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789";
 
 /** A refusal as a command rejects with it, read the way the real seam reads it. */
 export function refusal(code: ErrorCode, message: string, detail: ErrorDetail | null = null): BackendError {
@@ -223,7 +226,15 @@ export class FakeBackend implements Backend {
   }
 
   async diagnostics(): Promise<Diagnostics> {
-    return { app_version: "0.1.0", pack: "fake 1", device_secret: "file", idle_lock_seconds: 300, audit_entries: 3 };
+    return {
+      app_version: "0.1.0",
+      pack: "fake 1",
+      device_secret: "file",
+      idle_lock_seconds: 300,
+      audit_entries: 3,
+      force_keys: this.sync.force_name ? "enrolment_code" : "not_enrolled",
+      key_set_serial: this.sync.force_name ? 1 : null,
+    };
   }
 
   async changePin(currentPin: string, newPin: string): Promise<void> {
@@ -276,16 +287,64 @@ export class FakeBackend implements Backend {
     this.syncNowCalls += 1;
   }
 
+  /** Finalised assessments the force has not received, as the core counts them for a wipe:
+   *  waiting to be sent (or sending), or set aside. */
+  private waiting(): number {
+    return this.sync.pending + this.sync.quarantined.length;
+  }
+
   async enrolDevice(gatewayUrl: string, code: string): Promise<string> {
+    if (this.unlockedAs === null) throw refusal("Locked", "the vault is locked", { kind: "locked" });
+    if (this.sync.force_name !== null) {
+      throw refusal("Invalid", "this device is already enrolled", { kind: "already_enrolled", waiting: this.waiting() });
+    }
     if (!this.reachable) {
       throw refusal("Offline", `enrolment failed: ${gatewayUrl} cannot be reached`, { kind: "offline" });
     }
-    if (code !== "ABCD-EFGH-JKLM-NPQR") {
+    if (code.trim() !== FAKE_ENROLMENT_CODE) {
       throw refusal("Invalid", "enrolment failed: that enrolment code is unknown", { kind: "code_unknown" });
     }
     this.sync.force_name = "Demo Constabulary";
     this.sync.gateway_url = gatewayUrl;
     return "Demo Constabulary";
+  }
+
+  wipedAt = 1_800_000_600;
+
+  /** As the vault: the PIN is checked the way unlocking checks it (a wrong one locks), then the
+   *  count the officer saw; only then is everything gone and nobody set up. */
+  async wipeDevice(pin: string, waitingSeen: number): Promise<void> {
+    const officer = this.unlockedAs;
+    if (officer === null) throw refusal("Locked", "the vault is locked", { kind: "locked" });
+    this.unlockedAs = null;
+    if (this.pins.get(officer) !== pin) throw this.wrongPin();
+    this.unlockedAs = officer;
+    const waiting = this.waiting();
+    if (waiting !== waitingSeen) {
+      throw refusal("Invalid", `${waiting} finalised assessments wait, not ${waitingSeen}`, {
+        kind: "waiting_changed",
+        waiting,
+      });
+    }
+    this.officers = [];
+    this.pins.clear();
+    this.unlockedAs = null;
+    this.attemptsLeft = 5;
+    this.answers.clear();
+    this.services = [];
+    this.sync = {
+      force_name: null,
+      gateway_url: null,
+      pending: 0,
+      received: 0,
+      quarantined: [],
+      last_success_at: null,
+      last_error: null,
+      last_error_kind: null,
+      revoked_at: null,
+      wiped_at: this.wipedAt,
+      records: [],
+    };
   }
 
   async listDrafts(): Promise<DraftView[]> {

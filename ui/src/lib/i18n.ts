@@ -67,6 +67,14 @@ const en = {
   idleLock: "Locks after idle seconds",
   auditChain: "Audit chain",
   auditVerifies: (n: number) => `Verifies (${n} entries)`,
+  forceKeys: "Force keys",
+  forceKeysTrust: {
+    enrolment_code: (serial: number | null) => `Signed by the force named in the enrolment code (key set ${serial ?? "-"})`,
+    first_signed_set: (serial: number | null) =>
+      `Signed, but trusted from the first set pulled: this device enrolled before keys were signed (key set ${serial ?? "-"}). Force IT can re-enrol it.`,
+    unsigned: () => "Not signed yet: this device enrolled before keys were signed and has not synced since",
+    not_enrolled: () => "Not enrolled",
+  },
   changePin: "Change PIN",
   currentPin: "Current PIN",
   newPin: "New PIN (4 to 12 digits)",
@@ -93,16 +101,35 @@ const en = {
     revoked: "Force IT has revoked this device. Nothing more is sent from it.",
     update_required: "The force needs a newer version of Firstline. Update the app; finalised assessments wait here.",
     pack_refused: "The force's new form pack was not taken: it is not signed with the force's key. Contact force IT.",
+    receipt_unsigned:
+      "The gateway's receipt is not signed with the force's receipt key, so nothing was deleted here. Sending will be tried again; if it keeps happening, contact force IT.",
+    key_set_refused:
+      "The gateway handed out keys your force did not sign. They were not used; finalised assessments stay sealed to the force's keys. Contact force IT.",
   },
   syncNow: "Sync now",
   setAside: "Set aside: the force will not take these as they are",
   notEnrolled: "This device is not enrolled with a force yet. Finalised assessments wait here, encrypted, until it is.",
   gatewayUrl: "Gateway address",
   enrolmentCode: "Enrolment code from force IT",
+  enrolmentCodeHint: "8 groups of 4 letters and numbers, like ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789, or scan its QR code",
   enrol: "Enrol this device",
   enrolledWith: (force: string) => `Enrolled with ${force}`,
+  wipeTitle: "Enrol with another force",
+  wipeIntro: (force: string) =>
+    `To enrol this device with another force, wipe it first. Wiping destroys everything on it: every officer set up here, every draft and finalised assessment, and its enrolment with ${force}. It cannot be undone.`,
+  wipeWaitingLabel: "Finalised assessments the force has not received",
+  wipeWaiting: (n: number) =>
+    n === 0
+      ? "The force has received every finalised assessment from this device: wiping loses none."
+      : n === 1
+        ? "1 finalised assessment has not been received by the force. Wiping destroys it and it can never be sent. Sync first if you can."
+        : `${n} finalised assessments have not been received by the force. Wiping destroys them and they can never be sent. Sync first if you can.`,
+  wipeStart: "Wipe this device",
+  wipePin: "Your PIN, to confirm the wipe",
+  wipeConfirm: "Wipe everything now",
+  cancel: "Cancel",
   revoked: "Force IT has revoked this device. Finalised assessments stay here until it is enrolled again.",
-  wiped: (when: string) => `Force IT wiped this device's data on ${when}.`,
+  wiped: (when: string) => `This device's data was wiped on ${when}.`,
   yourRecords: "Your finalised assessments",
   amend: "Correct",
   services: "Support services",
@@ -157,13 +184,27 @@ const en = {
     damaged: "Data on this device is damaged and cannot be read. Contact force IT.",
     storage: "The app could not save to this device. Try again; if it keeps happening, contact force IT.",
     bad_gateway_url: "Enter the gateway address force IT gave you, starting https://",
-    bad_enrolment_code: "Enter the enrolment code as force IT gave it, like ABCD-EFGH-JKLM-NPQR",
+    bad_enrolment_code:
+      "Enter the enrolment code as force IT gave it: 8 groups of 4 letters and numbers, like ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789, or scan its QR code",
     offline: "The gateway cannot be reached. Check the connection and try again.",
     code_unknown: "The force does not recognise that enrolment code. Check it with force IT.",
     code_used: "That enrolment code has already been used. Ask force IT for a new one.",
     enrolment_refused: "The force refused to enrol this device. Contact force IT.",
     sync_not_running: "Sync is not running. Restart the app and try again.",
-    already_enrolled: "This device is already enrolled with a force",
+    keys_not_signed:
+      "This gateway's keys are not signed by the force your enrolment code belongs to, so the device was not enrolled. Check the gateway address and code with force IT.",
+    already_enrolled: (waiting: number) =>
+      waiting === 0
+        ? "This device is enrolled with a force already. To enrol it with another force, wipe it first on the sync screen."
+        : waiting === 1
+          ? "This device is enrolled with a force already. To enrol it with another force, wipe it first: 1 finalised assessment still waiting would be destroyed."
+          : `This device is enrolled with a force already. To enrol it with another force, wipe it first: ${waiting} finalised assessments still waiting would be destroyed.`,
+    waiting_changed: (waiting: number) =>
+      waiting === 0
+        ? "Nothing was wiped: the number of finalised assessments waiting has changed, and none waits now. Check it and confirm again."
+        : waiting === 1
+          ? "Nothing was wiped: the number of finalised assessments waiting has changed, and 1 waits now. Check it and confirm again."
+          : `Nothing was wiped: the number of finalised assessments waiting has changed, and ${waiting} wait now. Check them and confirm again.`,
     pack_refused: "The form pack was refused and cannot be used. Contact force IT.",
     pack_tampered: "The form pack has been changed since it was signed, so it cannot be used. Contact force IT.",
     pack_unsigned: "The form pack is not signed by your force, so it cannot be used. Contact force IT.",
@@ -239,6 +280,14 @@ const cy: Words = {
   idleLock: "Yn cloi ar ôl eiliadau segur",
   auditChain: "Cadwyn archwilio",
   auditVerifies: (n) => `Yn gwirio (${n} cofnod)`,
+  forceKeys: "Allweddi'r heddlu",
+  forceKeysTrust: {
+    enrolment_code: (serial) => `Wedi'u llofnodi gan yr heddlu a enwir yn y cod cofrestru (set allweddi ${serial ?? "-"})`,
+    first_signed_set: (serial) =>
+      `Wedi'u llofnodi, ond yn cael eu trystio o'r set gyntaf a dynnwyd: cofrestrwyd y ddyfais hon cyn i allweddi gael eu llofnodi (set allweddi ${serial ?? "-"}). Gall TG yr heddlu ei hailgofrestru.`,
+    unsigned: () => "Heb eu llofnodi eto: cofrestrwyd y ddyfais hon cyn i allweddi gael eu llofnodi ac nid yw wedi cysoni ers hynny",
+    not_enrolled: () => "Heb gofrestru",
+  },
   changePin: "Newid PIN",
   currentPin: "PIN presennol",
   newPin: "PIN newydd (4 i 12 digid)",
@@ -265,16 +314,35 @@ const cy: Words = {
     revoked: "Mae TG yr heddlu wedi dirymu'r ddyfais hon. Ni anfonir dim mwy ohoni.",
     update_required: "Mae angen fersiwn mwy diweddar o Firstline ar yr heddlu. Diweddarwch yr ap; mae asesiadau terfynol yn aros yma.",
     pack_refused: "Ni dderbyniwyd pecyn ffurflen newydd yr heddlu: nid yw wedi'i lofnodi ag allwedd yr heddlu. Cysylltwch â TG yr heddlu.",
+    receipt_unsigned:
+      "Nid yw derbynneb y porth wedi'i llofnodi ag allwedd derbynebau'r heddlu, felly ni ddilëwyd dim yma. Bydd yn ceisio anfon eto; os yw'n dal i ddigwydd, cysylltwch â TG yr heddlu.",
+    key_set_refused:
+      "Rhoddodd y porth allweddi na lofnodwyd gan eich heddlu. Ni chawsant eu defnyddio; mae asesiadau wedi'u cwblhau yn dal wedi'u selio i allweddi'r heddlu. Cysylltwch â TG yr heddlu.",
   },
   syncNow: "Cysoni nawr",
   setAside: "Wedi'u rhoi o'r neilltu: ni fydd yr heddlu'n eu derbyn fel y maent",
   notEnrolled: "Nid yw'r ddyfais hon wedi'i chofrestru gyda heddlu eto. Mae asesiadau wedi'u cwblhau yn aros yma, wedi'u hamgryptio, tan hynny.",
   gatewayUrl: "Cyfeiriad y porth",
   enrolmentCode: "Cod cofrestru gan TG yr heddlu",
+  enrolmentCodeHint: "8 grŵp o 4 nod, fel ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789, neu sganiwch ei god QR",
   enrol: "Cofrestru'r ddyfais hon",
   enrolledWith: (force) => `Wedi'i chofrestru gyda ${force}`,
+  wipeTitle: "Cofrestru gyda heddlu arall",
+  wipeIntro: (force) =>
+    `I gofrestru'r ddyfais hon gyda heddlu arall, dilëwch ei data yn gyntaf. Mae hyn yn dinistrio popeth arni: pob swyddog sydd wedi'i osod yma, pob drafft a phob asesiad wedi'i gwblhau, a'i chofrestriad gyda ${force}. Ni ellir ei ddadwneud.`,
+  wipeWaitingLabel: "Asesiadau wedi'u cwblhau nad yw'r heddlu wedi'u derbyn",
+  wipeWaiting: (n) =>
+    n === 0
+      ? "Mae'r heddlu wedi derbyn pob asesiad wedi'i gwblhau o'r ddyfais hon: ni chollir dim wrth ddileu'r data."
+      : n === 1
+        ? "Nid yw'r heddlu wedi derbyn 1 asesiad wedi'i gwblhau. Bydd dileu'r data yn ei ddinistrio ac ni ellir byth ei anfon. Cysonwch yn gyntaf os gallwch."
+        : `Nid yw'r heddlu wedi derbyn ${n} asesiad wedi'u cwblhau. Bydd dileu'r data yn eu dinistrio ac ni ellir byth eu hanfon. Cysonwch yn gyntaf os gallwch.`,
+  wipeStart: "Dileu data'r ddyfais hon",
+  wipePin: "Eich PIN, i gadarnhau'r dileu",
+  wipeConfirm: "Dileu popeth nawr",
+  cancel: "Canslo",
   revoked: "Mae TG yr heddlu wedi dirymu'r ddyfais hon. Mae asesiadau wedi'u cwblhau yn aros yma nes iddi gael ei chofrestru eto.",
-  wiped: (when) => `Fe wnaeth TG yr heddlu ddileu data'r ddyfais hon ar ${when}.`,
+  wiped: (when) => `Cafodd data'r ddyfais hon ei ddileu ar ${when}.`,
   yourRecords: "Eich asesiadau wedi'u cwblhau",
   amend: "Cywiro",
   services: "Gwasanaethau cymorth",
@@ -323,13 +391,27 @@ const cy: Words = {
     damaged: "Mae data ar y ddyfais hon wedi'i ddifrodi ac ni ellir ei ddarllen. Cysylltwch â TG yr heddlu.",
     storage: "Ni allai'r ap gadw ar y ddyfais hon. Rhowch gynnig arall arni; os yw'n dal i ddigwydd, cysylltwch â TG yr heddlu.",
     bad_gateway_url: "Rhowch y cyfeiriad porth a roddodd TG yr heddlu i chi, yn dechrau gyda https://",
-    bad_enrolment_code: "Rhowch y cod cofrestru fel y'i rhoddwyd gan TG yr heddlu, fel ABCD-EFGH-JKLM-NPQR",
+    bad_enrolment_code:
+      "Rhowch y cod cofrestru fel y'i rhoddwyd gan TG yr heddlu: 8 grŵp o 4 nod, fel ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789, neu sganiwch ei god QR",
     offline: "Nid oes modd cyrraedd y porth. Gwiriwch y cysylltiad a rhowch gynnig arall arni.",
     code_unknown: "Nid yw'r heddlu'n adnabod y cod cofrestru hwnnw. Gwiriwch ef gyda TG yr heddlu.",
     code_used: "Mae'r cod cofrestru hwnnw eisoes wedi'i ddefnyddio. Gofynnwch i TG yr heddlu am un newydd.",
     enrolment_refused: "Gwrthododd yr heddlu gofrestru'r ddyfais hon. Cysylltwch â TG yr heddlu.",
     sync_not_running: "Nid yw cysoni'n rhedeg. Ailgychwynnwch yr ap a rhowch gynnig arall arni.",
-    already_enrolled: "Mae'r ddyfais hon eisoes wedi'i chofrestru gyda heddlu",
+    keys_not_signed:
+      "Nid yw allweddi'r porth hwn wedi'u llofnodi gan yr heddlu y mae eich cod cofrestru yn perthyn iddo, felly ni chofrestrwyd y ddyfais. Gwiriwch gyfeiriad y porth a'r cod gyda TG yr heddlu.",
+    already_enrolled: (waiting) =>
+      waiting === 0
+        ? "Mae'r ddyfais hon eisoes wedi'i chofrestru gyda heddlu. I'w chofrestru gyda heddlu arall, dilëwch ei data yn gyntaf ar y sgrin cysoni."
+        : waiting === 1
+          ? "Mae'r ddyfais hon eisoes wedi'i chofrestru gyda heddlu. I'w chofrestru gyda heddlu arall, dilëwch ei data yn gyntaf: byddai 1 asesiad wedi'i gwblhau sy'n dal i aros yn cael ei ddinistrio."
+          : `Mae'r ddyfais hon eisoes wedi'i chofrestru gyda heddlu. I'w chofrestru gyda heddlu arall, dilëwch ei data yn gyntaf: byddai ${waiting} asesiad wedi'u cwblhau sy'n dal i aros yn cael eu dinistrio.`,
+    waiting_changed: (waiting) =>
+      waiting === 0
+        ? "Ni ddilëwyd dim: mae nifer yr asesiadau wedi'u cwblhau sy'n aros wedi newid, ac nid oes yr un yn aros nawr. Gwiriwch a chadarnhewch eto."
+        : waiting === 1
+          ? "Ni ddilëwyd dim: mae nifer yr asesiadau wedi'u cwblhau sy'n aros wedi newid, ac mae 1 yn aros nawr. Gwiriwch a chadarnhewch eto."
+          : `Ni ddilëwyd dim: mae nifer yr asesiadau wedi'u cwblhau sy'n aros wedi newid, ac mae ${waiting} yn aros nawr. Gwiriwch a chadarnhewch eto.`,
     pack_refused: "Gwrthodwyd y pecyn ffurflen ac ni ellir ei ddefnyddio. Cysylltwch â TG yr heddlu.",
     pack_tampered: "Mae'r pecyn ffurflen wedi'i newid ers iddo gael ei lofnodi, felly ni ellir ei ddefnyddio. Cysylltwch â TG yr heddlu.",
     pack_unsigned: "Nid yw'r pecyn ffurflen wedi'i lofnodi gan eich heddlu, felly ni ellir ei ddefnyddio. Cysylltwch â TG yr heddlu.",

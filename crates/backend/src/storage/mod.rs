@@ -6,9 +6,7 @@ mod postgres;
 mod sqlite;
 
 use async_trait::async_trait;
-use firstline_protocol::{
-    CommandKind, DeviceCommand, DirectoryEntry, DirectoryPage, Policy, Receipt,
-};
+use firstline_protocol::{CommandKind, DeviceCommand, DirectoryEntry, DirectoryPage, Policy};
 use thiserror::Error;
 
 pub use postgres::PostgresStorage;
@@ -97,9 +95,9 @@ pub struct NewSubmission {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stored {
     /// Stored now.
-    New(Receipt),
+    New(StoredReceipt),
     /// The same id and hash were stored before.
-    AlreadyHad(Receipt),
+    AlreadyHad(StoredReceipt),
     /// The same id with another hash: the newcomer is kept in the conflicts table for review.
     Conflict,
 }
@@ -143,6 +141,10 @@ pub trait Storage: Send + Sync {
     async fn set_force(&self, force: &ForceRecord) -> StorageResult<()>;
     /// The force, once set.
     async fn force(&self) -> StorageResult<Option<ForceRecord>>;
+    /// Keeps the force's signed key set (JSON of a `SignedKeySet`) as the current one.
+    async fn set_key_set(&self, signed_json: &str) -> StorageResult<()>;
+    /// The force's current signed key set (JSON), once set up.
+    async fn key_set(&self) -> StorageResult<Option<String>>;
     /// Keeps a one-time enrolment code's hash until `expires_at`.
     async fn add_enrolment_code(&self, code_hash: &str, expires_at: i64) -> StorageResult<()>;
     /// Redeems a code for a new device, atomically: a code enrols at most one device.
@@ -184,8 +186,11 @@ pub trait Storage: Send + Sync {
     /// Stores a submission exactly once (by id and content hash).
     async fn store_submission(&self, submission: &NewSubmission) -> StorageResult<Stored>;
     /// A device's receipt for a submission.
-    async fn receipt(&self, device_id: &str, submission_id: &str)
-        -> StorageResult<Option<Receipt>>;
+    async fn receipt(
+        &self,
+        device_id: &str,
+        submission_id: &str,
+    ) -> StorageResult<Option<StoredReceipt>>;
     /// Stored submissions after an export cursor, oldest first.
     async fn submissions_after(&self, seq: i64, limit: i64)
         -> StorageResult<Vec<StoredSubmission>>;
@@ -226,13 +231,26 @@ pub async fn open(database: &str) -> StorageResult<std::sync::Arc<dyn Storage>> 
     }
 }
 
+/// What the database says of a stored submission; the API signs it into a receipt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredReceipt {
+    /// The submission.
+    pub submission_id: String,
+    /// The content hash stored.
+    pub content_hash: String,
+    /// When first stored.
+    pub received_at: i64,
+    /// Stored now or already had.
+    pub status: firstline_protocol::ReceiptStatus,
+}
+
 pub(crate) fn receipt(
     submission_id: &str,
     content_hash: &str,
     received_at: i64,
     new: bool,
-) -> Receipt {
-    Receipt {
+) -> StoredReceipt {
+    StoredReceipt {
         submission_id: submission_id.to_string(),
         content_hash: content_hash.to_string(),
         received_at,

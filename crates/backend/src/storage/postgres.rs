@@ -4,14 +4,13 @@
 
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
-use firstline_protocol::{
-    CommandKind, DeviceCommand, DirectoryEntry, DirectoryPage, Policy, Receipt,
-};
+use firstline_protocol::{CommandKind, DeviceCommand, DirectoryEntry, DirectoryPage, Policy};
 use tokio_postgres::{NoTls, Row};
 
 use super::{
     command_kind, command_name, receipt, Counts, DeviceRecord, ForceRecord, NewDevice,
-    NewSubmission, Redeemed, Storage, StorageError, StorageResult, Stored, StoredSubmission,
+    NewSubmission, Redeemed, Storage, StorageError, StorageResult, Stored, StoredReceipt,
+    StoredSubmission,
 };
 
 /// The gateway's PostgreSQL storage.
@@ -101,6 +100,29 @@ impl Storage for PostgresStorage {
             )
             .await?;
         Ok(())
+    }
+
+    async fn set_key_set(&self, signed_json: &str) -> StorageResult<()> {
+        self.pool
+            .get()
+            .await?
+            .execute(
+                "INSERT INTO force_key_set (singleton, signed_json) VALUES (1, $1)
+                 ON CONFLICT (singleton) DO UPDATE SET signed_json = excluded.signed_json",
+                &[&signed_json],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn key_set(&self) -> StorageResult<Option<String>> {
+        Ok(self
+            .pool
+            .get()
+            .await?
+            .query_opt("SELECT signed_json FROM force_key_set", &[])
+            .await?
+            .map(|row| row.get(0)))
     }
 
     async fn force(&self) -> StorageResult<Option<ForceRecord>> {
@@ -374,7 +396,7 @@ impl Storage for PostgresStorage {
         &self,
         device_id: &str,
         submission_id: &str,
-    ) -> StorageResult<Option<Receipt>> {
+    ) -> StorageResult<Option<StoredReceipt>> {
         let row = self
             .pool
             .get()

@@ -5,14 +5,13 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use firstline_protocol::{
-    CommandKind, DeviceCommand, DirectoryEntry, DirectoryPage, Policy, Receipt,
-};
+use firstline_protocol::{CommandKind, DeviceCommand, DirectoryEntry, DirectoryPage, Policy};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::{
     command_kind, command_name, receipt, Counts, DeviceRecord, ForceRecord, NewDevice,
-    NewSubmission, Redeemed, Storage, StorageError, StorageResult, Stored, StoredSubmission,
+    NewSubmission, Redeemed, Storage, StorageError, StorageResult, Stored, StoredReceipt,
+    StoredSubmission,
 };
 
 /// The gateway's SQLite storage.
@@ -93,6 +92,30 @@ impl Storage for SqliteStorage {
                 params![force.name, force.records_public_key, force.safeguarding_public_key, force.pack_signing_public_key],
             )?;
             Ok(())
+        })
+        .await
+    }
+
+    async fn set_key_set(&self, signed_json: &str) -> StorageResult<()> {
+        let signed_json = signed_json.to_string();
+        self.with(move |connection| {
+            connection.execute(
+                "INSERT INTO force_key_set (singleton, signed_json) VALUES (1, ?1)
+                 ON CONFLICT (singleton) DO UPDATE SET signed_json = excluded.signed_json",
+                [signed_json],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn key_set(&self) -> StorageResult<Option<String>> {
+        self.with(|connection| {
+            Ok(connection
+                .query_row("SELECT signed_json FROM force_key_set", [], |row| {
+                    row.get(0)
+                })
+                .optional()?)
         })
         .await
     }
@@ -356,7 +379,7 @@ impl Storage for SqliteStorage {
         &self,
         device_id: &str,
         submission_id: &str,
-    ) -> StorageResult<Option<Receipt>> {
+    ) -> StorageResult<Option<StoredReceipt>> {
         let (device_id, submission_id) = (device_id.to_string(), submission_id.to_string());
         self.with(move |connection| {
             Ok(connection

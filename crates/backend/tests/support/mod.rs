@@ -75,15 +75,13 @@ impl Gateway {
         let storage = storage::open(&database.url()).await.expect("storage opens");
         let (records_secret, records_public) = RecordsKey::generate();
         let (safeguarding_secret, safeguarding_public) = SafeguardingKey::generate();
-        storage
-            .set_force(&ForceRecord {
-                name: "Test Constabulary".into(),
-                records_public_key: records_public.clone(),
-                safeguarding_public_key: safeguarding_public.clone(),
-                pack_signing_public_key: vec![7; 32],
-            })
-            .await
-            .expect("force set up");
+        set_up_force(
+            &*storage,
+            records_public.clone(),
+            safeguarding_public.clone(),
+            vec![7; 32],
+        )
+        .await;
         let force = Force {
             records: RecordsKey::from_bytes(&records_secret).expect("key"),
             safeguarding: SafeguardingKey::from_bytes(&safeguarding_secret).expect("key"),
@@ -145,6 +143,7 @@ impl Drop for Gateway {
 pub fn spawn_gateway(database: &str, listen: &str, extra: &[&str]) -> (Child, String) {
     let mut process = Command::new(gateway_binary())
         .args(["--database", database, "--listen", listen])
+        .args(["--receipt-key", &receipt_key_file()])
         .args(extra)
         .env("FIRSTLINE_LOG", "warn")
         .stdout(Stdio::piped())
@@ -201,4 +200,73 @@ impl Device {
         )
         .expect("sealed")
     }
+}
+
+/// The test force's root key and the gateway's receipt key (fixed: these are test forces).
+pub const ROOT_SEED: [u8; 32] = [43; 32];
+/// See [`ROOT_SEED`].
+pub const RECEIPT_SEED: [u8; 32] = [42; 32];
+
+/// The receipt key file every test gateway is started with (`--receipt-key`).
+pub fn receipt_key_file() -> String {
+    use base64::Engine;
+    let path =
+        std::env::temp_dir().join(format!("firstline-test-receipt-{}.key", std::process::id()));
+    if !path.exists() {
+        std::fs::write(
+            &path,
+            base64::engine::general_purpose::STANDARD.encode(RECEIPT_SEED),
+        )
+        .expect("receipt key written");
+    }
+    path.display().to_string()
+}
+
+/// Sets the test force up in `storage` as `firstline-admin init-force` would: its record and
+/// its key set signed by the test root.
+pub async fn set_up_force(
+    storage: &dyn Storage,
+    records_public: Vec<u8>,
+    safeguarding_public: Vec<u8>,
+    pack_signing_public: Vec<u8>,
+) {
+    storage
+        .set_force(&ForceRecord {
+            name: "Test Constabulary".into(),
+            records_public_key: records_public.clone(),
+            safeguarding_public_key: safeguarding_public.clone(),
+            pack_signing_public_key: pack_signing_public.clone(),
+        })
+        .await
+        .expect("force set up");
+    let receipts = ed25519_dalek::SigningKey::from_bytes(&RECEIPT_SEED)
+        .verifying_key()
+        .to_bytes()
+        .to_vec();
+    let key_set = firstline_trust::KeySet::new(
+        "Test Constabulary",
+        1,
+        1_800_000_000,
+        records_public,
+        safeguarding_public,
+        pack_signing_public,
+        receipts,
+        None,
+    );
+    let signed =
+        firstline_trust::sign_key_set(&ed25519_dalek::SigningKey::from_bytes(&ROOT_SEED), &key_set)
+            .expect("signed");
+    storage
+        .set_key_set(&serde_json::to_string(&signed).expect("json"))
+        .await
+        .expect("key set stored");
+}
+
+/// A typed enrolment code for `secret` naming the test root, as `firstline-admin` prints it.
+pub fn typed_code(secret: &str) -> String {
+    let root = ed25519_dalek::SigningKey::from_bytes(&ROOT_SEED);
+    firstline_trust::EnrolmentCode::typed(
+        secret,
+        &firstline_trust::fingerprint(root.verifying_key().as_bytes()),
+    )
 }

@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use ed25519_dalek::SigningKey;
 use firstline_seal::{RecordsKey, SafeguardingKey};
-use firstline_vault::{DeviceSecret, Enrolment, KdfParams, Outbox, Vault, VaultOptions};
+use firstline_vault::{
+    DeviceSecret, Enrolment, ForceKeys, KdfParams, Outbox, RootTrust, Vault, VaultOptions,
+};
 use firstline_workspace::{PackSource, Workspace};
 use zeroize::Zeroizing;
 
@@ -46,10 +48,17 @@ impl Device {
             &Enrolment {
                 device_id: "dev_1".into(),
                 gateway_url: "http://127.0.0.1:9".into(),
-                force_name: "Test Constabulary".into(),
-                records_public_key: records_public,
-                safeguarding_public_key: safeguarding_public,
-                pack_signing_public_key: pack_key.verifying_key().to_bytes().to_vec(),
+                keys: ForceKeys {
+                    force_name: "Test Constabulary".into(),
+                    root_public_key: vec![9; 32],
+                    root_trusted_how: RootTrust::EnrolmentCode,
+                    serial: 1,
+                    records_public_key: records_public,
+                    safeguarding_public_key: safeguarding_public,
+                    pack_signing_public_key: pack_key.verifying_key().to_bytes().to_vec(),
+                    receipt_public_key: vec![8; 32],
+                    tls_ca: None,
+                },
                 token: Zeroizing::new("fl1_token".into()),
                 signing_key: firstline_seal::DeviceKey::generate().secret_bytes(),
             },

@@ -1,0 +1,303 @@
+//! Attacks on the device's trust in its force's keys and receipts, through the sync client the
+//! app runs against a real gateway process over real HTTP (issue 10, items 2 and 3):
+//! - a gateway that hands out keys the force's root never signed, at enrolment or later, or an
+//!   older set, is refused and nothing of it is used;
+//! - a receipt not signed by the force's receipt key destroys nothing on the device;
+//! - a device enrolled before key sets were signed takes the first signed set and says so.
+#![allow(clippy::expect_used)]
+
+mod support;
+
+use ed25519_dalek::SigningKey;
+use firstline_protocol::Envelope;
+use firstline_sync::{PassReport, SyncConfig, SyncError};
+use firstline_trust::{KeySet, TrustError};
+use firstline_vault::{DeviceSecret, Outbox, ProblemKind, RootTrust};
+use support::Gateway;
+
+fn receipts_public(seed: [u8; 32]) -> Vec<u8> {
+    SigningKey::from_bytes(&seed)
+        .verifying_key()
+        .to_bytes()
+        .to_vec()
+}
+
+/// Signs a key set for `gateway`'s force with `root` and stores it as the current one.
+async fn publish_key_set(
+    gateway: &Gateway,
+    root: [u8; 32],
+    serial: u64,
+    records_public: Vec<u8>,
+    receipts: Vec<u8>,
+) {
+    let key_set = KeySet::new(
+        "Test Constabulary",
+        serial,
+        1_800_000_000,
+        records_public,
+        gateway.safeguarding_public.clone(),
+        vec![1; 32],
+        receipts,
+        None,
+    );
+    let signed =
+        firstline_trust::sign_key_set(&SigningKey::from_bytes(&root), &key_set).expect("signed");
+    gateway
+        .storage
+        .set_key_set(&serde_json::to_string(&signed).expect("json"))
+        .await
+        .expect("stored");
+}
+
+fn outbox(path: &std::path::Path) -> Outbox {
+    Outbox::open(path, DeviceSecret::provided(&support::DEVICE_SECRET)).expect("outbox")
+}
+
+/// The records key id each waiting envelope names.
+fn records_key_ids(path: &std::path::Path) -> Vec<String> {
+    outbox(path)
+        .claim_due(i64::MAX, 100)
+        .expect("claimed")
+        .into_iter()
+        .map(|item| {
+            let envelope: Envelope = serde_json::from_slice(&item.envelope).expect("envelope");
+            envelope.records_key_id.expect("format 2")
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_cannot_hand_a_device_keys_the_force_never_signed() {
+    let gateway = Gateway::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let vault_path = dir.path().join("vault.sqlite");
+    let client = support::client(&vault_path, SyncConfig::default());
+    let code = gateway.enrolment_code().await;
+
+    // At enrolment: the gateway's database holds a set signed by a root of its own, with its
+    // own records key. The code names the force's root: refused, nothing stored.
+    let (_, gateways_own_records) = firstline_seal::RecordsKey::generate();
+    publish_key_set(
+        &gateway,
+        [99; 32],
+        1,
+        gateways_own_records.clone(),
+        receipts_public(support::RECEIPT_SEED),
+    )
+    .await;
+    let refused = client
+        .enrol(
+            support::permit(&vault_path),
+            &gateway.url(),
+            &code,
+            "tablet",
+        )
+        .await
+        .expect_err("keys the force never signed");
+    assert!(
+        matches!(refused, SyncError::KeySetRefused(TrustError::RootMismatch)),
+        "{refused}"
+    );
+    assert!(outbox(&vault_path).device().expect("read").is_none());
+
+    // The force's set: enrolment goes ahead.
+    publish_key_set(
+        &gateway,
+        support::ROOT_SEED,
+        1,
+        gateway.records_public.clone(),
+        receipts_public(support::RECEIPT_SEED),
+    )
+    .await;
+    client
+        .enrol(
+            support::permit(&vault_path),
+            &gateway.url(),
+            &gateway.enrolment_code().await,
+            "tablet",
+        )
+        .await
+        .expect("enrolled");
+    let forces_key_id = firstline_protocol::key_id(&gateway.records_public);
+
+    // Later: the gateway swaps in its own root's set. Refused and said; records stay sealed to
+    // the force's key.
+    publish_key_set(
+        &gateway,
+        [99; 32],
+        5,
+        gateways_own_records.clone(),
+        receipts_public(support::RECEIPT_SEED),
+    )
+    .await;
+    client.sync_once().await.expect("pass");
+    let status = client.status().await.expect("status");
+    assert_eq!(status.last_error_kind, Some(ProblemKind::KeySetRefused));
+    support::finalise_in_background(&vault_path, 1).await;
+    assert_eq!(records_key_ids(&vault_path), vec![forces_key_id.clone()]);
+    client.sync_once().await.expect("pass");
+
+    // A legitimate rotation by the force's root (serial 2) is taken: the next record is sealed
+    // to the new key ...
+    let (_, rotated) = firstline_seal::RecordsKey::generate();
+    publish_key_set(
+        &gateway,
+        support::ROOT_SEED,
+        2,
+        rotated.clone(),
+        receipts_public(support::RECEIPT_SEED),
+    )
+    .await;
+    client.sync_once().await.expect("pass");
+    assert_eq!(
+        outbox(&vault_path)
+            .key_set_anchor()
+            .expect("read")
+            .expect("enrolled")
+            .serial,
+        2
+    );
+    // ... and an older set, even the force's own, is not taken back.
+    publish_key_set(
+        &gateway,
+        support::ROOT_SEED,
+        1,
+        gateway.records_public.clone(),
+        receipts_public(support::RECEIPT_SEED),
+    )
+    .await;
+    client.sync_once().await.expect("pass");
+    assert_eq!(
+        client.status().await.expect("status").last_error_kind,
+        Some(ProblemKind::KeySetRefused)
+    );
+    support::finalise_in_background(&vault_path, 1).await;
+    assert_eq!(
+        records_key_ids(&vault_path),
+        vec![firstline_protocol::key_id(&rotated)]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_receipt_not_signed_by_the_forces_receipt_key_destroys_nothing() {
+    let gateway = Gateway::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let vault_path = dir.path().join("vault.sqlite");
+    let client = support::client(&vault_path, SyncConfig::default());
+    client
+        .enrol(
+            support::permit(&vault_path),
+            &gateway.url(),
+            &gateway.enrolment_code().await,
+            "tablet",
+        )
+        .await
+        .expect("enrolled");
+
+    // The force's key set now names another receipt key than the one this gateway signs with
+    // (as if someone else answered in the gateway's place): its receipts do not verify.
+    publish_key_set(
+        &gateway,
+        support::ROOT_SEED,
+        2,
+        gateway.records_public.clone(),
+        receipts_public([77; 32]),
+    )
+    .await;
+    let finalised = support::finalise_in_background(&vault_path, 3).await;
+    let report = client.sync_once().await.expect("pass");
+    assert!(
+        matches!(
+            report,
+            PassReport::Offline {
+                kind: ProblemKind::ReceiptUnsigned,
+                ..
+            }
+        ),
+        "{report:?}"
+    );
+    let status = client.status().await.expect("status");
+    assert_eq!(status.acknowledged, 0, "an unverified receipt acknowledged");
+    assert_eq!(status.pending, 3, "every readable copy is kept");
+    let connection = rusqlite::Connection::open(&vault_path).expect("open");
+    let kept: i64 = connection
+        .query_row(
+            "SELECT COUNT(*) FROM outbox WHERE envelope IS NOT NULL",
+            [],
+            |row| row.get(0),
+        )
+        .expect("count");
+    assert_eq!(kept, 3);
+    assert!(
+        !gateway.stored().await.is_empty(),
+        "the gateway stored some: only the receipt was wrong"
+    );
+
+    // The force's set names the gateway's receipt key again: the next pass is acknowledged.
+    publish_key_set(
+        &gateway,
+        support::ROOT_SEED,
+        3,
+        gateway.records_public.clone(),
+        receipts_public(support::RECEIPT_SEED),
+    )
+    .await;
+    connection
+        .execute("UPDATE outbox SET next_attempt_ms = 0", [])
+        .expect("due now");
+    let report = client.sync_once().await.expect("pass");
+    assert_eq!(
+        report,
+        PassReport::Drained {
+            acknowledged: 3,
+            quarantined: 0
+        }
+    );
+    assert_eq!(gateway.stored().await.len(), finalised.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_enrolled_before_signed_key_sets_takes_the_first_and_says_so() {
+    let gateway = Gateway::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let vault_path = dir.path().join("vault.sqlite");
+    let client = support::client(&vault_path, SyncConfig::default());
+    client
+        .enrol(
+            support::permit(&vault_path),
+            &gateway.url(),
+            &gateway.enrolment_code().await,
+            "tablet",
+        )
+        .await
+        .expect("enrolled");
+    // As a vault from before key sets were signed: no root, no serial, no receipt key.
+    rusqlite::Connection::open(&vault_path)
+        .expect("open")
+        .execute(
+            "UPDATE device SET root_public_key = NULL, key_set_serial = NULL,
+                 receipt_public_key = NULL, root_trusted_how = NULL",
+            [],
+        )
+        .expect("made old");
+    let device = outbox(&vault_path)
+        .device()
+        .expect("read")
+        .expect("enrolled");
+    assert_eq!(device.root_trusted_how, None);
+
+    support::finalise_in_background(&vault_path, 2).await;
+    assert_eq!(
+        client.sync_once().await.expect("pass"),
+        PassReport::Drained {
+            acknowledged: 2,
+            quarantined: 0
+        }
+    );
+    let device = outbox(&vault_path)
+        .device()
+        .expect("read")
+        .expect("enrolled");
+    assert_eq!(device.root_trusted_how, Some(RootTrust::FirstSignedSet));
+    assert_eq!(device.key_set_serial, Some(1));
+}

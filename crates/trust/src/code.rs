@@ -1,0 +1,151 @@
+//! Enrolment codes: a one-time secret the gateway redeems and the first bytes of the force
+//! root's fingerprint, which only the device checks. Typed, a code is eight groups of four
+//! letters and digits an officer can read aloud (`ABCD-EFGH-JKLM-NPQR` secret, then 80 bits of
+//! fingerprint); the QR link `firstline-enrol:1:<secret>:<fingerprint>` carries the whole
+//! 256-bit fingerprint. Case, spaces and dashes do not matter.
+
+use data_encoding::{Encoding, Specification};
+
+/// Fingerprint bytes a typed code carries (80 bits).
+pub const CODE_FINGERPRINT_BYTES: usize = 10;
+
+/// Letters and digits that cannot be mistaken for one another when read out or typed (the
+/// gateway's secret part uses the same).
+const ALPHABET: &str = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/// Characters of the secret part (80 bits).
+const SECRET_CHARACTERS: usize = 16;
+
+const LINK_PREFIX: &str = "firstline-enrol:1:";
+
+fn encoding() -> Option<Encoding> {
+    let mut specification = Specification::new();
+    specification.symbols.push_str(ALPHABET);
+    specification.encoding().ok()
+}
+
+/// A parsed enrolment code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnrolmentCode {
+    /// What the gateway redeems: 16 characters of [`ALPHABET`].
+    pub secret: String,
+    /// The first bytes of the force root's fingerprint: 10 from a typed code, 32 from a link.
+    pub fingerprint: Vec<u8>,
+}
+
+impl EnrolmentCode {
+    /// Reads a typed code or a QR link; `None` if it is neither.
+    pub fn parse(text: &str) -> Option<EnrolmentCode> {
+        let encoding = encoding()?;
+        let text = text.trim();
+        if text.len() > 200 {
+            return None;
+        }
+        let (secret, fingerprint) = match text.strip_prefix(LINK_PREFIX) {
+            Some(link) => {
+                let (secret, fingerprint) = link.split_once(':')?;
+                (
+                    normal(secret)?,
+                    encoding.decode(normal(fingerprint)?.as_bytes()).ok()?,
+                )
+            }
+            None => {
+                let all = normal(text)?;
+                if all.len() != 2 * SECRET_CHARACTERS {
+                    return None;
+                }
+                let (secret, fingerprint) = all.split_at(SECRET_CHARACTERS);
+                (
+                    secret.to_string(),
+                    encoding.decode(fingerprint.as_bytes()).ok()?,
+                )
+            }
+        };
+        let fits = secret.len() == SECRET_CHARACTERS
+            && secret.chars().all(|c| ALPHABET.contains(c))
+            && (fingerprint.len() == CODE_FINGERPRINT_BYTES || fingerprint.len() == 32);
+        fits.then_some(EnrolmentCode {
+            secret,
+            fingerprint,
+        })
+    }
+
+    /// The typed form: the secret and 80 bits of `fingerprint`, in groups of four.
+    pub fn typed(secret: &str, fingerprint: &[u8; 32]) -> String {
+        let encoded = encoding()
+            .map(|encoding| encoding.encode(&fingerprint[..CODE_FINGERPRINT_BYTES]))
+            .unwrap_or_default();
+        let all: Vec<char> = normal(secret)
+            .unwrap_or_default()
+            .chars()
+            .chain(encoded.chars())
+            .collect();
+        all.chunks(4)
+            .map(|group| group.iter().collect::<String>())
+            .collect::<Vec<_>>()
+            .join("-")
+    }
+
+    /// The QR link: the secret and the whole fingerprint.
+    pub fn link(secret: &str, fingerprint: &[u8; 32]) -> String {
+        let encoded = encoding()
+            .map(|encoding| encoding.encode(fingerprint))
+            .unwrap_or_default();
+        format!(
+            "{LINK_PREFIX}{}:{encoded}",
+            normal(secret).unwrap_or_default()
+        )
+    }
+}
+
+/// Upper case, without spaces and dashes; `None` if anything else is in it.
+fn normal(text: &str) -> Option<String> {
+    let mut normal = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            ' ' | '-' => {}
+            c if c.is_ascii_alphanumeric() => normal.push(c.to_ascii_uppercase()),
+            _ => return None,
+        }
+    }
+    Some(normal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_codes_and_links_round_trip_and_carry_the_fingerprint() {
+        let fingerprint = crate::fingerprint(&[3; 32]);
+        let typed = EnrolmentCode::typed("ABCD-EFGH-JKLM-NPQR", &fingerprint);
+        assert_eq!(typed.len(), 39, "{typed}");
+        assert_eq!(typed.split('-').count(), 8);
+        let parsed = EnrolmentCode::parse(&typed.to_lowercase().replace('-', " ")).expect("ok");
+        assert_eq!(parsed.secret, "ABCDEFGHJKLMNPQR");
+        assert_eq!(parsed.fingerprint, fingerprint[..10].to_vec());
+
+        let link = EnrolmentCode::link("ABCDEFGHJKLMNPQR", &fingerprint);
+        let parsed = EnrolmentCode::parse(&link).expect("ok");
+        assert_eq!(parsed.fingerprint, fingerprint.to_vec());
+        assert_eq!(parsed.secret, "ABCDEFGHJKLMNPQR");
+    }
+
+    #[test]
+    fn anything_else_is_not_a_code() {
+        let fingerprint = crate::fingerprint(&[3; 32]);
+        let typed = EnrolmentCode::typed("ABCDEFGHJKLMNPQR", &fingerprint);
+        for bad in [
+            "",
+            "ABCD-EFGH-JKLM-NPQR",
+            &typed[..typed.len() - 1],
+            &format!("{typed}A"),
+            &typed.replace('A', "0"),
+            "<script>alert(1)</script>",
+            "firstline-enrol:1:ABCDEFGHJKLMNPQR:",
+            "firstline-enrol:2:ABCDEFGHJKLMNPQR:AAAA",
+        ] {
+            assert_eq!(EnrolmentCode::parse(bad), None, "{bad:?} was taken");
+        }
+    }
+}
