@@ -21,6 +21,8 @@ pub enum ErrorCode {
     Gated,
     /// The vault is locked: unlock to go on.
     Locked,
+    /// The officer must change their PIN (shorter than today's minimum) before anything else.
+    PinChangeRequired,
     /// The officer's data on this device was destroyed after too many wrong PINs.
     Wiped,
     /// The force's gateway cannot be reached.
@@ -71,9 +73,12 @@ fn code_of(refusal: Refusal) -> ErrorCode {
     match refusal {
         Refusal::Gated => ErrorCode::Gated,
         Refusal::Locked => ErrorCode::Locked,
+        Refusal::PinChangeRequired { .. } => ErrorCode::PinChangeRequired,
         Refusal::Wiped => ErrorCode::Wiped,
         Refusal::Offline => ErrorCode::Offline,
         Refusal::Damaged
+        | Refusal::VaultTampered
+        | Refusal::VaultRolledBack
         | Refusal::Storage
         | Refusal::PackRefused
         | Refusal::PackTampered

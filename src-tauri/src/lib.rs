@@ -11,8 +11,9 @@ mod sync;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use firstline_vault::{DeviceSecret, Vault, VaultOptions};
-use firstline_workspace::{PackSource, Workspace};
+use firstline_vault::{DeviceSecret, Vault, VaultError, VaultOptions};
+use firstline_workspace::{PackSource, PackTrust, Workspace};
+use ipc_error::IpcError;
 use state::AppState;
 use tauri::Manager;
 
@@ -48,20 +49,43 @@ fn data_folder(app: &tauri::App) -> Result<PathBuf, String> {
     Ok(folder)
 }
 
-/// Opens the vault in the app's data folder with the device secret from a 0600 file beside it
-/// (`DeviceSecret::from_file`; the file mode is shown as weaker in diagnostics).
-fn open_vault(folder: &std::path::Path, state: &AppState) -> Result<Vault, String> {
-    let secret = DeviceSecret::from_file(&folder.join("device-secret"))
-        .map_err(|error| error.to_string())?;
+/// Which form packs this build trusts: a release build the enrolled force's pack key and the
+/// built-in default pack (by its content hash) only; a development build (`cargo xtask run`,
+/// the tests) also the demo force's key and `--pack`.
+const PACK_TRUST: PackTrust = if cfg!(debug_assertions) {
+    PackTrust::Development
+} else {
+    PackTrust::Release
+};
+
+/// The keyring entry that holds the device secret (and, beside it, the vault's generation).
+const KEYRING_SERVICE: &str = "uk.firstline.app";
+
+/// The device secret for the vault in `folder`: from the OS keyring (Secret Service, Credential
+/// Manager), or, where none answers and the force's policy as last pulled allows it, from the
+/// 0600 file `device-secret` beside the vault (the weaker mode, which diagnostics show).
+pub(crate) fn device_secret(folder: &std::path::Path) -> Result<DeviceSecret, VaultError> {
+    let allow_file = firstline_vault::file_secret_allowed(&folder.join("vault.sqlite"))?;
+    DeviceSecret::from_keyring_or_file(
+        KEYRING_SERVICE,
+        "device-secret",
+        &folder.join("device-secret"),
+        allow_file,
+    )
+}
+
+/// Opens the vault in the app's data folder; the vault checks its file was not changed or
+/// replaced by an older copy outside the app, and refuses it if so.
+fn open_vault(folder: &std::path::Path, state: &AppState) -> Result<Vault, IpcError> {
+    let secret = device_secret(folder)?;
     if let Ok(mut mode) = state.device_secret_mode.lock() {
         *mode = Some(secret.mode());
     }
-    Vault::open(
+    Ok(Vault::open(
         &folder.join("vault.sqlite"),
         secret,
         VaultOptions::default(),
-    )
-    .map_err(|error| error.to_string())
+    )?)
 }
 
 /// Builds and runs the app until its last window closes.
@@ -77,18 +101,15 @@ pub fn run(options: Options) {
         .setup(move |app| {
             let state = app.state::<AppState>();
             let folder = data_folder(app);
-            state.set_workspace(
-                folder
-                    .clone()
-                    .and_then(|folder| open_vault(&folder, &state))
-                    .map(|vault| Workspace::new(vault, packs.clone(), idle_lock)),
-            );
-            if let Ok(folder) = folder {
-                match sync::start(
-                    app.handle(),
-                    &folder.join("vault.sqlite"),
-                    &folder.join("device-secret"),
-                ) {
+            let workspace = folder
+                .clone()
+                .map_err(IpcError::damaged)
+                .and_then(|folder| open_vault(&folder, &state))
+                .map(|vault| Workspace::new(vault, packs.clone(), PACK_TRUST, idle_lock));
+            let opened = workspace.is_ok();
+            state.set_workspace(workspace);
+            if let (Ok(folder), true) = (folder, opened) {
+                match sync::start(app.handle(), &folder) {
                     Ok(handle) => {
                         state.set_sync(handle);
                         state.enrol_on_unlock(enrol.clone());

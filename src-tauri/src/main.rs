@@ -12,9 +12,10 @@ Usage: firstline [--pack PATH] [--idle-lock-seconds N] [--enrol GATEWAY_URL CODE
        firstline --verify-vault FILE
 
 Options:
-  --pack PATH              Use the signed form pack at PATH instead of the default pack. It
-                           must be signed by a key the app trusts; otherwise the app says why
-                           and uses nothing.
+  --pack PATH              Development builds only (release builds refuse it): use the
+                           signed form pack at PATH instead of the default pack. It must be
+                           signed by a key the app trusts; otherwise the app says why and uses
+                           nothing.
   --idle-lock-seconds N    Lock after N idle seconds (default 300). Managed policy will set
                            this on force devices.
   --enrol GATEWAY_URL CODE Enrol this device with the force gateway at GATEWAY_URL using a

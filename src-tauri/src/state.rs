@@ -13,7 +13,7 @@ use crate::ipc_error::IpcError;
 pub struct AppState {
     /// Where the device secret lives (diagnostics), once the vault is open.
     pub device_secret_mode: Mutex<Option<DeviceSecretMode>>,
-    workspace: Mutex<Result<Workspace, String>>,
+    workspace: Mutex<Result<Workspace, IpcError>>,
     sync: Mutex<Option<crate::sync::SyncHandle>>,
     /// `--enrol`, waiting for the first unlock.
     enrol_on_unlock: Mutex<Option<crate::sync::EnrolOnStart>>,
@@ -23,7 +23,7 @@ impl Default for AppState {
     fn default() -> Self {
         AppState {
             device_secret_mode: Mutex::new(None),
-            workspace: Mutex::new(Err("The vault is not open yet".into())),
+            workspace: Mutex::new(Err(IpcError::damaged("The vault is not open yet"))),
             sync: Mutex::new(None),
             enrol_on_unlock: Mutex::new(None),
         }
@@ -95,7 +95,7 @@ impl AppState {
     }
 
     /// Installs the opened workspace, or why it could not be opened.
-    pub fn set_workspace(&self, workspace: Result<Workspace, String>) {
+    pub fn set_workspace(&self, workspace: Result<Workspace, IpcError>) {
         if let Ok(mut slot) = self.workspace.lock() {
             *slot = workspace;
         }
@@ -128,9 +128,7 @@ impl AppState {
             .workspace
             .lock()
             .map_err(|_| IpcError::damaged("The app must be restarted"))?;
-        let workspace = guard
-            .as_mut()
-            .map_err(|problem| IpcError::damaged(problem.clone()))?;
+        let workspace = guard.as_mut().map_err(|problem| problem.clone())?;
         workspace.before_command(activity);
         action(workspace)
     }

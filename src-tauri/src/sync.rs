@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use firstline_sync::{PassReport, SyncClient, SyncConfig};
-use firstline_vault::{DeviceSecret, EnrolmentPermit, Outbox};
+use firstline_vault::{EnrolmentPermit, Outbox};
 use tauri::Manager;
 use tokio::sync::Notify;
 
@@ -32,13 +32,10 @@ pub struct EnrolOnStart {
 }
 
 /// Opens the outbox and starts the scheduler.
-pub fn start(
-    app: &tauri::AppHandle,
-    vault_path: &Path,
-    secret_path: &Path,
-) -> Result<SyncHandle, String> {
-    let secret = DeviceSecret::from_file(secret_path).map_err(|error| error.to_string())?;
-    let outbox = Outbox::open(vault_path, secret).map_err(|error| error.to_string())?;
+pub fn start(app: &tauri::AppHandle, folder: &Path) -> Result<SyncHandle, String> {
+    let secret = crate::device_secret(folder).map_err(|error| error.to_string())?;
+    let outbox =
+        Outbox::open(&folder.join("vault.sqlite"), secret).map_err(|error| error.to_string())?;
     let client = Arc::new(
         SyncClient::new(
             outbox,

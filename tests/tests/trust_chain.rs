@@ -132,3 +132,77 @@ async fn a_page_script_cannot_enrol_a_locked_device_or_repoint_an_enrolled_one()
     assert_eq!(theirs.device_ids().len(), 1);
     app.close().await;
 }
+
+/// Copies the app's vault files (`vault.sqlite` and its WAL) from `data` to `to`, or back.
+fn copy_vault_files(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("folder");
+    for name in ["vault.sqlite", "vault.sqlite-wal", "vault.sqlite-shm"] {
+        let _ = std::fs::remove_file(to.join(name));
+        if from.join(name).exists() {
+            std::fs::copy(from.join(name), to.join(name)).expect("copied");
+        }
+    }
+}
+
+/// Item 5: someone holding the tablet resets an officer's wrong-PIN counter with one UPDATE,
+/// or restores an older copy of the vault; the app refuses the vault either way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vault_edited_or_restored_from_an_older_copy_is_refused() {
+    let data = firstline_e2e::TempDir::new("trust-vault-data");
+    let vault_folder = data.path().join("data/uk.firstline.app");
+    let backup = data.path().join("backup");
+    let app = App::launch_in("trust-vault", data.path(), &[]).await;
+    SignIn(&app).set_up().await;
+    assert_eq!(
+        app.invoke_from_page("lock", serde_json::json!({})).await,
+        "accepted"
+    );
+    for _ in 0..4 {
+        let refused = app
+            .invoke_from_page(
+                "unlock",
+                serde_json::json!({ "officer": "PC 1234", "pin": "999999" }),
+            )
+            .await;
+        assert!(
+            refused.contains("wrong_pin") || refused.contains("too_soon"),
+            "{refused}"
+        );
+    }
+    app.close().await;
+    copy_vault_files(&vault_folder, &backup);
+
+    // The counter reset with one UPDATE: the vault is refused.
+    rusqlite::Connection::open(vault_folder.join("vault.sqlite"))
+        .expect("open the vault file")
+        .execute("UPDATE officers SET failed_pins = 0, next_try_at = 0", [])
+        .expect("counter reset");
+    let app = App::launch_in("trust-vault-edited", data.path(), &[]).await;
+    app.find("error-screen").await;
+    let status = app
+        .invoke_from_page("vault_status", serde_json::json!({}))
+        .await;
+    assert!(status.contains("\"kind\":\"vault_tampered\""), "{status}");
+    app.screenshot("vault-tampered").await;
+    app.close().await;
+
+    // Put the untouched copy back: it is the latest, so it opens; the officer unlocks.
+    copy_vault_files(&backup, &vault_folder);
+    let app = App::launch_in("trust-vault-latest", data.path(), &[]).await;
+    tokio::time::sleep(Duration::from_secs(2)).await; // past the lockout's growing delay
+    SignIn(&app).unlock().await;
+    app.close().await;
+
+    // Now the copy is older than the device's vault: refused.
+    copy_vault_files(&backup, &vault_folder);
+    let app = App::launch_in("trust-vault-restored", data.path(), &[]).await;
+    app.find("error-screen").await;
+    let status = app
+        .invoke_from_page("vault_status", serde_json::json!({}))
+        .await;
+    assert!(
+        status.contains("\"kind\":\"vault_rolled_back\""),
+        "{status}"
+    );
+    app.close().await;
+}

@@ -172,8 +172,8 @@ async fn diagnostics_name_the_weaker_secret_and_the_pin_can_be_changed() {
     assert!(app.text("diagnostics").await.contains("firstline-default"));
     for (field, text) in [
         ("current-pin", firstline_e2e::pages::PIN),
-        ("new-pin", "97531"),
-        ("new-pin-again", "97531"),
+        ("new-pin", "975310"),
+        ("new-pin-again", "975310"),
     ] {
         app.find(field).await.send_keys(text).await.expect("type");
     }
@@ -182,6 +182,6 @@ async fn diagnostics_name_the_weaker_secret_and_the_pin_can_be_changed() {
     app.screenshot("pin-changed").await;
     app.click("quick-hide").await;
     app.click("unlock-again").await;
-    SignIn(&app).unlock_with("97531").await;
+    SignIn(&app).unlock_with("975310").await;
     app.close().await;
 }

@@ -20,8 +20,8 @@ describe("signing in", () => {
     render(App, { props: { backend } });
 
     await fireEvent.input(await screen.findByTestId("officer-id"), { target: { value: "PC 42" } });
-    await fireEvent.input(screen.getByTestId("pin"), { target: { value: "1357" } });
-    await fireEvent.input(screen.getByTestId("pin-again"), { target: { value: "1357" } });
+    await fireEvent.input(screen.getByTestId("pin"), { target: { value: "135790" } });
+    await fireEvent.input(screen.getByTestId("pin-again"), { target: { value: "135790" } });
     await fireEvent.click(screen.getByTestId("sign-in"));
     expect(await screen.findByTestId("start-assessment")).toBeTruthy();
 

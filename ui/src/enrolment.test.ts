@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import App from "./App.svelte";
 import { toBackendError } from "./lib/backend";
 import { describeError } from "./lib/errors";
-import { FAKE_ENROLMENT_CODE, FakeBackend } from "./lib/fakeBackend";
+import { FAKE_ENROLMENT_CODE, FAKE_PIN, FakeBackend } from "./lib/fakeBackend";
 import { words } from "./lib/i18n";
 
 const en = words("en");
@@ -94,7 +94,7 @@ describe("wiping to enrol with another force", () => {
     expect(screen.getByTestId("wipe-waiting").textContent).toBe("3");
     // One is received while the officer reads.
     backend.sync.pending = 2;
-    await confirmWipe("2468");
+    await confirmWipe(FAKE_PIN);
 
     const error = await screen.findByTestId("wipe-error");
     expect(error.getAttribute("role")).toBe("alert");
@@ -103,7 +103,7 @@ describe("wiping to enrol with another force", () => {
     expect([backend.sync.force_name, backend.officers]).toEqual(["Demo Constabulary", ["PC 1"]]);
 
     // Confirmed again with the count now shown, it wipes.
-    await confirmWipe("2468");
+    await confirmWipe(FAKE_PIN);
     expect(await screen.findByTestId("set-up")).toBeTruthy();
   });
 
@@ -123,7 +123,7 @@ describe("wiping to enrol with another force", () => {
     const backend = enrolledDevice(1, 1);
     await openSync(backend);
     await fireEvent.click(await screen.findByTestId("wipe-start"));
-    await confirmWipe("2468");
+    await confirmWipe(FAKE_PIN);
 
     expect(await screen.findByTestId("set-up")).toBeTruthy();
     expect(screen.getByTestId("wiped-notice")).toBeTruthy();
@@ -136,8 +136,8 @@ describe("wiping to enrol with another force", () => {
     ]);
 
     await fireEvent.input(screen.getByTestId("officer-id"), { target: { value: "PC 7" } });
-    await fireEvent.input(screen.getByTestId("pin"), { target: { value: "1357" } });
-    await fireEvent.input(screen.getByTestId("pin-again"), { target: { value: "1357" } });
+    await fireEvent.input(screen.getByTestId("pin"), { target: { value: "135790" } });
+    await fireEvent.input(screen.getByTestId("pin-again"), { target: { value: "135790" } });
     await fireEvent.click(screen.getByTestId("sign-in"));
     await fireEvent.click(await screen.findByTestId("sync"));
     expect(await screen.findByTestId("sync-not-enrolled")).toBeTruthy();

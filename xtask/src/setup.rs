@@ -7,8 +7,9 @@ use std::process::Command;
 use crate::shell::{cmd, output, root, run};
 
 /// Debian packages the app's build, the end-to-end suite and the run command need
-/// (PLATFORM.md's list for Tauri v2 on Linux, plus xauth and dbus for tests, and PostgreSQL,
-/// which the gateway's suite starts for real on a private port and data directory).
+/// (PLATFORM.md's list for Tauri v2 on Linux, plus xauth and dbus for tests, PostgreSQL, which
+/// the gateway's suite starts for real on a private port and data directory, and gnome-keyring,
+/// the Secret Service the vault's keyring test starts in a throwaway D-Bus session).
 const DEBIAN_PACKAGES: &[&str] = &[
     "libwebkit2gtk-4.1-dev",
     "libgtk-3-dev",
@@ -25,6 +26,7 @@ const DEBIAN_PACKAGES: &[&str] = &[
     "xauth",
     "dbus",
     "postgresql",
+    "gnome-keyring",
 ];
 
 /// The oldest Node.js the UI's toolchain (Vite 8) runs on.

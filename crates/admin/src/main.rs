@@ -138,7 +138,8 @@ enum Command {
         id: String,
     },
     /// Set the policy devices fetch from the gateway (idle lock, PIN lockout, how long a
-    /// received record stays readable on the device).
+    /// received record stays readable on the device, whether a device secret may live in a
+    /// file).
     SetPolicy {
         /// The gateway's database.
         #[arg(long)]
@@ -153,6 +154,10 @@ enum Command {
         /// keeping it until the force's receipt.
         #[arg(long)]
         destroy_readable_copy_at_sealing: bool,
+        /// Forbid the device secret in a file where no OS keyring answers: such devices refuse
+        /// to open, and a file secret moves into the keyring where one answers.
+        #[arg(long)]
+        forbid_file_secret: bool,
     },
     /// Open stored submissions into JSON lines for the records system, each after checking its
     /// device signature against the enrolled device that sent it. The migrant-victim
@@ -444,11 +449,13 @@ async fn run(command: Command) -> Result<(), String> {
             idle_lock_seconds,
             max_failed_pins,
             destroy_readable_copy_at_sealing,
+            forbid_file_secret,
         } => {
             let policy = firstline_protocol::Policy {
                 idle_lock_seconds,
                 max_failed_pins,
                 keep_readable_copy_until_receipt: !destroy_readable_copy_at_sealing,
+                allow_file_secret: !forbid_file_secret,
             };
             database(&url)
                 .await?

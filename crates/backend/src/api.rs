@@ -484,6 +484,7 @@ pub fn default_policy() -> Policy {
         idle_lock_seconds: 300,
         max_failed_pins: 10,
         keep_readable_copy_until_receipt: true,
+        allow_file_secret: true,
     }
 }
 

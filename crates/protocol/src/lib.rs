@@ -220,6 +220,15 @@ pub struct Policy {
     /// (`true`, the default), or is destroyed there at sealing (`false`: the officer can no
     /// longer read or correct from it, but nothing readable is left on the device at all).
     pub keep_readable_copy_until_receipt: bool,
+    /// Whether a device with no OS keyring may keep its secret in a file (`true`, the default,
+    /// shown on the device as the weaker mode). `false`: such a device refuses to open, and a
+    /// file secret moves into the keyring where one answers.
+    #[serde(default = "allowed")]
+    pub allow_file_secret: bool,
+}
+
+fn allowed() -> bool {
+    true
 }
 
 /// What force IT can order a device to do.

@@ -250,7 +250,7 @@ async fn a_revoked_device_stops_and_a_wipe_order_wipes_and_is_reported() {
     );
 
     // Enrol again, then revoke: the device stops and says so, its rows wait.
-    client
+    let re_enrolled = client
         .enrol(
             support::permit(&vault_path),
             &gateway.url(),
@@ -278,11 +278,13 @@ async fn a_revoked_device_stops_and_a_wipe_order_wipes_and_is_reported() {
     );
 
     // A revoked (stolen) device can still be wiped: it fetches the order and carries it out.
-    let revoked = gateway.storage.devices().await.expect("devices");
-    let revoked = revoked.last().expect("the re-enrolled device");
     gateway
         .storage
-        .order_command(&revoked.device_id, firstline_protocol::CommandKind::Wipe, 3)
+        .order_command(
+            &re_enrolled.device_id,
+            firstline_protocol::CommandKind::Wipe,
+            3,
+        )
         .await
         .expect("ordered");
     assert_eq!(client.sync_once().await.expect("pass"), PassReport::Wiped);

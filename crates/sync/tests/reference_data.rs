@@ -173,6 +173,7 @@ async fn the_forces_policy_on_readable_copies_reaches_the_device() {
             idle_lock_seconds: 300,
             max_failed_pins: 10,
             keep_readable_copy_until_receipt: false,
+            allow_file_secret: true,
         })
         .await
         .expect("policy");

@@ -1,7 +1,8 @@
 //! Vault benchmarks (reported, never asserted), on a real file in the system temp dir:
 //! - saving one answer (encrypt + durable commit + audit entry), p50 and p99, beside a plain
 //!   rusqlite insert of the same bytes with the same pragmas, in the same run;
-//! - unlocking with the app's Argon2id parameters.
+//! - unlocking with the app's Argon2id parameters, and what that makes offline PIN guessing
+//!   cost someone who copied the vault and a file device secret.
 //!
 //! `cargo bench -p firstline-vault --bench save_answer`
 
@@ -107,10 +108,18 @@ fn main() {
         })
         .collect();
     let app = KdfParams::APP;
+    let median = percentile(&mut unlock_times, 0.5);
     println!(
-        "unlock (Argon2id m={} KiB, t={}, p=1, keyed with the device secret): median {:?} of 5",
-        app.memory_kib,
-        app.iterations,
-        percentile(&mut unlock_times, 0.5)
+        "unlock (Argon2id m={} KiB, t={}, p=1, keyed with the device secret): median {median:?} of 5",
+        app.memory_kib, app.iterations,
+    );
+    // Someone who has copied the vault AND the device secret (file mode only: a keyring secret
+    // is not on disk) tries PINs offline: each guess costs one Argon2id derivation, about an
+    // unlock. Six digits are the shortest PIN a new officer can set.
+    let guesses = 1_000_000f64;
+    println!(
+        "offline guessing with the device secret copied: ~{median:?} per PIN on one core; all {guesses} six-digit PINs: {:.1} hours on one core ({:.1} hours on 8 cores)",
+        median.as_secs_f64() * guesses / 3600.0,
+        median.as_secs_f64() * guesses / 3600.0 / 8.0
     );
 }

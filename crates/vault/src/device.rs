@@ -380,8 +380,11 @@ pub(crate) fn apply_policy(
     policy: &firstline_protocol::Policy,
 ) -> Result<(), VaultError> {
     connection.execute(
-        "UPDATE device SET destroy_copy_at_sealing = ?1",
-        [!policy.keep_readable_copy_until_receipt],
+        "UPDATE device SET destroy_copy_at_sealing = ?1, allow_file_secret = ?2",
+        [
+            !policy.keep_readable_copy_until_receipt,
+            policy.allow_file_secret,
+        ],
     )?;
     Ok(())
 }
@@ -399,7 +402,11 @@ pub(crate) fn destroys_copy_at_sealing(connection: &Connection) -> Result<bool, 
 /// Destroys everything on the device (officers, assessments, the outbox, packs, the audit log,
 /// the enrolment, the directory) in one transaction, notes when, and truncates the WAL so no
 /// old page stays in it.
-pub(crate) fn wipe_everything(connection: &mut Connection, now: i64) -> Result<(), VaultError> {
+pub(crate) fn wipe_everything(
+    connection: &mut Connection,
+    secret: &DeviceSecret,
+    now: i64,
+) -> Result<(), VaultError> {
     let transaction =
         connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     transaction.execute_batch(
@@ -410,7 +417,32 @@ pub(crate) fn wipe_everything(connection: &mut Connection, now: i64) -> Result<(
         "UPDATE sync_log SET wiped_at = ?1, last_error = NULL, last_error_kind = NULL, last_success_at = NULL",
         [now],
     )?;
+    let generation = crate::integrity::advance(&transaction, secret)?;
     transaction.commit()?;
+    crate::integrity::publish(secret, generation)?;
     connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     Ok(())
+}
+
+/// Whether the force's policy, as last pulled into the vault at `path`, lets the device secret
+/// live in a file. Read before the vault can be opened (it decides where the secret comes
+/// from), so without the secret: a missing file, or a vault from before the policy, allows it.
+pub fn file_secret_allowed(path: &std::path::Path) -> Result<bool, VaultError> {
+    if !path.exists() {
+        return Ok(true);
+    }
+    let connection = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let allowed: Option<bool> = connection
+        .query_row("SELECT allow_file_secret FROM device", [], |row| row.get(0))
+        .optional()
+        .or_else(|error| match error {
+            // A vault from before the column: allowed.
+            rusqlite::Error::SqliteFailure(_, Some(ref message))
+                if message.contains("no such column") || message.contains("no such table") =>
+            {
+                Ok(None)
+            }
+            other => Err(other),
+        })?;
+    Ok(allowed.unwrap_or(true))
 }

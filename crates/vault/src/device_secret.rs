@@ -1,15 +1,21 @@
 //! The device secret that, with the officer's PIN, derives the key-encryption key. It never
 //! leaves the device: a PIN guessed off-device is useless without it.
 //!
-//! Kept in the OS keyring (Secret Service) where one answers; otherwise in a 0600 file beside
-//! the vault, which diagnostics report as the weaker mode. Once a device has chosen, it keeps
-//! that home: a marker file records that the secret is in the keyring, so a keyring that stops
-//! answering is an error, never a silent switch to a new secret (which would make every PIN
-//! look wrong and count towards the wipe).
+//! Kept in the OS keyring (Secret Service on Linux, Credential Manager on Windows) where one
+//! answers; otherwise, where the force's policy allows it (the default), in a 0600 file beside
+//! the vault, which diagnostics report as the weaker mode: anyone who copies the vault and that
+//! file can guess PINs offline. Once a device has chosen, it keeps that home: a marker file
+//! records that the secret is in the keyring, so a keyring that stops answering is an error,
+//! never a silent switch to a new secret (which would make every PIN look wrong and count
+//! towards the wipe). A force that forbids the file moves a file secret into the keyring at the
+//! next start, or refuses to open where no keyring answers.
+//!
+//! Beside the secret lives the vault's generation mirror (`crate::integrity`): in the keyring
+//! for a keyring secret, in a 0600 file beside a file secret.
 
 use std::io::Write;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
@@ -31,6 +37,17 @@ pub enum DeviceSecretMode {
 pub struct DeviceSecret {
     bytes: Zeroizing<Vec<u8>>,
     mode: DeviceSecretMode,
+    mirror: MirrorHome,
+}
+
+/// Where the vault's generation is mirrored, beside the secret.
+enum MirrorHome {
+    /// A keyring entry.
+    Keyring { service: String, account: String },
+    /// A 0600 file.
+    File(PathBuf),
+    /// Memory only (a provided secret, in tests): it lasts as long as this value.
+    Memory(std::sync::Mutex<Option<Vec<u8>>>),
 }
 
 impl DeviceSecret {
@@ -39,27 +56,41 @@ impl DeviceSecret {
         DeviceSecret {
             bytes: Zeroizing::new(bytes.to_vec()),
             mode: DeviceSecretMode::Provided,
+            mirror: MirrorHome::Memory(std::sync::Mutex::new(None)),
         }
     }
 
     /// The secret from the OS keyring entry (`service`, `account`), created there on first use;
-    /// or, where no keyring answers on first use, from the file at `fallback`.
+    /// or, where no keyring answers on first use and `allow_file` (the force's policy) says so,
+    /// from the file at `fallback`. A file secret the policy no longer allows is moved into the
+    /// keyring (with its generation mirror), or refused where no keyring answers.
     pub fn from_keyring_or_file(
         service: &str,
         account: &str,
         fallback: &Path,
+        allow_file: bool,
     ) -> Result<DeviceSecret, VaultError> {
         let marker = fallback.with_extension("in-keyring");
-        if fallback.exists() {
-            return DeviceSecret::from_file(fallback);
-        }
+        let keyring_secret = |bytes: Zeroizing<Vec<u8>>| DeviceSecret {
+            bytes,
+            mode: DeviceSecretMode::Keyring,
+            mirror: MirrorHome::Keyring {
+                service: service.to_string(),
+                account: format!("{account}.generation"),
+            },
+        };
         let entry = keyring::Entry::new(service, account)
-            .map_err(|error| VaultError::DeviceSecret(format!("keyring entry: {error}")))?;
+            .map_err(|error| VaultError::DeviceSecret(format!("keyring entry: {error}")));
+        if fallback.exists() {
+            let file = DeviceSecret::from_file(fallback)?;
+            if allow_file {
+                return Ok(file);
+            }
+            return file.move_into_keyring(entry?, fallback, &marker, keyring_secret);
+        }
+        let entry = entry?;
         match entry.get_secret() {
-            Ok(bytes) if bytes.len() == 32 => Ok(DeviceSecret {
-                bytes: Zeroizing::new(bytes),
-                mode: DeviceSecretMode::Keyring,
-            }),
+            Ok(bytes) if bytes.len() == 32 => Ok(keyring_secret(Zeroizing::new(bytes))),
             Ok(_) => Err(VaultError::DeviceSecret(
                 "the keyring holds something that is not a device secret".into(),
             )),
@@ -68,20 +99,50 @@ impl DeviceSecret {
                 entry.set_secret(&secret).map_err(|error| {
                     VaultError::DeviceSecret(format!("cannot store in the keyring: {error}"))
                 })?;
-                std::fs::write(&marker, b"the device secret is in the OS keyring\n").map_err(
-                    |error| VaultError::DeviceSecret(format!("{}: {error}", marker.display())),
-                )?;
-                Ok(DeviceSecret {
-                    bytes: secret,
-                    mode: DeviceSecretMode::Keyring,
-                })
+                write_marker(&marker)?;
+                Ok(keyring_secret(secret))
             }
             Err(error) if marker.exists() => Err(VaultError::DeviceSecret(format!(
                 "this device keeps its secret in the OS keyring, which cannot give it now: {error}"
             ))),
-            // No keyring answers (no Secret Service, as on CI): the weaker file.
+            // No keyring answers (no Secret Service, as on CI): the weaker file, if allowed.
+            Err(error) if !allow_file => Err(VaultError::DeviceSecret(format!(
+                "the force does not allow the device secret in a file, and no OS keyring answers: {error}"
+            ))),
             Err(_) => DeviceSecret::from_file(fallback),
         }
+    }
+
+    /// Moves this file secret and its generation mirror into the keyring, then deletes the
+    /// files; refused (the file kept) where the keyring does not take it.
+    fn move_into_keyring(
+        self,
+        entry: keyring::Entry,
+        secret_file: &Path,
+        marker: &Path,
+        keyring_secret: impl Fn(Zeroizing<Vec<u8>>) -> DeviceSecret,
+    ) -> Result<DeviceSecret, VaultError> {
+        let MirrorHome::File(file_mirror) = &self.mirror else {
+            return Ok(self);
+        };
+        entry.set_secret(&self.bytes).map_err(|error| {
+            VaultError::DeviceSecret(format!(
+                "the force does not allow the device secret in a file, and the OS keyring cannot take it: {error}"
+            ))
+        })?;
+        let moved = keyring_secret(Zeroizing::new(self.bytes.to_vec()));
+        if let Some(generation) = self.read_mirror()? {
+            moved.write_mirror(&generation)?;
+        }
+        write_marker(marker)?;
+        for path in [file_mirror.clone(), secret_file.to_path_buf()] {
+            if path.exists() {
+                std::fs::remove_file(&path).map_err(|error| {
+                    VaultError::DeviceSecret(format!("{}: {error}", path.display()))
+                })?;
+            }
+        }
+        Ok(moved)
     }
 
     /// Reads the secret from `path`, creating it (32 random bytes, mode 0600) if absent. A file
@@ -109,6 +170,7 @@ impl DeviceSecret {
                 Ok(DeviceSecret {
                     bytes,
                     mode: DeviceSecretMode::File,
+                    mirror: MirrorHome::File(mirror_file(path)),
                 })
             }
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
@@ -125,6 +187,7 @@ impl DeviceSecret {
                 Ok(DeviceSecret {
                     bytes: secret,
                     mode: DeviceSecretMode::File,
+                    mirror: MirrorHome::File(mirror_file(path)),
                 })
             }
             Err(error) => Err(fail("cannot read", error)),
@@ -139,6 +202,81 @@ impl DeviceSecret {
     pub(crate) fn bytes(&self) -> &[u8] {
         &self.bytes
     }
+
+    /// The vault generation mirrored beside the secret, if any was written.
+    pub(crate) fn read_mirror(&self) -> Result<Option<Vec<u8>>, VaultError> {
+        match &self.mirror {
+            MirrorHome::Keyring { service, account } => {
+                let entry = keyring::Entry::new(service, account)
+                    .map_err(|error| VaultError::DeviceSecret(format!("keyring entry: {error}")))?;
+                match entry.get_secret() {
+                    Ok(value) => Ok(Some(value)),
+                    Err(keyring::Error::NoEntry) => Ok(None),
+                    Err(error) => Err(VaultError::DeviceSecret(format!(
+                        "the OS keyring cannot give the vault's generation: {error}"
+                    ))),
+                }
+            }
+            MirrorHome::File(path) => match std::fs::read(path) {
+                Ok(value) => Ok(Some(value)),
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(error) => Err(VaultError::DeviceSecret(format!(
+                    "{}: {error}",
+                    path.display()
+                ))),
+            },
+            MirrorHome::Memory(value) => Ok(value.lock().ok().and_then(|value| value.clone())),
+        }
+    }
+
+    /// Writes the mirrored generation (whole: a crash leaves the old value or the new one).
+    pub(crate) fn write_mirror(&self, value: &[u8]) -> Result<(), VaultError> {
+        match &self.mirror {
+            MirrorHome::Keyring { service, account } => keyring::Entry::new(service, account)
+                .and_then(|entry| entry.set_secret(value))
+                .map_err(|error| {
+                    VaultError::DeviceSecret(format!(
+                        "the OS keyring cannot keep the vault's generation: {error}"
+                    ))
+                }),
+            MirrorHome::File(path) => {
+                let fail = |error: std::io::Error| {
+                    VaultError::DeviceSecret(format!("{}: {error}", path.display()))
+                };
+                let mut partial = path.as_os_str().to_owned();
+                partial.push("-new");
+                let partial = PathBuf::from(partial);
+                let _ = std::fs::remove_file(&partial);
+                let mut file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .mode(0o600)
+                    .open(&partial)
+                    .map_err(fail)?;
+                file.write_all(value).map_err(fail)?;
+                file.sync_all().map_err(fail)?;
+                std::fs::rename(&partial, path).map_err(fail)
+            }
+            MirrorHome::Memory(held) => {
+                if let Ok(mut held) = held.lock() {
+                    *held = Some(value.to_vec());
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The generation mirror's file beside a file secret: its name with `.generation` added.
+fn mirror_file(secret: &Path) -> PathBuf {
+    let mut name = secret.as_os_str().to_owned();
+    name.push(".generation");
+    PathBuf::from(name)
+}
+
+fn write_marker(marker: &Path) -> Result<(), VaultError> {
+    std::fs::write(marker, b"the device secret is in the OS keyring\n")
+        .map_err(|error| VaultError::DeviceSecret(format!("{}: {error}", marker.display())))
 }
 
 #[cfg(test)]
@@ -178,7 +316,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("device-secret");
         let file = DeviceSecret::from_file(&path).expect("create");
-        let chosen = DeviceSecret::from_keyring_or_file("uk.firstline.test", "unused", &path)
+        let chosen = DeviceSecret::from_keyring_or_file("uk.firstline.test", "unused", &path, true)
             .expect("secret");
         assert_eq!(chosen.mode(), DeviceSecretMode::File);
         assert_eq!(chosen.bytes(), file.bytes());
@@ -190,7 +328,7 @@ mod tests {
         keyring::set_default_credential_builder(keyring::mock::default_credential_builder());
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("device-secret");
-        let secret = DeviceSecret::from_keyring_or_file("uk.firstline.test", "first", &path)
+        let secret = DeviceSecret::from_keyring_or_file("uk.firstline.test", "first", &path, true)
             .expect("secret");
         assert_eq!(secret.mode(), DeviceSecretMode::Keyring);
         assert_eq!(secret.bytes().len(), 32);
@@ -210,7 +348,7 @@ mod tests {
         let path = dir.path().join("device-secret");
         std::fs::write(path.with_extension("in-keyring"), b"").expect("marker");
         assert!(matches!(
-            DeviceSecret::from_keyring_or_file("uk.firstline.test", "lost", &path),
+            DeviceSecret::from_keyring_or_file("uk.firstline.test", "lost", &path, true),
             Err(VaultError::DeviceSecret(_))
         ));
         assert!(

@@ -76,9 +76,28 @@ pub enum VaultError {
         /// The first entry that does not verify.
         seq: i64,
     },
+    /// The vault file was changed outside Firstline (an officer's PIN counter, lockout or key).
+    #[error(
+        "the vault file was changed outside Firstline ({0}); it is not opened. Contact force IT."
+    )]
+    Tampered(String),
+    /// The vault file is an older copy than the one this device last wrote.
+    #[error("the vault file is an older copy (generation {file}) than the one this device last wrote ({device}); it is not opened. Contact force IT.")]
+    RolledBack {
+        /// The file's generation.
+        file: u64,
+        /// The generation the device mirrored.
+        device: u64,
+    },
     /// The device secret could not be read or created.
     #[error("the device secret cannot be used: {0}")]
     DeviceSecret(String),
+    /// The officer's PIN is shorter than today's minimum: change it before anything else.
+    #[error("your PIN must now be at least {min} digits: change it to go on")]
+    PinChangeRequired {
+        /// Fewest digits.
+        min: usize,
+    },
     /// The record is finalised: it cannot change; amend it instead.
     #[error("assessment {record} is finalised and cannot change; start an amendment instead")]
     Finalised {

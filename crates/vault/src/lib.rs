@@ -26,13 +26,16 @@ mod crypto;
 mod device;
 mod device_secret;
 mod error;
+mod integrity;
 mod outbox;
 mod schema;
 mod vault;
 
 pub use audit::{verify_audit_chain, verify_vault_file, AuditEntry};
 pub use crypto::KdfParams;
-pub use device::{DeviceInfo, Enrolment, ForceKeys, GatewayTrust, KeySetAnchor, RootTrust};
+pub use device::{
+    file_secret_allowed, DeviceInfo, Enrolment, ForceKeys, GatewayTrust, KeySetAnchor, RootTrust,
+};
 pub use device_secret::{DeviceSecret, DeviceSecretMode};
 pub use error::VaultError;
 pub use outbox::{

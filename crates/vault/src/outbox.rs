@@ -403,7 +403,22 @@ impl Outbox {
                 }
             }
         }
+        // A receipt destroys readable copies: an older file would bring them back.
+        let destroyed = outcomes
+            .iter()
+            .any(|(_, outcome)| matches!(outcome, Outcome::Acknowledged { .. }));
+        let generation = if destroyed {
+            Some(crate::integrity::advance(
+                &transaction,
+                &self.device_secret,
+            )?)
+        } else {
+            None
+        };
         transaction.commit()?;
+        if let Some(generation) = generation {
+            crate::integrity::publish(&self.device_secret, generation)?;
+        }
         Ok(())
     }
 
@@ -452,7 +467,7 @@ impl Outbox {
     /// outbox, kept packs and the audit chain, and the device's credentials, then checkpoints
     /// so no copy lingers in the WAL. What remains is the note that it happened, and when.
     pub fn wipe_device(&mut self, now: i64) -> Result<(), VaultError> {
-        device::wipe_everything(&mut self.connection, now)
+        device::wipe_everything(&mut self.connection, &self.device_secret, now)
     }
 
     /// Pending count, last success, quarantined items with reasons.

@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0007_keyed_answers.sql"),
     include_str!("../migrations/0008_problem_kinds.sql"),
     include_str!("../migrations/0009_key_set.sql"),
+    include_str!("../migrations/0010_vault_state.sql"),
 ];
 
 /// The newest schema this build knows.

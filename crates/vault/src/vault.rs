@@ -12,6 +12,7 @@ use crate::audit;
 use crate::crypto::{derive_kek, random_bytes, KdfParams, Key};
 use crate::device_secret::DeviceSecret;
 use crate::error::VaultError;
+use crate::integrity;
 use crate::schema;
 
 mod enrolment;
@@ -59,6 +60,8 @@ pub struct Vault {
 struct Session {
     officer: String,
     dek: Key,
+    /// Unlocked with a PIN shorter than today's minimum: nothing but a PIN change until then.
+    pin_change_required: bool,
 }
 
 /// An assessment's id: a UUID made when the record is made.
@@ -122,7 +125,9 @@ struct OfficerKeyRow {
     next_try_at: i64,
 }
 
-const PIN_DIGITS: std::ops::RangeInclusive<usize> = 4..=12;
+/// Digits a new PIN has: at least 6 (a million PINs; a shorter PIN set before this rule still
+/// unlocks, once, into a PIN change).
+const PIN_DIGITS: std::ops::RangeInclusive<usize> = 6..=12;
 
 fn dek_aad(officer: &str) -> Vec<u8> {
     format!("firstline dek v1\0{officer}").into_bytes()
@@ -145,6 +150,18 @@ fn check_pin(pin: &str) -> Result<(), VaultError> {
             max: *PIN_DIGITS.end(),
         })
     }
+}
+
+/// The unlocked officer's session, for anything but a PIN change: refused while locked, and while
+/// a PIN shorter than today's minimum has not been changed.
+fn officer_session(session: &Option<Session>) -> Result<&Session, VaultError> {
+    let session = session.as_ref().ok_or(VaultError::Locked)?;
+    if session.pin_change_required {
+        return Err(VaultError::PinChangeRequired {
+            min: *PIN_DIGITS.start(),
+        });
+    }
+    Ok(session)
 }
 
 /// Seconds to wait after `failed` wrong PINs in a row: none for the first two, then doubling
@@ -175,6 +192,7 @@ impl Vault {
         // The sync client works on the same file through its own connection (the outbox).
         connection.busy_timeout(std::time::Duration::from_secs(10))?;
         schema::migrate(&mut connection)?;
+        integrity::check(&connection, &device_secret)?;
         Ok(Vault {
             connection,
             device_secret,
@@ -228,14 +246,17 @@ impl Vault {
             params![officer, salt.to_vec(), self.options.kdf.memory_kib, self.options.kdf.iterations, wrapped, now],
         )?;
         audit::append(&transaction, officer, now, "officer_set_up", None)?;
+        let generation = integrity::advance(&transaction, &self.device_secret)?;
         transaction.commit()?;
-        Ok(())
+        integrity::publish(&self.device_secret, generation)
     }
 
     /// Unwraps the officer's data key with their PIN, counting wrong PINs: growing delays, and
     /// after the policy's limit the wrapped key and every record key of theirs are destroyed.
     pub fn unlock(&mut self, officer: &str, pin: &str) -> Result<(), VaultError> {
         self.lock();
+        // The file may have been changed or swapped since it was opened.
+        integrity::check(&self.connection, &self.device_secret)?;
         let now = self.now();
         let row = self
             .connection
@@ -287,10 +308,13 @@ impl Vault {
             [officer],
         )?;
         audit::append(&transaction, officer, now, "unlocked", None)?;
+        let generation = integrity::advance(&transaction, &self.device_secret)?;
         transaction.commit()?;
+        integrity::publish(&self.device_secret, generation)?;
         self.session = Some(Session {
             officer: officer.to_string(),
             dek,
+            pin_change_required: pin.len() < *PIN_DIGITS.start(),
         });
         // Answers saved by an older build name their question in clear: rewrite them now that
         // the officer's keys are here. An unlock that cannot finish that stays locked.
@@ -321,7 +345,9 @@ impl Vault {
                 [officer],
             )?;
             audit::append(&transaction, officer, now, "wiped_after_wrong_pins", None)?;
+            let generation = integrity::advance(&transaction, &self.device_secret)?;
             transaction.commit()?;
+            integrity::publish(&self.device_secret, generation)?;
             self.checkpoint()?;
             return Ok(VaultError::Wiped);
         }
@@ -330,7 +356,9 @@ impl Vault {
             params![officer, failed, now + lockout_seconds(failed)],
         )?;
         audit::append(&transaction, officer, now, "wrong_pin", None)?;
+        let generation = integrity::advance(&transaction, &self.device_secret)?;
         transaction.commit()?;
+        integrity::publish(&self.device_secret, generation)?;
         Ok(VaultError::WrongPin {
             attempts_left: self.options.max_failed_pins - failed,
         })
@@ -371,6 +399,14 @@ impl Vault {
         }
     }
 
+    /// Whether the unlocked officer must change their PIN before anything else (it is shorter
+    /// than today's minimum).
+    pub fn pin_change_required(&self) -> bool {
+        self.session
+            .as_ref()
+            .is_some_and(|session| session.pin_change_required)
+    }
+
     /// The officer who has the vault unlocked, if any.
     pub fn unlocked_officer(&self) -> Option<&str> {
         self.session
@@ -404,7 +440,12 @@ impl Vault {
             params![session.officer, salt.to_vec(), params.memory_kib, params.iterations, wrapped],
         )?;
         audit::append(&transaction, &session.officer, now, "pin_changed", None)?;
+        let generation = integrity::advance(&transaction, &self.device_secret)?;
         transaction.commit()?;
+        if let Some(session) = self.session.as_mut() {
+            session.pin_change_required = false;
+        }
+        integrity::publish(&self.device_secret, generation)?;
         self.checkpoint()
     }
 
@@ -416,7 +457,7 @@ impl Vault {
         pack_version: &str,
         pack_hash: &str,
     ) -> Result<AssessmentId, VaultError> {
-        let session = self.session.as_ref().ok_or(VaultError::Locked)?;
+        let session = officer_session(&self.session)?;
         let id = uuid::Uuid::new_v4().to_string();
         let now = self.now();
         let record_key = Key::random()?;
@@ -468,7 +509,7 @@ impl Vault {
         compartment: Compartment,
         plaintext: &[u8],
     ) -> Result<u32, VaultError> {
-        let session = self.session.as_ref().ok_or(VaultError::Locked)?;
+        let session = officer_session(&self.session)?;
         let now = self.now();
         let transaction = self
             .connection
@@ -523,7 +564,7 @@ impl Vault {
     /// last saved (the last is where a resumed draft picks up). Anything changed or moved is
     /// reported as damaged, naming the record and the place, never the value.
     pub fn answers(&self, assessment: &AssessmentId) -> Result<Vec<StoredAnswer>, VaultError> {
-        let session = self.session.as_ref().ok_or(VaultError::Locked)?;
+        let session = officer_session(&self.session)?;
         let keys = keys_of(&session.dek, &session.officer, &self.connection, assessment)?;
         let not_rewritten: i64 = self
             .connection
@@ -708,7 +749,7 @@ impl Vault {
     /// many questions each has answered is the workspace's to say (only what is shown counts:
     /// a count of stored rows would include answers behind a closed gate).
     pub fn drafts(&self) -> Result<Vec<DraftSummary>, VaultError> {
-        let session = self.session.as_ref().ok_or(VaultError::Locked)?;
+        let session = officer_session(&self.session)?;
         let mut statement = self.connection.prepare(
             "SELECT s.assessment_id, s.pack_id, s.pack_version, s.pack_hash,
                     MAX(s.updated_at, COALESCE(
@@ -743,18 +784,26 @@ impl Vault {
         Ok(())
     }
 
-    /// The signed pack file an assessment of the unlocked officer was started on, if kept.
-    pub fn pack_of(&self, assessment: &AssessmentId) -> Result<Option<Vec<u8>>, VaultError> {
-        let session = self.session.as_ref().ok_or(VaultError::Locked)?;
-        Ok(self
-            .connection
+    /// The content hash of the pack an assessment of the unlocked officer was started on, and
+    /// the signed pack file kept under that hash, if kept (the caller checks the file really has
+    /// that hash).
+    pub fn pack_of(
+        &self,
+        assessment: &AssessmentId,
+    ) -> Result<(String, Option<Vec<u8>>), VaultError> {
+        let session = officer_session(&self.session)?;
+        self.connection
             .query_row(
-                "SELECT p.signed_bytes FROM assessments s JOIN packs p USING (pack_hash)
+                "SELECT s.pack_hash, p.signed_bytes FROM assessments s
+                 LEFT JOIN packs p USING (pack_hash)
                  WHERE s.assessment_id = ?1 AND s.officer_id = ?2",
                 params![assessment.0, session.officer],
-                |row| row.get(0),
+                |row| Ok((row.get(0)?, row.get(1)?)),
             )
-            .optional()?)
+            .optional()?
+            .ok_or_else(|| VaultError::UnknownRecord {
+                record: assessment.0.clone(),
+            })
     }
 
     /// Records, for the unlocked officer, an event about one question of an assessment (for
@@ -766,7 +815,7 @@ impl Vault {
         record: &AssessmentId,
         question_id: &str,
     ) -> Result<(), VaultError> {
-        let session = self.session.as_ref().ok_or(VaultError::Locked)?;
+        let session = officer_session(&self.session)?;
         let keys = keys_of(&session.dek, &session.officer, &self.connection, record)?;
         let tag = keys.tags.question(&record.0, question_id);
         self.record_event(&format!("{event} question={tag}"), Some(record))
@@ -779,7 +828,7 @@ impl Vault {
         event: &str,
         record: Option<&AssessmentId>,
     ) -> Result<(), VaultError> {
-        let session = self.session.as_ref().ok_or(VaultError::Locked)?;
+        let session = officer_session(&self.session)?;
         let now = self.now();
         let transaction = self
             .connection
@@ -798,7 +847,7 @@ impl Vault {
     /// Destroys the migrant-victim compartment key of an assessment (at sealing): that part can
     /// never be read on this device again.
     pub fn destroy_compartment(&mut self, assessment: &AssessmentId) -> Result<(), VaultError> {
-        let session = self.session.as_ref().ok_or(VaultError::Locked)?;
+        let session = officer_session(&self.session)?;
         let now = self.now();
         let transaction = self
             .connection
@@ -901,7 +950,7 @@ pub(crate) fn keys_of(
 mod tests {
     use super::*;
 
-    /// A vault in `dir` with officer "PC 1" (PIN 2468) set up and unlocked.
+    /// A vault in `dir` with officer "PC 1" (PIN 246802) set up and unlocked.
     fn unlocked_vault_in(dir: &tempfile::TempDir) -> Vault {
         let mut vault = Vault::open(
             &dir.path().join("vault.sqlite"),
@@ -913,8 +962,8 @@ mod tests {
         )
         .unwrap_or_else(|error| panic!("open: {error}"));
         let set_up = vault
-            .set_up_officer("PC 1", "2468")
-            .and_then(|()| vault.unlock("PC 1", "2468"));
+            .set_up_officer("PC 1", "246802")
+            .and_then(|()| vault.unlock("PC 1", "246802"));
         assert!(set_up.is_ok());
         vault
     }
@@ -989,7 +1038,7 @@ mod tests {
         };
         assert_eq!(in_clear(&vault), 2);
 
-        assert!(vault.unlock("PC 1", "2468").is_ok());
+        assert!(vault.unlock("PC 1", "246802").is_ok());
         assert_eq!(in_clear(&vault), 0, "format 1 rows are left after unlock");
         let answers = vault
             .answers(&id)
@@ -1043,7 +1092,7 @@ mod tests {
             .unwrap_or_else(|error| panic!("damage: {error}"));
         vault.lock();
         assert!(
-            vault.unlock("PC 1", "2468").is_ok(),
+            vault.unlock("PC 1", "246802").is_ok(),
             "one bad row blocked unlock"
         );
         assert!(matches!(
@@ -1054,5 +1103,64 @@ mod tests {
             .answers(&healthy)
             .unwrap_or_else(|error| panic!("the other record: {error}"));
         assert_eq!(healthy_answers.len(), 1);
+    }
+
+    #[test]
+    fn a_pin_shorter_than_six_digits_unlocks_into_a_pin_change_only() {
+        let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("temp dir: {error}"));
+        let mut vault = unlocked_vault_in(&dir);
+        assert!(matches!(
+            vault.set_up_officer("PC 2", "2468"),
+            Err(VaultError::BadPin { min: 6, max: 12 })
+        ));
+        // As a build that allowed 4 digits left it: the data key wrapped under "2468".
+        let rewrapped = (|| -> Result<(), VaultError> {
+            let salt = random_bytes::<16>()?;
+            let kek = derive_kek("2468", &salt, self_bytes(&vault), vault.options.kdf)?;
+            let dek = vault
+                .session
+                .as_ref()
+                .ok_or(VaultError::Locked)?
+                .dek
+                .as_bytes()
+                .to_vec();
+            let wrapped = kek.seal(&dek, &dek_aad("PC 1"))?;
+            vault.connection.execute(
+                "UPDATE officers SET kdf_salt = ?1, wrapped_dek = ?2 WHERE officer_id = 'PC 1'",
+                params![salt.to_vec(), wrapped],
+            )?;
+            let generation = integrity::advance(&vault.connection, &vault.device_secret)?;
+            integrity::publish(&vault.device_secret, generation)
+        })();
+        assert!(rewrapped.is_ok());
+        vault.lock();
+        let unlocked = vault.unlock("PC 1", "2468");
+        assert!(unlocked.is_ok(), "{:?}", unlocked.err());
+        assert!(vault.pin_change_required());
+        assert_eq!(vault.unlocked_officer(), Some("PC 1"));
+        for refused in [
+            vault.create_assessment("default", "1", "h").err(),
+            vault.drafts().err(),
+            vault.enrolment_permit().err(),
+        ] {
+            assert!(
+                matches!(refused, Some(VaultError::PinChangeRequired { min: 6 })),
+                "{refused:?}"
+            );
+        }
+        assert!(matches!(
+            vault.change_pin("1357"),
+            Err(VaultError::BadPin { .. })
+        ));
+        assert!(vault.change_pin("135792").is_ok());
+        assert!(!vault.pin_change_required());
+        assert!(vault.create_assessment("default", "1", "h").is_ok());
+        vault.lock();
+        assert!(vault.unlock("PC 1", "135792").is_ok());
+        assert!(!vault.pin_change_required());
+    }
+
+    fn self_bytes(vault: &Vault) -> &[u8] {
+        vault.device_secret.bytes()
     }
 }

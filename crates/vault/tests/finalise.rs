@@ -244,6 +244,7 @@ fn a_force_policy_can_leave_nothing_readable_on_the_device_at_sealing() {
             idle_lock_seconds: 300,
             max_failed_pins: 10,
             keep_readable_copy_until_receipt: false,
+            allow_file_secret: true,
         })
         .expect("policy");
     let mut vault = open(&setup.dir);

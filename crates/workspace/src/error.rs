@@ -31,6 +31,15 @@ pub enum WorkspaceError {
     /// Nobody has the vault unlocked (or the idle lock just locked it).
     #[error("unlock to go on")]
     Locked,
+    /// `--pack` in a release build.
+    #[error("this build uses only the force's form packs and the one built in; --pack is for development builds")]
+    PackFileNotAllowed,
+    /// A draft's kept pack is not the pack it was started on.
+    #[error("assessment {record} cannot be reopened: the form pack kept with it is not the one it was started on")]
+    PackNotTheDrafts {
+        /// The record.
+        record: String,
+    },
     /// No assessment is open.
     #[error("start or resume an assessment first")]
     NoAssessmentOpen,
@@ -168,6 +177,15 @@ pub enum Refusal {
     SyncNotRunning,
     /// The gateway's keys are not signed by the force root the enrolment code names.
     KeysNotSigned,
+    /// The officer's PIN is shorter than today's minimum: change it first.
+    PinChangeRequired {
+        /// Fewest digits.
+        min: usize,
+    },
+    /// The vault file was changed outside Firstline (a PIN counter, lockout or key).
+    VaultTampered,
+    /// The vault file is an older copy than the one this device last wrote.
+    VaultRolledBack,
     /// The device is enrolled already.
     AlreadyEnrolled {
         /// Finalised assessments not yet received by the force, which a wipe would destroy.
@@ -223,6 +241,9 @@ impl From<&VaultError> for Refusal {
             }
             VaultError::WaitingChanged { waiting } => Refusal::WaitingChanged { waiting: *waiting },
             VaultError::Storage(_) => Refusal::Storage,
+            VaultError::PinChangeRequired { min } => Refusal::PinChangeRequired { min: *min },
+            VaultError::Tampered(_) => Refusal::VaultTampered,
+            VaultError::RolledBack { .. } => Refusal::VaultRolledBack,
             VaultError::TooNew { .. }
             | VaultError::Damaged { .. }
             | VaultError::AuditBroken { .. }
@@ -249,6 +270,8 @@ impl WorkspaceError {
             | WorkspaceError::PackUnreadable { .. } => Refusal::PackUnreadable,
             WorkspaceError::Pack(_) => Refusal::PackRefused,
             WorkspaceError::Locked => Refusal::Locked,
+            WorkspaceError::PackFileNotAllowed => Refusal::PackRefused,
+            WorkspaceError::PackNotTheDrafts { .. } => Refusal::PackTampered,
             WorkspaceError::NoAssessmentOpen => Refusal::NoAssessmentOpen,
             WorkspaceError::MissingRequired { count } => Refusal::MissingRequired { count: *count },
             WorkspaceError::BadOfficerId => Refusal::BadOfficerId,

@@ -32,7 +32,7 @@ use zeroize::Zeroizing;
 
 pub use error::{Refusal, WorkspaceError};
 pub use idle::{Activity, IdleLock};
-pub use packs::{verify as verify_pack, PackSource};
+pub use packs::{verify as verify_pack, PackSource, PackTrust};
 
 /// The assessment on screen and its record in the vault.
 struct OpenAssessment {
@@ -64,6 +64,7 @@ pub struct Workspace {
     open: Option<OpenAssessment>,
     idle: IdleLock,
     packs: PackSource,
+    trust: PackTrust,
 }
 
 /// The key a section's answers are kept under on the device: the compartment rule.
@@ -90,12 +91,18 @@ pub fn checked_officer_id(raw: &str) -> Result<String, WorkspaceError> {
 
 impl Workspace {
     /// A workspace over an opened vault, with the idle lock and pack source in force.
-    pub fn new(vault: Vault, packs: PackSource, idle_limit: Duration) -> Workspace {
+    pub fn new(
+        vault: Vault,
+        packs: PackSource,
+        trust: PackTrust,
+        idle_limit: Duration,
+    ) -> Workspace {
         Workspace {
             vault,
             open: None,
             idle: IdleLock::new(idle_limit),
             packs,
+            trust,
         }
     }
 
@@ -181,7 +188,7 @@ impl Workspace {
 
     /// The pack a new assessment would use: id, version and content hash.
     pub fn pack_in_use(&self) -> Result<(String, String, String), WorkspaceError> {
-        let (pack, _) = self.packs.load(&self.vault)?;
+        let (pack, _) = self.packs.load(&self.vault, self.trust)?;
         Ok((
             pack.id().to_string(),
             pack.version().to_string(),
@@ -210,10 +217,17 @@ impl Workspace {
     /// A draft rebuilt from the vault on the very pack it was started on, with the question
     /// answered last (the vault gives answers in the order they were last saved).
     fn restored(&self, id: &AssessmentId) -> Result<(Assessment, Option<String>), WorkspaceError> {
-        let pack = match self.vault.pack_of(id)? {
-            Some(bytes) => packs::verify(&bytes, &self.vault)?,
-            None => self.packs.load(&self.vault)?.0,
+        let (draft_hash, kept) = self.vault.pack_of(id)?;
+        let pack = match kept {
+            Some(bytes) => packs::verify(&bytes, &self.vault, self.trust)?,
+            None => self.packs.load(&self.vault, self.trust)?.0,
         };
+        // The kept pack must be the very pack the draft was started on.
+        if pack.content_hash() != draft_hash {
+            return Err(WorkspaceError::PackNotTheDrafts {
+                record: id.0.clone(),
+            });
+        }
         let stored = self.vault.answers(id)?;
         let mut values = Vec::with_capacity(stored.len());
         for answer in &stored {
@@ -237,7 +251,7 @@ impl Workspace {
     /// always be resumed on it.
     pub fn start(&mut self, language: Language) -> Result<AssessmentView<'_>, WorkspaceError> {
         self.require_unlocked()?;
-        let (pack, signed_bytes) = self.packs.load(&self.vault)?;
+        let (pack, signed_bytes) = self.packs.load(&self.vault, self.trust)?;
         self.vault.keep_pack(pack.content_hash(), &signed_bytes)?;
         let id = self
             .vault

@@ -20,8 +20,11 @@ pub struct VaultStatus {
     pub device_secret: &'static str,
     /// Idle seconds before the vault locks itself.
     pub idle_lock_seconds: u64,
-    /// When force IT had this device wiped, if it did (the sign-in screen says so).
+    /// When this device's data was wiped, if it was (the sign-in screen says so).
     pub wiped_at: Option<i64>,
+    /// The unlocked officer's PIN is shorter than today's minimum: nothing but a PIN change
+    /// until it is changed.
+    pub pin_change_required: bool,
 }
 
 /// A draft in the list.
@@ -48,6 +51,7 @@ pub fn vault_status(state: State<'_, AppState>) -> Result<VaultStatus, IpcError>
             device_secret,
             idle_lock_seconds: workspace.idle_limit().as_secs(),
             wiped_at: workspace.vault().sync_status()?.wiped_at,
+            pin_change_required: workspace.vault().pin_change_required(),
         })
     })
 }

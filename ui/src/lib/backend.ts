@@ -111,6 +111,9 @@ export interface VaultStatus {
   device_secret: "file" | "keyring" | "provided" | "none";
   idle_lock_seconds: number;
   wiped_at: number | null;
+  /** The unlocked officer's PIN is shorter than today's minimum and has not been changed since
+   *  they unlocked: every command but a PIN change (and lock) is refused until it is. */
+  pin_change_required: boolean;
 }
 
 export interface DraftView {
@@ -194,8 +197,20 @@ export interface ResumedView {
   resume_at: number;
 }
 
+/** The fewest digits a PIN may have now, as the vault checks it (a \`bad_pin\` or
+ *  \`pin_change_required\` refusal says it too, and that number is used when there is one). */
+export const PIN_MIN_DIGITS = 6;
+
 /** The closed set of error codes the app sends; the UI branches on these only. */
-export type ErrorCode = "Invalid" | "Damaged" | "NotReady" | "Gated" | "Locked" | "Wiped" | "Offline";
+export type ErrorCode =
+  | "Invalid"
+  | "Damaged"
+  | "NotReady"
+  | "Gated"
+  | "Locked"
+  | "PinChangeRequired"
+  | "Wiped"
+  | "Offline";
 
 /** What exactly the app refused, with the numbers the officer needs and nothing else (never an
  *  answer, never which question). The UI words it in the officer's language from `kind`. */
@@ -226,12 +241,15 @@ export type ErrorDetail =
   | { kind: "wrong_pin"; attempts_left: number }
   | { kind: "too_soon"; seconds: number }
   | { kind: "bad_pin"; min: number; max: number }
+  | { kind: "pin_change_required"; min: number }
   | { kind: "officer_exists" }
   | { kind: "unknown_officer" }
   | { kind: "bad_officer_id" }
   | { kind: "locked" }
   | { kind: "wiped" }
   | { kind: "damaged" }
+  | { kind: "vault_tampered" }
+  | { kind: "vault_rolled_back" }
   | { kind: "storage" }
   // Enrolment and sync.
   | { kind: "bad_gateway_url" }
@@ -281,12 +299,15 @@ export const ERROR_DETAIL_PARAMS: { readonly [K in ErrorKind]: { readonly [P in 
   wrong_pin: { attempts_left: true },
   too_soon: { seconds: true },
   bad_pin: { min: true, max: true },
+  pin_change_required: { min: true },
   officer_exists: {},
   unknown_officer: {},
   bad_officer_id: {},
   locked: {},
   wiped: {},
   damaged: {},
+  vault_tampered: {},
+  vault_rolled_back: {},
   storage: {},
   bad_gateway_url: {},
   bad_enrolment_code: {},
@@ -345,7 +366,16 @@ export interface Backend {
   wipeDevice(pin: string, waitingSeen: number): Promise<void>;
 }
 
-const KNOWN_CODES: readonly string[] = ["Invalid", "Damaged", "NotReady", "Gated", "Locked", "Wiped", "Offline"];
+const KNOWN_CODES: readonly string[] = [
+  "Invalid",
+  "Damaged",
+  "NotReady",
+  "Gated",
+  "Locked",
+  "PinChangeRequired",
+  "Wiped",
+  "Offline",
+];
 
 const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
 

@@ -23,6 +23,8 @@ export function describeError(t: Words, error: unknown): string {
       return t.errors.too_soon(detail.seconds);
     case "bad_pin":
       return t.errors.bad_pin(detail.min, detail.max);
+    case "pin_change_required":
+      return t.errors.pin_change_required(detail.min);
     case "already_enrolled":
       return t.errors.already_enrolled(detail.waiting);
     case "waiting_changed":

@@ -1,7 +1,8 @@
 // A fake of the app's backend for UI unit tests: keeps answers in memory, checks choices the way
 // the core does, hides questions behind earlier answers and sections behind closed gates, refuses
 // with the IPC's {code, message, detail} shape, enrols and wipes the device with the vault's
-// checks, and can be told to fail. It never stands in for the real app outside tests.
+// checks, refuses everything but a PIN change to an officer whose PIN is shorter than today's
+// minimum (see `withShortPinOfficer`), and can be told to fail. It never stands in for the real app outside tests.
 import type {
   AnswerValue,
   AssessmentView,
@@ -20,10 +21,16 @@ import type {
   Summary,
   VaultStatus,
 } from "./backend";
-import { BackendError, toBackendError } from "./backend";
+import { BackendError, PIN_MIN_DIGITS, toBackendError } from "./backend";
 
 /** The one enrolment code the fake's force knows, in the typed form force IT hands out. */
 export const FAKE_ENROLMENT_CODE = "ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789";
+
+/** The PIN the fake's first officer, "PC 1", has. */
+export const FAKE_PIN = "246810";
+
+/** The PIN of the officer `withShortPinOfficer` sets up: set before PINs had to be 6 digits. */
+export const FAKE_SHORT_PIN = "2468";
 
 /** A refusal as a command rejects with it, read the way the real seam reads it. */
 export function refusal(code: ErrorCode, message: string, detail: ErrorDetail | null = null): BackendError {
@@ -73,7 +80,7 @@ export class FakeBackend implements Backend {
   sealedSections = new Set<string>();
   officers: string[] = ["PC 1"];
   unlockedAs: string | null = "PC 1";
-  pins = new Map<string, string>([["PC 1", "2468"]]);
+  pins = new Map<string, string>([["PC 1", FAKE_PIN]]);
   attemptsLeft = 5;
   /** A question asked only while another question's answer is the given choice. */
   showIf = new Map<string, { question: string; value: string }>();
@@ -81,6 +88,44 @@ export class FakeBackend implements Backend {
   reachable = true;
 
   constructor(private questions: QuestionView[] = [fakeQuestion()]) {}
+
+  /** A device where "PC 1" set PIN `FAKE_SHORT_PIN` before PINs had to be 6 digits, locked: once
+   *  they unlock, everything but a PIN change (and lock, and the vault's status) is refused until
+   *  they change it, as the vault does. */
+  static withShortPinOfficer(questions?: QuestionView[]): FakeBackend {
+    const backend = new FakeBackend(questions);
+    backend.pins.set("PC 1", FAKE_SHORT_PIN);
+    backend.unlockedAs = null;
+    return backend;
+  }
+
+  /** As the vault: the unlocked officer's PIN is shorter than today's minimum (it was set before;
+   *  nothing sets one now), so they must change it before anything else. */
+  private pinChangeRequired(): boolean {
+    const pin = this.unlockedAs === null ? undefined : this.pins.get(this.unlockedAs);
+    return pin !== undefined && pin.length < PIN_MIN_DIGITS;
+  }
+
+  /** Refuses every command but a PIN change, lock and the vault's status while the unlocked
+   *  officer must change their PIN first. */
+  private officerSession(): void {
+    if (this.pinChangeRequired()) {
+      throw refusal("PinChangeRequired", `your PIN must now be at least ${PIN_MIN_DIGITS} digits: change it to go on`, {
+        kind: "pin_change_required",
+        min: PIN_MIN_DIGITS,
+      });
+    }
+  }
+
+  private checkPin(pin: string): void {
+    if (!new RegExp(`^[0-9]{${PIN_MIN_DIGITS},12}$`).test(pin)) {
+      throw refusal("Invalid", `a PIN must be ${PIN_MIN_DIGITS} to 12 digits`, {
+        kind: "bad_pin",
+        min: PIN_MIN_DIGITS,
+        max: 12,
+      });
+    }
+  }
 
   /** Whether `questionId` is asked and answered `value` (an answer no longer asked counts for nothing). */
   private answeredWith(questionId: string, value: string): boolean {
@@ -157,11 +202,13 @@ export class FakeBackend implements Backend {
 
   async startAssessment(language: Language): Promise<AssessmentView> {
     if (this.failStartWith) throw this.failStartWith;
+    this.officerSession();
     this.answers.clear();
     return this.view(language);
   }
 
   async answerQuestion(language: Language, questionId: string, value: AnswerValue): Promise<AssessmentView> {
+    this.officerSession();
     const question = this.questions.find((candidate) => candidate.id === questionId);
     if (!question) {
       throw refusal("Invalid", `there is no question ${questionId}`, { kind: "unknown_question" });
@@ -192,26 +239,32 @@ export class FakeBackend implements Backend {
     return this.view(language);
   }
 
+  /** What the vault's status fails with, as every command does when the core could not open the
+   *  vault at start (its file tampered with or rolled back, say). */
+  failVaultWith: BackendError | null = null;
+
   async vaultStatus(): Promise<VaultStatus> {
+    if (this.failVaultWith) throw this.failVaultWith;
     return {
       officers: this.officers,
       unlocked: this.unlockedAs,
       device_secret: "file",
       idle_lock_seconds: 300,
       wiped_at: this.sync.wiped_at,
+      pin_change_required: this.pinChangeRequired(),
     };
   }
 
   async setUpOfficer(officer: string, pin: string): Promise<void> {
-    if (!/^[0-9]{4,12}$/.test(pin)) {
-      throw refusal("Invalid", "a PIN must be 4 to 12 digits", { kind: "bad_pin", min: 4, max: 12 });
-    }
+    this.unlockedAs = null;
+    this.checkPin(pin);
     this.officers.push(officer);
     this.pins.set(officer, pin);
     this.unlockedAs = officer;
   }
 
   async unlock(officer: string, pin: string): Promise<void> {
+    this.unlockedAs = null;
     if (this.pins.get(officer) !== pin) throw this.wrongPin();
     this.unlockedAs = officer;
   }
@@ -226,6 +279,7 @@ export class FakeBackend implements Backend {
   }
 
   async diagnostics(): Promise<Diagnostics> {
+    this.officerSession();
     return {
       app_version: "0.1.0",
       pack: "fake 1",
@@ -237,9 +291,13 @@ export class FakeBackend implements Backend {
     };
   }
 
+  /** As the workspace: the current PIN is checked by unlocking again (a wrong one leaves the
+   *  vault locked), then the new one's length. */
   async changePin(currentPin: string, newPin: string): Promise<void> {
-    const officer = this.unlockedAs ?? "";
-    if (this.pins.get(officer) !== currentPin) throw this.wrongPin();
+    const officer = this.unlockedAs;
+    if (officer === null) throw refusal("Locked", "the vault is locked", { kind: "locked" });
+    await this.unlock(officer, currentPin);
+    this.checkPin(newPin);
     this.pins.set(officer, newPin);
   }
 
@@ -259,6 +317,7 @@ export class FakeBackend implements Backend {
   syncNowCalls = 0;
 
   async finaliseAssessment(): Promise<FinalisedView> {
+    this.officerSession();
     const missing = (await this.assessmentSummary("en")).missing.length;
     if (missing > 0) {
       throw refusal("Invalid", `${missing} required questions are not answered yet`, {
@@ -274,16 +333,19 @@ export class FakeBackend implements Backend {
   }
 
   async syncStatus(): Promise<SyncView> {
+    this.officerSession();
     return structuredClone(this.sync);
   }
 
   services: SupportService[] = [];
 
   async supportServices(): Promise<SupportService[]> {
+    this.officerSession();
     return structuredClone(this.services);
   }
 
   async syncNow(): Promise<void> {
+    this.officerSession();
     this.syncNowCalls += 1;
   }
 
@@ -295,6 +357,7 @@ export class FakeBackend implements Backend {
 
   async enrolDevice(gatewayUrl: string, code: string): Promise<string> {
     if (this.unlockedAs === null) throw refusal("Locked", "the vault is locked", { kind: "locked" });
+    this.officerSession();
     if (this.sync.force_name !== null) {
       throw refusal("Invalid", "this device is already enrolled", { kind: "already_enrolled", waiting: this.waiting() });
     }
@@ -316,6 +379,7 @@ export class FakeBackend implements Backend {
   async wipeDevice(pin: string, waitingSeen: number): Promise<void> {
     const officer = this.unlockedAs;
     if (officer === null) throw refusal("Locked", "the vault is locked", { kind: "locked" });
+    this.officerSession();
     this.unlockedAs = null;
     if (this.pins.get(officer) !== pin) throw this.wrongPin();
     this.unlockedAs = officer;
@@ -348,16 +412,19 @@ export class FakeBackend implements Backend {
   }
 
   async listDrafts(): Promise<DraftView[]> {
+    this.officerSession();
     return [];
   }
 
   async resumeAssessment(language: Language): Promise<ResumedView> {
+    this.officerSession();
     return { view: this.view(language), resume_at: 0 };
   }
 
   amendedFrom: string | null = null;
 
   async amendAssessment(language: Language, id: string): Promise<ResumedView> {
+    this.officerSession();
     if (!this.sync.records.some((record) => record.id === id)) {
       throw refusal("Invalid", `no assessment ${id}`, { kind: "unknown_record" });
     }
@@ -366,10 +433,12 @@ export class FakeBackend implements Backend {
   }
 
   async assessmentView(language: Language): Promise<AssessmentView> {
+    this.officerSession();
     return this.view(language);
   }
 
   async assessmentSummary(language: Language): Promise<Summary> {
+    this.officerSession();
     const rows = this.visible().map((question) => {
       const answer = this.answers.get(question.id);
       const shown =

@@ -5,7 +5,7 @@
 //! wipe first; the officer confirms it with their PIN and the number of finalised
 //! assessments still waiting, which the wipe destroys.
 
-use super::Vault;
+use super::{officer_session, Vault};
 use crate::device;
 use crate::error::VaultError;
 use crate::outbox;
@@ -22,9 +22,7 @@ impl Vault {
     /// enrolled ([`VaultError::AlreadyEnrolled`], which says how many finalised assessments are
     /// still waiting to be sent).
     pub fn enrolment_permit(&self) -> Result<EnrolmentPermit, VaultError> {
-        if self.session.is_none() {
-            return Err(VaultError::Locked);
-        }
+        officer_session(&self.session)?;
         if let Some(enrolled) = device::info(&self.connection)? {
             return Err(VaultError::AlreadyEnrolled {
                 force_name: enrolled.force_name,
@@ -42,12 +40,7 @@ impl Vault {
     /// assessments still waiting that the officer was shown: if more or fewer wait now,
     /// nothing is wiped ([`VaultError::WaitingChanged`]).
     pub fn wipe_device(&mut self, pin: &str, waiting_seen: u32) -> Result<(), VaultError> {
-        let officer = self
-            .session
-            .as_ref()
-            .ok_or(VaultError::Locked)?
-            .officer
-            .clone();
+        let officer = officer_session(&self.session)?.officer.clone();
         self.unlock(&officer, pin)?;
         let waiting = waiting(&self.connection)?;
         if waiting != waiting_seen {
@@ -55,7 +48,7 @@ impl Vault {
         }
         self.session = None;
         let now = self.now();
-        device::wipe_everything(&mut self.connection, now)
+        device::wipe_everything(&mut self.connection, &self.device_secret, now)
     }
 }
 

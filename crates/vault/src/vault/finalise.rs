@@ -7,7 +7,7 @@
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use serde_json::{json, Map, Value};
 
-use super::{keys_of, AssessmentId, Compartment, Vault};
+use super::{keys_of, officer_session, AssessmentId, Compartment, Vault};
 use crate::audit;
 use crate::device::{self, DeviceInfo, Enrolment};
 use crate::error::VaultError;
@@ -131,7 +131,7 @@ impl Vault {
         assessment: &AssessmentId,
         shown: &[ShownAnswer<'_>],
     ) -> Result<Finalised, VaultError> {
-        let session = self.session.as_ref().ok_or(VaultError::Locked)?;
+        let session = officer_session(&self.session)?;
         let officer = session.officer.clone();
         let tags = keys_of(&session.dek, &officer, &self.connection, assessment)?.tags;
         let credentials = device::credentials(&self.connection, &self.device_secret)?
@@ -292,7 +292,9 @@ impl Vault {
             "compartment_destroyed",
             Some(&assessment.0),
         )?;
+        let generation = crate::integrity::advance(&transaction, &self.device_secret)?;
         transaction.commit()?;
+        crate::integrity::publish(&self.device_secret, generation)?;
         self.checkpoint()?;
         Ok(Finalised {
             submission_id: assessment.0.clone(),
@@ -304,12 +306,7 @@ impl Vault {
     /// supersedes it, with the main answers still readable on the device copied in (the
     /// migrant-victim section was destroyed at sealing and must be asked again).
     pub fn amend(&mut self, finalised: &AssessmentId) -> Result<AssessmentId, VaultError> {
-        let officer = self
-            .session
-            .as_ref()
-            .ok_or(VaultError::Locked)?
-            .officer
-            .clone();
+        let officer = officer_session(&self.session)?.officer.clone();
         let RecordRow {
             pack_id,
             pack_version,
@@ -379,7 +376,7 @@ impl Vault {
 
     /// The unlocked officer's finalised records and where each is in the outbox.
     pub fn sent_records(&self) -> Result<Vec<SentRecord>, VaultError> {
-        let officer = &self.session.as_ref().ok_or(VaultError::Locked)?.officer;
+        let officer = &officer_session(&self.session)?.officer;
         let mut statement = self.connection.prepare(
             "SELECT s.assessment_id, s.finalised_at, o.state, o.reason, s.supersedes
              FROM assessments s JOIN outbox o ON o.submission_id = s.assessment_id

@@ -14,7 +14,7 @@ use firstline_seal::{RecordsKey, SafeguardingKey};
 use firstline_vault::{
     DeviceSecret, Enrolment, ForceKeys, KdfParams, Outbox, RootTrust, Vault, VaultOptions,
 };
-use firstline_workspace::{PackSource, Workspace};
+use firstline_workspace::{PackSource, PackTrust, Workspace};
 use zeroize::Zeroizing;
 
 pub const PIN: &str = "246810";
@@ -90,16 +90,61 @@ impl Device {
         path
     }
 
-    /// A workspace on this device's vault, unlocked for officer "PC 1", using `pack`.
+    /// A workspace on this device's vault, unlocked for officer "PC 1", using `pack`, as a
+    /// development build trusts packs.
     pub fn workspace(&self, pack: PackSource) -> Workspace {
-        Device::open_workspace(&self.vault_path(), pack)
+        Device::open_workspace(&self.vault_path(), pack, PackTrust::Development)
+    }
+
+    /// [`Device::workspace`] as a release build trusts packs.
+    pub fn release_workspace(&self, pack: PackSource) -> Workspace {
+        Device::open_workspace(&self.vault_path(), pack, PackTrust::Release)
+    }
+
+    /// Signs `pack_json` with the force's pack key (signed bytes, content hash).
+    pub fn force_signed(&self, pack_json: &str) -> (Vec<u8>, String) {
+        let signed = firstline_form::sign_pack(
+            pack_json.as_bytes(),
+            firstline_protocol::FORCE_PACK_KEY_ID,
+            &self.pack_key,
+        )
+        .expect("signed");
+        let hash = firstline_form::verify_pack(
+            &signed,
+            &[firstline_form::TrustedKey::from_base64(
+                firstline_protocol::FORCE_PACK_KEY_ID,
+                &firstline_protocol::Base64Bytes(self.pack_key.verifying_key().to_bytes().to_vec())
+                    .to_base64(),
+            )
+            .expect("key")],
+        )
+        .expect("verifies")
+        .content_hash()
+        .to_string();
+        (signed, hash)
+    }
+
+    /// Keeps `signed` as the force's current pack, as the sync client does after pulling it.
+    pub fn keep_force_pack(&self, signed: &[u8], hash: &str) {
+        Outbox::open(&self.vault_path(), DeviceSecret::provided(&SECRET))
+            .expect("outbox")
+            .keep_force_pack(hash, signed, 1_800_000_000)
+            .expect("kept");
     }
 
     pub fn unlocked_workspace(vault_path: &std::path::Path) -> Workspace {
-        Device::open_workspace(vault_path, PackSource::ForceOrBuiltIn)
+        Device::open_workspace(
+            vault_path,
+            PackSource::ForceOrBuiltIn,
+            PackTrust::Development,
+        )
     }
 
-    fn open_workspace(vault_path: &std::path::Path, pack: PackSource) -> Workspace {
+    fn open_workspace(
+        vault_path: &std::path::Path,
+        pack: PackSource,
+        trust: PackTrust,
+    ) -> Workspace {
         let vault = Vault::open(
             vault_path,
             DeviceSecret::provided(&SECRET),
@@ -110,7 +155,7 @@ impl Device {
             },
         )
         .expect("vault");
-        let mut workspace = Workspace::new(vault, pack, Duration::from_secs(300));
+        let mut workspace = Workspace::new(vault, pack, trust, Duration::from_secs(300));
         if workspace.vault().officers().expect("officers").is_empty() {
             workspace.set_up_officer("PC 1", PIN).expect("set up");
         } else {

@@ -1,0 +1,190 @@
+//! What proves the vault file is the one this device last wrote.
+//!
+//! Someone holding the tablet can copy, edit or restore the vault file: reset an officer's
+//! wrong-PIN counter with one UPDATE (and guess on), put back a wrapped key the lockout destroyed,
+//! or restore a copy from before a finalise and get destroyed migrant sections back. So:
+//! - the vault keeps a **generation number** that goes up with every write that matters for
+//!   that (an officer set up, a PIN tried right or wrong, a PIN changed, an assessment finalised,
+//!   a receipt that destroys a readable copy, a wipe), and a **MAC** over the generation and
+//!   every officer's counter, lockout time and wrapped key, under a key derived from the device
+//!   secret: an edited counter or key no longer matches its MAC;
+//! - the generation is **mirrored outside the file**, MACed the same way: in the OS keyring
+//!   beside the device secret, or (file mode, the weaker one) in a 0600 file beside the secret.
+//!   A vault whose generation is lower than the mirror's is an older copy, and is refused.
+//!
+//! Answer saves do not move the generation (a keyring write per answer would be too slow):
+//! restoring a copy from before some answers were saved loses those answers but reveals nothing.
+//! In file mode, someone who copies and restores the vault, the secret and the mirror together
+//! defeats the mirror; the keyring mode is the one that holds against a stolen tablet.
+
+use hmac::{Hmac, Mac};
+use rusqlite::{params, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+use crate::device_secret::DeviceSecret;
+use crate::error::VaultError;
+
+const STATE_CONTEXT: &[u8] = b"firstline vault state v1";
+const MIRROR_CONTEXT: &[u8] = b"firstline vault generation mirror v1";
+
+/// The key the state and the mirror are MACed under, from the device secret.
+fn mac_key(secret: &DeviceSecret) -> Vec<u8> {
+    let mut hasher = Sha256::new();
+    hasher.update(b"firstline vault integrity key v1\0");
+    hasher.update(secret.bytes());
+    hasher.finalize().to_vec()
+}
+
+fn hmac(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+    let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(key) else {
+        return Vec::new();
+    };
+    for part in parts {
+        mac.update(&(part.len() as u64).to_be_bytes());
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// The MAC over `generation` and every officer's lockout state and wrapped key, as the
+/// connection (or transaction) sees them now.
+fn state_mac(
+    connection: &Connection,
+    secret: &DeviceSecret,
+    generation: u64,
+) -> Result<Vec<u8>, VaultError> {
+    let mut statement = connection.prepare(
+        "SELECT officer_id, failed_pins, next_try_at, wrapped_dek FROM officers ORDER BY officer_id",
+    )?;
+    let mut rows = statement.query([])?;
+    let mut officers = Sha256::new();
+    while let Some(row) = rows.next()? {
+        let officer: String = row.get(0)?;
+        let failed: i64 = row.get(1)?;
+        let next_try_at: i64 = row.get(2)?;
+        let wrapped: Option<Vec<u8>> = row.get(3)?;
+        for part in [
+            officer.as_bytes(),
+            &failed.to_be_bytes(),
+            &next_try_at.to_be_bytes(),
+            wrapped.as_deref().unwrap_or(b"destroyed"),
+        ] {
+            officers.update((part.len() as u64).to_be_bytes());
+            officers.update(part);
+        }
+    }
+    Ok(hmac(
+        &mac_key(secret),
+        &[
+            STATE_CONTEXT,
+            &generation.to_be_bytes(),
+            &officers.finalize(),
+        ],
+    ))
+}
+
+/// Moves the generation on by one and MACs the new state, inside the caller's transaction
+/// (after its other writes, before its commit). Returns the new generation, which the caller
+/// mirrors with [`publish`] once the transaction has committed.
+pub(crate) fn advance(connection: &Connection, secret: &DeviceSecret) -> Result<u64, VaultError> {
+    let generation: i64 = connection.query_row(
+        "SELECT generation FROM vault_state WHERE singleton = 1",
+        [],
+        |row| row.get(0),
+    )?;
+    let next = generation.max(0) as u64 + 1;
+    let mac = state_mac(connection, secret, next)?;
+    connection.execute(
+        "UPDATE vault_state SET generation = ?1, mac = ?2 WHERE singleton = 1",
+        params![next as i64, mac],
+    )?;
+    Ok(next)
+}
+
+/// Mirrors a committed generation outside the file (never moving the mirror back).
+pub(crate) fn publish(secret: &DeviceSecret, generation: u64) -> Result<(), VaultError> {
+    let _one_writer = MIRROR_WRITES.lock();
+    if read_mirror(secret)?.is_some_and(|mirrored| mirrored >= generation) {
+        return Ok(());
+    }
+    let mac = hmac(
+        &mac_key(secret),
+        &[MIRROR_CONTEXT, &generation.to_be_bytes()],
+    );
+    let mut value = generation.to_be_bytes().to_vec();
+    value.extend_from_slice(&mac);
+    secret.write_mirror(&value)
+}
+
+/// Two connections (the window's vault and the sync client's outbox) may publish at once.
+static MIRROR_WRITES: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// The mirrored generation, if one was written and its MAC holds.
+fn read_mirror(secret: &DeviceSecret) -> Result<Option<u64>, VaultError> {
+    let Some(value) = secret.read_mirror()? else {
+        return Ok(None);
+    };
+    let (generation, mac) = value.split_at(8.min(value.len()));
+    let generation: [u8; 8] = generation.try_into().map_err(|_| {
+        VaultError::Tampered("the mirrored generation is not one Firstline wrote".into())
+    })?;
+    if hmac(&mac_key(secret), &[MIRROR_CONTEXT, &generation]) != mac {
+        return Err(VaultError::Tampered(
+            "the mirrored generation is not one Firstline wrote".into(),
+        ));
+    }
+    Ok(Some(u64::from_be_bytes(generation)))
+}
+
+/// Checks the vault file before anyone unlocks it: its state MAC holds (no counter, lockout or
+/// wrapped key edited), and its generation is not lower than the mirror's (not an older copy).
+/// A vault from before this check (no MAC yet) and a mirror never written are sealed now; a
+/// mirror behind the file (a crash between commit and mirror) is brought up to it.
+pub(crate) fn check(connection: &Connection, secret: &DeviceSecret) -> Result<(), VaultError> {
+    let (generation, mac): (i64, Option<Vec<u8>>) = connection
+        .query_row(
+            "SELECT generation, mac FROM vault_state WHERE singleton = 1",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?
+        .unwrap_or((0, None));
+    let generation = generation.max(0) as u64;
+    let mirrored = read_mirror(secret)?;
+    match mac {
+        Some(mac) => {
+            if state_mac(connection, secret, generation)? != mac {
+                return Err(VaultError::Tampered(
+                    "an officer's PIN counter, lockout or key was changed outside Firstline".into(),
+                ));
+            }
+        }
+        None => {
+            let has_officers: bool =
+                connection.query_row("SELECT EXISTS (SELECT 1 FROM officers)", [], |row| {
+                    row.get(0)
+                })?;
+            if has_officers && mirrored.is_some() {
+                return Err(VaultError::Tampered(
+                    "the vault's integrity record was removed".into(),
+                ));
+            }
+            // A new vault, or the first open of one from before integrity records were kept:
+            // seal what is there, ahead of any mirror an earlier vault left on this device.
+            connection.execute(
+                "UPDATE vault_state SET generation = ?1 WHERE singleton = 1",
+                [mirrored.unwrap_or(0) as i64],
+            )?;
+            let generation = advance(connection, secret)?;
+            return publish(secret, generation);
+        }
+    }
+    match mirrored {
+        Some(mirrored) if mirrored > generation => Err(VaultError::RolledBack {
+            file: generation,
+            device: mirrored,
+        }),
+        Some(mirrored) if mirrored == generation => Ok(()),
+        _ => publish(secret, generation),
+    }
+}
