@@ -19,9 +19,11 @@ Options:
   --idle-lock-seconds N    Lock after N idle seconds (default 300). Managed policy will set
                            this on force devices.
   --enrol GATEWAY_URL CODE Enrol this device with the force gateway at GATEWAY_URL using a
-                           one-time CODE from `firstline-admin enrolment-code`, unless it is
-                           enrolled already. Finalised assessments then sync on their own.
-  --verify-vault FILE      Check the audit chain of a vault file (read-only, needs no PIN)
+                           one-time CODE from `firstline-admin enrolment-code` when an officer
+                           first unlocks, unless it is enrolled already (the same checks as the
+                           enrolment screen). Finalised assessments then sync on their own.
+  --verify-vault FILE      Check the audit chain's links of a vault file (read-only, needs no
+                           PIN; keyed entries' MACs are checked by the app's diagnostics)
                            and exit: 0 if it verifies, 1 if not.
   --help                   This text.
 
@@ -43,8 +45,11 @@ fn main() -> ExitCode {
                     return usage("--verify-vault needs a vault file");
                 };
                 return match firstline_vault::verify_vault_file(path.as_ref()) {
-                    Ok(entries) => {
-                        println!("audit chain verifies: {entries} entries");
+                    Ok(summary) => {
+                        println!(
+                            "audit chain links hold: {} entries; {} keyed entries need this device's secret to check their MACs (the app's diagnostics do)",
+                            summary.entries, summary.keyed_unchecked
+                        );
                         ExitCode::SUCCESS
                     }
                     Err(error) => {

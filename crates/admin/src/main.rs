@@ -67,7 +67,8 @@ enum Command {
         #[arg(long, default_value_t = 24)]
         valid_hours: i64,
     },
-    /// List enrolled devices (JSON lines).
+    /// List enrolled devices (JSON lines), with the longest audit chain each reported and a
+    /// flag if its chain ever got shorter or a head changed for a length already seen.
     Devices {
         /// The gateway's database.
         #[arg(long)]
@@ -332,18 +333,20 @@ async fn run(command: Command) -> Result<(), String> {
             Ok(())
         }
         Command::Devices { database: url } => {
-            for device in database(&url)
-                .await?
-                .devices()
-                .await
-                .map_err(|error| error.to_string())?
-            {
+            let storage = database(&url).await?;
+            for device in storage.devices().await.map_err(|error| error.to_string())? {
+                let audit = storage
+                    .audit_of(&device.device_id)
+                    .await
+                    .map_err(|error| error.to_string())?;
                 print_json(&serde_json::json!({
                     "device_id": device.device_id,
                     "name": device.name,
                     "enrolled_at": device.enrolled_at,
                     "last_seen_at": device.last_seen_at,
                     "revoked_at": device.revoked_at,
+                    "audit_length": audit.as_ref().map(|(length, _)| *length),
+                    "audit_flag": audit.and_then(|(_, flag)| flag),
                 }))?;
             }
             Ok(())

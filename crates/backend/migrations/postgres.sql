@@ -68,3 +68,18 @@ CREATE TABLE IF NOT EXISTS policy (
     singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
     policy    TEXT NOT NULL
 );
+
+-- Where each device's audit chain stood at each length it reported, and a flag once it went
+-- shorter or a head changed for a length already seen.
+CREATE TABLE IF NOT EXISTS audit_heads (
+    device_id     TEXT NOT NULL,
+    length        BIGINT NOT NULL,
+    head          TEXT NOT NULL,
+    first_seen_at BIGINT NOT NULL,
+    PRIMARY KEY (device_id, length)
+);
+CREATE TABLE IF NOT EXISTS audit_flags (
+    device_id  TEXT PRIMARY KEY,
+    reason     TEXT NOT NULL,
+    flagged_at BIGINT NOT NULL
+);

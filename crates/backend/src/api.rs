@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use firstline_protocol::{
-    paths, ApiError, CommandKind, DeviceCommands, EnrolRequest, EnrolResponse, Envelope, ErrorCode,
-    Meta, Policy, Receipt, SignedKeySet, API_VERSION, MAX_BODY_BYTES,
+    paths, ApiError, AuditHead, CommandKind, DeviceCommands, EnrolRequest, EnrolResponse, Envelope,
+    ErrorCode, Meta, Policy, Receipt, SignedKeySet, API_VERSION, MAX_BODY_BYTES,
 };
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -39,6 +39,7 @@ pub fn router(state: GatewayState) -> Router {
         .route(paths::POLICY, get(policy))
         .route(paths::COMMANDS, get(commands))
         .route(paths::COMMAND_DONE, post(command_done))
+        .route(paths::AUDIT_HEAD, post(audit_head))
         .fallback(|| async {
             Failure::new(
                 StatusCode::NOT_FOUND,
@@ -511,6 +512,36 @@ async fn commands(
         }
     }
     Ok(Json(DeviceCommands { commands }))
+}
+
+async fn audit_head(
+    State(state): State<GatewayState>,
+    AuthenticatedDevice(device): AuthenticatedDevice,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<StatusCode, Failure> {
+    let (report, _): (AuditHead, _) = json_body(&headers, body, "an audit head").await?;
+    let well_formed = report.head.len() == 64
+        && report.head.bytes().all(|byte| byte.is_ascii_hexdigit())
+        && i64::try_from(report.length).is_ok();
+    if !well_formed {
+        return Err(Failure::malformed(
+            "head must be 64 hex characters and length a count of entries",
+        ));
+    }
+    if let Some(reason) = state
+        .storage
+        .record_audit_head(
+            &device.device_id,
+            report.length as i64,
+            &report.head.to_ascii_lowercase(),
+            state.now(),
+        )
+        .await?
+    {
+        tracing::warn!(device = %device.device_id, %reason, "device audit chain flagged");
+    }
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn command_done(

@@ -33,6 +33,7 @@ on_both_databases!(
     a_revoked_device_is_refused_and_a_wipe_is_ordered_and_reported,
     the_directory_cursor_never_skips_and_carries_tombstones,
     packs_policy_meta_health_and_metrics_answer,
+    a_device_whose_audit_chain_shrinks_or_changes_is_flagged,
 );
 
 /// Asserts that a request was refused with `status` and `code`; returns the error body.
@@ -530,4 +531,46 @@ async fn the_gateway_refuses_a_receipt_key_the_key_set_does_not_name() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("not the receipt key"), "{stderr}");
+}
+
+/// Attack (issue 10, item 10): a device's audit chain cut short or rewritten (by someone with
+/// the tablet) is flagged at the force from the lengths and heads the device reports.
+async fn a_device_whose_audit_chain_shrinks_or_changes_is_flagged(database: Database) {
+    let gateway = Gateway::start(database).await;
+    let client = reqwest::Client::new();
+    let shrinking = gateway.enrol(&client).await;
+    let rewritten = gateway.enrol(&client).await;
+    let report = |device: &support::Device, length: u64, head: String| {
+        client
+            .post(format!("{}/v1/device/audit-head", gateway.url))
+            .header("authorization", device.bearer())
+            .json(&firstline_protocol::AuditHead { length, head })
+            .send()
+    };
+    let head = |digit: char| digit.to_string().repeat(64);
+    for (length, digit) in [(3, 'a'), (5, 'b'), (5, 'b')] {
+        let answered = report(&shrinking, length, head(digit)).await.expect("sent");
+        assert_eq!(answered.status(), StatusCode::NO_CONTENT);
+    }
+    let audit = |device: &support::Device| {
+        let id = device.enrolled.device_id.clone();
+        let storage = gateway.storage.clone();
+        async move { storage.audit_of(&id).await.expect("read") }
+    };
+    assert_eq!(audit(&shrinking).await, Some((5, None)));
+    report(&shrinking, 4, head('c')).await.expect("sent");
+    let (_, flag) = audit(&shrinking).await.expect("reported");
+    assert!(flag.is_some_and(|flag| flag.contains("shorter")));
+
+    report(&rewritten, 7, head('d')).await.expect("sent");
+    report(&rewritten, 7, head('e')).await.expect("sent");
+    let (_, flag) = audit(&rewritten).await.expect("reported");
+    assert!(flag.is_some_and(|flag| flag.contains("changed")));
+
+    refused(
+        report(&rewritten, 8, "not hex".into()).await,
+        StatusCode::BAD_REQUEST,
+        ErrorCode::Malformed,
+    )
+    .await;
 }

@@ -34,6 +34,7 @@ fn the_document_names_exactly_the_gateways_paths() {
         paths::METRICS,
         paths::RECEIPT,
         paths::COMMAND_DONE,
+        paths::AUDIT_HEAD,
     ]
     .iter()
     .map(|path| path.to_string())

@@ -50,6 +50,8 @@ pub mod paths {
     pub const COMMANDS: &str = "/v1/device/commands";
     /// `POST`: the device carried a command out (a route template; see [`fill`]).
     pub const COMMAND_DONE: &str = "/v1/device/commands/{command_id}/done";
+    /// `POST`: the device's audit chain length and head, at every sync.
+    pub const AUDIT_HEAD: &str = "/v1/device/audit-head";
     /// `GET`: liveness and database reachability (no authentication).
     pub const HEALTH: &str = "/health";
     /// `GET`: Prometheus text metrics (no authentication; counts only).
@@ -255,4 +257,16 @@ pub struct DeviceCommand {
 pub struct DeviceCommands {
     /// Oldest first.
     pub commands: Vec<DeviceCommand>,
+}
+
+/// `POST /v1/device/audit-head`: where the device's keyed audit chain stands. The gateway keeps
+/// each length's head per device and flags a device whose chain got shorter, or whose head for
+/// a length it already saw changed (`firstline-admin devices` shows it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditHead {
+    /// Entries in the chain.
+    pub length: u64,
+    /// The last entry's hash, hex (64 characters; zeros for an empty chain).
+    pub head: String,
 }

@@ -421,6 +421,7 @@ impl SyncClient {
             None => match self.carry_out_commands(&gateway).await? {
                 Some(report) => report,
                 None => {
+                    self.report_audit_head(&gateway).await?;
                     problem = self.pull_key_set(&gateway).await?;
                     // A new key set may name another CA: the rest of the pass pins it.
                     gateway.http = self.http().await?;
@@ -508,6 +509,18 @@ impl SyncClient {
                 return Ok(());
             }
         }
+        Ok(())
+    }
+
+    /// Tells the force where this device's keyed audit chain stands (length and head), so that a
+    /// chain cut short or rewritten on the device shows at the force. A failure is left to the
+    /// drain to report.
+    async fn report_audit_head(&self, gateway: &GatewaySession) -> Result<(), SyncError> {
+        let (length, head) = self.db(|outbox| outbox.audit_head()).await?;
+        let request = gateway
+            .request(reqwest::Method::POST, paths::AUDIT_HEAD)
+            .json(&firstline_protocol::AuditHead { length, head });
+        let _ = exchange(request).await;
         Ok(())
     }
 

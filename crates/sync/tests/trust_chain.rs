@@ -301,3 +301,48 @@ async fn a_device_enrolled_before_signed_key_sets_takes_the_first_and_says_so() 
     assert_eq!(device.root_trusted_how, Some(RootTrust::FirstSignedSet));
     assert_eq!(device.key_set_serial, Some(1));
 }
+
+/// Item 10: someone with the tablet cuts the end off its audit chain (to hide what was done);
+/// the next sync reports the shorter chain and the force flags the device.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_audit_chain_cut_short_on_the_device_is_flagged_at_the_force() {
+    let gateway = Gateway::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let vault_path = dir.path().join("vault.sqlite");
+    let client = support::client(&vault_path, SyncConfig::default());
+    let device = client
+        .enrol(
+            support::permit(&vault_path),
+            &gateway.url(),
+            &gateway.enrolment_code().await,
+            "tablet",
+        )
+        .await
+        .expect("enrolled");
+    support::finalise_in_background(&vault_path, 2).await;
+    client.sync_once().await.expect("pass");
+    let (length, flag) = gateway
+        .storage
+        .audit_of(&device.device_id)
+        .await
+        .expect("read")
+        .expect("reported");
+    assert!(length > 3, "{length}");
+    assert_eq!(flag, None);
+
+    rusqlite::Connection::open(&vault_path)
+        .expect("open")
+        .execute("DELETE FROM audit WHERE seq > ?1", [length - 3])
+        .expect("cut short");
+    client.sync_once().await.expect("pass");
+    let (_, flag) = gateway
+        .storage
+        .audit_of(&device.device_id)
+        .await
+        .expect("read")
+        .expect("reported");
+    assert!(
+        flag.is_some_and(|flag| flag.contains("shorter")),
+        "a shortened chain was not flagged"
+    );
+}

@@ -31,7 +31,7 @@ mod outbox;
 mod schema;
 mod vault;
 
-pub use audit::{verify_audit_chain, verify_vault_file, AuditEntry};
+pub use audit::{verify_vault_file, AuditEntry, AuditSummary};
 pub use crypto::KdfParams;
 pub use device::{
     file_secret_allowed, DeviceInfo, Enrolment, ForceKeys, GatewayTrust, KeySetAnchor, RootTrust,

@@ -229,6 +229,11 @@ impl Outbox {
         )
     }
 
+    /// The audit chain's length and head (hex), as the sync client reports them to the force.
+    pub fn audit_head(&self) -> Result<(u64, String), VaultError> {
+        audit::head(&self.connection)
+    }
+
     /// The root and serial a newly pulled key set is checked against, once enrolled.
     pub fn key_set_anchor(&self) -> Result<Option<KeySetAnchor>, VaultError> {
         device::key_set_anchor(&self.connection)
@@ -355,6 +360,7 @@ impl Outbox {
                         )?;
                         audit::append(
                             &transaction,
+                            &self.device_secret,
                             &officer,
                             now,
                             "submission_received_by_force",
@@ -387,6 +393,7 @@ impl Outbox {
                     if let Some(officer) = officer {
                         audit::append(
                             &transaction,
+                            &self.device_secret,
                             &officer,
                             now,
                             "submission_quarantined",

@@ -245,7 +245,14 @@ impl Vault {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![officer, salt.to_vec(), self.options.kdf.memory_kib, self.options.kdf.iterations, wrapped, now],
         )?;
-        audit::append(&transaction, officer, now, "officer_set_up", None)?;
+        audit::append(
+            &transaction,
+            &self.device_secret,
+            officer,
+            now,
+            "officer_set_up",
+            None,
+        )?;
         let generation = integrity::advance(&transaction, &self.device_secret)?;
         transaction.commit()?;
         integrity::publish(&self.device_secret, generation)
@@ -307,7 +314,14 @@ impl Vault {
             "UPDATE officers SET failed_pins = 0, next_try_at = 0 WHERE officer_id = ?1",
             [officer],
         )?;
-        audit::append(&transaction, officer, now, "unlocked", None)?;
+        audit::append(
+            &transaction,
+            &self.device_secret,
+            officer,
+            now,
+            "unlocked",
+            None,
+        )?;
         let generation = integrity::advance(&transaction, &self.device_secret)?;
         transaction.commit()?;
         integrity::publish(&self.device_secret, generation)?;
@@ -344,7 +358,14 @@ impl Vault {
                  WHERE officer_id = ?1",
                 [officer],
             )?;
-            audit::append(&transaction, officer, now, "wiped_after_wrong_pins", None)?;
+            audit::append(
+                &transaction,
+                &self.device_secret,
+                officer,
+                now,
+                "wiped_after_wrong_pins",
+                None,
+            )?;
             let generation = integrity::advance(&transaction, &self.device_secret)?;
             transaction.commit()?;
             integrity::publish(&self.device_secret, generation)?;
@@ -355,7 +376,14 @@ impl Vault {
             "UPDATE officers SET failed_pins = ?2, next_try_at = ?3 WHERE officer_id = ?1",
             params![officer, failed, now + lockout_seconds(failed)],
         )?;
-        audit::append(&transaction, officer, now, "wrong_pin", None)?;
+        audit::append(
+            &transaction,
+            &self.device_secret,
+            officer,
+            now,
+            "wrong_pin",
+            None,
+        )?;
         let generation = integrity::advance(&transaction, &self.device_secret)?;
         transaction.commit()?;
         integrity::publish(&self.device_secret, generation)?;
@@ -416,7 +444,7 @@ impl Vault {
 
     /// Verifies the audit chain of this vault.
     pub fn verify_audit(&self) -> Result<Vec<crate::AuditEntry>, VaultError> {
-        audit::verify_audit_chain(&self.connection)
+        audit::verify_audit_chain(&self.connection, &self.device_secret)
     }
 }
 
@@ -439,7 +467,14 @@ impl Vault {
              WHERE officer_id = ?1",
             params![session.officer, salt.to_vec(), params.memory_kib, params.iterations, wrapped],
         )?;
-        audit::append(&transaction, &session.officer, now, "pin_changed", None)?;
+        audit::append(
+            &transaction,
+            &self.device_secret,
+            &session.officer,
+            now,
+            "pin_changed",
+            None,
+        )?;
         let generation = integrity::advance(&transaction, &self.device_secret)?;
         transaction.commit()?;
         if let Some(session) = self.session.as_mut() {
@@ -490,6 +525,7 @@ impl Vault {
         )?;
         audit::append(
             &transaction,
+            &self.device_secret,
             &session.officer,
             now,
             "assessment_created",
@@ -551,6 +587,7 @@ impl Vault {
         // to the assessments table, one page fewer in the WAL per save.
         audit::append(
             &transaction,
+            &self.device_secret,
             &session.officer,
             now,
             "answer_saved",
@@ -735,6 +772,7 @@ impl Vault {
             }
             audit::append(
                 &transaction,
+                &self.device_secret,
                 officer,
                 now,
                 "answers_rewritten_keyed",
@@ -835,6 +873,7 @@ impl Vault {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         audit::append(
             &transaction,
+            &self.device_secret,
             &session.officer,
             now,
             event,
@@ -863,6 +902,7 @@ impl Vault {
         }
         audit::append(
             &transaction,
+            &self.device_secret,
             &session.officer,
             now,
             "compartment_destroyed",

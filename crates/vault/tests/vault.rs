@@ -376,17 +376,30 @@ fn the_audit_chain_verifies_and_a_changed_entry_breaks_it() {
             "answer_saved"
         ]
     );
+    // Without the device secret, a file check can hold the links but not the keyed MACs.
     assert_eq!(
         firstline_vault::verify_vault_file(&test.path()).expect("file verifies"),
-        5
+        firstline_vault::AuditSummary {
+            entries: 5,
+            keyed_unchecked: 5
+        }
     );
+    // An edited entry: its MAC no longer holds under the device's key.
     test.sql("UPDATE audit SET event = 'unlocked' WHERE seq = 4");
+    assert!(matches!(
+        test.open().verify_audit(),
+        Err(VaultError::AuditBroken { seq: 4 })
+    ));
+    // Re-hashed as a plain entry after keyed ones: refused too, even by the file check.
+    test.sql("UPDATE audit SET keyed = 0 WHERE seq = 4");
     assert!(matches!(
         firstline_vault::verify_vault_file(&test.path()),
         Err(VaultError::AuditBroken { seq: 4 })
     ));
+    // A removed entry breaks the links.
+    test.sql("UPDATE audit SET keyed = 1 WHERE seq = 4; DELETE FROM audit WHERE seq = 3");
     assert!(matches!(
-        test.open().verify_audit(),
+        firstline_vault::verify_vault_file(&test.path()),
         Err(VaultError::AuditBroken { seq: 4 })
     ));
 }

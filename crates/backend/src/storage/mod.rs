@@ -183,6 +183,17 @@ pub trait Storage: Send + Sync {
         &self,
         device_id: &str,
     ) -> StorageResult<Vec<(DeviceCommand, Option<i64>)>>;
+    /// Records where a device's audit chain stands; returns the flag it now carries, if its
+    /// chain ever went shorter or a head changed for a length already seen.
+    async fn record_audit_head(
+        &self,
+        device_id: &str,
+        length: i64,
+        head: &str,
+        now: i64,
+    ) -> StorageResult<Option<String>>;
+    /// A device's longest reported audit chain and its flag, if it ever reported.
+    async fn audit_of(&self, device_id: &str) -> StorageResult<Option<(i64, Option<String>)>>;
     /// Stores a submission exactly once (by id and content hash).
     async fn store_submission(&self, submission: &NewSubmission) -> StorageResult<Stored>;
     /// A device's receipt for a submission.
@@ -300,4 +311,25 @@ pub(crate) fn directory_page(
         page.cursor = change_seq;
     }
     Ok(page)
+}
+
+/// What a newly reported audit head says about a device, given the longest length it reported
+/// before and the head it reported for this length before (if any): `Some(reason)` to flag it.
+pub(crate) fn audit_verdict(
+    longest_before: Option<i64>,
+    head_before_at_this_length: Option<&str>,
+    length: i64,
+    head: &str,
+) -> Option<String> {
+    if let Some(longest) = longest_before.filter(|longest| *longest > length) {
+        return Some(format!(
+            "audit chain got shorter: {longest} entries reported before, {length} now"
+        ));
+    }
+    match head_before_at_this_length {
+        Some(before) if before != head => Some(format!(
+            "audit chain head at length {length} changed since it was first reported"
+        )),
+        _ => None,
+    }
 }

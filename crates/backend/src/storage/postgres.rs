@@ -8,9 +8,9 @@ use firstline_protocol::{CommandKind, DeviceCommand, DirectoryEntry, DirectoryPa
 use tokio_postgres::{NoTls, Row};
 
 use super::{
-    command_kind, command_name, receipt, Counts, DeviceRecord, ForceRecord, NewDevice,
-    NewSubmission, Redeemed, Storage, StorageError, StorageResult, Stored, StoredReceipt,
-    StoredSubmission,
+    audit_verdict, command_kind, command_name, receipt, Counts, DeviceRecord, ForceRecord,
+    NewDevice, NewSubmission, Redeemed, Storage, StorageError, StorageResult, Stored,
+    StoredReceipt, StoredSubmission,
 };
 
 /// The gateway's PostgreSQL storage.
@@ -236,6 +236,79 @@ impl Storage for PostgresStorage {
             )
             .await?;
         Ok(rows.iter().map(device_row).collect())
+    }
+
+    async fn record_audit_head(
+        &self,
+        device_id: &str,
+        length: i64,
+        head: &str,
+        now: i64,
+    ) -> StorageResult<Option<String>> {
+        let mut client = self.pool.get().await?;
+        let transaction = client.transaction().await?;
+        // One report at a time per device.
+        transaction
+            .execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&device_id])
+            .await?;
+        let longest: Option<i64> = transaction
+            .query_one(
+                "SELECT MAX(length) FROM audit_heads WHERE device_id = $1",
+                &[&device_id],
+            )
+            .await?
+            .get(0);
+        let before: Option<String> = transaction
+            .query_opt(
+                "SELECT head FROM audit_heads WHERE device_id = $1 AND length = $2",
+                &[&device_id, &length],
+            )
+            .await?
+            .map(|row| row.get(0));
+        if let Some(reason) = audit_verdict(longest, before.as_deref(), length, head) {
+            transaction
+                .execute(
+                    "INSERT INTO audit_flags (device_id, reason, flagged_at) VALUES ($1, $2, $3)
+                     ON CONFLICT (device_id) DO NOTHING",
+                    &[&device_id, &reason, &now],
+                )
+                .await?;
+        }
+        transaction
+            .execute(
+                "INSERT INTO audit_heads (device_id, length, head, first_seen_at)
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (device_id, length) DO NOTHING",
+                &[&device_id, &length, &head, &now],
+            )
+            .await?;
+        let flag: Option<String> = transaction
+            .query_opt(
+                "SELECT reason FROM audit_flags WHERE device_id = $1",
+                &[&device_id],
+            )
+            .await?
+            .map(|row| row.get(0));
+        transaction.commit().await?;
+        Ok(flag)
+    }
+
+    async fn audit_of(&self, device_id: &str) -> StorageResult<Option<(i64, Option<String>)>> {
+        let client = self.pool.get().await?;
+        let longest: Option<i64> = client
+            .query_one(
+                "SELECT MAX(length) FROM audit_heads WHERE device_id = $1",
+                &[&device_id],
+            )
+            .await?
+            .get(0);
+        let flag: Option<String> = client
+            .query_opt(
+                "SELECT reason FROM audit_flags WHERE device_id = $1",
+                &[&device_id],
+            )
+            .await?
+            .map(|row| row.get(0));
+        Ok(longest.map(|longest| (longest, flag)))
     }
 
     async fn revoke_device(&self, device_id: &str, now: i64) -> StorageResult<bool> {

@@ -9,9 +9,9 @@ use firstline_protocol::{CommandKind, DeviceCommand, DirectoryEntry, DirectoryPa
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::{
-    command_kind, command_name, receipt, Counts, DeviceRecord, ForceRecord, NewDevice,
-    NewSubmission, Redeemed, Storage, StorageError, StorageResult, Stored, StoredReceipt,
-    StoredSubmission,
+    audit_verdict, command_kind, command_name, receipt, Counts, DeviceRecord, ForceRecord,
+    NewDevice, NewSubmission, Redeemed, Storage, StorageError, StorageResult, Stored,
+    StoredReceipt, StoredSubmission,
 };
 
 /// The gateway's SQLite storage.
@@ -228,6 +228,72 @@ impl Storage for SqliteStorage {
                 .query_map([], device_row)?
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(devices)
+        })
+        .await
+    }
+
+    async fn record_audit_head(
+        &self,
+        device_id: &str,
+        length: i64,
+        head: &str,
+        now: i64,
+    ) -> StorageResult<Option<String>> {
+        let (device_id, head) = (device_id.to_string(), head.to_string());
+        self.with(move |connection| {
+            let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let longest: Option<i64> = transaction.query_row(
+                "SELECT MAX(length) FROM audit_heads WHERE device_id = ?1",
+                [&device_id],
+                |row| row.get(0),
+            )?;
+            let before: Option<String> = transaction
+                .query_row(
+                    "SELECT head FROM audit_heads WHERE device_id = ?1 AND length = ?2",
+                    params![device_id, length],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            if let Some(reason) = audit_verdict(longest, before.as_deref(), length, &head) {
+                transaction.execute(
+                    "INSERT OR IGNORE INTO audit_flags (device_id, reason, flagged_at) VALUES (?1, ?2, ?3)",
+                    params![device_id, reason, now],
+                )?;
+            }
+            transaction.execute(
+                "INSERT OR IGNORE INTO audit_heads (device_id, length, head, first_seen_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![device_id, length, head, now],
+            )?;
+            let flag: Option<String> = transaction
+                .query_row(
+                    "SELECT reason FROM audit_flags WHERE device_id = ?1",
+                    [&device_id],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            transaction.commit()?;
+            Ok(flag)
+        })
+        .await
+    }
+
+    async fn audit_of(&self, device_id: &str) -> StorageResult<Option<(i64, Option<String>)>> {
+        let device_id = device_id.to_string();
+        self.with(move |connection| {
+            let longest: Option<i64> = connection.query_row(
+                "SELECT MAX(length) FROM audit_heads WHERE device_id = ?1",
+                [&device_id],
+                |row| row.get(0),
+            )?;
+            let flag: Option<String> = connection
+                .query_row(
+                    "SELECT reason FROM audit_flags WHERE device_id = ?1",
+                    [&device_id],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            Ok(longest.map(|longest| (longest, flag)))
         })
         .await
     }

@@ -280,6 +280,7 @@ impl Vault {
         }
         audit::append(
             &transaction,
+            &self.device_secret,
             &officer,
             now,
             "assessment_finalised",
@@ -287,6 +288,7 @@ impl Vault {
         )?;
         audit::append(
             &transaction,
+            &self.device_secret,
             &officer,
             now,
             "compartment_destroyed",
