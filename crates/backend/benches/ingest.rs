@@ -76,7 +76,17 @@ async fn ingest(label: &str, database: &str, total: usize) {
         })
         .collect();
 
-    let (mut gateway, url) = support::spawn_gateway(database, "127.0.0.1:0", &[]);
+    // Throughput, not the per-device rate: the bench sends far more than a device would.
+    let (mut gateway, url) = support::spawn_gateway(
+        database,
+        "127.0.0.1:0",
+        &[
+            "--device-requests-per-minute",
+            "100000000",
+            "--address-requests-per-minute",
+            "100000000",
+        ],
+    );
     let url = Arc::new(url);
     let envelopes = Arc::new(envelopes);
     let started = Instant::now();

@@ -4,7 +4,7 @@
 
 use axum::body::{to_bytes, Body, Bytes};
 use axum::extract::{FromRequestParts, Path, Query, Request, State};
-use axum::http::header::{CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, ETAG, IF_NONE_MATCH, RETRY_AFTER};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -56,6 +56,8 @@ pub fn router(state: GatewayState) -> Router {
 pub(crate) struct Failure {
     status: StatusCode,
     error: ApiError,
+    /// Seconds for `Retry-After`.
+    retry_after: Option<u64>,
 }
 
 impl Failure {
@@ -66,6 +68,21 @@ impl Failure {
                 code,
                 message: message.into(),
             },
+            retry_after: None,
+        }
+    }
+
+    fn rate_limited(seconds: u64, what: &str) -> Failure {
+        Failure {
+            retry_after: Some(seconds.max(1)),
+            ..Failure::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorCode::RateLimited,
+                format!(
+                    "too many requests from this {what}; try again in {} seconds",
+                    seconds.max(1)
+                ),
+            )
         }
     }
 
@@ -87,7 +104,13 @@ impl From<StorageError> for Failure {
 
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
-        (self.status, Json(self.error)).into_response()
+        let mut response = (self.status, Json(self.error)).into_response();
+        if let Some(seconds) = self.retry_after {
+            if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+                response.headers_mut().insert(RETRY_AFTER, value);
+            }
+        }
+        response
     }
 }
 
@@ -98,7 +121,30 @@ async fn count_and_log(
 ) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_string();
-    let response = next.run(request).await;
+    let address = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip());
+    let limited = address.and_then(|address| {
+        let enrolment = (path == paths::ENROL)
+            .then(|| state.limits.enrolment(address).err())
+            .flatten()
+            .map(|seconds| (seconds, "address's enrolment attempts"));
+        enrolment.or_else(|| {
+            state
+                .limits
+                .address(address)
+                .err()
+                .map(|seconds| (seconds, "address"))
+        })
+    });
+    let response = match limited {
+        Some((seconds, what)) => {
+            Metrics::count(&state.metrics.requests_rate_limited);
+            Failure::rate_limited(seconds, what).into_response()
+        }
+        None => next.run(request).await,
+    };
     let status = response.status();
     if status.is_client_error() {
         Metrics::count(&state.metrics.requests_refused);
@@ -136,6 +182,10 @@ impl FromRequestParts<GatewayState> for KnownDevice {
             .device_by_token(&token_hash(token.trim()), state.now())
             .await?
             .ok_or_else(|| unauthenticated("this device is not enrolled with the force"))?;
+        state.limits.device(&device.device_id).map_err(|seconds| {
+            Metrics::count(&state.metrics.requests_rate_limited);
+            Failure::rate_limited(seconds, "device")
+        })?;
         Ok(KnownDevice(device))
     }
 }
@@ -230,7 +280,28 @@ async fn health(State(state): State<GatewayState>) -> Response {
     }
 }
 
-async fn metrics(State(state): State<GatewayState>) -> Response {
+async fn metrics(State(state): State<GatewayState>, headers: HeaderMap) -> Response {
+    let Some(token) = &state.metrics_token else {
+        return Failure::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "no such endpoint",
+        )
+        .into_response();
+    };
+    let given = headers
+        .get(AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    if !constant_time_eq(given.as_bytes(), token.as_bytes()) {
+        return Failure::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::Unauthenticated,
+            "/metrics needs the metrics token",
+        )
+        .into_response();
+    }
     let counts = state.storage.counts().await.ok();
     (
         [(
@@ -349,7 +420,9 @@ async fn submit(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, Failure> {
-    let (envelope, _): (Envelope, _) = json_body(&headers, body, "a submission envelope").await?;
+    let (envelope, bytes): (Envelope, _) =
+        json_body(&headers, body, "a submission envelope").await?;
+    let body_len = bytes.len();
     if !valid_submission_id(&envelope.submission_id)
         || envelope
             .supersedes
@@ -379,6 +452,36 @@ async fn submit(
             error.to_string(),
         ),
     })?;
+    if let Some(superseded) = &envelope.supersedes {
+        if state
+            .storage
+            .receipt(&device.device_id, superseded)
+            .await?
+            .is_none()
+        {
+            return Err(Failure::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::UnknownSupersedes,
+                "supersedes must name a submission this device sent",
+            ));
+        }
+    }
+    let already_had = state
+        .storage
+        .receipt(&device.device_id, &envelope.submission_id)
+        .await?
+        .is_some();
+    if !already_had {
+        let used = state.storage.device_bytes(&device.device_id).await?;
+        if used.max(0) as u64 + body_len as u64 > state.limits.device_quota_bytes {
+            tracing::warn!(device = %device.device_id, used, "device storage quota reached");
+            return Err(Failure::new(
+                StatusCode::INSUFFICIENT_STORAGE,
+                ErrorCode::QuotaExceeded,
+                "this device has used its storage at the force; the record stays on the device and is sent later",
+            ));
+        }
+    }
     let submission = NewSubmission {
         submission_id: envelope.submission_id.clone(),
         device_id: device.device_id.clone(),
@@ -477,6 +580,16 @@ async fn directory(
         )
         .await?;
     Ok(Json(page).into_response())
+}
+
+/// Compares two secrets without stopping at the first difference.
+fn constant_time_eq(given: &[u8], expected: &[u8]) -> bool {
+    given.len() == expected.len()
+        && given
+            .iter()
+            .zip(expected)
+            .fold(0u8, |difference, (a, b)| difference | (a ^ b))
+            == 0
 }
 
 /// The policy devices get before force IT sets one.

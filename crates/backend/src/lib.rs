@@ -6,6 +6,7 @@
 
 mod api;
 mod auth;
+mod limits;
 mod metrics;
 pub mod storage;
 
@@ -13,6 +14,7 @@ use std::sync::Arc;
 
 pub use api::router;
 pub use auth::{enrolment_code_hash, new_enrolment_code, token_hash};
+pub use limits::{LimitConfig, Limits};
 pub use metrics::Metrics;
 
 /// What every handler shares.
@@ -28,6 +30,10 @@ pub struct GatewayState {
     pub clock: Arc<dyn Fn() -> i64 + Send + Sync>,
     /// The key receipts are signed with (its public half is in the force's key set).
     pub receipt_key: Arc<ed25519_dalek::SigningKey>,
+    /// Rates and the storage quota.
+    pub limits: Arc<Limits>,
+    /// The bearer token `/metrics` needs; without one, `/metrics` is not served here.
+    pub metrics_token: Option<Arc<str>>,
 }
 
 impl GatewayState {
@@ -43,7 +49,21 @@ impl GatewayState {
             metrics: Arc::new(Metrics::default()),
             clock: Arc::new(unix_now),
             receipt_key: Arc::new(receipt_key),
+            limits: Arc::new(Limits::new(LimitConfig::default())),
+            metrics_token: None,
         }
+    }
+
+    /// The same state with other limits.
+    pub fn with_limits(mut self, config: LimitConfig) -> GatewayState {
+        self.limits = Arc::new(Limits::new(config));
+        self
+    }
+
+    /// The same state serving `/metrics` to a holder of `token` only.
+    pub fn with_metrics_token(mut self, token: Option<String>) -> GatewayState {
+        self.metrics_token = token.map(Arc::from);
+        self
     }
 
     fn now(&self) -> i64 {

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Parser;
-use firstline_backend::{router, storage, GatewayState};
+use firstline_backend::{router, storage, GatewayState, LimitConfig};
 
 /// The Firstline force sync gateway.
 ///
@@ -31,6 +31,22 @@ struct Options {
     /// The oldest app version the force accepts.
     #[arg(long, default_value = "0.1.0")]
     min_app_version: String,
+    /// Requests per minute one device may make (also its burst); over it, 429 with Retry-After.
+    #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u32).range(1..))]
+    device_requests_per_minute: u32,
+    /// Requests per minute from one network address (many devices may share one).
+    #[arg(long, default_value_t = 6000, value_parser = clap::value_parser!(u32).range(1..))]
+    address_requests_per_minute: u32,
+    /// Enrolment attempts per hour from one network address.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    enrolments_per_address_per_hour: u32,
+    /// Storage one device may use at the force, in KiB of envelopes; over it, 507.
+    #[arg(long, default_value_t = 256 * 1024, value_parser = clap::value_parser!(u64).range(1..))]
+    device_quota_kib: u64,
+    /// A file holding the bearer token `/metrics` needs. Without it, `/metrics` is not served
+    /// on this (device-facing) listener.
+    #[arg(long)]
+    metrics_token_file: Option<PathBuf>,
     /// The receipt-signing key file `firstline-admin init-force` wrote (`receipt-signing.key`
     /// in its --keys folder); its public half must be the one in the force's key set.
     #[arg(long)]
@@ -76,11 +92,42 @@ async fn serve(options: Options) -> Result<(), String> {
             ));
         }
     }
-    let app = router(GatewayState::new(
-        storage,
-        &options.min_app_version,
-        receipt_key,
-    ));
+    let metrics_token = options
+        .metrics_token_file
+        .as_deref()
+        .map(|path| {
+            std::fs::read_to_string(path)
+                .map(|token| token.trim().to_string())
+                .map_err(|error| format!("{}: {error}", path.display()))
+                .and_then(|token| {
+                    if token.len() >= 16 {
+                        Ok(token)
+                    } else {
+                        Err(format!(
+                            "{}: the metrics token must be at least 16 characters",
+                            path.display()
+                        ))
+                    }
+                })
+        })
+        .transpose()?;
+    let state = GatewayState::new(storage, &options.min_app_version, receipt_key)
+        .with_limits(LimitConfig {
+            device_requests_per_minute: options.device_requests_per_minute,
+            address_requests_per_minute: options.address_requests_per_minute,
+            enrolments_per_address_per_hour: options.enrolments_per_address_per_hour,
+            device_quota_bytes: options.device_quota_kib.saturating_mul(1024),
+        })
+        .with_metrics_token(metrics_token);
+    let limits = state.limits.clone();
+    tokio::spawn(async move {
+        let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every_minute.tick().await;
+            limits.forget_idle();
+        }
+    });
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let listener = std::net::TcpListener::bind(options.listen)
         .map_err(|error| format!("cannot listen on {}: {error}", options.listen))?;
     listener
@@ -102,7 +149,7 @@ async fn serve(options: Options) -> Result<(), String> {
             axum_server::from_tcp_rustls(listener, config)
                 .map_err(|error| error.to_string())?
                 .handle(handle)
-                .serve(app.into_make_service())
+                .serve(app)
                 .await
                 .map_err(|error| error.to_string())
         }
@@ -116,7 +163,7 @@ async fn serve(options: Options) -> Result<(), String> {
             axum_server::from_tcp(listener)
                 .map_err(|error| error.to_string())?
                 .handle(handle)
-                .serve(app.into_make_service())
+                .serve(app)
                 .await
                 .map_err(|error| error.to_string())
         }

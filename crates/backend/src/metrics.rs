@@ -21,6 +21,8 @@ pub struct Metrics {
     pub requests_failed: AtomicU64,
     /// Devices enrolled.
     pub enrolments: AtomicU64,
+    /// Requests refused for going over a rate (429).
+    pub requests_rate_limited: AtomicU64,
 }
 
 impl Metrics {
@@ -62,6 +64,11 @@ impl Metrics {
                 "firstline_enrolments_total",
                 "Devices enrolled.",
                 &self.enrolments,
+            ),
+            (
+                "firstline_requests_rate_limited_total",
+                "Requests refused for going over a device's or an address's rate (429).",
+                &self.requests_rate_limited,
             ),
         ];
         for (name, help, counter) in counters {

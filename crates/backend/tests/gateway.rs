@@ -34,6 +34,8 @@ on_both_databases!(
     the_directory_cursor_never_skips_and_carries_tombstones,
     packs_policy_meta_health_and_metrics_answer,
     a_device_whose_audit_chain_shrinks_or_changes_is_flagged,
+    supersedes_must_name_a_record_the_same_device_sent,
+    a_device_over_its_storage_quota_is_refused_with_507,
 );
 
 /// Asserts that a request was refused with `status` and `code`; returns the error body.
@@ -489,18 +491,38 @@ async fn packs_policy_meta_health_and_metrics_answer(database: Database) {
         .await
         .expect("sent");
     assert_eq!(health.status(), StatusCode::OK);
+    // Item 9: /metrics is not served on the device-facing listener without a token ...
+    refused(
+        client.get(format!("{}/metrics", gateway.url)).send().await,
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+    )
+    .await;
+    // ... and with one, only to its holder.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let token_file = dir.path().join("metrics-token");
+    std::fs::write(&token_file, "metrics-token-for-the-test\n").expect("token written");
+    let (with_token, url) = support::spawn_gateway(
+        &gateway.database.url(),
+        "127.0.0.1:0",
+        &["--metrics-token-file", &token_file.display().to_string()],
+    );
+    let _with_token = support::KilledOnDrop(with_token);
+    refused(
+        client.get(format!("{url}/metrics")).send().await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::Unauthenticated,
+    )
+    .await;
     let metrics = client
-        .get(format!("{}/metrics", gateway.url))
+        .get(format!("{url}/metrics"))
+        .header("authorization", "Bearer metrics-token-for-the-test")
         .send()
         .await
         .expect("sent")
         .text()
         .await
         .expect("text");
-    assert!(
-        metrics.contains("firstline_enrolments_total 1"),
-        "{metrics}"
-    );
     assert!(metrics.contains("firstline_devices 1"), "{metrics}");
     let unknown = client
         .get(format!("{}/v2/anything", gateway.url))
@@ -571,6 +593,143 @@ async fn a_device_whose_audit_chain_shrinks_or_changes_is_flagged(database: Data
         report(&rewritten, 8, "not hex".into()).await,
         StatusCode::BAD_REQUEST,
         ErrorCode::Malformed,
+    )
+    .await;
+}
+
+/// Item 9: an amendment may only supersede a record the same device sent.
+async fn supersedes_must_name_a_record_the_same_device_sent(database: Database) {
+    let gateway = Gateway::start(database).await;
+    let client = reqwest::Client::new();
+    let first = gateway.enrol(&client).await;
+    let other = gateway.enrol(&client).await;
+    let submit = |device: &support::Device, envelope: firstline_protocol::Envelope| {
+        client
+            .post(format!("{}/v1/submissions", gateway.url))
+            .header("authorization", device.bearer())
+            .json(&envelope)
+            .send()
+    };
+    let original = first.seal(&gateway.force, "sub-original", "x", None);
+    assert_eq!(
+        submit(&first, original).await.expect("sent").status(),
+        StatusCode::CREATED
+    );
+    let hijack = other.seal_superseding(&gateway.force, "sub-hijack", "sub-original");
+    refused(
+        submit(&other, hijack).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::UnknownSupersedes,
+    )
+    .await;
+    let amendment = first.seal_superseding(&gateway.force, "sub-amendment", "sub-original");
+    assert_eq!(
+        submit(&first, amendment).await.expect("sent").status(),
+        StatusCode::CREATED
+    );
+}
+
+/// Item 9: a device over its storage quota is refused with 507 (it keeps the record and tries
+/// later); a record it already sent is still acknowledged.
+async fn a_device_over_its_storage_quota_is_refused_with_507(database: Database) {
+    let gateway = Gateway::start(database).await;
+    let (small, url) = support::spawn_gateway(
+        &gateway.database.url(),
+        "127.0.0.1:0",
+        &["--device-quota-kib", "8"],
+    );
+    let _small = support::KilledOnDrop(small);
+    let client = reqwest::Client::new();
+    let device = gateway.enrol(&client).await;
+    let submit = |envelope: &firstline_protocol::Envelope| {
+        client
+            .post(format!("{url}/v1/submissions"))
+            .header("authorization", device.bearer())
+            .json(envelope)
+            .send()
+    };
+    let first = device.seal(&gateway.force, "sub-1", "x", None);
+    assert_eq!(
+        submit(&first).await.expect("sent").status(),
+        StatusCode::CREATED
+    );
+    let second = device.seal(&gateway.force, "sub-2", "y", None);
+    let over = refused(
+        submit(&second).await,
+        StatusCode::INSUFFICIENT_STORAGE,
+        ErrorCode::QuotaExceeded,
+    )
+    .await;
+    assert!(
+        over.message.contains("stays on the device"),
+        "{}",
+        over.message
+    );
+    assert_eq!(
+        submit(&first).await.expect("sent").status(),
+        StatusCode::OK,
+        "a record already stored is still acknowledged"
+    );
+}
+
+/// Item 9: one device over its rate, and one address over its enrolment attempts, get 429 with
+/// Retry-After; another device is not held up.
+#[tokio::test(flavor = "multi_thread")]
+async fn over_a_rate_a_device_or_address_gets_429_with_retry_after() {
+    let gateway = Gateway::start(Database::sqlite()).await;
+    let client = reqwest::Client::new();
+    let busy = gateway.enrol(&client).await;
+    let calm = gateway.enrol(&client).await;
+    let (strict, url) = support::spawn_gateway(
+        &gateway.database.url(),
+        "127.0.0.1:0",
+        &[
+            "--device-requests-per-minute",
+            "3",
+            "--enrolments-per-address-per-hour",
+            "2",
+        ],
+    );
+    let _strict = support::KilledOnDrop(strict);
+    let get = |device: &support::Device| {
+        client
+            .get(format!("{url}/v1/policy"))
+            .header("authorization", device.bearer())
+            .send()
+    };
+    for _ in 0..3 {
+        assert_eq!(get(&busy).await.expect("sent").status(), StatusCode::OK);
+    }
+    let limited = get(&busy).await.expect("sent");
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: u64 = limited
+        .headers()
+        .get("retry-after")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse().ok())
+        .expect("a Retry-After in seconds");
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    let error: ApiError = limited.json().await.expect("error body");
+    assert_eq!(error.code, ErrorCode::RateLimited);
+    assert_eq!(get(&calm).await.expect("sent").status(), StatusCode::OK);
+
+    let enrol = || {
+        client
+            .post(format!("{url}/v1/enrol"))
+            .json(&EnrolRequest {
+                code: "AAAA-BBBB-CCCC-DDDD".into(),
+                device_public_key: vec![1; 32].into(),
+                device_name: "guesser".into(),
+            })
+            .send()
+    };
+    for _ in 0..2 {
+        assert_eq!(enrol().await.expect("sent").status(), StatusCode::FORBIDDEN);
+    }
+    refused(
+        enrol().await,
+        StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::RateLimited,
     )
     .await;
 }

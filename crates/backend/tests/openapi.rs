@@ -56,6 +56,9 @@ fn every_error_code_and_field_is_documented() {
         ErrorCode::Conflict,
         ErrorCode::NotFound,
         ErrorCode::Unavailable,
+        ErrorCode::RateLimited,
+        ErrorCode::QuotaExceeded,
+        ErrorCode::UnknownSupersedes,
     ];
     let enum_line = text
         .lines()

@@ -54,7 +54,7 @@ pub mod paths {
     pub const AUDIT_HEAD: &str = "/v1/device/audit-head";
     /// `GET`: liveness and database reachability (no authentication).
     pub const HEALTH: &str = "/health";
-    /// `GET`: Prometheus text metrics (no authentication; counts only).
+    /// `GET`: Prometheus text metrics (counts only), only with the metrics token.
     pub const METRICS: &str = "/metrics";
 
     /// A route template with its one `{parameter}` filled in, as a client requests it.
@@ -180,6 +180,12 @@ pub enum ErrorCode {
     NotFound,
     /// The gateway could not do it now; try again (`503`).
     Unavailable,
+    /// Too many requests from this device or address; try again after `Retry-After` (`429`).
+    RateLimited,
+    /// The device has used its storage quota at the force; try again later (`507`).
+    QuotaExceeded,
+    /// `supersedes` names a submission this device did not send (`422`).
+    UnknownSupersedes,
 }
 
 /// `GET /v1/directory?after=N`: changes to the support-services directory after cursor `N`.

@@ -194,6 +194,8 @@ pub trait Storage: Send + Sync {
     ) -> StorageResult<Option<String>>;
     /// A device's longest reported audit chain and its flag, if it ever reported.
     async fn audit_of(&self, device_id: &str) -> StorageResult<Option<(i64, Option<String>)>>;
+    /// Bytes of envelopes a device has stored.
+    async fn device_bytes(&self, device_id: &str) -> StorageResult<i64>;
     /// Stores a submission exactly once (by id and content hash).
     async fn store_submission(&self, submission: &NewSubmission) -> StorageResult<Stored>;
     /// A device's receipt for a submission.

@@ -311,6 +311,19 @@ impl Storage for PostgresStorage {
         Ok(longest.map(|longest| (longest, flag)))
     }
 
+    async fn device_bytes(&self, device_id: &str) -> StorageResult<i64> {
+        Ok(self
+            .pool
+            .get()
+            .await?
+            .query_one(
+                "SELECT COALESCE(SUM(OCTET_LENGTH(envelope)), 0)::BIGINT FROM submissions WHERE device_id = $1",
+                &[&device_id],
+            )
+            .await?
+            .get(0))
+    }
+
     async fn revoke_device(&self, device_id: &str, now: i64) -> StorageResult<bool> {
         Ok(self
             .pool

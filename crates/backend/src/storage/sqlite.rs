@@ -298,6 +298,18 @@ impl Storage for SqliteStorage {
         .await
     }
 
+    async fn device_bytes(&self, device_id: &str) -> StorageResult<i64> {
+        let device_id = device_id.to_string();
+        self.with(move |connection| {
+            Ok(connection.query_row(
+                "SELECT COALESCE(SUM(LENGTH(envelope)), 0) FROM submissions WHERE device_id = ?1",
+                [&device_id],
+                |row| row.get(0),
+            )?)
+        })
+        .await
+    }
+
     async fn revoke_device(&self, device_id: &str, now: i64) -> StorageResult<bool> {
         let device_id = device_id.to_string();
         self.with(move |connection| {

@@ -181,10 +181,31 @@ impl Device {
         main: &str,
         migrant: Option<&str>,
     ) -> Envelope {
+        self.seal_with(force, submission_id, None, main, migrant)
+    }
+
+    /// An amendment of `superseded`.
+    pub fn seal_superseding(
+        &self,
+        force: &Force,
+        submission_id: &str,
+        superseded: &str,
+    ) -> Envelope {
+        self.seal_with(force, submission_id, Some(superseded), "amended", None)
+    }
+
+    fn seal_with(
+        &self,
+        force: &Force,
+        submission_id: &str,
+        supersedes: Option<&str>,
+        main: &str,
+        migrant: Option<&str>,
+    ) -> Envelope {
         firstline_seal::seal(
             EnvelopeHeader {
                 submission_id: submission_id.into(),
-                supersedes: None,
+                supersedes: supersedes.map(str::to_string),
                 device_id: self.enrolled.device_id.clone(),
                 pack: PackRef {
                     id: "default".into(),
@@ -269,4 +290,14 @@ pub fn typed_code(secret: &str) -> String {
         secret,
         &firstline_trust::fingerprint(root.verifying_key().as_bytes()),
     )
+}
+
+/// A process killed when dropped, so a failing test leaves nothing running.
+pub struct KilledOnDrop(pub Child);
+
+impl Drop for KilledOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
