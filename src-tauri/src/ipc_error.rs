@@ -117,6 +117,7 @@ fn code_of(refusal: Refusal) -> ErrorCode {
         | Refusal::CodeUsed
         | Refusal::EnrolmentRefused
         | Refusal::KeysNotSigned
+        | Refusal::EnrolmentNeedsFirstOfficer
         | Refusal::AlreadyEnrolled { .. }
         | Refusal::WaitingChanged { .. } => ErrorCode::Invalid,
     }

@@ -45,7 +45,8 @@ enum Command {
         #[arg(long)]
         safeguarding_public: PathBuf,
         /// The PEM certificate of the CA the gateway's TLS certificate chains to; devices pin
-        /// it. Leave out only for a gateway on loopback.
+        /// it, and refuse an HTTPS gateway whose key set names none. Leave out only for a
+        /// gateway on loopback (development).
         #[arg(long)]
         tls_ca: Option<PathBuf>,
     },
@@ -266,6 +267,7 @@ async fn run(command: Command) -> Result<(), String> {
             let force_keys = keys::ForceKeys::load_or_create(&keys)?;
             let root = keys::root_key_load_or_create(&root_key, &keys)?;
             let safeguarding_public = keys::safeguarding_public(&safeguarding_public)?;
+            let tls_ca_given = tls_ca.clone();
             let tls_ca = tls_ca.as_deref().map(tls_ca_der).transpose()?;
             let storage = database(&url).await?;
             let serial = previous_serial(&*storage, &root).await? + 1;
@@ -294,6 +296,11 @@ async fn run(command: Command) -> Result<(), String> {
                 .set_key_set(&serde_json::to_string(&signed).map_err(|error| error.to_string())?)
                 .await
                 .map_err(|error| error.to_string())?;
+            if tls_ca_given.is_none() {
+                eprintln!(
+                    "firstline-admin: no --tls-ca: devices will enrol only with a gateway on loopback (plain HTTP)"
+                );
+            }
             println!(
                 "force {name:?} is set up (key set {serial}); gateway keys in {}; root key {} (keep it offline)",
                 keys.display(),

@@ -125,19 +125,22 @@ async fn count_and_log(
         .extensions()
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|info| info.0.ip());
-    let limited = address.and_then(|address| {
-        let enrolment = (path == paths::ENROL)
-            .then(|| state.limits.enrolment(address).err())
-            .flatten()
-            .map(|seconds| (seconds, "address's enrolment attempts"));
-        enrolment.or_else(|| {
-            state
-                .limits
-                .address(address)
-                .err()
-                .map(|seconds| (seconds, "address"))
-        })
-    });
+    // Liveness probes are not limited: a busy address must not look like a dead gateway.
+    let limited = address
+        .filter(|_| path != paths::HEALTH)
+        .and_then(|address| {
+            let enrolment = (path == paths::ENROL)
+                .then(|| state.limits.enrolment(address).err())
+                .flatten()
+                .map(|seconds| (seconds, "address's enrolment attempts"));
+            enrolment.or_else(|| {
+                state
+                    .limits
+                    .address(address)
+                    .err()
+                    .map(|seconds| (seconds, "address"))
+            })
+        });
     let response = match limited {
         Some((seconds, what)) => {
             Metrics::count(&state.metrics.requests_rate_limited);

@@ -85,14 +85,14 @@ impl Limits {
     /// `Err(seconds to wait)` when the address is over its rate.
     pub fn address(&self, address: IpAddr) -> Result<(), u64> {
         self.per_address
-            .check_key(&address)
+            .check_key(&network_of(address))
             .map_err(|not_until| whole_seconds(not_until.wait_time_from(self.clock.now())))
     }
 
     /// `Err(seconds to wait)` when the address is over its enrolment attempts.
     pub fn enrolment(&self, address: IpAddr) -> Result<(), u64> {
         self.enrolments
-            .check_key(&address)
+            .check_key(&network_of(address))
             .map_err(|not_until| whole_seconds(not_until.wait_time_from(self.clock.now())))
     }
 
@@ -101,6 +101,19 @@ impl Limits {
         self.per_device.retain_recent();
         self.per_address.retain_recent();
         self.enrolments.retain_recent();
+    }
+}
+
+/// The key an address is limited under: an IPv4 address itself, an IPv6 address's /64 (one
+/// client holds a whole /64 and could rotate through it).
+fn network_of(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(_) => address,
+        IpAddr::V6(v6) => {
+            let mut segments = v6.segments();
+            segments[4..].fill(0);
+            IpAddr::V6(std::net::Ipv6Addr::from(segments))
+        }
     }
 }
 

@@ -76,11 +76,14 @@ async fn serve(options: Options) -> Result<(), String> {
         .await
         .map_err(|error| format!("cannot open the database: {error}"))?;
     let receipt_key = receipt_key(&options.receipt_key)?;
-    if let Some(json) = storage
-        .key_set()
-        .await
-        .map_err(|error| format!("cannot read the force's key set: {error}"))?
     {
+        let json = storage
+            .key_set()
+            .await
+            .map_err(|error| format!("cannot read the force's key set: {error}"))?
+            .ok_or(
+                "the force is not set up in this database: run `firstline-admin init-force` first",
+            )?;
         let signed: firstline_protocol::SignedKeySet = serde_json::from_str(&json)
             .map_err(|error| format!("the stored key set cannot be read: {error}"))?;
         let verified = firstline_trust::verify_key_set(&signed, firstline_trust::Anchor::FirstSeen)

@@ -199,6 +199,12 @@ pub fn checked_gateway_url(gateway_url: &str) -> Result<String, SyncError> {
     Ok(url.as_str().trim_end_matches('/').to_string())
 }
 
+/// Whether the client can pin the gateway's TLS as the key set says: a CA is named, or the
+/// gateway is plain HTTP on loopback (development).
+fn pinnable(gateway_url: &str, verified: &VerifiedKeySet) -> bool {
+    !gateway_url.starts_with("https:") || verified.tls_ca().is_some()
+}
+
 /// The keys of a verified set as the vault keeps them.
 fn force_keys(verified: &VerifiedKeySet, how: RootTrust) -> ForceKeys {
     ForceKeys {
@@ -354,6 +360,9 @@ impl SyncClient {
             Anchor::Fingerprint(&code.fingerprint),
         )
         .map_err(SyncError::KeySetRefused)?;
+        if !pinnable(&gateway_url, &verified) {
+            return Err(SyncError::KeySetRefused(TrustError::NoTlsCa));
+        }
         let enrolment = Enrolment {
             device_id: enrolled.device_id,
             gateway_url,
@@ -555,6 +564,13 @@ impl SyncClient {
                 RootTrust::FirstSignedSet,
             ),
         };
+        let verified = verified.and_then(|verified| {
+            if pinnable(&gateway.credentials.gateway_url, &verified) {
+                Ok(verified)
+            } else {
+                Err(TrustError::NoTlsCa)
+            }
+        });
         match verified {
             Ok(verified) => {
                 let unchanged =

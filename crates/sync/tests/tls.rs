@@ -19,6 +19,15 @@ async fn enrolment_and_sync_over_tls_with_a_pinned_ca() {
     let certified =
         rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string(), "localhost".to_string()])
             .expect("certificate");
+    support::set_up_force_with(
+        &*plain.storage,
+        plain.records_public.clone(),
+        plain.safeguarding_public.clone(),
+        vec![1; 32],
+        Some(certified.cert.der().to_vec()),
+        1,
+    )
+    .await;
     let dir = tempfile::tempdir().expect("temp dir");
     let cert_path = dir.path().join("gateway.pem");
     let key_path = dir.path().join("gateway.key");
@@ -86,12 +95,12 @@ async fn enrolment_and_sync_over_tls_with_a_pinned_ca() {
     let _ = gateway.wait();
 }
 
-#[test]
-fn plain_http_is_refused_off_loopback() {
-    let dir = tempfile::tempdir().expect("temp dir");
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_http_is_refused_off_loopback() {
+    let force = support::Gateway::start().await; // a force set up in its database
+    force.kill();
     let output = Command::new(support::gateway_binary())
-        .args(["--database"])
-        .arg(dir.path().join("gateway.sqlite"))
+        .args(["--database", &force.database()])
         .args(["--listen", "0.0.0.0:0"])
         .args(["--receipt-key", &support::receipt_key_file()])
         .output()
@@ -223,5 +232,54 @@ fn self_signed(dir: &tempfile::TempDir, name: &str) -> Certified {
         key: key.display().to_string(),
         pem: certified.cert.pem(),
         der: certified.cert.der().to_vec(),
+    }
+}
+
+/// An HTTPS gateway whose force key set names no CA cannot be pinned: enrolment is refused
+/// rather than falling back to whatever the machine trusts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_https_gateway_without_a_ca_in_the_key_set_is_refused() {
+    let plain = support::Gateway::start().await; // its key set names no CA
+    plain.kill();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let certified = self_signed(&dir, "gateway");
+    let (gateway, url) = support::spawn_gateway(
+        &plain.database(),
+        "127.0.0.1:0",
+        &["--tls-cert", &certified.cert, "--tls-key", &certified.key],
+    );
+    let _gateway = KillOnDrop(gateway);
+    let vault_path = dir.path().join("vault.sqlite");
+    let client = support::client(
+        &vault_path,
+        SyncConfig {
+            pinned_ca_pem: Some(certified.pem.clone().into_bytes()),
+            ..SyncConfig::default()
+        },
+    );
+    let refused = client
+        .enrol(
+            support::permit(&vault_path),
+            &url,
+            &plain.enrolment_code().await,
+            "tablet",
+        )
+        .await
+        .expect_err("no CA to pin");
+    assert!(
+        matches!(
+            refused,
+            firstline_sync::SyncError::KeySetRefused(firstline_trust::TrustError::NoTlsCa)
+        ),
+        "{refused}"
+    );
+}
+
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }

@@ -271,13 +271,14 @@ async fn a_device_enrolled_before_signed_key_sets_takes_the_first_and_says_so() 
         )
         .await
         .expect("enrolled");
-    // As a vault from before key sets were signed: no root, no serial, no receipt key.
+    // As a vault from before key sets were signed (and before integrity records): no root, no
+    // serial, no receipt key, no integrity MAC yet. The next open seals it as it finds it.
     rusqlite::Connection::open(&vault_path)
         .expect("open")
-        .execute(
+        .execute_batch(
             "UPDATE device SET root_public_key = NULL, key_set_serial = NULL,
-                 receipt_public_key = NULL, root_trusted_how = NULL",
-            [],
+                 receipt_public_key = NULL, root_trusted_how = NULL;
+             UPDATE vault_state SET mac = NULL;",
         )
         .expect("made old");
     let device = outbox(&vault_path)

@@ -138,6 +138,9 @@ pub enum TrustError {
         /// The serial held.
         held: u64,
     },
+    /// The gateway is served over HTTPS but the key set names no TLS CA to pin.
+    #[error("the force's key set names no TLS CA, so an HTTPS gateway cannot be pinned; force IT must give init-force --tls-ca")]
+    NoTlsCa,
     /// Not a key set this build reads.
     #[error("the force's key set cannot be read: {0}")]
     Malformed(String),

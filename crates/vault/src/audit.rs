@@ -15,11 +15,11 @@ use crate::device_secret::DeviceSecret;
 use crate::error::VaultError;
 
 /// The key keyed entries are MACed under, from the device secret.
-pub(crate) fn audit_key(secret: &DeviceSecret) -> Vec<u8> {
+pub(crate) fn audit_key(secret: &DeviceSecret) -> zeroize::Zeroizing<Vec<u8>> {
     let mut hasher = Sha256::new();
     hasher.update(b"firstline audit chain key v1\0");
     hasher.update(secret.bytes());
-    hasher.finalize().to_vec()
+    zeroize::Zeroizing::new(hasher.finalize().to_vec())
 }
 
 /// What a file check without the device secret could say.
@@ -176,6 +176,17 @@ fn verify(
             row.get::<_, bool>(7)?,
         ))
     })?;
+    // From this entry on every entry must be keyed (the vault's integrity MAC covers it, so
+    // re-hashing keyed entries as plain ones is caught even without the device secret).
+    let keyed_from: Option<i64> = connection
+        .query_row(
+            "SELECT audit_keyed_from FROM vault_state WHERE singleton = 1",
+            [],
+            |row| row.get(0),
+        )
+        .optional()
+        .unwrap_or(None)
+        .flatten();
     let mut expected_prev = vec![0u8; 32];
     let mut entries = Vec::new();
     let mut unchecked = 0;
@@ -184,7 +195,10 @@ fn verify(
         let (entry, prev, hash, keyed) = row?;
         let broken = || VaultError::AuditBroken { seq: entry.seq };
         // Once keyed, always keyed: a plain entry after a keyed one was not written by the app.
-        if prev != expected_prev || entry.seq != entries.len() as i64 + 1 || (keyed_seen && !keyed)
+        let must_be_keyed = keyed_seen || keyed_from.is_some_and(|from| entry.seq >= from);
+        if prev != expected_prev
+            || entry.seq != entries.len() as i64 + 1
+            || (must_be_keyed && !keyed)
         {
             return Err(broken());
         }

@@ -308,19 +308,16 @@ pub(crate) fn force_pack(connection: &Connection) -> Result<Option<(String, Vec<
 
 /// Keeps a verified force pack and makes it the force's current one.
 pub(crate) fn keep_force_pack(
-    connection: &mut Connection,
+    connection: &Connection,
     pack_hash: &str,
     signed_bytes: &[u8],
     now: i64,
 ) -> Result<(), VaultError> {
-    let transaction =
-        connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    transaction.execute(
+    connection.execute(
         "INSERT OR IGNORE INTO packs (pack_hash, signed_bytes, kept_at) VALUES (?1, ?2, ?3)",
         params![pack_hash, signed_bytes, now],
     )?;
-    transaction.execute("UPDATE device SET force_pack_hash = ?1", [pack_hash])?;
-    transaction.commit()?;
+    connection.execute("UPDATE device SET force_pack_hash = ?1", [pack_hash])?;
     Ok(())
 }
 
@@ -334,13 +331,11 @@ pub(crate) fn directory_cursor(connection: &Connection) -> Result<i64, VaultErro
 
 /// Applies one page of directory changes and moves the cursor, in one transaction.
 pub(crate) fn apply_directory_page(
-    connection: &mut Connection,
+    connection: &Connection,
     page: &firstline_protocol::DirectoryPage,
 ) -> Result<(), VaultError> {
-    let transaction =
-        connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     for entry in &page.entries {
-        transaction.execute(
+        connection.execute(
             "INSERT INTO directory (id, name, contact, description) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (id) DO UPDATE SET name = excluded.name, contact = excluded.contact,
                  description = excluded.description",
@@ -348,10 +343,9 @@ pub(crate) fn apply_directory_page(
         )?;
     }
     for id in &page.tombstones {
-        transaction.execute("DELETE FROM directory WHERE id = ?1", [id])?;
+        connection.execute("DELETE FROM directory WHERE id = ?1", [id])?;
     }
-    transaction.execute("UPDATE device SET directory_cursor = ?1", [page.cursor])?;
-    transaction.commit()?;
+    connection.execute("UPDATE device SET directory_cursor = ?1", [page.cursor])?;
     Ok(())
 }
 
@@ -374,19 +368,38 @@ pub(crate) fn directory(
     Ok(entries)
 }
 
-/// Applies the parts of the force's policy the vault enforces.
+/// Applies the parts of the force's policy the vault enforces; false if nothing changed.
 pub(crate) fn apply_policy(
     connection: &Connection,
     policy: &firstline_protocol::Policy,
-) -> Result<(), VaultError> {
-    connection.execute(
-        "UPDATE device SET destroy_copy_at_sealing = ?1, allow_file_secret = ?2",
+) -> Result<bool, VaultError> {
+    let changed = connection.execute(
+        "UPDATE device SET destroy_copy_at_sealing = ?1, allow_file_secret = ?2
+         WHERE destroy_copy_at_sealing != ?1 OR allow_file_secret != ?2",
         [
             !policy.keep_readable_copy_until_receipt,
             policy.allow_file_secret,
         ],
     )?;
-    Ok(())
+    Ok(changed > 0)
+}
+
+/// Whether the device already applies `policy` (nothing to write).
+pub(crate) fn policy_is(
+    connection: &Connection,
+    policy: &firstline_protocol::Policy,
+) -> Result<bool, VaultError> {
+    Ok(connection
+        .query_row(
+            "SELECT destroy_copy_at_sealing, allow_file_secret FROM device",
+            [],
+            |row| Ok((row.get::<_, bool>(0)?, row.get::<_, bool>(1)?)),
+        )
+        .optional()?
+        .is_none_or(|(destroy, allow_file)| {
+            destroy != policy.keep_readable_copy_until_receipt
+                && allow_file == policy.allow_file_secret
+        }))
 }
 
 /// Whether the force's policy destroys a finalised record's readable copy at sealing.
@@ -409,6 +422,7 @@ pub(crate) fn wipe_everything(
 ) -> Result<(), VaultError> {
     let transaction =
         connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    crate::integrity::verify_mac(&transaction, secret)?;
     transaction.execute_batch(
         "DELETE FROM answers; DELETE FROM outbox; DELETE FROM assessments; DELETE FROM officers;
          DELETE FROM packs; DELETE FROM audit; DELETE FROM device; DELETE FROM directory;",

@@ -81,7 +81,8 @@ impl DeviceSecret {
         };
         let entry = keyring::Entry::new(service, account)
             .map_err(|error| VaultError::DeviceSecret(format!("keyring entry: {error}")));
-        if fallback.exists() {
+        // A device whose secret is in the keyring never takes a file planted beside the vault.
+        if fallback.exists() && !marker.exists() {
             let file = DeviceSecret::from_file(fallback)?;
             if allow_file {
                 return Ok(file);
@@ -130,9 +131,26 @@ impl DeviceSecret {
                 "the force does not allow the device secret in a file, and the OS keyring cannot take it: {error}"
             ))
         })?;
-        let moved = keyring_secret(Zeroizing::new(self.bytes.to_vec()));
+        // Read it back before anything is deleted: a keyring that took the write but did not
+        // keep it must not cost the device its secret.
+        let kept = entry.get_secret().map_err(|error| {
+            VaultError::DeviceSecret(format!(
+                "the OS keyring did not keep the device secret: {error}"
+            ))
+        })?;
+        if kept.as_slice() != self.bytes.as_slice() {
+            return Err(VaultError::DeviceSecret(
+                "the OS keyring did not keep the device secret as given".into(),
+            ));
+        }
+        let moved = keyring_secret(Zeroizing::new(kept));
         if let Some(generation) = self.read_mirror()? {
             moved.write_mirror(&generation)?;
+            if moved.read_mirror()?.as_deref() != Some(generation.as_slice()) {
+                return Err(VaultError::DeviceSecret(
+                    "the OS keyring did not keep the vault's generation".into(),
+                ));
+            }
         }
         write_marker(marker)?;
         for path in [file_mirror.clone(), secret_file.to_path_buf()] {

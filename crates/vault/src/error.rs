@@ -118,6 +118,9 @@ pub enum VaultError {
         /// Finalised assessments not yet received by the force.
         waiting: u32,
     },
+    /// Only the officer who set the device up first may enrol it with a force.
+    #[error("only the officer who set this device up first can enrol it with a force")]
+    EnrolmentNeedsFirstOfficer,
     /// The number of finalised assessments still waiting changed since the officer was shown
     /// it: nothing was wiped.
     #[error("{waiting} finalised assessments are waiting now, not the number you were shown; nothing was wiped")]

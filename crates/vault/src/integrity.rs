@@ -5,9 +5,14 @@
 //! or restore a copy from before a finalise and get destroyed migrant sections back. So:
 //! - the vault keeps a **generation number** that goes up with every write that matters for
 //!   that (an officer set up, a PIN tried right or wrong, a PIN changed, an assessment finalised,
-//!   a receipt that destroys a readable copy, a wipe), and a **MAC** over the generation and
-//!   every officer's counter, lockout time and wrapped key, under a key derived from the device
-//!   secret: an edited counter or key no longer matches its MAC;
+//!   a receipt that destroys a readable copy, an assessment started or its compartment
+//!   destroyed, an enrolment, a new key set, pack, policy or
+//!   directory page from the force, a wipe), and a **MAC** under a key derived from the device
+//!   secret over the generation, every officer's counter, lockout time and wrapped key, the
+//!   enrolment (gateway address, credentials, the force's keys, root and serial, pinned CA,
+//!   current pack, policy), the support-services directory, which of every assessment's keys
+//!   still exist and the pack it was started on, and where the audit chain became keyed: an edited counter, key, address or phone number no longer matches its MAC. Every
+//!   write that moves the generation checks the MAC first, so an edit is never sealed in;
 //! - the generation is **mirrored outside the file**, MACed the same way: in the OS keyring
 //!   beside the device secret, or (file mode, the weaker one) in a 0600 file beside the secret.
 //!   A vault whose generation is lower than the mirror's is an older copy, and is refused.
@@ -20,6 +25,7 @@
 use hmac::{Hmac, Mac};
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
 
 use crate::device_secret::DeviceSecret;
 use crate::error::VaultError;
@@ -28,11 +34,11 @@ const STATE_CONTEXT: &[u8] = b"firstline vault state v1";
 const MIRROR_CONTEXT: &[u8] = b"firstline vault generation mirror v1";
 
 /// The key the state and the mirror are MACed under, from the device secret.
-fn mac_key(secret: &DeviceSecret) -> Vec<u8> {
+fn mac_key(secret: &DeviceSecret) -> Zeroizing<Vec<u8>> {
     let mut hasher = Sha256::new();
     hasher.update(b"firstline vault integrity key v1\0");
     hasher.update(secret.bytes());
-    hasher.finalize().to_vec()
+    Zeroizing::new(hasher.finalize().to_vec())
 }
 
 fn hmac(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
@@ -46,45 +52,87 @@ fn hmac(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
     mac.finalize().into_bytes().to_vec()
 }
 
-/// The MAC over `generation` and every officer's lockout state and wrapped key, as the
-/// connection (or transaction) sees them now.
+/// Feeds every row a query returns into `hasher`, each column length-prefixed.
+fn hash_rows(connection: &Connection, query: &str, hasher: &mut Sha256) -> Result<(), VaultError> {
+    let mut statement = connection.prepare(query)?;
+    let columns = statement.column_count();
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        hasher.update(b"row");
+        for column in 0..columns {
+            let bytes: Vec<u8> = match row.get_ref(column)? {
+                rusqlite::types::ValueRef::Null => b"\0null".to_vec(),
+                rusqlite::types::ValueRef::Integer(value) => value.to_be_bytes().to_vec(),
+                rusqlite::types::ValueRef::Real(value) => value.to_be_bytes().to_vec(),
+                rusqlite::types::ValueRef::Text(text) => text.to_vec(),
+                rusqlite::types::ValueRef::Blob(blob) => blob.to_vec(),
+            };
+            hasher.update((bytes.len() as u64).to_be_bytes());
+            hasher.update(&bytes);
+        }
+    }
+    Ok(())
+}
+
+/// The MAC over `generation` and what it protects, as the connection (or transaction) sees it
+/// now: officers' lockout state and wrapped keys, the enrolment and the force's keys, pack and
+/// policy, the directory, and where the audit chain became keyed.
 fn state_mac(
     connection: &Connection,
     secret: &DeviceSecret,
     generation: u64,
 ) -> Result<Vec<u8>, VaultError> {
-    let mut statement = connection.prepare(
+    let mut protected = Sha256::new();
+    for query in [
         "SELECT officer_id, failed_pins, next_try_at, wrapped_dek FROM officers ORDER BY officer_id",
-    )?;
-    let mut rows = statement.query([])?;
-    let mut officers = Sha256::new();
-    while let Some(row) = rows.next()? {
-        let officer: String = row.get(0)?;
-        let failed: i64 = row.get(1)?;
-        let next_try_at: i64 = row.get(2)?;
-        let wrapped: Option<Vec<u8>> = row.get(3)?;
-        for part in [
-            officer.as_bytes(),
-            &failed.to_be_bytes(),
-            &next_try_at.to_be_bytes(),
-            wrapped.as_deref().unwrap_or(b"destroyed"),
-        ] {
-            officers.update((part.len() as u64).to_be_bytes());
-            officers.update(part);
-        }
+        "SELECT device_id, gateway_url, force_name, records_public_key, safeguarding_public_key,
+             pack_signing_public_key, sealed_credentials, enrolled_at, force_pack_hash,
+             destroy_copy_at_sealing, root_public_key, key_set_serial, receipt_public_key, tls_ca,
+             root_trusted_how, allow_file_secret
+         FROM device",
+        "SELECT id, name, contact, description FROM directory ORDER BY id",
+        // Which keys exist, not their bytes: a key put back after it was destroyed is caught,
+        // while a damaged key stays that one record's damage (its AEAD tag says so).
+        "SELECT assessment_id, officer_id, pack_hash, wrapped_record_key IS NOT NULL,
+             wrapped_compartment_key IS NOT NULL, finalised_at
+         FROM assessments ORDER BY assessment_id",
+        "SELECT audit_keyed_from FROM vault_state",
+    ] {
+        protected.update(b"table");
+        hash_rows(connection, query, &mut protected)?;
     }
     Ok(hmac(
         &mac_key(secret),
         &[
             STATE_CONTEXT,
             &generation.to_be_bytes(),
-            &officers.finalize(),
+            &protected.finalize(),
         ],
     ))
 }
 
+/// Checks the state MAC as the connection sees it now (no mirror): refused if anything it
+/// protects was changed outside Firstline.
+pub(crate) fn verify_mac(connection: &Connection, secret: &DeviceSecret) -> Result<(), VaultError> {
+    let (generation, mac): (i64, Option<Vec<u8>>) = connection.query_row(
+        "SELECT generation, mac FROM vault_state WHERE singleton = 1",
+        [],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    match mac {
+        Some(mac) if state_mac(connection, secret, generation.max(0) as u64)? == mac => Ok(()),
+        Some(_) => Err(VaultError::Tampered(
+            "an officer's PIN counter, lockout or key, the enrolment or the force's keys, or the directory was changed outside Firstline".into(),
+        )),
+        None => Err(VaultError::Tampered(
+            "the vault's integrity record was removed".into(),
+        )),
+    }
+}
+
 /// Moves the generation on by one and MACs the new state, inside the caller's transaction
-/// (after its other writes, before its commit). Returns the new generation, which the caller
+/// (after its other writes, before its commit). The state before must verify: call
+/// [`verify_mac`] before making the writes. Returns the new generation, which the caller
 /// mirrors with [`publish`] once the transaction has committed.
 pub(crate) fn advance(connection: &Connection, secret: &DeviceSecret) -> Result<u64, VaultError> {
     let generation: i64 = connection.query_row(
@@ -92,13 +140,20 @@ pub(crate) fn advance(connection: &Connection, secret: &DeviceSecret) -> Result<
         [],
         |row| row.get(0),
     )?;
-    let next = generation.max(0) as u64 + 1;
-    let mac = state_mac(connection, secret, next)?;
+    seal_at(connection, secret, generation.max(0) as u64 + 1)
+}
+
+fn seal_at(
+    connection: &Connection,
+    secret: &DeviceSecret,
+    generation: u64,
+) -> Result<u64, VaultError> {
+    let mac = state_mac(connection, secret, generation)?;
     connection.execute(
         "UPDATE vault_state SET generation = ?1, mac = ?2 WHERE singleton = 1",
-        params![next as i64, mac],
+        params![generation as i64, mac],
     )?;
-    Ok(next)
+    Ok(generation)
 }
 
 /// Mirrors a committed generation outside the file (never moving the mirror back).
@@ -152,13 +207,7 @@ pub(crate) fn check(connection: &Connection, secret: &DeviceSecret) -> Result<()
     let generation = generation.max(0) as u64;
     let mirrored = read_mirror(secret)?;
     match mac {
-        Some(mac) => {
-            if state_mac(connection, secret, generation)? != mac {
-                return Err(VaultError::Tampered(
-                    "an officer's PIN counter, lockout or key was changed outside Firstline".into(),
-                ));
-            }
-        }
+        Some(_) => verify_mac(connection, secret)?,
         None => {
             let has_officers: bool =
                 connection.query_row("SELECT EXISTS (SELECT 1 FROM officers)", [], |row| {
@@ -171,11 +220,13 @@ pub(crate) fn check(connection: &Connection, secret: &DeviceSecret) -> Result<()
             }
             // A new vault, or the first open of one from before integrity records were kept:
             // seal what is there, ahead of any mirror an earlier vault left on this device.
+            // Audit entries from here on are keyed (and must stay so).
             connection.execute(
-                "UPDATE vault_state SET generation = ?1 WHERE singleton = 1",
-                [mirrored.unwrap_or(0) as i64],
+                "UPDATE vault_state SET audit_keyed_from = (SELECT COALESCE(MAX(seq), 0) + 1 FROM audit)
+                 WHERE singleton = 1",
+                [],
             )?;
-            let generation = advance(connection, secret)?;
+            let generation = seal_at(connection, secret, mirrored.unwrap_or(0) + 1)?;
             return publish(secret, generation);
         }
     }

@@ -203,12 +203,15 @@ impl Outbox {
         enrolment: &Enrolment,
         now: i64,
     ) -> Result<(), VaultError> {
-        device::store(&self.connection, &self.device_secret, enrolment, now)?;
-        self.connection.execute(
-            "UPDATE sync_log SET revoked_at = NULL, wiped_at = NULL, last_error = NULL, last_error_kind = NULL",
-            [],
-        )?;
-        Ok(())
+        let secret = &self.device_secret;
+        guarded(&mut self.connection, secret, |transaction| {
+            device::store(transaction, secret, enrolment, now)?;
+            transaction.execute(
+                "UPDATE sync_log SET revoked_at = NULL, wiped_at = NULL, last_error = NULL, last_error_kind = NULL",
+                [],
+            )?;
+            Ok(())
+        })
     }
 
     /// The enrolment, if the device is enrolled.
@@ -218,6 +221,8 @@ impl Outbox {
 
     /// The credentials to sync with, if the device is enrolled.
     pub fn credentials(&self) -> Result<Option<SyncCredentials>, VaultError> {
+        // The gateway address and keys are used only as this device last wrote them.
+        crate::integrity::verify_mac(&self.connection, &self.device_secret)?;
         Ok(
             device::credentials(&self.connection, &self.device_secret)?.map(|credentials| {
                 SyncCredentials {
@@ -242,7 +247,9 @@ impl Outbox {
     /// Takes a key set the sync client verified as the force's current keys: later records are
     /// sealed to them, packs and receipts checked with them.
     pub fn apply_key_set(&mut self, keys: &ForceKeys) -> Result<(), VaultError> {
-        device::apply_key_set(&self.connection, keys)
+        guarded(&mut self.connection, &self.device_secret, |transaction| {
+            device::apply_key_set(transaction, keys)
+        })
     }
 
     /// The gateway's receipt key and the TLS CA to pin, once the device holds a signed key set.
@@ -267,12 +274,20 @@ impl Outbox {
         signed_bytes: &[u8],
         now: i64,
     ) -> Result<(), VaultError> {
-        device::keep_force_pack(&mut self.connection, pack_hash, signed_bytes, now)
+        guarded(&mut self.connection, &self.device_secret, |transaction| {
+            device::keep_force_pack(transaction, pack_hash, signed_bytes, now)
+        })
     }
 
     /// Applies the parts of the force's policy the vault enforces (the readable copy's life).
     pub fn apply_policy(&mut self, policy: &firstline_protocol::Policy) -> Result<(), VaultError> {
-        device::apply_policy(&self.connection, policy)
+        let unchanged = device::policy_is(&self.connection, policy)?;
+        if unchanged {
+            return Ok(());
+        }
+        guarded(&mut self.connection, &self.device_secret, |transaction| {
+            device::apply_policy(transaction, policy).map(|_| ())
+        })
     }
 
     /// Where the device is in the force's directory changes.
@@ -285,7 +300,9 @@ impl Outbox {
         &mut self,
         page: &firstline_protocol::DirectoryPage,
     ) -> Result<(), VaultError> {
-        device::apply_directory_page(&mut self.connection, page)
+        guarded(&mut self.connection, &self.device_secret, |transaction| {
+            device::apply_directory_page(transaction, page)
+        })
     }
 
     /// The support services, by name.
@@ -336,6 +353,12 @@ impl Outbox {
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if outcomes
+            .iter()
+            .any(|(_, outcome)| matches!(outcome, Outcome::Acknowledged { .. }))
+        {
+            crate::integrity::verify_mac(&transaction, &self.device_secret)?;
+        }
         for (submission_id, outcome) in outcomes {
             match outcome {
                 Outcome::Acknowledged { received_at } => {
@@ -552,4 +575,22 @@ pub(crate) fn status(connection: &Connection) -> Result<SyncStatus, VaultError> 
         revoked_at,
         wiped_at,
     })
+}
+
+/// Runs `work` in one IMMEDIATE transaction that first checks the vault's integrity MAC, then
+/// moves the generation on and MACs the new state; mirrors the generation after the commit.
+/// For every write to what the MAC protects (the enrolment, the force's keys, pack, policy and
+/// directory).
+fn guarded<T>(
+    connection: &mut Connection,
+    secret: &DeviceSecret,
+    work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, VaultError>,
+) -> Result<T, VaultError> {
+    let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    crate::integrity::verify_mac(&transaction, secret)?;
+    let value = work(&transaction)?;
+    let generation = crate::integrity::advance(&transaction, secret)?;
+    transaction.commit()?;
+    crate::integrity::publish(secret, generation)?;
+    Ok(value)
 }

@@ -227,6 +227,7 @@ impl Vault {
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        integrity::verify_mac(&transaction, &self.device_secret)?;
         let exists: bool = transaction
             .query_row(
                 "SELECT 1 FROM officers WHERE officer_id = ?1",
@@ -310,6 +311,7 @@ impl Vault {
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        integrity::verify_mac(&transaction, &self.device_secret)?;
         transaction.execute(
             "UPDATE officers SET failed_pins = 0, next_try_at = 0 WHERE officer_id = ?1",
             [officer],
@@ -348,6 +350,7 @@ impl Vault {
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        integrity::verify_mac(&transaction, &self.device_secret)?;
         if failed >= self.options.max_failed_pins {
             transaction.execute(
                 "UPDATE officers SET wrapped_dek = NULL, failed_pins = ?2 WHERE officer_id = ?1",
@@ -462,6 +465,7 @@ impl Vault {
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        integrity::verify_mac(&transaction, &self.device_secret)?;
         transaction.execute(
             "UPDATE officers SET kdf_salt = ?2, kdf_memory_kib = ?3, kdf_iterations = ?4, wrapped_dek = ?5
              WHERE officer_id = ?1",
@@ -508,6 +512,7 @@ impl Vault {
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        integrity::verify_mac(&transaction, &self.device_secret)?;
         transaction.execute(
             "INSERT INTO assessments (assessment_id, officer_id, pack_id, pack_version, pack_hash,
                  wrapped_record_key, wrapped_compartment_key, created_at, updated_at)
@@ -531,7 +536,9 @@ impl Vault {
             "assessment_created",
             Some(&id),
         )?;
+        let generation = integrity::advance(&transaction, &self.device_secret)?;
         transaction.commit()?;
+        integrity::publish(&self.device_secret, generation)?;
         Ok(AssessmentId(id))
     }
 
@@ -891,6 +898,7 @@ impl Vault {
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        integrity::verify_mac(&transaction, &self.device_secret)?;
         let changed = transaction.execute(
             "UPDATE assessments SET wrapped_compartment_key = NULL WHERE assessment_id = ?1 AND officer_id = ?2",
             params![assessment.0, session.officer],
@@ -908,7 +916,9 @@ impl Vault {
             "compartment_destroyed",
             Some(&assessment.0),
         )?;
+        let generation = integrity::advance(&transaction, &self.device_secret)?;
         transaction.commit()?;
+        integrity::publish(&self.device_secret, generation)?;
         self.checkpoint()
     }
 }

@@ -170,3 +170,180 @@ fn an_untouched_vault_opens_again_and_again() {
         vault.unlock("PC 1", PIN).expect("unlock");
     }
 }
+
+fn enrolled(device: &Device) {
+    let mut vault = device.open().expect("open");
+    vault.set_up_officer("PC 1", PIN).expect("set up");
+    vault.unlock("PC 1", PIN).expect("unlock");
+    let permit = vault.enrolment_permit().expect("permit");
+    drop(vault);
+    let mut outbox = firstline_vault::Outbox::open(
+        &device.vault_path(),
+        DeviceSecret::from_file(&device.dir.path().join("device-secret")).expect("secret"),
+    )
+    .expect("outbox");
+    outbox
+        .enrol(
+            permit,
+            &firstline_vault::Enrolment {
+                device_id: "dev_1".into(),
+                gateway_url: "https://gateway.force.example".into(),
+                keys: firstline_vault::ForceKeys {
+                    force_name: "Test Constabulary".into(),
+                    root_public_key: vec![9; 32],
+                    root_trusted_how: firstline_vault::RootTrust::EnrolmentCode,
+                    serial: 1,
+                    records_public_key: vec![1; 32],
+                    safeguarding_public_key: vec![2; 32],
+                    pack_signing_public_key: vec![3; 32],
+                    receipt_public_key: vec![4; 32],
+                    tls_ca: None,
+                },
+                token: zeroize::Zeroizing::new("fl1_token".into()),
+                signing_key: zeroize::Zeroizing::new(vec![5; 32]),
+            },
+            1_800_000_000,
+        )
+        .expect("enrolled");
+    outbox
+        .apply_directory_page(&firstline_protocol::DirectoryPage {
+            entries: vec![firstline_protocol::DirectoryEntry {
+                id: "refuge".into(),
+                name: "Refuge".into(),
+                contact: "0808 2000 247".into(),
+                description: "24-hour helpline".into(),
+            }],
+            tombstones: Vec::new(),
+            cursor: 1,
+            more: false,
+        })
+        .expect("directory");
+}
+
+/// The enrolment and the force's keys (where records are sealed and sent), and the support
+/// services' numbers an officer reads to a victim, edited on disk: refused by the vault and by
+/// the sync client alike.
+#[test]
+fn an_enrolment_or_directory_edited_on_disk_is_refused() {
+    for edit in [
+        "UPDATE device SET gateway_url = 'https://gateway.evil.example'",
+        "UPDATE device SET records_public_key = zeroblob(32)",
+        "UPDATE device SET root_public_key = zeroblob(32), key_set_serial = 99",
+        "UPDATE device SET destroy_copy_at_sealing = 1",
+        "UPDATE directory SET contact = '0800 000 000'",
+    ] {
+        let device = Device::new();
+        enrolled(&device);
+        device.open().expect("untouched, it opens");
+        device.sql(edit);
+        assert!(
+            matches!(device.open(), Err(VaultError::Tampered(_))),
+            "{edit} was not detected by the vault"
+        );
+        let outbox = firstline_vault::Outbox::open(
+            &device.vault_path(),
+            DeviceSecret::from_file(&device.dir.path().join("device-secret")).expect("secret"),
+        )
+        .expect("outbox");
+        assert!(
+            matches!(outbox.credentials(), Err(VaultError::Tampered(_))),
+            "{edit} was not detected by the sync client"
+        );
+    }
+}
+
+/// Keyed audit entries re-hashed as plain SHA-256 ones (which anyone can compute) are refused,
+/// even by the check that has no device secret.
+#[test]
+fn keyed_audit_entries_rehashed_as_plain_ones_are_refused() {
+    use sha2::{Digest, Sha256};
+    let device = Device::new();
+    let mut vault = device.open().expect("open");
+    vault.set_up_officer("PC 1", PIN).expect("set up");
+    vault.unlock("PC 1", PIN).expect("unlock");
+    drop(vault);
+    let connection = rusqlite::Connection::open(device.vault_path()).expect("open");
+    let rows: Vec<(i64, String, i64, String, Option<String>)> = connection
+        .prepare("SELECT seq, officer_id, at, event, record_id FROM audit ORDER BY seq")
+        .expect("prepare")
+        .query_map([], |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+            ))
+        })
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let mut prev = vec![0u8; 32];
+    for (seq, officer, at, event, record) in rows {
+        let mut message = prev.clone();
+        message.extend_from_slice(&seq.to_be_bytes());
+        for part in [
+            officer.as_str(),
+            event.as_str(),
+            record.as_deref().unwrap_or(""),
+        ] {
+            message.extend_from_slice(&(part.len() as u64).to_be_bytes());
+            message.extend_from_slice(part.as_bytes());
+        }
+        message.extend_from_slice(&at.to_be_bytes());
+        let hash = Sha256::digest(&message).to_vec();
+        connection
+            .execute(
+                "UPDATE audit SET keyed = 0, prev_hash = ?2, hash = ?3 WHERE seq = ?1",
+                rusqlite::params![seq, prev, hash],
+            )
+            .expect("re-hashed");
+        prev = hash;
+    }
+    drop(connection);
+    assert!(matches!(
+        firstline_vault::verify_vault_file(&device.vault_path()),
+        Err(VaultError::AuditBroken { seq: 1 })
+    ));
+}
+
+/// A destroyed migrant-victim compartment key spliced back from an older copy, or a draft
+/// pointed at another pack, is caught even though the rest of the file is current.
+#[test]
+fn a_destroyed_key_spliced_back_or_a_draft_repointed_is_refused() {
+    for edit in ["splice", "repoint"] {
+        let device = Device::new();
+        let mut vault = device.open().expect("open");
+        vault.set_up_officer("PC 1", PIN).expect("set up");
+        vault.unlock("PC 1", PIN).expect("unlock");
+        let id = vault
+            .create_assessment("p", "1", "hash-1")
+            .expect("created");
+        let connection = rusqlite::Connection::open(device.vault_path()).expect("open");
+        let wrapped: Vec<u8> = connection
+            .query_row(
+                "SELECT wrapped_compartment_key FROM assessments",
+                [],
+                |row| row.get(0),
+            )
+            .expect("wrapped");
+        vault.destroy_compartment(&id).expect("destroyed");
+        drop(vault);
+        match edit {
+            "splice" => connection
+                .execute(
+                    "UPDATE assessments SET wrapped_compartment_key = ?1",
+                    [wrapped],
+                )
+                .expect("spliced"),
+            _ => connection
+                .execute("UPDATE assessments SET pack_hash = 'hash-2'", [])
+                .expect("repointed"),
+        };
+        drop(connection);
+        assert!(
+            matches!(device.open(), Err(VaultError::Tampered(_))),
+            "{edit} was not detected"
+        );
+    }
+}

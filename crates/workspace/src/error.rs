@@ -177,6 +177,8 @@ pub enum Refusal {
     SyncNotRunning,
     /// The gateway's keys are not signed by the force root the enrolment code names.
     KeysNotSigned,
+    /// Only the officer who set the device up first may enrol it.
+    EnrolmentNeedsFirstOfficer,
     /// The officer's PIN is shorter than today's minimum: change it first.
     PinChangeRequired {
         /// Fewest digits.
@@ -241,6 +243,7 @@ impl From<&VaultError> for Refusal {
             }
             VaultError::WaitingChanged { waiting } => Refusal::WaitingChanged { waiting: *waiting },
             VaultError::Storage(_) => Refusal::Storage,
+            VaultError::EnrolmentNeedsFirstOfficer => Refusal::EnrolmentNeedsFirstOfficer,
             VaultError::PinChangeRequired { min } => Refusal::PinChangeRequired { min: *min },
             VaultError::Tampered(_) => Refusal::VaultTampered,
             VaultError::RolledBack { .. } => Refusal::VaultRolledBack,

@@ -52,6 +52,20 @@ fn a_locked_device_gives_no_enrolment_permit() {
 }
 
 #[test]
+fn an_officer_set_up_later_cannot_choose_the_devices_force() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut workspace = Device::unlocked_workspace(&dir.path().join("vault.sqlite"));
+    // A page script (or anyone) sets up an officer of its own and is unlocked as them.
+    workspace
+        .set_up_officer("PC 666", "135790")
+        .expect("anyone can set up an officer");
+    let refused = workspace.enrolment_permit().expect_err("a later officer");
+    assert_eq!(refusal(refused), Refusal::EnrolmentNeedsFirstOfficer);
+    workspace.unlock("PC 1", PIN).expect("the first officer");
+    workspace.enrolment_permit().expect("the first officer may");
+}
+
+#[test]
 fn an_enrolled_device_is_never_repointed_at_another_gateway() {
     let device = Device::enrolled();
     let workspace = device.workspace(PackSource::ForceOrBuiltIn);

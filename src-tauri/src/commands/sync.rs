@@ -87,11 +87,12 @@ pub fn sync_status(state: State<'_, AppState>) -> Result<SyncView, IpcError> {
     state.peek_workspace(|workspace| {
         let status = workspace.vault().sync_status()?;
         let device = workspace.vault().device()?;
-        let records = if workspace.unlocked_officer().is_some() {
-            workspace.sent_records()?
-        } else {
-            Vec::new()
-        };
+        let records =
+            if workspace.unlocked_officer().is_some() && !workspace.vault().pin_change_required() {
+                workspace.sent_records()?
+            } else {
+                Vec::new()
+            };
         Ok(SyncView {
             force_name: device.as_ref().map(|device| device.force_name.clone()),
             gateway_url: device.map(|device| device.gateway_url),

@@ -260,6 +260,7 @@ export type ErrorDetail =
   | { kind: "enrolment_refused" }
   | { kind: "sync_not_running" }
   | { kind: "keys_not_signed" }
+  | { kind: "enrolment_needs_first_officer" }
   | { kind: "already_enrolled"; waiting: number }
   | { kind: "waiting_changed"; waiting: number }
   // Form packs.
@@ -317,6 +318,7 @@ export const ERROR_DETAIL_PARAMS: { readonly [K in ErrorKind]: { readonly [P in 
   enrolment_refused: {},
   sync_not_running: {},
   keys_not_signed: {},
+  enrolment_needs_first_officer: {},
   already_enrolled: { waiting: true },
   waiting_changed: { waiting: true },
   pack_refused: {},

@@ -200,6 +200,8 @@ const en = {
     code_used: "That enrolment code has already been used. Ask force IT for a new one.",
     enrolment_refused: "The force refused to enrol this device. Contact force IT.",
     sync_not_running: "Sync is not running. Restart the app and try again.",
+    enrolment_needs_first_officer:
+      "Only the officer who set this device up first can enrol it with a force. Ask them, or force IT.",
     keys_not_signed:
       "This gateway's keys are not signed by the force your enrolment code belongs to, so the device was not enrolled. Check the gateway address and code with force IT.",
     already_enrolled: (waiting: number) =>
@@ -416,6 +418,8 @@ const cy: Words = {
     code_used: "Mae'r cod cofrestru hwnnw eisoes wedi'i ddefnyddio. Gofynnwch i TG yr heddlu am un newydd.",
     enrolment_refused: "Gwrthododd yr heddlu gofrestru'r ddyfais hon. Cysylltwch â TG yr heddlu.",
     sync_not_running: "Nid yw cysoni'n rhedeg. Ailgychwynnwch yr ap a rhowch gynnig arall arni.",
+    enrolment_needs_first_officer:
+      "Dim ond y swyddog a osododd y ddyfais hon gyntaf all ei chofrestru gyda heddlu. Gofynnwch iddyn nhw, neu i TG yr heddlu.",
     keys_not_signed:
       "Nid yw allweddi'r porth hwn wedi'u llofnodi gan yr heddlu y mae eich cod cofrestru yn perthyn iddo, felly ni chofrestrwyd y ddyfais. Gwiriwch gyfeiriad y porth a'r cod gyda TG yr heddlu.",
     already_enrolled: (waiting) =>

@@ -5,24 +5,41 @@
 //! wipe first; the officer confirms it with their PIN and the number of finalised
 //! assessments still waiting, which the wipe destroys.
 
+use rusqlite::OptionalExtension;
+
 use super::{officer_session, Vault};
 use crate::device;
 use crate::error::VaultError;
 use crate::outbox;
 
-/// Proof that an officer was unlocked on this device and that it was not enrolled with a force
-/// when the permit was made. Only [`Vault::enrolment_permit`] makes one.
+/// Proof that the device's first officer was unlocked on this device and that it was not
+/// enrolled with a force when the permit was made. Only [`Vault::enrolment_permit`] makes one.
 #[derive(Debug)]
 pub struct EnrolmentPermit {
     _minted_by_the_vault: (),
 }
 
 impl Vault {
-    /// A permit to enrol: refused while locked ([`VaultError::Locked`]) and while the device is
-    /// enrolled ([`VaultError::AlreadyEnrolled`], which says how many finalised assessments are
-    /// still waiting to be sent).
+    /// A permit to enrol: refused while locked ([`VaultError::Locked`]), to any officer but the
+    /// one who set the device up first ([`VaultError::EnrolmentNeedsFirstOfficer`]), and while
+    /// the device is enrolled ([`VaultError::AlreadyEnrolled`], which says how many finalised
+    /// assessments are still waiting to be sent).
     pub fn enrolment_permit(&self) -> Result<EnrolmentPermit, VaultError> {
-        officer_session(&self.session)?;
+        let officer = &officer_session(&self.session)?.officer;
+        // Anyone can set up an officer on a device; only the officer who set the device up
+        // first may choose its force, so an officer made a moment ago (by a page script, say)
+        // cannot send the others' records elsewhere.
+        let first: Option<String> = self
+            .connection
+            .query_row(
+                "SELECT officer_id FROM officers ORDER BY created_at, rowid LIMIT 1",
+                [],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if first.as_deref() != Some(officer.as_str()) {
+            return Err(VaultError::EnrolmentNeedsFirstOfficer);
+        }
         if let Some(enrolled) = device::info(&self.connection)? {
             return Err(VaultError::AlreadyEnrolled {
                 force_name: enrolled.force_name,

@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 
 use super::{keys_of, officer_session, AssessmentId, Compartment, Vault};
 use crate::audit;
-use crate::device::{self, DeviceInfo, Enrolment};
+use crate::device::{self, DeviceInfo};
 use crate::error::VaultError;
 use crate::outbox::{self, SyncStatus};
 
@@ -85,12 +85,6 @@ impl Vault {
             .ok_or_else(|| VaultError::UnknownRecord {
                 record: assessment.0.clone(),
             })
-    }
-
-    /// Records the device's enrolment with the force.
-    pub fn enrol_device(&mut self, enrolment: &Enrolment) -> Result<(), VaultError> {
-        let now = self.now();
-        device::store(&self.connection, &self.device_secret, enrolment, now)
     }
 
     /// The device's enrolment, if any.
@@ -245,6 +239,7 @@ impl Vault {
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        crate::integrity::verify_mac(&transaction, &self.device_secret)?;
         transaction.execute(
             "INSERT INTO outbox (submission_id, officer_id, envelope, content_hash, state, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)",
