@@ -60,7 +60,7 @@ async fn answers_survive_closing_the_app_and_resume_where_the_officer_stopped() 
         .expect("run firstline --verify-vault");
     let said = String::from_utf8_lossy(&verified.stdout);
     assert!(
-        verified.status.success() && said.contains("audit chain verifies"),
+        verified.status.success() && said.contains("audit chain links hold"),
         "{said}"
     );
 
