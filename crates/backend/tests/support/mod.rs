@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
-use firstline_backend::storage::{self, ForceRecord, Storage};
+use firstline_backend::storage::{self, Storage};
 use firstline_protocol::{EnrolRequest, EnrolResponse, Envelope, PackRef};
 use firstline_seal::{DeviceKey, EnvelopeHeader, ForceRecipients, RecordsKey, SafeguardingKey};
 
@@ -223,74 +223,11 @@ impl Device {
     }
 }
 
-/// The test force's root key and the gateway's receipt key (fixed: these are test forces).
-pub const ROOT_SEED: [u8; 32] = [43; 32];
-/// See [`ROOT_SEED`].
-pub const RECEIPT_SEED: [u8; 32] = [42; 32];
-
-/// The receipt key file every test gateway is started with (`--receipt-key`).
-pub fn receipt_key_file() -> String {
-    use base64::Engine;
-    let path =
-        std::env::temp_dir().join(format!("firstline-test-receipt-{}.key", std::process::id()));
-    if !path.exists() {
-        std::fs::write(
-            &path,
-            base64::engine::general_purpose::STANDARD.encode(RECEIPT_SEED),
-        )
-        .expect("receipt key written");
-    }
-    path.display().to_string()
-}
-
-/// Sets the test force up in `storage` as `firstline-admin init-force` would: its record and
-/// its key set signed by the test root.
-pub async fn set_up_force(
-    storage: &dyn Storage,
-    records_public: Vec<u8>,
-    safeguarding_public: Vec<u8>,
-    pack_signing_public: Vec<u8>,
-) {
-    storage
-        .set_force(&ForceRecord {
-            name: "Test Constabulary".into(),
-            records_public_key: records_public.clone(),
-            safeguarding_public_key: safeguarding_public.clone(),
-            pack_signing_public_key: pack_signing_public.clone(),
-        })
-        .await
-        .expect("force set up");
-    let receipts = ed25519_dalek::SigningKey::from_bytes(&RECEIPT_SEED)
-        .verifying_key()
-        .to_bytes()
-        .to_vec();
-    let key_set = firstline_trust::KeySet::new(
-        "Test Constabulary",
-        1,
-        1_800_000_000,
-        records_public,
-        safeguarding_public,
-        pack_signing_public,
-        receipts,
-        None,
-    );
-    let signed =
-        firstline_trust::sign_key_set(&ed25519_dalek::SigningKey::from_bytes(&ROOT_SEED), &key_set)
-            .expect("signed");
-    storage
-        .set_key_set(&serde_json::to_string(&signed).expect("json"))
-        .await
-        .expect("key set stored");
-}
-
-/// A typed enrolment code for `secret` naming the test root, as `firstline-admin` prints it.
-pub fn typed_code(secret: &str) -> String {
-    let root = ed25519_dalek::SigningKey::from_bytes(&ROOT_SEED);
-    firstline_trust::EnrolmentCode::typed(
-        secret,
-        &firstline_trust::fingerprint(root.verifying_key().as_bytes()),
-    )
-}
+// Each test binary uses some of these.
+#[allow(unused_imports)]
+pub use firstline_test_force::{
+    receipt_key_file, set_up_force, typed_code, RECEIPT_SEED, ROOT_SEED,
+};
 
 /// A process killed when dropped, so a failing test leaves nothing running.
 pub struct KilledOnDrop(pub Child);

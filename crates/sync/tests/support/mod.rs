@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
-use firstline_backend::storage::{ForceRecord, Storage};
+use firstline_backend::storage::Storage;
 use firstline_vault::{Compartment, DeviceSecret, KdfParams, Vault, VaultOptions};
 
 pub const DEVICE_SECRET: [u8; 32] = [5; 32];
@@ -310,91 +310,8 @@ pub fn permit(path: &Path) -> firstline_vault::EnrolmentPermit {
     vault.enrolment_permit().expect("a permit")
 }
 
-/// The test force's root key and the gateway's receipt key (fixed: these are test forces).
-pub const ROOT_SEED: [u8; 32] = [43; 32];
-/// See [`ROOT_SEED`].
-pub const RECEIPT_SEED: [u8; 32] = [42; 32];
-
-/// The receipt key file every test gateway is started with (`--receipt-key`).
-pub fn receipt_key_file() -> String {
-    use base64::Engine;
-    let path =
-        std::env::temp_dir().join(format!("firstline-test-receipt-{}.key", std::process::id()));
-    if !path.exists() {
-        std::fs::write(
-            &path,
-            base64::engine::general_purpose::STANDARD.encode(RECEIPT_SEED),
-        )
-        .expect("receipt key written");
-    }
-    path.display().to_string()
-}
-
-/// Sets the test force up in `storage` as `firstline-admin init-force` would: its record and
-/// its key set signed by the test root.
-pub async fn set_up_force(
-    storage: &dyn Storage,
-    records_public: Vec<u8>,
-    safeguarding_public: Vec<u8>,
-    pack_signing_public: Vec<u8>,
-) {
-    set_up_force_with(
-        storage,
-        records_public,
-        safeguarding_public,
-        pack_signing_public,
-        None,
-        1,
-    )
-    .await
-}
-
-/// [`set_up_force`] with the TLS CA devices pin (DER) and the key set's serial.
-pub async fn set_up_force_with(
-    storage: &dyn Storage,
-    records_public: Vec<u8>,
-    safeguarding_public: Vec<u8>,
-    pack_signing_public: Vec<u8>,
-    tls_ca: Option<Vec<u8>>,
-    serial: u64,
-) {
-    storage
-        .set_force(&ForceRecord {
-            name: "Test Constabulary".into(),
-            records_public_key: records_public.clone(),
-            safeguarding_public_key: safeguarding_public.clone(),
-            pack_signing_public_key: pack_signing_public.clone(),
-        })
-        .await
-        .expect("force set up");
-    let receipts = ed25519_dalek::SigningKey::from_bytes(&RECEIPT_SEED)
-        .verifying_key()
-        .to_bytes()
-        .to_vec();
-    let key_set = firstline_trust::KeySet::new(
-        "Test Constabulary",
-        serial,
-        1_800_000_000,
-        records_public,
-        safeguarding_public,
-        pack_signing_public,
-        receipts,
-        tls_ca,
-    );
-    let signed =
-        firstline_trust::sign_key_set(&ed25519_dalek::SigningKey::from_bytes(&ROOT_SEED), &key_set)
-            .expect("signed");
-    storage
-        .set_key_set(&serde_json::to_string(&signed).expect("json"))
-        .await
-        .expect("key set stored");
-}
-
-/// A typed enrolment code for `secret` naming the test root, as `firstline-admin` prints it.
-pub fn typed_code(secret: &str) -> String {
-    let root = ed25519_dalek::SigningKey::from_bytes(&ROOT_SEED);
-    firstline_trust::EnrolmentCode::typed(
-        secret,
-        &firstline_trust::fingerprint(root.verifying_key().as_bytes()),
-    )
-}
+// Each test binary uses some of these.
+#[allow(unused_imports)]
+pub use firstline_test_force::{
+    receipt_key_file, set_up_force, set_up_force_with, typed_code, RECEIPT_SEED, ROOT_SEED,
+};

@@ -1,0 +1,100 @@
+//! A test force, as the gateway's and the sync client's suites set one up: fixed root and
+//! receipt keys (test forces only), the force's record and its key set signed by that root,
+//! stored as `firstline-admin init-force` would; the receipt key file every test gateway starts
+//! with; enrolment codes naming the root. A dev-dependency only.
+
+#![allow(clippy::expect_used)]
+
+use firstline_backend::storage::{ForceRecord, Storage};
+
+/// The test force's root key seed.
+pub const ROOT_SEED: [u8; 32] = [43; 32];
+/// The test gateway's receipt key seed.
+pub const RECEIPT_SEED: [u8; 32] = [42; 32];
+
+/// The receipt key file every test gateway is started with (`--receipt-key`).
+pub fn receipt_key_file() -> String {
+    use base64::Engine;
+    let path =
+        std::env::temp_dir().join(format!("firstline-test-receipt-{}.key", std::process::id()));
+    if !path.exists() {
+        std::fs::write(
+            &path,
+            base64::engine::general_purpose::STANDARD.encode(RECEIPT_SEED),
+        )
+        .expect("receipt key written");
+    }
+    path.display().to_string()
+}
+
+/// The test gateway's receipt public key.
+pub fn receipts_public() -> Vec<u8> {
+    ed25519_dalek::SigningKey::from_bytes(&RECEIPT_SEED)
+        .verifying_key()
+        .to_bytes()
+        .to_vec()
+}
+
+/// Sets the test force up in `storage`: its record and its key set (serial 1, no TLS CA).
+pub async fn set_up_force(
+    storage: &dyn Storage,
+    records_public: Vec<u8>,
+    safeguarding_public: Vec<u8>,
+    pack_signing_public: Vec<u8>,
+) {
+    set_up_force_with(
+        storage,
+        records_public,
+        safeguarding_public,
+        pack_signing_public,
+        None,
+        1,
+    )
+    .await
+}
+
+/// [`set_up_force`] with the TLS CA devices pin (DER) and the key set's serial.
+pub async fn set_up_force_with(
+    storage: &dyn Storage,
+    records_public: Vec<u8>,
+    safeguarding_public: Vec<u8>,
+    pack_signing_public: Vec<u8>,
+    tls_ca: Option<Vec<u8>>,
+    serial: u64,
+) {
+    storage
+        .set_force(&ForceRecord {
+            name: "Test Constabulary".into(),
+            records_public_key: records_public.clone(),
+            safeguarding_public_key: safeguarding_public.clone(),
+            pack_signing_public_key: pack_signing_public.clone(),
+        })
+        .await
+        .expect("force set up");
+    let key_set = firstline_trust::KeySet::new(
+        "Test Constabulary",
+        serial,
+        1_800_000_000,
+        records_public,
+        safeguarding_public,
+        pack_signing_public,
+        receipts_public(),
+        tls_ca,
+    );
+    let signed =
+        firstline_trust::sign_key_set(&ed25519_dalek::SigningKey::from_bytes(&ROOT_SEED), &key_set)
+            .expect("signed");
+    storage
+        .set_key_set(&serde_json::to_string(&signed).expect("json"))
+        .await
+        .expect("key set stored");
+}
+
+/// A typed enrolment code for `secret` naming the test root, as `firstline-admin` prints it.
+pub fn typed_code(secret: &str) -> String {
+    let root = ed25519_dalek::SigningKey::from_bytes(&ROOT_SEED);
+    firstline_trust::EnrolmentCode::typed(
+        secret,
+        &firstline_trust::fingerprint(root.verifying_key().as_bytes()),
+    )
+}
