@@ -181,18 +181,12 @@ async fn a_gateway_cannot_hand_a_device_keys_the_force_never_signed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_receipt_not_signed_by_the_forces_receipt_key_destroys_nothing() {
     let gateway = Gateway::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let vault_path = dir.path().join("vault.sqlite");
-    let client = support::client(&vault_path, SyncConfig::default());
-    client
-        .enrol(
-            support::permit(&vault_path),
-            &gateway.url(),
-            &gateway.enrolment_code().await,
-            "tablet",
-        )
-        .await
-        .expect("enrolled");
+    let support::EnrolledDevice {
+        dir: _dir,
+        vault_path,
+        client,
+        device: _,
+    } = support::EnrolledDevice::with(&gateway, SyncConfig::default()).await;
 
     // The force's key set now names another receipt key than the one this gateway signs with
     // (as if someone else answered in the gateway's place): its receipts do not verify.
@@ -259,18 +253,12 @@ async fn a_receipt_not_signed_by_the_forces_receipt_key_destroys_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_device_enrolled_before_signed_key_sets_takes_the_first_and_says_so() {
     let gateway = Gateway::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let vault_path = dir.path().join("vault.sqlite");
-    let client = support::client(&vault_path, SyncConfig::default());
-    client
-        .enrol(
-            support::permit(&vault_path),
-            &gateway.url(),
-            &gateway.enrolment_code().await,
-            "tablet",
-        )
-        .await
-        .expect("enrolled");
+    let support::EnrolledDevice {
+        dir: _dir,
+        vault_path,
+        client,
+        device: _,
+    } = support::EnrolledDevice::with(&gateway, SyncConfig::default()).await;
     // As a vault from before key sets were signed (and before integrity records): no root, no
     // serial, no receipt key, no integrity MAC yet. The next open seals it as it finds it.
     rusqlite::Connection::open(&vault_path)
@@ -308,18 +296,12 @@ async fn a_device_enrolled_before_signed_key_sets_takes_the_first_and_says_so() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_audit_chain_cut_short_on_the_device_is_flagged_at_the_force() {
     let gateway = Gateway::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let vault_path = dir.path().join("vault.sqlite");
-    let client = support::client(&vault_path, SyncConfig::default());
-    let device = client
-        .enrol(
-            support::permit(&vault_path),
-            &gateway.url(),
-            &gateway.enrolment_code().await,
-            "tablet",
-        )
-        .await
-        .expect("enrolled");
+    let support::EnrolledDevice {
+        dir: _dir,
+        vault_path,
+        client,
+        device,
+    } = support::EnrolledDevice::with(&gateway, SyncConfig::default()).await;
     support::finalise_in_background(&vault_path, 2).await;
     client.sync_once().await.expect("pass");
     let (length, flag) = gateway

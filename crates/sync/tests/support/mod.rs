@@ -315,3 +315,36 @@ pub fn permit(path: &Path) -> firstline_vault::EnrolmentPermit {
 pub use firstline_test_force::{
     receipt_key_file, set_up_force, set_up_force_with, typed_code, RECEIPT_SEED, ROOT_SEED,
 };
+
+/// A device with a fresh vault, enrolled with `gateway` as the app enrols (its first officer
+/// unlocked): the vault's folder (kept alive with it), the vault's path, the client, and what
+/// enrolment stored.
+pub struct EnrolledDevice {
+    pub dir: tempfile::TempDir,
+    pub vault_path: PathBuf,
+    pub client: firstline_sync::SyncClient,
+    pub device: firstline_vault::DeviceInfo,
+}
+
+impl EnrolledDevice {
+    pub async fn with(gateway: &Gateway, config: firstline_sync::SyncConfig) -> EnrolledDevice {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let vault_path = dir.path().join("vault.sqlite");
+        let client = client(&vault_path, config);
+        let device = client
+            .enrol(
+                permit(&vault_path),
+                &gateway.url(),
+                &gateway.enrolment_code().await,
+                "tablet",
+            )
+            .await
+            .expect("enrolled");
+        EnrolledDevice {
+            dir,
+            vault_path,
+            client,
+            device,
+        }
+    }
+}
