@@ -573,15 +573,21 @@ struct DirectoryQuery {
 async fn directory(
     State(state): State<GatewayState>,
     AuthenticatedDevice(_): AuthenticatedDevice,
-    Query(query): Query<DirectoryQuery>,
+    query: Result<Query<DirectoryQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Failure> {
-    let page = state
-        .storage
-        .directory_after(
-            query.after.unwrap_or(0).max(0),
-            query.limit.unwrap_or(200).clamp(1, 500),
-        )
-        .await?;
+    // One truth with docs/sync-api.yaml: `after` 0 or more, `limit` 1 to 500, else 400
+    // `malformed` as an ApiError (never clamped silently, never axum's plain text).
+    let Query(query) = query.map_err(|_| {
+        Failure::malformed("after must be a whole number from 0, limit one from 1 to 500")
+    })?;
+    let after = query.after.unwrap_or(0);
+    let limit = query.limit.unwrap_or(200);
+    if after < 0 || !(1..=500).contains(&limit) {
+        return Err(Failure::malformed(
+            "after must be a whole number from 0, limit one from 1 to 500",
+        ));
+    }
+    let page = state.storage.directory_after(after, limit).await?;
     Ok(Json(page).into_response())
 }
 

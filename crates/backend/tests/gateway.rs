@@ -432,6 +432,27 @@ async fn the_directory_cursor_never_skips_and_carries_tombstones(database: Datab
     assert_eq!(third.tombstones, ["s1"]);
     assert!(!third.more);
     assert_eq!(page(third.cursor).await.entries.len(), 0);
+
+    // Outside what docs/sync-api.yaml allows: a 400 `malformed` ApiError, never a silent clamp
+    // or axum's plain text.
+    for query in [
+        "limit=501",
+        "limit=0",
+        "after=-1",
+        "after=99999999999999999999",
+        "limit=ten",
+    ] {
+        refused(
+            client
+                .get(format!("{}/v1/directory?{query}", gateway.url))
+                .header("authorization", device.bearer())
+                .send()
+                .await,
+            StatusCode::BAD_REQUEST,
+            ErrorCode::Malformed,
+        )
+        .await;
+    }
 }
 
 async fn packs_policy_meta_health_and_metrics_answer(database: Database) {
