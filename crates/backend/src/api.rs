@@ -669,8 +669,10 @@ async fn audit_head(
 async fn command_done(
     State(state): State<GatewayState>,
     KnownDevice(device): KnownDevice,
-    Path(command_id): Path<i64>,
+    command_id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
 ) -> Result<StatusCode, Failure> {
+    let Path(command_id) =
+        command_id.map_err(|_| Failure::malformed("command_id must be a whole number"))?;
     if device.revoked_at.is_some() {
         let is_wipe = state
             .storage

@@ -365,6 +365,20 @@ async fn a_revoked_device_is_refused_and_a_wipe_is_ordered_and_reported(database
         log[0].1.is_some(),
         "the gateway records that the wipe was carried out"
     );
+    // A command id that is not a number: a 400 ApiError, as the spec says.
+    refused(
+        client
+            .post(format!(
+                "{}/v1/device/commands/not-a-number/done",
+                gateway.url
+            ))
+            .header("authorization", device.bearer())
+            .send()
+            .await,
+        StatusCode::BAD_REQUEST,
+        ErrorCode::Malformed,
+    )
+    .await;
     // With the wipe done, the revoked device hears nothing more.
     refused(
         get(&device, "/v1/device/commands").await,
