@@ -86,6 +86,8 @@ impl LocalForce {
                 .to_string(),
             "--safeguarding-public",
             &safeguarding.join("safeguarding.pub").display().to_string(),
+            "--commands-key",
+            &force.commands_key(),
         ]);
         force.restart();
         force
@@ -95,6 +97,15 @@ impl LocalForce {
         self.folder
             .path()
             .join("gateway.sqlite")
+            .display()
+            .to_string()
+    }
+
+    /// Force IT's commands key, kept apart from the gateway's keys.
+    fn commands_key(&self) -> String {
+        self.folder
+            .path()
+            .join("it/commands.key")
             .display()
             .to_string()
     }
@@ -132,7 +143,14 @@ impl LocalForce {
 
     /// Orders a device to wipe itself at its next sync, as force IT would.
     pub fn order_wipe(&self, device_id: &str) {
-        admin(&["wipe", "--database", &self.database(), device_id]);
+        admin(&[
+            "wipe",
+            "--database",
+            &self.database(),
+            "--commands-key",
+            &self.commands_key(),
+            device_id,
+        ]);
     }
 
     /// Signs `pack_json` with the force's pack-signing key and publishes it as the force's

@@ -75,6 +75,8 @@ pub fn start() -> Result<LocalForce, String> {
             &root_key,
             "--safeguarding-public",
             &safeguarding.join("safeguarding.pub").display().to_string(),
+            "--commands-key",
+            &folder.join("it/commands.key").display().to_string(),
         ],
     ))?;
     let enrolment_code = output(crate::shell::cmd(

@@ -4,6 +4,8 @@
 //!   `receipt-signing.key` (the gateway's one key, which signs receipts and opens nothing);
 //! - the force root key (`--root-key`), kept offline apart from the gateway: it signs the key
 //!   set devices verify;
+//! - force IT's commands key (`--commands-key`), kept with force IT apart from the gateway: it
+//!   signs device commands (a wipe), so a gateway cannot order one on its own;
 //! - the safeguarding key, made by the safeguarding unit on its own machine
 //!   (`safeguarding-keygen`): init-force takes only its public half (`safeguarding.pub`).
 
@@ -81,9 +83,9 @@ impl ForceKeys {
     }
 }
 
-/// The force root key at `path`, made (0600) if missing. Refused inside the gateway's key
-/// folder: the root must be kept apart from the gateway.
-pub fn root_key_load_or_create(path: &Path, gateway_keys: &Path) -> Result<SigningKey, String> {
+/// A key kept apart from the gateway (the force root key; force IT's commands key) at `path`,
+/// made (0600) if missing. Refused inside the gateway's key folder.
+pub fn apart_key_load_or_create(path: &Path, gateway_keys: &Path) -> Result<SigningKey, String> {
     let folder = |path: &Path| {
         path.parent()
             .map(|parent| std::fs::canonicalize(parent).unwrap_or_else(|_| parent.to_path_buf()))
@@ -92,7 +94,7 @@ pub fn root_key_load_or_create(path: &Path, gateway_keys: &Path) -> Result<Signi
         std::fs::canonicalize(gateway_keys).unwrap_or_else(|_| gateway_keys.into());
     if folder(path).is_some_and(|parent| parent.starts_with(&gateway_folder)) {
         return Err(format!(
-            "{}: keep the force root key apart from the gateway's keys ({}), on an offline machine or medium",
+            "{}: keep this key apart from the gateway's keys ({}): the root offline, the commands key with force IT",
             path.display(),
             gateway_keys.display()
         ));
@@ -199,4 +201,9 @@ fn write_secret(path: &Path, secret: &[u8]) -> Result<(), String> {
     file.write_all(text.as_bytes())
         .and_then(|()| file.sync_all())
         .map_err(|error| format!("{}: {error}", path.display()))
+}
+
+/// A key kept apart from the gateway, which must exist (for `wipe`).
+pub fn apart_key(path: &Path) -> Result<SigningKey, String> {
+    ed25519_key(path)
 }

@@ -44,6 +44,10 @@ enum Command {
         /// The safeguarding unit's public key (`safeguarding.pub` from safeguarding-keygen).
         #[arg(long)]
         safeguarding_public: PathBuf,
+        /// Force IT's commands key file (made 0600 if missing), which signs device commands (a
+        /// wipe). Keep it with force IT, apart from the gateway: refused inside --keys.
+        #[arg(long)]
+        commands_key: PathBuf,
         /// The PEM certificate of the CA the gateway's TLS certificate chains to; devices pin
         /// it, and refuse an HTTPS gateway whose key set names none. Leave out only for a
         /// gateway on loopback (development).
@@ -83,12 +87,16 @@ enum Command {
         /// The device id.
         device_id: String,
     },
-    /// Order a device to wipe its data at its next sync. This also revokes it: from now on it
-    /// can fetch and acknowledge the wipe and nothing else.
+    /// Order a device to wipe its data at its next sync, signed with force IT's commands key
+    /// (the device carries out no unsigned order). This also revokes it: from now on it can
+    /// fetch and acknowledge the wipe and nothing else.
     Wipe {
         /// The gateway's database.
         #[arg(long)]
         database: String,
+        /// Force IT's commands key file (from init-force --commands-key).
+        #[arg(long)]
+        commands_key: PathBuf,
         /// The device id.
         device_id: String,
     },
@@ -262,10 +270,12 @@ async fn run(command: Command) -> Result<(), String> {
             keys,
             root_key,
             safeguarding_public,
+            commands_key,
             tls_ca,
         } => {
             let force_keys = keys::ForceKeys::load_or_create(&keys)?;
-            let root = keys::root_key_load_or_create(&root_key, &keys)?;
+            let root = keys::apart_key_load_or_create(&root_key, &keys)?;
+            let commands = keys::apart_key_load_or_create(&commands_key, &keys)?;
             let safeguarding_public = keys::safeguarding_public(&safeguarding_public)?;
             let tls_ca_given = tls_ca.clone();
             let tls_ca = tls_ca.as_deref().map(tls_ca_der).transpose()?;
@@ -279,6 +289,7 @@ async fn run(command: Command) -> Result<(), String> {
                 safeguarding_public.clone(),
                 force_keys.pack_signing_public(),
                 force_keys.receipt_signing_public(),
+                commands.verifying_key().to_bytes().to_vec(),
                 tls_ca,
             );
             let signed = firstline_trust::sign_key_set(&root, &key_set)
@@ -376,15 +387,27 @@ async fn run(command: Command) -> Result<(), String> {
         }
         Command::Wipe {
             database: url,
+            commands_key,
             device_id,
         } => {
-            match database(&url)
-                .await?
+            let commands = keys::apart_key(&commands_key)?;
+            let storage = database(&url).await?;
+            match storage
                 .order_command(&device_id, CommandKind::Wipe, now)
                 .await
                 .map_err(|error| error.to_string())?
             {
                 Some(id) => {
+                    let signature = firstline_trust::sign_command(
+                        &commands,
+                        &device_id,
+                        id,
+                        CommandKind::Wipe.name(),
+                    );
+                    storage
+                        .sign_command(id, &signature.0)
+                        .await
+                        .map_err(|error| error.to_string())?;
                     println!(
                         "device {device_id} is revoked and will wipe its data at its next sync (command {id})"
                     );

@@ -57,6 +57,8 @@ impl Setup {
             &self.root_key(),
             "--safeguarding-public",
             &format!("{}/safeguarding.pub", self.safeguarding_dir()),
+            "--commands-key",
+            &self.commands_key(),
         ]
         .map(String::from)
         .to_vec()
@@ -70,6 +72,13 @@ impl Setup {
     }
     fn keys(&self) -> String {
         self.dir.path().join("keys").display().to_string()
+    }
+    fn commands_key(&self) -> String {
+        self.dir
+            .path()
+            .join("it/commands.key")
+            .display()
+            .to_string()
     }
     fn root_key(&self) -> String {
         self.dir
@@ -219,7 +228,14 @@ async fn codes_enrol_once_and_devices_can_be_revoked_and_wiped() {
     assert_eq!(row["device_id"], "dev_1");
     assert!(row["revoked_at"].is_null());
 
-    ok(&["wipe", "--database", &setup.database(), "dev_1"]);
+    ok(&[
+        "wipe",
+        "--database",
+        &setup.database(),
+        "--commands-key",
+        &setup.commands_key(),
+        "dev_1",
+    ]);
     assert_eq!(
         storage
             .pending_commands("dev_1")

@@ -83,3 +83,9 @@ CREATE TABLE IF NOT EXISTS audit_flags (
     reason     TEXT NOT NULL,
     flagged_at BIGINT NOT NULL
 );
+
+-- Force IT's signature of each device command (a device carries out only a signed one).
+CREATE TABLE IF NOT EXISTS command_signatures (
+    command_id BIGINT PRIMARY KEY,
+    signature  BLOB NOT NULL
+);

@@ -247,6 +247,15 @@ pub enum CommandKind {
     Wipe,
 }
 
+impl CommandKind {
+    /// Its name on the wire, as a command's signature covers it.
+    pub fn name(self) -> &'static str {
+        match self {
+            CommandKind::Wipe => "wipe",
+        }
+    }
+}
+
 /// One command waiting for a device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -255,6 +264,10 @@ pub struct DeviceCommand {
     pub id: i64,
     /// What to do.
     pub kind: CommandKind,
+    /// Force IT's Ed25519 signature (the key set's `commands` key) over the device id, the
+    /// command id and its kind (`firstline_trust::command_message`); empty while not signed.
+    /// A device carries out only a command whose signature verifies.
+    pub signature: Base64Bytes,
 }
 
 /// `GET /v1/device/commands`.

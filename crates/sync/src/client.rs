@@ -216,6 +216,7 @@ fn force_keys(verified: &VerifiedKeySet, how: RootTrust) -> ForceKeys {
         safeguarding_public_key: verified.safeguarding(),
         pack_signing_public_key: verified.pack_signing(),
         receipt_public_key: verified.receipts(),
+        commands_public_key: verified.commands(),
         tls_ca: verified.key(KeyPurpose::TlsCa).map(<[u8]>::to_vec),
     }
 }
@@ -702,12 +703,41 @@ impl SyncClient {
         let commands: DeviceCommands = serde_json::from_slice(&body).map_err(|_| {
             SyncError::Setup("the gateway's device commands could not be read".into())
         })?;
-        // A wipe outranks everything else that may be waiting.
-        if let Some(wipe) = commands
+        // A wipe outranks everything else that may be waiting, and is carried out only if force
+        // IT signed it for this device (a gateway cannot order one on its own).
+        let commands_key = self
+            .db(|outbox| outbox.gateway_trust())
+            .await?
+            .commands_public_key;
+        let signed = |command: &&firstline_protocol::DeviceCommand| {
+            commands_key.as_deref().is_some_and(|key| {
+                firstline_trust::command_verifies(
+                    key,
+                    &gateway.credentials.device_id,
+                    command.id,
+                    command.kind.name(),
+                    &command.signature.0,
+                )
+            })
+        };
+        let wipes: Vec<_> = commands
             .commands
             .iter()
-            .find(|command| command.kind == CommandKind::Wipe)
-        {
+            .filter(|command| command.kind == CommandKind::Wipe)
+            .collect();
+        if !wipes.is_empty() && !wipes.iter().any(signed) {
+            tracing::warn!("the gateway sent a wipe order force IT did not sign: not carried out");
+            let now = now_ms() / 1000;
+            self.db(move |outbox| {
+                outbox.record_failure(
+                    now,
+                    ProblemKind::CommandUnsigned,
+                    "the gateway sent a wipe order force IT did not sign; it was not carried out",
+                )
+            })
+            .await?;
+        }
+        if let Some(wipe) = wipes.into_iter().find(signed) {
             let now = now_ms() / 1000;
             self.db(move |outbox| outbox.wipe_device(now)).await?;
             tracing::warn!("the force ordered a wipe of this device: done");

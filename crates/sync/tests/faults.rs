@@ -226,11 +226,7 @@ async fn a_revoked_device_stops_and_a_wipe_order_wipes_and_is_reported() {
         .expect("enrolled");
     support::finalise_in_background(&vault_path, 3).await;
 
-    gateway
-        .storage
-        .order_command(&device.device_id, firstline_protocol::CommandKind::Wipe, 1)
-        .await
-        .expect("ordered");
+    support::order_signed_wipe(&*gateway.storage, &device.device_id, 1).await;
     assert_eq!(client.sync_once().await.expect("pass"), PassReport::Wiped);
     let status = client.status().await.expect("status");
     assert!(status.wiped_at.is_some());
@@ -278,15 +274,7 @@ async fn a_revoked_device_stops_and_a_wipe_order_wipes_and_is_reported() {
     );
 
     // A revoked (stolen) device can still be wiped: it fetches the order and carries it out.
-    gateway
-        .storage
-        .order_command(
-            &re_enrolled.device_id,
-            firstline_protocol::CommandKind::Wipe,
-            3,
-        )
-        .await
-        .expect("ordered");
+    support::order_signed_wipe(&*gateway.storage, &re_enrolled.device_id, 3).await;
     assert_eq!(client.sync_once().await.expect("pass"), PassReport::Wiped);
     assert_eq!(client.status().await.expect("status").pending, 0);
 }

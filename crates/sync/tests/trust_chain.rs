@@ -38,6 +38,10 @@ async fn publish_key_set(
         gateway.safeguarding_public.clone(),
         vec![1; 32],
         receipts,
+        SigningKey::from_bytes(&support::COMMANDS_SEED)
+            .verifying_key()
+            .to_bytes()
+            .to_vec(),
         None,
     );
     let signed =
@@ -328,4 +332,42 @@ async fn an_audit_chain_cut_short_on_the_device_is_flagged_at_the_force() {
         flag.is_some_and(|flag| flag.contains("shorter")),
         "a shortened chain was not flagged"
     );
+}
+
+/// Attack (review finding): a gateway — or whoever writes to its database — orders a wipe that
+/// force IT did not sign. The device does not wipe (records still waiting are kept) and says
+/// so; the same order signed by force IT is carried out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wipe_order_force_it_did_not_sign_is_not_carried_out() {
+    let gateway = Gateway::start().await;
+    let support::EnrolledDevice {
+        dir: _dir,
+        vault_path,
+        client,
+        device,
+    } = support::EnrolledDevice::with(&gateway, SyncConfig::default()).await;
+    support::finalise_in_background(&vault_path, 2).await;
+    let forged = gateway
+        .storage
+        .order_command(&device.device_id, firstline_protocol::CommandKind::Wipe, 1)
+        .await
+        .expect("ordered")
+        .expect("known device");
+    gateway
+        .storage
+        .sign_command(forged, &[7; 64])
+        .await
+        .expect("a forged signature");
+    let report = client.sync_once().await.expect("pass");
+    assert_ne!(
+        report,
+        PassReport::Wiped,
+        "an unsigned wipe was carried out"
+    );
+    let status = client.status().await.expect("status");
+    assert!(status.wiped_at.is_none());
+    assert!(outbox(&vault_path).device().expect("read").is_some());
+
+    support::order_signed_wipe(&*gateway.storage, &device.device_id, 2).await;
+    assert_eq!(client.sync_once().await.expect("pass"), PassReport::Wiped);
 }

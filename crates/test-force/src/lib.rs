@@ -11,6 +11,8 @@ use firstline_backend::storage::{ForceRecord, Storage};
 pub const ROOT_SEED: [u8; 32] = [43; 32];
 /// The test gateway's receipt key seed.
 pub const RECEIPT_SEED: [u8; 32] = [42; 32];
+/// The test force IT's commands key seed.
+pub const COMMANDS_SEED: [u8; 32] = [44; 32];
 
 /// The receipt key file every test gateway is started with (`--receipt-key`).
 pub fn receipt_key_file() -> String {
@@ -79,6 +81,10 @@ pub async fn set_up_force_with(
         safeguarding_public,
         pack_signing_public,
         receipts_public(),
+        ed25519_dalek::SigningKey::from_bytes(&COMMANDS_SEED)
+            .verifying_key()
+            .to_bytes()
+            .to_vec(),
         tls_ca,
     );
     let signed =
@@ -97,4 +103,25 @@ pub fn typed_code(secret: &str) -> String {
         secret,
         &firstline_trust::fingerprint(root.verifying_key().as_bytes()),
     )
+}
+
+/// Orders a wipe of `device_id` signed with the test force IT's commands key, as
+/// `firstline-admin wipe` does; returns the command id.
+pub async fn order_signed_wipe(storage: &dyn Storage, device_id: &str, now: i64) -> i64 {
+    let id = storage
+        .order_command(device_id, firstline_protocol::CommandKind::Wipe, now)
+        .await
+        .expect("ordered")
+        .expect("a known device");
+    let signature = firstline_trust::sign_command(
+        &ed25519_dalek::SigningKey::from_bytes(&COMMANDS_SEED),
+        device_id,
+        id,
+        firstline_protocol::CommandKind::Wipe.name(),
+    );
+    storage
+        .sign_command(id, &signature.0)
+        .await
+        .expect("signed");
+    id
 }

@@ -27,6 +27,7 @@ pub const KEY_SET_FORMAT: u32 = 1;
 const KEY_SET_CONTEXT: &[u8] = b"firstline force key set v1\0";
 const RECEIPT_CONTEXT: &[u8] = b"firstline receipt v1\0";
 const FINGERPRINT_CONTEXT: &[u8] = b"firstline force root v1\0";
+const COMMAND_CONTEXT: &[u8] = b"firstline device command v1\0";
 
 /// What a key in the set is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -41,6 +42,9 @@ pub enum KeyPurpose {
     PackSigning,
     /// Ed25519: the gateway signs receipts with it.
     Receipts,
+    /// Ed25519: force IT signs device commands (a wipe) with it, away from the gateway, so a
+    /// gateway cannot order a wipe on its own.
+    Commands,
     /// The DER certificate of the CA the gateway's TLS certificate chains to (optional: a
     /// gateway on loopback serves plain HTTP).
     TlsCa,
@@ -86,7 +90,7 @@ pub struct KeySet {
 }
 
 impl KeySet {
-    /// A set in this build's format with the four keys every force has and, where the gateway
+    /// A set in this build's format with the five keys every force has and, where the gateway
     /// serves TLS, its CA certificate (DER).
     #[allow(clippy::too_many_arguments)]
     pub fn new(
@@ -97,6 +101,7 @@ impl KeySet {
         safeguarding: Vec<u8>,
         pack_signing: Vec<u8>,
         receipts: Vec<u8>,
+        commands: Vec<u8>,
         tls_ca: Option<Vec<u8>>,
     ) -> KeySet {
         let mut keys = vec![
@@ -104,6 +109,7 @@ impl KeySet {
             ForceKey::new(KeyPurpose::Safeguarding, safeguarding),
             ForceKey::new(KeyPurpose::PackSigning, pack_signing),
             ForceKey::new(KeyPurpose::Receipts, receipts),
+            ForceKey::new(KeyPurpose::Commands, commands),
         ];
         keys.extend(tls_ca.map(|der| ForceKey::new(KeyPurpose::TlsCa, der)));
         KeySet {
@@ -229,6 +235,11 @@ impl VerifiedKeySet {
         self.required(KeyPurpose::Receipts)
     }
 
+    /// The key force IT signs device commands with.
+    pub fn commands(&self) -> Vec<u8> {
+        self.required(KeyPurpose::Commands)
+    }
+
     /// The TLS CA certificate (DER), if the force names one.
     pub fn tls_ca(&self) -> Option<Vec<u8>> {
         self.key(KeyPurpose::TlsCa).map(<[u8]>::to_vec)
@@ -297,6 +308,7 @@ fn check_shape(key_set: &KeySet) -> Result<(), TrustError> {
         KeyPurpose::Safeguarding,
         KeyPurpose::PackSigning,
         KeyPurpose::Receipts,
+        KeyPurpose::Commands,
         KeyPurpose::TlsCa,
     ] {
         let count = key_set
@@ -368,6 +380,57 @@ pub fn receipt_verifies(receipts_public: &[u8], receipt: &Receipt) -> bool {
             .is_ok()
 }
 
+/// The exact bytes a device command's signature covers: a context, then the device id, the
+/// command id and its kind, each length-prefixed.
+pub fn command_message(device_id: &str, command_id: i64, kind: &str) -> Vec<u8> {
+    let mut message = COMMAND_CONTEXT.to_vec();
+    for part in [
+        device_id.as_bytes(),
+        &command_id.to_be_bytes(),
+        kind.as_bytes(),
+    ] {
+        message.extend_from_slice(&(part.len() as u32).to_be_bytes());
+        message.extend_from_slice(part);
+    }
+    message
+}
+
+/// Signs a device command with force IT's commands key.
+pub fn sign_command(
+    commands_key: &SigningKey,
+    device_id: &str,
+    command_id: i64,
+    kind: &str,
+) -> Base64Bytes {
+    Base64Bytes(
+        commands_key
+            .sign(&command_message(device_id, command_id, kind))
+            .to_bytes()
+            .to_vec(),
+    )
+}
+
+/// Whether `signature` is force IT's signature (`commands_public`) over this command for this
+/// device.
+pub fn command_verifies(
+    commands_public: &[u8],
+    device_id: &str,
+    command_id: i64,
+    kind: &str,
+    signature: &[u8],
+) -> bool {
+    let (Ok(public), Ok(signature)) = (
+        <[u8; 32]>::try_from(commands_public),
+        Signature::from_slice(signature),
+    ) else {
+        return false;
+    };
+    VerifyingKey::from_bytes(&public).is_ok_and(|key| {
+        key.verify_strict(&command_message(device_id, command_id, kind), &signature)
+            .is_ok()
+    })
+}
+
 /// Whether `public` is the verifying half of `signing` (the gateway checks its receipt key
 /// against the force's key set at start).
 pub fn is_public_half(signing: &SigningKey, public: &[u8]) -> bool {
@@ -381,6 +444,7 @@ impl std::fmt::Display for KeyPurpose {
             KeyPurpose::Safeguarding => "safeguarding",
             KeyPurpose::PackSigning => "pack_signing",
             KeyPurpose::Receipts => "receipts",
+            KeyPurpose::Commands => "commands",
             KeyPurpose::TlsCa => "tls_ca",
         })
     }
@@ -401,6 +465,7 @@ mod tests {
                 ForceKey::new(KeyPurpose::Safeguarding, vec![2; 32]),
                 ForceKey::new(KeyPurpose::PackSigning, vec![3; 32]),
                 ForceKey::new(KeyPurpose::Receipts, vec![4; 32]),
+                ForceKey::new(KeyPurpose::Commands, vec![5; 32]),
             ],
         }
     }

@@ -7,5 +7,7 @@ ALTER TABLE device ADD COLUMN root_public_key BLOB;
 ALTER TABLE device ADD COLUMN key_set_serial INTEGER;
 ALTER TABLE device ADD COLUMN receipt_public_key BLOB;
 ALTER TABLE device ADD COLUMN tls_ca BLOB;
+-- force IT's commands key: a wipe order is carried out only if it signed it
+ALTER TABLE device ADD COLUMN commands_public_key BLOB;
 ALTER TABLE device ADD COLUMN root_trusted_how TEXT
     CHECK (root_trusted_how IN ('enrolment_code', 'first_signed_set'));

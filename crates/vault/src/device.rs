@@ -34,6 +34,8 @@ pub struct ForceKeys {
     pub pack_signing_public_key: Vec<u8>,
     /// Ed25519 key the gateway signs receipts with.
     pub receipt_public_key: Vec<u8>,
+    /// Ed25519 key force IT signs device commands (a wipe) with.
+    pub commands_public_key: Vec<u8>,
     /// The TLS CA certificate (DER) the sync client pins, if the force names one.
     pub tls_ca: Option<Vec<u8>>,
 }
@@ -104,6 +106,8 @@ pub struct DeviceInfo {
 pub struct GatewayTrust {
     /// The gateway's receipt key.
     pub receipt_public_key: Option<Vec<u8>>,
+    /// Force IT's commands key.
+    pub commands_public_key: Option<Vec<u8>>,
     /// The TLS CA certificate (DER).
     pub tls_ca: Option<Vec<u8>>,
 }
@@ -181,7 +185,8 @@ pub(crate) fn apply_key_set(connection: &Connection, keys: &ForceKeys) -> Result
     connection.execute(
         "UPDATE device SET force_name = ?1, records_public_key = ?2, safeguarding_public_key = ?3,
              pack_signing_public_key = ?4, receipt_public_key = ?5, tls_ca = ?6,
-             root_public_key = ?7, root_trusted_how = ?8, key_set_serial = ?9",
+             root_public_key = ?7, root_trusted_how = ?8, key_set_serial = ?9,
+             commands_public_key = ?10",
         params![
             keys.force_name,
             keys.records_public_key,
@@ -192,6 +197,7 @@ pub(crate) fn apply_key_set(connection: &Connection, keys: &ForceKeys) -> Result
             keys.root_public_key,
             keys.root_trusted_how.name(),
             keys.serial as i64,
+            keys.commands_public_key,
         ],
     )?;
     Ok(())
@@ -216,12 +222,17 @@ pub(crate) fn key_set_anchor(connection: &Connection) -> Result<Option<KeySetAnc
 /// The gateway's receipt key and the pinned TLS CA, once held.
 pub(crate) fn gateway_trust(connection: &Connection) -> Result<GatewayTrust, VaultError> {
     Ok(connection
-        .query_row("SELECT receipt_public_key, tls_ca FROM device", [], |row| {
-            Ok(GatewayTrust {
-                receipt_public_key: row.get(0)?,
-                tls_ca: row.get(1)?,
-            })
-        })
+        .query_row(
+            "SELECT receipt_public_key, tls_ca, commands_public_key FROM device",
+            [],
+            |row| {
+                Ok(GatewayTrust {
+                    receipt_public_key: row.get(0)?,
+                    tls_ca: row.get(1)?,
+                    commands_public_key: row.get(2)?,
+                })
+            },
+        )
         .optional()?
         .unwrap_or_default())
 }

@@ -88,7 +88,7 @@ fn state_mac(
         "SELECT device_id, gateway_url, force_name, records_public_key, safeguarding_public_key,
              pack_signing_public_key, sealed_credentials, enrolled_at, force_pack_hash,
              destroy_copy_at_sealing, root_public_key, key_set_serial, receipt_public_key, tls_ca,
-             root_trusted_how, allow_file_secret
+             root_trusted_how, allow_file_secret, commands_public_key
          FROM device",
         "SELECT id, name, contact, description FROM directory ORDER BY id",
         // Which keys exist, not their bytes: a key put back after it was destroyed is caught,

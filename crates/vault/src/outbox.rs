@@ -64,10 +64,12 @@ pub enum ProblemKind {
     ReceiptUnsigned,
     /// A key set the gateway handed out does not verify under the force's root key.
     KeySetRefused,
+    /// A device command (a wipe) force IT did not sign: not carried out.
+    CommandUnsigned,
 }
 
 impl ProblemKind {
-    const ALL: [ProblemKind; 12] = [
+    const ALL: [ProblemKind; 13] = [
         ProblemKind::Offline,
         ProblemKind::GatewayUnwell,
         ProblemKind::ReceiptUnreadable,
@@ -80,6 +82,7 @@ impl ProblemKind {
         ProblemKind::PackRefused,
         ProblemKind::ReceiptUnsigned,
         ProblemKind::KeySetRefused,
+        ProblemKind::CommandUnsigned,
     ];
 
     /// Its stable name, as stored and as the UI receives it.
@@ -97,6 +100,7 @@ impl ProblemKind {
             ProblemKind::PackRefused => "pack_refused",
             ProblemKind::ReceiptUnsigned => "receipt_unsigned",
             ProblemKind::KeySetRefused => "key_set_refused",
+            ProblemKind::CommandUnsigned => "command_unsigned",
         }
     }
 

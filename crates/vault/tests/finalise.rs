@@ -66,6 +66,7 @@ fn enrolled() -> Setup {
                     safeguarding_public_key: safeguarding_public,
                     pack_signing_public_key: vec![0; 32],
                     receipt_public_key: vec![8; 32],
+                    commands_public_key: vec![6; 32],
                     tls_ca: None,
                 },
                 token: Zeroizing::new("fl1_token".into()),

@@ -197,6 +197,7 @@ fn enrolled(device: &Device) {
                     safeguarding_public_key: vec![2; 32],
                     pack_signing_public_key: vec![3; 32],
                     receipt_public_key: vec![4; 32],
+                    commands_public_key: vec![6; 32],
                     tls_ca: None,
                 },
                 token: zeroize::Zeroizing::new("fl1_token".into()),

@@ -27,6 +27,7 @@ fn another_force() -> Enrolment {
             safeguarding_public_key: vec![2; 32],
             pack_signing_public_key: vec![3; 32],
             receipt_public_key: vec![8; 32],
+            commands_public_key: vec![6; 32],
             tls_ca: None,
         },
         token: Zeroizing::new("fl1_evil".into()),

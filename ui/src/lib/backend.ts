@@ -160,7 +160,8 @@ export type SyncProblemKind =
   | "update_required"
   | "pack_refused"
   | "receipt_unsigned"
-  | "key_set_refused";
+  | "key_set_refused"
+  | "command_unsigned";
 
 export interface QuarantinedView {
   id: string;

@@ -107,6 +107,8 @@ const en = {
     pack_refused: "The force's new form pack was not taken: it is not signed with the force's key. Contact force IT.",
     receipt_unsigned:
       "The gateway's receipt is not signed with the force's receipt key, so nothing was deleted here. Sending will be tried again; if it keeps happening, contact force IT.",
+    command_unsigned:
+      "The gateway sent a wipe order your force IT did not sign, so it was not carried out. Contact force IT.",
     key_set_refused:
       "The gateway handed out keys your force did not sign. They were not used; finalised assessments stay sealed to the force's keys. Contact force IT.",
   },
@@ -331,6 +333,8 @@ const cy: Words = {
     pack_refused: "Ni dderbyniwyd pecyn ffurflen newydd yr heddlu: nid yw wedi'i lofnodi ag allwedd yr heddlu. Cysylltwch â TG yr heddlu.",
     receipt_unsigned:
       "Nid yw derbynneb y porth wedi'i llofnodi ag allwedd derbynebau'r heddlu, felly ni ddilëwyd dim yma. Bydd yn ceisio anfon eto; os yw'n dal i ddigwydd, cysylltwch â TG yr heddlu.",
+    command_unsigned:
+      "Anfonodd y porth orchymyn dileu na lofnodwyd gan TG eich heddlu, felly ni chafodd ei gyflawni. Cysylltwch â TG yr heddlu.",
     key_set_refused:
       "Rhoddodd y porth allweddi na lofnodwyd gan eich heddlu. Ni chawsant eu defnyddio; mae asesiadau wedi'u cwblhau yn dal wedi'u selio i allweddi'r heddlu. Cysylltwch â TG yr heddlu.",
   },

@@ -173,7 +173,10 @@ pub trait Storage: Send + Sync {
         kind: CommandKind,
         now: i64,
     ) -> StorageResult<Option<i64>>;
-    /// Commands a device has not carried out yet, oldest first.
+    /// Keeps force IT's signature of a command (see `firstline_trust::sign_command`).
+    async fn sign_command(&self, command_id: i64, signature: &[u8]) -> StorageResult<()>;
+    /// Commands a device has not carried out yet, oldest first (with their signatures, empty
+    /// while unsigned).
     async fn pending_commands(&self, device_id: &str) -> StorageResult<Vec<DeviceCommand>>;
     /// Notes that a device carried a command out; false if it is not that device's.
     async fn command_done(&self, device_id: &str, command_id: i64, now: i64)

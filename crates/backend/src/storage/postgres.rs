@@ -364,6 +364,19 @@ impl Storage for PostgresStorage {
         Ok(row.map(|row| row.get(0)))
     }
 
+    async fn sign_command(&self, command_id: i64, signature: &[u8]) -> StorageResult<()> {
+        self.pool
+            .get()
+            .await?
+            .execute(
+                "INSERT INTO command_signatures (command_id, signature) VALUES ($1, $2)
+                 ON CONFLICT (command_id) DO UPDATE SET signature = excluded.signature",
+                &[&command_id, &signature],
+            )
+            .await?;
+        Ok(())
+    }
+
     async fn pending_commands(&self, device_id: &str) -> StorageResult<Vec<DeviceCommand>> {
         Ok(self
             .commands_of(device_id)
@@ -401,7 +414,9 @@ impl Storage for PostgresStorage {
             .get()
             .await?
             .query(
-                "SELECT command_id, kind, done_at FROM device_commands WHERE device_id = $1 ORDER BY command_id",
+                "SELECT c.command_id, c.kind, c.done_at, s.signature FROM device_commands c
+                 LEFT JOIN command_signatures s USING (command_id)
+                 WHERE c.device_id = $1 ORDER BY c.command_id",
                 &[&device_id],
             )
             .await?;
@@ -411,6 +426,7 @@ impl Storage for PostgresStorage {
                     DeviceCommand {
                         id: row.get(0),
                         kind: command_kind(row.get(1))?,
+                        signature: row.get::<_, Option<Vec<u8>>>(3).unwrap_or_default().into(),
                     },
                     row.get(2),
                 ))

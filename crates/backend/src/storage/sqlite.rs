@@ -355,6 +355,19 @@ impl Storage for SqliteStorage {
         .await
     }
 
+    async fn sign_command(&self, command_id: i64, signature: &[u8]) -> StorageResult<()> {
+        let signature = signature.to_vec();
+        self.with(move |connection| {
+            connection.execute(
+                "INSERT INTO command_signatures (command_id, signature) VALUES (?1, ?2)
+                 ON CONFLICT (command_id) DO UPDATE SET signature = excluded.signature",
+                params![command_id, signature],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
     async fn pending_commands(&self, device_id: &str) -> StorageResult<Vec<DeviceCommand>> {
         Ok(self
             .commands_of(device_id)
@@ -388,15 +401,27 @@ impl Storage for SqliteStorage {
         let device_id = device_id.to_string();
         self.with(move |connection| {
             let mut statement = connection.prepare(
-                "SELECT command_id, kind, done_at FROM device_commands WHERE device_id = ?1 ORDER BY command_id",
+                "SELECT c.command_id, c.kind, c.done_at, s.signature FROM device_commands c
+                 LEFT JOIN command_signatures s USING (command_id)
+                 WHERE c.device_id = ?1 ORDER BY c.command_id",
             )?;
+            type Row = (i64, String, Option<i64>, Option<Vec<u8>>);
             let rows = statement
                 .query_map([&device_id], |row| {
-                    Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, Option<i64>>(2)?))
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
                 })?
-                .collect::<Result<Vec<_>, _>>()?;
+                .collect::<Result<Vec<Row>, _>>()?;
             rows.into_iter()
-                .map(|(id, kind, done)| Ok((DeviceCommand { id, kind: command_kind(&kind)? }, done)))
+                .map(|(id, kind, done, signature)| {
+                    Ok((
+                        DeviceCommand {
+                            id,
+                            kind: command_kind(&kind)?,
+                            signature: signature.unwrap_or_default().into(),
+                        },
+                        done,
+                    ))
+                })
                 .collect()
         })
         .await

@@ -313,7 +313,8 @@ pub fn permit(path: &Path) -> firstline_vault::EnrolmentPermit {
 // Each test binary uses some of these.
 #[allow(unused_imports)]
 pub use firstline_test_force::{
-    receipt_key_file, set_up_force, set_up_force_with, typed_code, RECEIPT_SEED, ROOT_SEED,
+    order_signed_wipe, receipt_key_file, set_up_force, set_up_force_with, typed_code,
+    COMMANDS_SEED, RECEIPT_SEED, ROOT_SEED,
 };
 
 /// A device with a fresh vault, enrolled with `gateway` as the app enrols (its first officer

@@ -57,6 +57,7 @@ impl Device {
                     safeguarding_public_key: safeguarding_public,
                     pack_signing_public_key: pack_key.verifying_key().to_bytes().to_vec(),
                     receipt_public_key: vec![8; 32],
+                    commands_public_key: vec![6; 32],
                     tls_ca: None,
                 },
                 token: Zeroizing::new("fl1_token".into()),
