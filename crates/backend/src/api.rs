@@ -47,6 +47,10 @@ pub fn router(state: GatewayState) -> Router {
                 "no such endpoint",
             )
         })
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            limit_by_address,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), count_and_log))
         .with_state(state)
 }
@@ -121,33 +125,7 @@ async fn count_and_log(
 ) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_string();
-    let address = request
-        .extensions()
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| info.0.ip());
-    // Liveness probes are not limited: a busy address must not look like a dead gateway.
-    let limited = address
-        .filter(|_| path != paths::HEALTH)
-        .and_then(|address| {
-            let enrolment = (path == paths::ENROL)
-                .then(|| state.limits.enrolment(address).err())
-                .flatten()
-                .map(|seconds| (seconds, "address's enrolment attempts"));
-            enrolment.or_else(|| {
-                state
-                    .limits
-                    .address(address)
-                    .err()
-                    .map(|seconds| (seconds, "address"))
-            })
-        });
-    let response = match limited {
-        Some((seconds, what)) => {
-            Metrics::count(&state.metrics.requests_rate_limited);
-            Failure::rate_limited(seconds, what).into_response()
-        }
-        None => next.run(request).await,
-    };
+    let response = next.run(request).await;
     let status = response.status();
     if status.is_client_error() {
         Metrics::count(&state.metrics.requests_refused);
@@ -156,6 +134,42 @@ async fn count_and_log(
     }
     tracing::debug!(%method, %path, status = status.as_u16(), "request");
     response
+}
+
+/// The per-address limits, before any handler runs: every request counts against its address,
+/// an enrolment attempt against the address's enrolment allowance too. Liveness probes are not
+/// limited: a busy address must not look like a dead gateway.
+async fn limit_by_address(
+    State(state): State<GatewayState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    let address = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip())
+        .filter(|_| path != paths::HEALTH);
+    let limited = address.and_then(|address| {
+        let enrolment = (path == paths::ENROL)
+            .then(|| state.limits.enrolment(address).err())
+            .flatten()
+            .map(|seconds| (seconds, "address's enrolment attempts"));
+        enrolment.or_else(|| {
+            state
+                .limits
+                .address(address)
+                .err()
+                .map(|seconds| (seconds, "address"))
+        })
+    });
+    match limited {
+        Some((seconds, what)) => {
+            Metrics::count(&state.metrics.requests_rate_limited);
+            Failure::rate_limited(seconds, what).into_response()
+        }
+        None => next.run(request).await,
+    }
 }
 
 /// A device by its credential (`Authorization: Bearer <token>`), revoked or not: only the
