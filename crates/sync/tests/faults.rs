@@ -164,18 +164,12 @@ async fn every_envelope_arrives_exactly_once_through_faults_and_gateway_kills() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_quarantined_row_does_not_block_the_others_and_says_why() {
     let gateway = Gateway::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let vault_path = dir.path().join("vault.sqlite");
-    let client = support::client(&vault_path, test_config());
-    client
-        .enrol(
-            support::permit(&vault_path),
-            &gateway.url(),
-            &gateway.enrolment_code().await,
-            "tablet",
-        )
-        .await
-        .expect("enrolled");
+    let support::EnrolledDevice {
+        dir: _dir,
+        vault_path,
+        client,
+        device: _,
+    } = support::EnrolledDevice::with(&gateway, test_config()).await;
     let finalised = support::finalise_in_background(&vault_path, 5).await;
     // Spoil one envelope on the device: its signature no longer verifies.
     let spoiled = finalised.keys().next().expect("one").clone();
@@ -212,18 +206,12 @@ async fn a_quarantined_row_does_not_block_the_others_and_says_why() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_revoked_device_stops_and_a_wipe_order_wipes_and_is_reported() {
     let gateway = Gateway::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let vault_path = dir.path().join("vault.sqlite");
-    let client = support::client(&vault_path, test_config());
-    let device = client
-        .enrol(
-            support::permit(&vault_path),
-            &gateway.url(),
-            &gateway.enrolment_code().await,
-            "tablet",
-        )
-        .await
-        .expect("enrolled");
+    let support::EnrolledDevice {
+        dir: _dir,
+        vault_path,
+        client,
+        device,
+    } = support::EnrolledDevice::with(&gateway, test_config()).await;
     support::finalise_in_background(&vault_path, 3).await;
 
     support::order_signed_wipe(&*gateway.storage, &device.device_id, 1).await;

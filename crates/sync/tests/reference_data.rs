@@ -45,18 +45,12 @@ async fn the_force_pack_is_pulled_verified_and_kept_and_a_forged_one_refused() {
         force_key.verifying_key().to_bytes().to_vec(),
     )
     .await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let vault_path = dir.path().join("vault.sqlite");
-    let client = support::client(&vault_path, SyncConfig::default());
-    client
-        .enrol(
-            support::permit(&vault_path),
-            &gateway.url(),
-            &gateway.enrolment_code().await,
-            "tablet",
-        )
-        .await
-        .expect("enrolled");
+    let support::EnrolledDevice {
+        dir: _dir,
+        vault_path,
+        client,
+        device: _,
+    } = support::EnrolledDevice::with(&gateway, SyncConfig::default()).await;
     let outbox = || {
         Outbox::open(&vault_path, DeviceSecret::provided(&support::DEVICE_SECRET)).expect("outbox")
     };
@@ -109,18 +103,12 @@ async fn the_force_pack_is_pulled_verified_and_kept_and_a_forged_one_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_directory_follows_the_force_page_by_page_with_removals() {
     let gateway = support::Gateway::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let vault_path = dir.path().join("vault.sqlite");
-    let client = support::client(&vault_path, SyncConfig::default());
-    client
-        .enrol(
-            support::permit(&vault_path),
-            &gateway.url(),
-            &gateway.enrolment_code().await,
-            "tablet",
-        )
-        .await
-        .expect("enrolled");
+    let support::EnrolledDevice {
+        dir: _dir,
+        vault_path,
+        client,
+        device: _,
+    } = support::EnrolledDevice::with(&gateway, SyncConfig::default()).await;
     let service = |index: usize, name: &str| firstline_protocol::DirectoryEntry {
         id: format!("service-{index:03}"),
         name: name.into(),
@@ -177,18 +165,12 @@ async fn the_forces_policy_on_readable_copies_reaches_the_device() {
         })
         .await
         .expect("policy");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let vault_path = dir.path().join("vault.sqlite");
-    let client = support::client(&vault_path, SyncConfig::default());
-    client
-        .enrol(
-            support::permit(&vault_path),
-            &gateway.url(),
-            &gateway.enrolment_code().await,
-            "tablet",
-        )
-        .await
-        .expect("enrolled");
+    let support::EnrolledDevice {
+        dir: _dir,
+        vault_path,
+        client,
+        device: _,
+    } = support::EnrolledDevice::with(&gateway, SyncConfig::default()).await;
     client.sync_once().await.expect("a pass brings the policy");
     // The gateway goes away: the record waits in the outbox, and nothing readable is left.
     gateway.kill();

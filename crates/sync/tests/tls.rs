@@ -16,31 +16,21 @@ use firstline_vault::{DeviceSecret, Outbox};
 async fn enrolment_and_sync_over_tls_with_a_pinned_ca() {
     let plain = support::Gateway::start().await; // a force set up in its database
     plain.kill();
-    let certified =
-        rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string(), "localhost".to_string()])
-            .expect("certificate");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let certified = self_signed(&dir, "gateway");
     support::set_up_force_with(
         &*plain.storage,
         plain.records_public.clone(),
         plain.safeguarding_public.clone(),
         vec![1; 32],
-        Some(certified.cert.der().to_vec()),
+        Some(certified.der.clone()),
         1,
     )
     .await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let cert_path = dir.path().join("gateway.pem");
-    let key_path = dir.path().join("gateway.key");
-    std::fs::write(&cert_path, certified.cert.pem()).expect("cert written");
-    std::fs::write(&key_path, certified.signing_key.serialize_pem()).expect("key written");
-    let (cert, key) = (
-        cert_path.display().to_string(),
-        key_path.display().to_string(),
-    );
     let (mut gateway, url) = support::spawn_gateway(
         &plain.database(),
         "127.0.0.1:0",
-        &["--tls-cert", &cert, "--tls-key", &key],
+        &["--tls-cert", &certified.cert, "--tls-key", &certified.key],
     );
     assert!(url.starts_with("https://"), "{url}");
 
@@ -70,7 +60,7 @@ async fn enrolment_and_sync_over_tls_with_a_pinned_ca() {
     let client = support::client(
         &vault_path,
         SyncConfig {
-            pinned_ca_pem: Some(certified.cert.pem().into_bytes()),
+            pinned_ca_pem: Some(certified.pem.clone().into_bytes()),
             ..SyncConfig::default()
         },
     );

@@ -72,6 +72,23 @@ export interface FakeGate extends GateView {
   titleCy?: string;
 }
 
+/** The sync screen of a device not enrolled with a force (new, or wiped at `wipedAt`). */
+function notEnrolled(wipedAt: number | null): SyncView {
+  return {
+    force_name: null,
+    gateway_url: null,
+    pending: 0,
+    received: 0,
+    quarantined: [],
+    last_success_at: null,
+    last_error: null,
+    last_error_kind: null,
+    revoked_at: null,
+    wiped_at: wipedAt,
+    records: [],
+  };
+}
+
 export class FakeBackend implements Backend {
   answers = new Map<string, AnswerValue>();
   failStartWith: BackendError | null = null;
@@ -301,19 +318,7 @@ export class FakeBackend implements Backend {
     this.pins.set(officer, newPin);
   }
 
-  sync: SyncView = {
-    force_name: null,
-    gateway_url: null,
-    pending: 0,
-    received: 0,
-    quarantined: [],
-    last_success_at: null,
-    last_error: null,
-    last_error_kind: null,
-    revoked_at: null,
-    wiped_at: null,
-    records: [],
-  };
+  sync: SyncView = notEnrolled(null);
   syncNowCalls = 0;
 
   async finaliseAssessment(): Promise<FinalisedView> {
@@ -396,19 +401,7 @@ export class FakeBackend implements Backend {
     this.attemptsLeft = 5;
     this.answers.clear();
     this.services = [];
-    this.sync = {
-      force_name: null,
-      gateway_url: null,
-      pending: 0,
-      received: 0,
-      quarantined: [],
-      last_success_at: null,
-      last_error: null,
-      last_error_kind: null,
-      revoked_at: null,
-      wiped_at: this.wipedAt,
-      records: [],
-    };
+    this.sync = notEnrolled(this.wipedAt);
   }
 
   async listDrafts(): Promise<DraftView[]> {
