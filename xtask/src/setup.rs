@@ -9,7 +9,8 @@ use crate::shell::{cmd, output, root, run};
 /// Debian packages the app's build, the end-to-end suite and the run command need
 /// (PLATFORM.md's list for Tauri v2 on Linux, plus xauth and dbus for tests, PostgreSQL, which
 /// the gateway's suite starts for real on a private port and data directory, and gnome-keyring,
-/// the Secret Service the vault's keyring test starts in a throwaway D-Bus session).
+/// the Secret Service the vault's keyring test starts in a throwaway D-Bus session, and Python's
+/// venv for the schema-driven API test's tools).
 const DEBIAN_PACKAGES: &[&str] = &[
     "libwebkit2gtk-4.1-dev",
     "libgtk-3-dev",
@@ -27,6 +28,8 @@ const DEBIAN_PACKAGES: &[&str] = &[
     "dbus",
     "postgresql",
     "gnome-keyring",
+    "python3",
+    "python3-venv",
 ];
 
 /// The oldest Node.js the UI's toolchain (Vite 8) runs on.
@@ -55,6 +58,7 @@ pub fn setup() -> Result<Tools, String> {
     let tools = node()?;
     npm_packages(&tools)?;
     tauri_driver()?;
+    schemathesis()?;
     Ok(tools)
 }
 
@@ -175,4 +179,34 @@ pub fn tauri_driver_path() -> PathBuf {
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
         .map(|home| home.join("bin/tauri-driver"))
         .unwrap_or_else(|| PathBuf::from("tauri-driver"))
+}
+
+/// The schema-driven API test's tools (schemathesis 4.x from PyPI) in a venv under
+/// target/tools, from the hash-pinned crates/backend/tests/api_contract/requirements.txt,
+/// unless the venv already holds exactly that file's packages.
+fn schemathesis() -> Result<(), String> {
+    let requirements = root().join("crates/backend/tests/api_contract/requirements.txt");
+    let wanted = std::fs::read(&requirements)
+        .map_err(|error| format!("{}: {error}", requirements.display()))?;
+    let venv = root().join("target/tools/schemathesis");
+    let installed = venv.join(".firstline-requirements");
+    if std::fs::read(&installed).is_ok_and(|seen| seen == wanted) {
+        return Ok(());
+    }
+    println!("setup: installing schemathesis into target/tools/schemathesis (a Python venv)");
+    // Debian's Python, which the python3-venv package above goes with.
+    let python = ["/usr/bin/python3", "python3"]
+        .into_iter()
+        .find(|python| output(cmd(python, &["--version"])).is_some())
+        .unwrap_or("python3");
+    let mut create = cmd(python, &["-m", "venv", "--clear"]);
+    create.arg(&venv);
+    run(create)?;
+    let mut install = cmd(
+        venv.join("bin/pip"),
+        &["install", "--quiet", "--require-hashes", "--no-deps", "-r"],
+    );
+    install.arg(&requirements);
+    run(install)?;
+    std::fs::write(&installed, wanted).map_err(|error| format!("{}: {error}", installed.display()))
 }

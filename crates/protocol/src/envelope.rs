@@ -57,6 +57,7 @@ pub struct SealedPart {
 #[serde(deny_unknown_fields)]
 pub struct Envelope {
     /// [`ENVELOPE_FORMAT`].
+    #[serde(deserialize_with = "crate::whole_number::deserialize")]
     pub format: u32,
     /// Made on the device when the record was made (the assessment id); the dedupe key.
     pub submission_id: String,
@@ -67,6 +68,7 @@ pub struct Envelope {
     /// The form pack used.
     pub pack: PackRef,
     /// When it was sealed (seconds since the Unix epoch, device clock).
+    #[serde(deserialize_with = "crate::whole_number::deserialize")]
     pub sealed_at: i64,
     /// The main record, sealed to the force's records key.
     pub records: SealedPart,

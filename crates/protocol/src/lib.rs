@@ -5,6 +5,7 @@
 
 mod bytes;
 mod envelope;
+pub mod whole_number;
 
 use serde::{Deserialize, Serialize};
 
@@ -285,6 +286,7 @@ pub struct DeviceCommands {
 #[serde(deny_unknown_fields)]
 pub struct AuditHead {
     /// Entries in the chain.
+    #[serde(deserialize_with = "whole_number::deserialize")]
     pub length: u64,
     /// The last entry's hash, hex (64 characters; zeros for an empty chain).
     pub head: String,

@@ -72,6 +72,11 @@ pub fn gateway_binary() -> String {
 
 impl Gateway {
     pub async fn start(database: Database) -> Gateway {
+        Gateway::start_with(database, &[], "warn").await
+    }
+
+    /// A gateway started with `extra` command-line options, logging at `log` (`FIRSTLINE_LOG`).
+    pub async fn start_with(database: Database, extra: &[&str], log: &str) -> Gateway {
         let storage = storage::open(&database.url()).await.expect("storage opens");
         let (records_secret, records_public) = RecordsKey::generate();
         let (safeguarding_secret, safeguarding_public) = SafeguardingKey::generate();
@@ -88,7 +93,7 @@ impl Gateway {
             recipients: ForceRecipients::from_bytes(&records_public, &safeguarding_public)
                 .expect("recipients"),
         };
-        let (process, url) = spawn_gateway(&database.url(), "127.0.0.1:0", &[]);
+        let (process, url) = spawn_gateway_logging(&database.url(), "127.0.0.1:0", extra, log);
         Gateway {
             database,
             url,
@@ -141,11 +146,20 @@ impl Drop for Gateway {
 
 /// Starts the gateway binary and waits for its "listening on" line.
 pub fn spawn_gateway(database: &str, listen: &str, extra: &[&str]) -> (Child, String) {
+    spawn_gateway_logging(database, listen, extra, "warn")
+}
+
+fn spawn_gateway_logging(
+    database: &str,
+    listen: &str,
+    extra: &[&str],
+    log: &str,
+) -> (Child, String) {
     let mut process = Command::new(gateway_binary())
         .args(["--database", database, "--listen", listen])
         .args(["--receipt-key", &receipt_key_file()])
         .args(extra)
-        .env("FIRSTLINE_LOG", "warn")
+        .env("FIRSTLINE_LOG", log)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
