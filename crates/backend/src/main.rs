@@ -15,7 +15,10 @@ use firstline_backend::{router, storage, GatewayState, LimitConfig};
 #[derive(Parser)]
 #[command(version)]
 struct Options {
-    /// A SQLite file path (created if missing), or a postgres:// URL.
+    /// A SQLite file path (created if missing), or a postgres:// URL. For TLS to PostgreSQL add
+    /// `?sslmode=require&sslrootcert=/path/ca.pem` (also `prefer`, `verify-ca`, `verify-full`):
+    /// the server's certificate is always verified, against `sslrootcert` or the machine's
+    /// roots. Without `sslmode`, no TLS (PostgreSQL on the gateway's host).
     #[arg(long, default_value = "firstline-gateway.sqlite")]
     database: String,
     /// Address to listen on; port 0 picks a free one (the chosen address is printed).

@@ -3,6 +3,7 @@
 //! here; it holds ciphertext, hashes of credentials, and public keys, never a private key.
 
 mod postgres;
+mod postgres_tls;
 mod sqlite;
 
 use async_trait::async_trait;

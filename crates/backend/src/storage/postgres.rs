@@ -20,14 +20,30 @@ pub struct PostgresStorage {
 
 impl From<tokio_postgres::Error> for StorageError {
     fn from(error: tokio_postgres::Error) -> Self {
-        StorageError(error.to_string())
+        StorageError(with_causes(&error))
     }
 }
 
 impl From<deadpool_postgres::PoolError> for StorageError {
     fn from(error: deadpool_postgres::PoolError) -> Self {
-        StorageError(error.to_string())
+        StorageError(with_causes(&error))
     }
+}
+
+/// An error and every cause under it ("db error" alone tells force IT nothing; the server's
+/// message or the TLS failure beneath it does).
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        let inner_text = inner.to_string();
+        if !text.contains(&inner_text) {
+            text.push_str(": ");
+            text.push_str(&inner_text);
+        }
+        cause = inner.source();
+    }
+    text
 }
 
 fn json_error(error: serde_json::Error) -> StorageError {
@@ -35,20 +51,17 @@ fn json_error(error: serde_json::Error) -> StorageError {
 }
 
 impl PostgresStorage {
-    /// Connects to the server a `postgres://` URL names and brings the schema up to date.
-    /// (TLS to the database is for the deployment's network; loopback and sockets use none.)
+    /// Connects to the server a `postgres://` URL names, over TLS when its `sslmode` asks (see
+    /// [`super::postgres_tls`]), and brings the schema up to date.
     pub async fn connect(url: &str) -> StorageResult<PostgresStorage> {
-        let config: tokio_postgres::Config =
-            url.parse().map_err(|error: tokio_postgres::Error| {
-                StorageError(format!("database URL: {error}"))
-            })?;
-        let manager = Manager::from_config(
-            config,
-            NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
+        let connection = super::postgres_tls::connection_for(url)?;
+        let recycling = || ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        };
+        let manager = match connection.tls {
+            Some(tls) => Manager::from_config(connection.config, tls, recycling()),
+            None => Manager::from_config(connection.config, NoTls, recycling()),
+        };
         let pool = Pool::builder(manager)
             .max_size(16)
             .build()

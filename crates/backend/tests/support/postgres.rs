@@ -9,6 +9,8 @@ pub struct Postgres {
     dir: tempfile::TempDir,
     bin: PathBuf,
     port: u16,
+    /// Appended to the URL as its query (`sslmode=…`), when set.
+    url_query: Option<String>,
 }
 
 fn bin_dir() -> PathBuf {
@@ -51,6 +53,16 @@ impl Postgres {
 
     /// A server whose commits are durable when `durable` (for benchmarks).
     pub fn start_with(durable: bool) -> Postgres {
+        Postgres::start_configured(durable, None)
+    }
+
+    /// A server that takes TCP connections over TLS only (`hostssl`), with this certificate
+    /// and key (PEM); a plain connection is refused by the server itself.
+    pub fn start_tls_only(certificate_pem: &str, key_pem: &str) -> Postgres {
+        Postgres::start_configured(false, Some((certificate_pem, key_pem)))
+    }
+
+    fn start_configured(durable: bool, tls: Option<(&str, &str)>) -> Postgres {
         let bin = bin_dir();
         let dir = tempfile::Builder::new()
             .prefix("firstline-pg")
@@ -68,7 +80,12 @@ impl Postgres {
                 "chown of the PostgreSQL test directory failed"
             );
         }
-        let server = Postgres { dir, bin, port };
+        let server = Postgres {
+            dir,
+            bin,
+            port,
+            url_query: None,
+        };
         server.run(
             "initdb",
             &[
@@ -82,11 +99,28 @@ impl Postgres {
                 "--no-sync",
             ],
         );
-        let options = format!(
+        let mut options = format!(
             "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync={} -c max_connections=40",
             server.dir.path().display(),
             if durable { "on" } else { "off" }
         );
+        if let Some((certificate, key)) = tls {
+            let certificate_file = server.dir.path().join("server.crt");
+            let key_file = server.dir.path().join("server.key");
+            std::fs::write(&certificate_file, certificate).expect("certificate written");
+            std::fs::write(&key_file, key).expect("key written");
+            std::fs::write(
+                server.dir.path().join("data/pg_hba.conf"),
+                "local all all trust\nhostssl all all 127.0.0.1/32 trust\n",
+            )
+            .expect("pg_hba.conf written");
+            server.hand_to_postgres(&[&certificate_file, &key_file]);
+            options.push_str(&format!(
+                " -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
+                certificate_file.display(),
+                key_file.display()
+            ));
+        }
         let log = server.dir.path().join("server.log").display().to_string();
         server.run(
             "pg_ctl",
@@ -102,6 +136,23 @@ impl Postgres {
             ],
         );
         server
+    }
+
+    /// Makes files the server reads its own, private to it (PostgreSQL refuses a key file
+    /// others can read).
+    fn hand_to_postgres(&self, files: &[&std::path::Path]) {
+        use std::os::unix::fs::PermissionsExt;
+        for file in files {
+            std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+            if is_root() {
+                let status = Command::new("chown")
+                    .arg("postgres:postgres")
+                    .arg(file)
+                    .status()
+                    .expect("chown");
+                assert!(status.success(), "chown of {} failed", file.display());
+            }
+        }
     }
 
     fn data(&self) -> String {
@@ -135,7 +186,21 @@ impl Postgres {
     }
 
     pub fn url(&self) -> String {
+        let base = format!("postgres://firstline@127.0.0.1:{}/postgres", self.port);
+        match &self.url_query {
+            Some(query) => format!("{base}?{query}"),
+            None => base,
+        }
+    }
+
+    /// The URL without a query: what a gateway would use with no `sslmode`.
+    pub fn plain_url(&self) -> String {
         format!("postgres://firstline@127.0.0.1:{}/postgres", self.port)
+    }
+
+    /// From now on, `url()` carries `query` (say `sslmode=verify-full&sslrootcert=…`).
+    pub fn set_url_query(&mut self, query: &str) {
+        self.url_query = Some(query.to_string());
     }
 
     /// Every table's rows as text (pg_dump), for looking for plaintext.
