@@ -12,15 +12,17 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use firstline_protocol::{
-    paths, ApiError, AuditHead, CommandKind, DeviceCommands, EnrolRequest, EnrolResponse, Envelope,
-    ErrorCode, Meta, Policy, Receipt, SignedKeySet, API_VERSION, MAX_BODY_BYTES,
+    paths, ApiError, AuditHead, AuditPoint, CommandKind, DeviceCommands, EnrolRequest,
+    EnrolResponse, Envelope, ErrorCode, Meta, Policy, Receipt, SignedKeySet, API_VERSION,
+    MAX_BODY_BYTES,
 };
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::auth::{enrolment_code_hash, new_device_id, new_token, token_hash};
 use crate::storage::{
-    DeviceRecord, NewDevice, NewSubmission, Redeemed, StorageError, Stored, StoredReceipt,
+    AuditReport, DeviceRecord, NewDevice, NewSubmission, Redeemed, StorageError, Stored,
+    StoredReceipt,
 };
 use crate::{GatewayState, Metrics};
 
@@ -39,7 +41,7 @@ pub fn router(state: GatewayState) -> Router {
         .route(paths::POLICY, get(policy))
         .route(paths::COMMANDS, get(commands))
         .route(paths::COMMAND_DONE, post(command_done))
-        .route(paths::AUDIT_HEAD, post(audit_head))
+        .route(paths::AUDIT_HEAD, post(audit_head).get(audit_head_held))
         .fallback(|| async {
             Failure::new(
                 StatusCode::NOT_FOUND,
@@ -659,27 +661,52 @@ async fn audit_head(
     body: Body,
 ) -> Result<StatusCode, Failure> {
     let (report, _): (AuditHead, _) = json_body(&headers, body, "an audit head").await?;
-    let well_formed = report.head.len() == 64
-        && report.head.bytes().all(|byte| byte.is_ascii_hexdigit())
-        && i64::try_from(report.length).is_ok();
-    if !well_formed {
-        return Err(Failure::malformed(
-            "head must be 64 hex characters and length a count of entries",
-        ));
-    }
+    let point = |length: u64, head: &str| {
+        let well_formed = head.len() == 64 && head.bytes().all(|byte| byte.is_ascii_hexdigit());
+        match i64::try_from(length) {
+            Ok(length) if well_formed => Ok((length, head.to_ascii_lowercase())),
+            _ => Err(Failure::malformed(
+                "heads must be 64 hex characters and lengths a count of entries",
+            )),
+        }
+    };
+    let (length, head) = point(report.length, &report.head)?;
+    let previous = match &report.previous {
+        Some(previous) => Some(point(previous.length, &previous.head)?),
+        None => None,
+    };
+    let report = AuditReport {
+        length,
+        head,
+        previous,
+    };
     if let Some(reason) = state
         .storage
-        .record_audit_head(
-            &device.device_id,
-            report.length as i64,
-            &report.head.to_ascii_lowercase(),
-            state.now(),
-        )
+        .record_audit_head(&device.device_id, &report, state.now())
         .await?
     {
         tracing::warn!(device = %device.device_id, %reason, "device audit chain flagged");
     }
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The longest point of this device's audit chain the gateway holds, so the device can restate
+/// its head there in its next report.
+async fn audit_head_held(
+    State(state): State<GatewayState>,
+    AuthenticatedDevice(device): AuthenticatedDevice,
+) -> Result<Json<AuditPoint>, Failure> {
+    match state.storage.longest_audit_head(&device.device_id).await? {
+        Some((length, head)) => Ok(Json(AuditPoint {
+            length: length.max(0) as u64,
+            head,
+        })),
+        None => Err(Failure::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "this device has not reported its audit chain yet",
+        )),
+    }
 }
 
 async fn command_done(

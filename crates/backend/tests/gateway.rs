@@ -601,7 +601,11 @@ async fn a_device_whose_audit_chain_shrinks_or_changes_is_flagged(database: Data
         client
             .post(format!("{}/v1/device/audit-head", gateway.url))
             .header("authorization", device.bearer())
-            .json(&firstline_protocol::AuditHead { length, head })
+            .json(&firstline_protocol::AuditHead {
+                length,
+                head,
+                previous: None,
+            })
             .send()
     };
     let head = |digit: char| digit.to_string().repeat(64);
@@ -630,6 +634,51 @@ async fn a_device_whose_audit_chain_shrinks_or_changes_is_flagged(database: Data
         ErrorCode::Malformed,
     )
     .await;
+
+    // Rewritten and grown past the longest length reported: the device restates its head at
+    // the length the gateway holds (GET), and a different one there is flagged.
+    let grown = gateway.enrol(&client).await;
+    let held = |device: &support::Device| {
+        client
+            .get(format!("{}/v1/device/audit-head", gateway.url))
+            .header("authorization", device.bearer())
+            .send()
+    };
+    assert_eq!(
+        held(&grown).await.expect("sent").status(),
+        StatusCode::NOT_FOUND
+    );
+    let restate = |length: u64, head: String, previous: (u64, String)| {
+        client
+            .post(format!("{}/v1/device/audit-head", gateway.url))
+            .header("authorization", grown.bearer())
+            .json(&firstline_protocol::AuditHead {
+                length,
+                head,
+                previous: Some(firstline_protocol::AuditPoint {
+                    length: previous.0,
+                    head: previous.1,
+                }),
+            })
+            .send()
+    };
+    report(&grown, 10, head('a')).await.expect("sent");
+    let point: firstline_protocol::AuditPoint = held(&grown)
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("a point");
+    assert_eq!((point.length, point.head), (10, head('a')));
+    let honest = restate(12, head('b'), (10, head('a'))).await.expect("sent");
+    assert_eq!(honest.status(), StatusCode::NO_CONTENT);
+    assert_eq!(audit(&grown).await, Some((12, None)));
+    restate(20, head('c'), (12, head('f'))).await.expect("sent");
+    let (_, flag) = audit(&grown).await.expect("reported");
+    assert!(
+        flag.is_some_and(|flag| flag.contains("length 12 changed")),
+        "a rewrite grown past the longest length was not flagged"
+    );
 }
 
 /// Item 9: an amendment may only supersede a record the same device sent.

@@ -51,7 +51,8 @@ pub mod paths {
     pub const COMMANDS: &str = "/v1/device/commands";
     /// `POST`: the device carried a command out (a route template; see [`fill`]).
     pub const COMMAND_DONE: &str = "/v1/device/commands/{command_id}/done";
-    /// `POST`: the device's audit chain length and head, at every sync.
+    /// `POST`: the device's audit chain length and head, at every sync; `GET`: the longest the
+    /// gateway holds for the device.
     pub const AUDIT_HEAD: &str = "/v1/device/audit-head";
     /// `GET`: liveness and database reachability (no authentication).
     pub const HEALTH: &str = "/health";
@@ -289,5 +290,21 @@ pub struct AuditHead {
     #[serde(deserialize_with = "whole_number::deserialize")]
     pub length: u64,
     /// The last entry's hash, hex (64 characters; zeros for an empty chain).
+    pub head: String,
+    /// The chain's head today at the length the gateway held before this report (from `GET`
+    /// on the same path): an old entry rewritten and the chain grown past it shows there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<AuditPoint>,
+}
+
+/// One point of a device's audit chain: `GET /v1/device/audit-head` answers the longest the
+/// gateway holds for the device (404 before its first report).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditPoint {
+    /// Entries in the chain.
+    #[serde(deserialize_with = "whole_number::deserialize")]
+    pub length: u64,
+    /// The hash of entry `length`, hex (zeros for length 0).
     pub head: String,
 }

@@ -522,14 +522,36 @@ impl SyncClient {
         Ok(())
     }
 
-    /// Tells the force where this device's keyed audit chain stands (length and head), so that a
-    /// chain cut short or rewritten on the device shows at the force. A failure is left to the
-    /// drain to report.
+    /// Tells the force where this device's keyed audit chain stands (length and head), and
+    /// restates the chain's head today at the longest length the force already holds, so that a
+    /// chain cut short, or rewritten and grown past what was reported, shows at the force. A
+    /// failure is left to the drain to report.
     async fn report_audit_head(&self, gateway: &GatewaySession) -> Result<(), SyncError> {
-        let (length, head) = self.db(|outbox| outbox.audit_head()).await?;
+        let held = self
+            .fetch_json::<firstline_protocol::AuditPoint>(gateway, paths::AUDIT_HEAD)
+            .await;
+        let ((length, head), previous) = self
+            .db(move |outbox| {
+                let now = outbox.audit_head()?;
+                let previous = match held.filter(|held| held.length <= now.0) {
+                    Some(held) => outbox.audit_head_at(held.length)?.map(|head| {
+                        firstline_protocol::AuditPoint {
+                            length: held.length,
+                            head,
+                        }
+                    }),
+                    None => None,
+                };
+                Ok((now, previous))
+            })
+            .await?;
         let request = gateway
             .request(reqwest::Method::POST, paths::AUDIT_HEAD)
-            .json(&firstline_protocol::AuditHead { length, head });
+            .json(&firstline_protocol::AuditHead {
+                length,
+                head,
+                previous,
+            });
         let _ = exchange(request).await;
         Ok(())
     }

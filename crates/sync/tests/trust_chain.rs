@@ -334,6 +334,55 @@ async fn an_audit_chain_cut_short_on_the_device_is_flagged_at_the_force() {
     );
 }
 
+/// Item 10, past the longest length reported: someone with the tablet cuts the end off the
+/// chain and lets the officer's work grow it again past what the force saw, so no length the
+/// force holds is reported shorter. The device restates its head at the force's longest
+/// length, which no longer matches, and the force flags it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_audit_chain_rewritten_and_grown_past_what_was_reported_is_flagged() {
+    let gateway = Gateway::start().await;
+    let support::EnrolledDevice {
+        dir: _dir,
+        vault_path,
+        client,
+        device,
+    } = support::EnrolledDevice::with(&gateway, SyncConfig::default()).await;
+    support::finalise_in_background(&vault_path, 2).await;
+    client.sync_once().await.expect("pass");
+    let audit = || async {
+        gateway
+            .storage
+            .audit_of(&device.device_id)
+            .await
+            .expect("read")
+            .expect("reported")
+    };
+    let (reported, flag) = audit().await;
+    assert_eq!(flag, None);
+    // An honest pass after more work restates the same head: still no flag.
+    support::finalise_in_background(&vault_path, 1).await;
+    client.sync_once().await.expect("pass");
+    let (reported, flag) = {
+        let (length, flag) = audit().await;
+        assert!(length > reported, "{length} after {reported}");
+        (length, flag)
+    };
+    assert_eq!(flag, None, "an honest chain was flagged");
+
+    rusqlite::Connection::open(&vault_path)
+        .expect("open")
+        .execute("DELETE FROM audit WHERE seq > ?1", [reported - 3])
+        .expect("cut short");
+    support::finalise_in_background(&vault_path, 3).await;
+    client.sync_once().await.expect("pass");
+    let (length, flag) = audit().await;
+    assert!(length > reported, "the chain did not grow past {reported}");
+    assert!(
+        flag.is_some_and(|flag| flag.contains(&format!("length {reported} changed"))),
+        "a rewritten chain grown past the reported length was not flagged"
+    );
+}
+
 /// Attack (review finding): a gateway — or whoever writes to its database — orders a wipe that
 /// force IT did not sign. The device does not wipe (records still waiting are kept) and says
 /// so; the same order signed by force IT is carried out.

@@ -129,6 +129,22 @@ pub(crate) fn head(connection: &Connection) -> Result<(u64, String), VaultError>
     })
 }
 
+/// The hash of entry `length` (hex; zeros for 0), or `None` when the chain is shorter.
+pub(crate) fn head_at(connection: &Connection, length: u64) -> Result<Option<String>, VaultError> {
+    if length == 0 {
+        return Ok(Some("0".repeat(64)));
+    }
+    let Ok(seq) = i64::try_from(length) else {
+        return Ok(None);
+    };
+    let hash: Option<Vec<u8>> = connection
+        .query_row("SELECT hash FROM audit WHERE seq = ?1", [seq], |row| {
+            row.get(0)
+        })
+        .optional()?;
+    Ok(hash.map(|hash| hash.iter().map(|byte| format!("{byte:02x}")).collect()))
+}
+
 /// Verifies the audit chain of the vault file at `path`, opened read-only: no keys, no PIN, and
 /// nothing in the file is changed. Every link holds and every plain entry's hash; keyed
 /// entries' MACs need the device secret (the app's diagnostics check them).

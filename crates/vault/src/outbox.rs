@@ -243,6 +243,11 @@ impl Outbox {
         audit::head(&self.connection)
     }
 
+    /// The audit chain's head at an earlier `length` (`None` if the chain is shorter now).
+    pub fn audit_head_at(&self, length: u64) -> Result<Option<String>, VaultError> {
+        audit::head_at(&self.connection, length)
+    }
+
     /// The root and serial a newly pulled key set is checked against, once enrolled.
     pub fn key_set_anchor(&self) -> Result<Option<KeySetAnchor>, VaultError> {
         device::key_set_anchor(&self.connection)

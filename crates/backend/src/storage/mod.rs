@@ -188,14 +188,16 @@ pub trait Storage: Send + Sync {
         device_id: &str,
     ) -> StorageResult<Vec<(DeviceCommand, Option<i64>)>>;
     /// Records where a device's audit chain stands; returns the flag it now carries, if its
-    /// chain ever went shorter or a head changed for a length already seen.
+    /// chain ever went shorter or a head changed for a length already seen (the report's own
+    /// length, or the `previous` point it restates).
     async fn record_audit_head(
         &self,
         device_id: &str,
-        length: i64,
-        head: &str,
+        report: &AuditReport,
         now: i64,
     ) -> StorageResult<Option<String>>;
+    /// The longest audit chain point a device reported (length and head), if it ever did.
+    async fn longest_audit_head(&self, device_id: &str) -> StorageResult<Option<(i64, String)>>;
     /// A device's longest reported audit chain and its flag, if it ever reported.
     async fn audit_of(&self, device_id: &str) -> StorageResult<Option<(i64, Option<String>)>>;
     /// Bytes of envelopes a device has stored.
@@ -319,23 +321,57 @@ pub(crate) fn directory_page(
     Ok(page)
 }
 
-/// What a newly reported audit head says about a device, given the longest length it reported
-/// before and the head it reported for this length before (if any): `Some(reason)` to flag it.
+/// A device's report of its audit chain: its length and head now, and optionally its head now
+/// at a length reported before (hex heads, lower case).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditReport {
+    /// Entries in the chain.
+    pub length: i64,
+    /// The last entry's hash.
+    pub head: String,
+    /// The chain's head now at an earlier length.
+    pub previous: Option<(i64, String)>,
+}
+
+impl AuditReport {
+    /// The lengths whose held heads the verdict needs.
+    pub(crate) fn restated_lengths(&self) -> Vec<i64> {
+        std::iter::once(self.length)
+            .chain(self.previous.as_ref().map(|(length, _)| *length))
+            .collect()
+    }
+}
+
+/// What the heads held before say of a new report: `Some(reason)` to flag the device. `held`
+/// is the head first reported for each of [`AuditReport::restated_lengths`] held.
 pub(crate) fn audit_verdict(
     longest_before: Option<i64>,
-    head_before_at_this_length: Option<&str>,
-    length: i64,
-    head: &str,
+    report: &AuditReport,
+    held: &[(i64, String)],
 ) -> Option<String> {
+    let held = |length: i64| {
+        held.iter()
+            .find(|(at, _)| *at == length)
+            .map(|(_, head)| head.as_str())
+    };
+    let length = report.length;
     if let Some(longest) = longest_before.filter(|longest| *longest > length) {
         return Some(format!(
             "audit chain got shorter: {longest} entries reported before, {length} now"
         ));
     }
-    match head_before_at_this_length {
-        Some(before) if before != head => Some(format!(
-            "audit chain head at length {length} changed since it was first reported"
-        )),
-        _ => None,
+    let restated = std::iter::once((length, report.head.as_str())).chain(
+        report
+            .previous
+            .as_ref()
+            .map(|(length, head)| (*length, head.as_str())),
+    );
+    for (length, head) in restated {
+        if held(length).is_some_and(|before| before != head) {
+            return Some(format!(
+                "audit chain head at length {length} changed since it was first reported"
+            ));
+        }
     }
+    None
 }

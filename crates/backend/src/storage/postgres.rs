@@ -8,8 +8,8 @@ use firstline_protocol::{CommandKind, DeviceCommand, DirectoryEntry, DirectoryPa
 use tokio_postgres::{NoTls, Row};
 
 use super::{
-    audit_verdict, command_kind, command_name, receipt, Counts, DeviceRecord, ForceRecord,
-    NewDevice, NewSubmission, Redeemed, Storage, StorageError, StorageResult, Stored,
+    audit_verdict, command_kind, command_name, receipt, AuditReport, Counts, DeviceRecord,
+    ForceRecord, NewDevice, NewSubmission, Redeemed, Storage, StorageError, StorageResult, Stored,
     StoredReceipt, StoredSubmission,
 };
 
@@ -254,8 +254,7 @@ impl Storage for PostgresStorage {
     async fn record_audit_head(
         &self,
         device_id: &str,
-        length: i64,
-        head: &str,
+        report: &AuditReport,
         now: i64,
     ) -> StorageResult<Option<String>> {
         let mut client = self.pool.get().await?;
@@ -271,14 +270,19 @@ impl Storage for PostgresStorage {
             )
             .await?
             .get(0);
-        let before: Option<String> = transaction
-            .query_opt(
-                "SELECT head FROM audit_heads WHERE device_id = $1 AND length = $2",
-                &[&device_id, &length],
-            )
-            .await?
-            .map(|row| row.get(0));
-        if let Some(reason) = audit_verdict(longest, before.as_deref(), length, head) {
+        let mut held = Vec::new();
+        for length in report.restated_lengths() {
+            let head: Option<String> = transaction
+                .query_opt(
+                    "SELECT head FROM audit_heads WHERE device_id = $1 AND length = $2",
+                    &[&device_id, &length],
+                )
+                .await?
+                .map(|row| row.get(0));
+            held.extend(head.map(|head| (length, head)));
+        }
+        let (length, head) = (report.length, &report.head);
+        if let Some(reason) = audit_verdict(longest, report, &held) {
             transaction
                 .execute(
                     "INSERT INTO audit_flags (device_id, reason, flagged_at) VALUES ($1, $2, $3)
@@ -303,6 +307,18 @@ impl Storage for PostgresStorage {
             .map(|row| row.get(0));
         transaction.commit().await?;
         Ok(flag)
+    }
+
+    async fn longest_audit_head(&self, device_id: &str) -> StorageResult<Option<(i64, String)>> {
+        let client = self.pool.get().await?;
+        Ok(client
+            .query_opt(
+                "SELECT length, head FROM audit_heads WHERE device_id = $1
+                 ORDER BY length DESC LIMIT 1",
+                &[&device_id],
+            )
+            .await?
+            .map(|row| (row.get(0), row.get(1))))
     }
 
     async fn audit_of(&self, device_id: &str) -> StorageResult<Option<(i64, Option<String>)>> {

@@ -9,8 +9,8 @@ use firstline_protocol::{CommandKind, DeviceCommand, DirectoryEntry, DirectoryPa
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::{
-    audit_verdict, command_kind, command_name, receipt, Counts, DeviceRecord, ForceRecord,
-    NewDevice, NewSubmission, Redeemed, Storage, StorageError, StorageResult, Stored,
+    audit_verdict, command_kind, command_name, receipt, AuditReport, Counts, DeviceRecord,
+    ForceRecord, NewDevice, NewSubmission, Redeemed, Storage, StorageError, StorageResult, Stored,
     StoredReceipt, StoredSubmission,
 };
 
@@ -235,11 +235,10 @@ impl Storage for SqliteStorage {
     async fn record_audit_head(
         &self,
         device_id: &str,
-        length: i64,
-        head: &str,
+        report: &AuditReport,
         now: i64,
     ) -> StorageResult<Option<String>> {
-        let (device_id, head) = (device_id.to_string(), head.to_string());
+        let (device_id, report) = (device_id.to_string(), report.clone());
         self.with(move |connection| {
             let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let longest: Option<i64> = transaction.query_row(
@@ -247,14 +246,19 @@ impl Storage for SqliteStorage {
                 [&device_id],
                 |row| row.get(0),
             )?;
-            let before: Option<String> = transaction
-                .query_row(
-                    "SELECT head FROM audit_heads WHERE device_id = ?1 AND length = ?2",
-                    params![device_id, length],
-                    |row| row.get(0),
-                )
-                .optional()?;
-            if let Some(reason) = audit_verdict(longest, before.as_deref(), length, &head) {
+            let mut held = Vec::new();
+            for length in report.restated_lengths() {
+                let head: Option<String> = transaction
+                    .query_row(
+                        "SELECT head FROM audit_heads WHERE device_id = ?1 AND length = ?2",
+                        params![device_id, length],
+                        |row| row.get(0),
+                    )
+                    .optional()?;
+                held.extend(head.map(|head| (length, head)));
+            }
+            let (length, head) = (report.length, &report.head);
+            if let Some(reason) = audit_verdict(longest, &report, &held) {
                 transaction.execute(
                     "INSERT OR IGNORE INTO audit_flags (device_id, reason, flagged_at) VALUES (?1, ?2, ?3)",
                     params![device_id, reason, now],
@@ -274,6 +278,21 @@ impl Storage for SqliteStorage {
                 .optional()?;
             transaction.commit()?;
             Ok(flag)
+        })
+        .await
+    }
+
+    async fn longest_audit_head(&self, device_id: &str) -> StorageResult<Option<(i64, String)>> {
+        let device_id = device_id.to_string();
+        self.with(move |connection| {
+            Ok(connection
+                .query_row(
+                    "SELECT length, head FROM audit_heads WHERE device_id = ?1
+                     ORDER BY length DESC LIMIT 1",
+                    [&device_id],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()?)
         })
         .await
     }
