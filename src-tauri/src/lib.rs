@@ -49,10 +49,12 @@ fn data_folder(app: &tauri::App) -> Result<PathBuf, String> {
     Ok(folder)
 }
 
-/// Which form packs this build trusts: a release build the enrolled force's pack key and the
-/// built-in default pack (by its content hash) only; a development build (`cargo xtask run`,
-/// the tests) also the demo force's key and `--pack`.
-const PACK_TRUST: PackTrust = if cfg!(debug_assertions) {
+/// Which form packs this build trusts: by default (debug or release) the enrolled force's pack
+/// key and the built-in default pack (by its content hash) only; a build with the
+/// `development` feature (`cargo xtask run`, the end-to-end suite) also the demo force's key
+/// and `--pack`. A feature rather than the build profile, so that the suite drives a build
+/// without it through the real window, and a forgotten `--release` trusts nothing extra.
+const PACK_TRUST: PackTrust = if cfg!(feature = "development") {
     PackTrust::Development
 } else {
     PackTrust::Release

@@ -12,8 +12,9 @@ Usage: firstline [--pack PATH] [--idle-lock-seconds N] [--enrol GATEWAY_URL CODE
        firstline --verify-vault FILE
 
 Options:
-  --pack PATH              Development builds only (release builds refuse it): use the
-                           signed form pack at PATH instead of the default pack. It must be
+  --pack PATH              Development builds only (the `development` feature; builds
+                           without it refuse it): use the signed form pack at PATH
+                           instead of the default pack. It must be
                            signed by a key the app trusts; otherwise the app says why and uses
                            nothing.
   --idle-lock-seconds N    Lock after N idle seconds (default 300). Managed policy will set

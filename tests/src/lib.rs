@@ -3,7 +3,8 @@
 //! test fails (on drop).
 //!
 //! The app under test is the binary named by `FIRSTLINE_APP` (set by `cargo xtask test`), or
-//! `target/debug/firstline` built with the `custom-protocol` feature.
+//! `target/debug/firstline` built with the `custom-protocol` and `development` features; the
+//! release trust test drives `FIRSTLINE_RELEASE_TRUST_APP`, built without `development`.
 
 // A test harness fails by panicking, with a message that says what did not happen.
 #![allow(clippy::expect_used)]
@@ -59,12 +60,26 @@ impl App {
     /// Like [`App::launch_with`], keeping the app's data in `data` (which the caller owns), so a
     /// test can close the app and launch it again on the same data.
     pub async fn launch_in(test_name: &str, data: &Path, args: &[&str]) -> App {
+        Self::launch_binary(&app_binary(), test_name, data, args).await
+    }
+
+    /// Like [`App::launch_with`], for the app built as a force ships it (no `development`
+    /// feature: no `--pack`, no demo-key packs but the built-in one).
+    pub async fn launch_release_trust(test_name: &str, args: &[&str]) -> App {
+        let data = TempDir::new(test_name);
+        let mut app =
+            Self::launch_binary(&release_trust_binary(), test_name, data.path(), args).await;
+        app._data = Some(data);
+        app
+    }
+
+    async fn launch_binary(binary: &Path, test_name: &str, data: &Path, args: &[&str]) -> App {
         // Released on drop, also when a test fails (tokio's mutex is never poisoned).
         let one_at_a_time = ONE_APP_AT_A_TIME.lock().await;
         let display = Xvfb::start();
         let driver = TauriDriver::start(display.name(), data, free_port(), free_port());
         let capabilities = serde_json::json!({
-            "tauri:options": { "application": app_binary(), "args": args }
+            "tauri:options": { "application": binary, "args": args }
         });
         let client = open_window(&driver.url(), capabilities).await;
         let screenshots = workspace_root().join("target/e2e").join(test_name);
@@ -238,7 +253,21 @@ pub fn app_binary() -> PathBuf {
     assert!(
         path.is_file(),
         "the app binary {} does not exist: run `cargo xtask test`, or build it with \
-         `cargo build -p firstline-app --features custom-protocol`",
+         `cargo build -p firstline-app --features custom-protocol,development`",
+        path.display()
+    );
+    path
+}
+
+/// The app built without the `development` feature, as a force ships it.
+pub fn release_trust_binary() -> PathBuf {
+    let path = std::env::var_os("FIRSTLINE_RELEASE_TRUST_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/debug/firstline-release-trust"));
+    assert!(
+        path.is_file(),
+        "the release-trust app binary {} does not exist: run `cargo xtask test`, or build the \
+         app with `--features custom-protocol` alone and copy target/debug/firstline there",
         path.display()
     );
     path

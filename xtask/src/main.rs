@@ -63,7 +63,7 @@ fn main() -> ExitCode {
 fn run() -> Result<(), String> {
     let tools = setup::setup()?;
     test::build_ui(&tools)?;
-    test::build_app(&[])?;
+    test::build_app(&["--features", "development"])?;
     let force = local_force::start()?;
     let app = shell::root().join("target/debug/firstline");
     let mut command = std::process::Command::new(app);

@@ -40,7 +40,13 @@ pub fn test() -> Result<(), String> {
             "firstline-e2e",
         ]))
     })?;
-    phases.time("app build", || build_app(&[]))?;
+    phases.time("app build", || {
+        // First as every force's build is (no `development` feature), kept for the release
+        // trust test; then the development build the rest of the suite drives.
+        build_app(&[])?;
+        keep_release_trust_app()?;
+        build_app(&["--features", "development"])
+    })?;
     phases.write()?;
     // Last, so that the output ends with the runner's summary line.
     let mut e2e = cargo(&[
@@ -52,6 +58,7 @@ pub fn test() -> Result<(), String> {
         "--test-threads=1",
     ]);
     e2e.env("FIRSTLINE_APP", root().join("target/debug/firstline"));
+    e2e.env("FIRSTLINE_RELEASE_TRUST_APP", release_trust_app());
     let started = Instant::now();
     let result = run(under_dbus(e2e));
     phases
@@ -78,6 +85,18 @@ pub fn build_app(extra: &[&str]) -> Result<(), String> {
     ];
     args.extend_from_slice(extra);
     run(cargo(&args))
+}
+
+/// Where the app built without the `development` feature is kept for the end-to-end suite.
+fn release_trust_app() -> std::path::PathBuf {
+    root().join("target/debug/firstline-release-trust")
+}
+
+fn keep_release_trust_app() -> Result<(), String> {
+    let built = root().join("target/debug/firstline");
+    std::fs::copy(&built, release_trust_app())
+        .map(|_| ())
+        .map_err(|error| format!("{}: {error}", built.display()))
 }
 
 fn npm(tools: &Tools, args: &[&str]) -> Result<(), String> {
