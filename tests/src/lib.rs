@@ -247,27 +247,30 @@ pub use processes::{free_port, TauriDriver as Driver, Xvfb as Display};
 
 /// The binary under test.
 pub fn app_binary() -> PathBuf {
-    let path = std::env::var_os("FIRSTLINE_APP")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target/debug/firstline"));
-    assert!(
-        path.is_file(),
-        "the app binary {} does not exist: run `cargo xtask test`, or build it with \
-         `cargo build -p firstline-app --features custom-protocol,development`",
-        path.display()
-    );
-    path
+    binary_named(
+        "FIRSTLINE_APP",
+        "target/debug/firstline",
+        "build it with `cargo build -p firstline-app --features custom-protocol,development`",
+    )
 }
 
 /// The app built without the `development` feature, as a force ships it.
 pub fn release_trust_binary() -> PathBuf {
-    let path = std::env::var_os("FIRSTLINE_RELEASE_TRUST_APP")
+    binary_named(
+        "FIRSTLINE_RELEASE_TRUST_APP",
+        "target/debug/firstline-release-trust",
+        "build the app with `--features custom-protocol` alone and copy target/debug/firstline there",
+    )
+}
+
+/// The binary `variable` names, or `default` under the workspace; `how` says how to make it.
+fn binary_named(variable: &str, default: &str, how: &str) -> PathBuf {
+    let path = std::env::var_os(variable)
         .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target/debug/firstline-release-trust"));
+        .unwrap_or_else(|| workspace_root().join(default));
     assert!(
         path.is_file(),
-        "the release-trust app binary {} does not exist: run `cargo xtask test`, or build the \
-         app with `--features custom-protocol` alone and copy target/debug/firstline there",
+        "the app binary {} does not exist: run `cargo xtask test`, or {how}",
         path.display()
     );
     path

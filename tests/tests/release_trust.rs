@@ -1,24 +1,19 @@
-//! The app as a force ships it — built without the `development` feature — trusts form packs as
-//! a release must (issue 10, item 6), driven through the real window. The demo force's key signs
-//! the built-in default pack, and its private half comes from a phrase in the source, so anyone
-//! can sign a pack with it (one without the safeguarding gate, say). Such a build refuses a
-//! `--pack` file and any demo-signed pack but the built-in one, which it takes by content hash;
-//! the development build the rest of the suite drives takes the same file, which shows it is the
-//! build, not the file, that refuses.
+//! The app as a force ships it — built without the `development` feature — through the real
+//! window (issue 10, item 6). The demo force's key signs the built-in default pack, and its
+//! private half comes from a phrase in the source, so anyone can sign a pack with it (one
+//! without the safeguarding gate, say). What this drives: such a build refuses any `--pack`
+//! file outright (before reading it: a demo-signed one here), and still runs the built-in
+//! demo-signed pack, which it takes by content hash; the development build the rest of the
+//! suite drives takes the same file, so it is the build that refuses. That a demo-signed pack
+//! other than the built-in one is refused wherever else it could come from (the kept force
+//! pack, a draft's kept pack) is attacked on a real vault in
+//! `crates/workspace/tests/pack_trust.rs`.
 
 #![allow(clippy::expect_used)]
 
-use ed25519_dalek::SigningKey;
 use firstline_e2e::pages::{Home, QuestionPage, SignIn};
 use firstline_e2e::{workspace_root, App, TempDir};
-use sha2::{Digest, Sha256};
-
-/// The demo force's signing key, as anyone can make it from the phrase in the source.
-fn demo_key() -> SigningKey {
-    SigningKey::from_bytes(
-        &Sha256::digest(b"firstline demo force pack-signing key: never for a real force").into(),
-    )
-}
+use firstline_test_force::{demo_pack_key, DEMO_PACK_KEY_ID};
 
 /// The default pack with one question's words changed, signed with the demo key.
 fn demo_signed_pack(folder: &TempDir) -> String {
@@ -30,9 +25,8 @@ fn demo_signed_pack(folder: &TempDir) -> String {
         1,
     );
     assert_ne!(pack, changed);
-    let signed =
-        firstline_form::sign_pack(changed.as_bytes(), "firstline-demo-force-2026", &demo_key())
-            .expect("signed");
+    let signed = firstline_form::sign_pack(changed.as_bytes(), DEMO_PACK_KEY_ID, &demo_pack_key())
+        .expect("signed");
     let path = folder.path().join("demo-signed.json");
     std::fs::write(&path, signed).expect("written");
     path.to_str().expect("utf-8 path").to_string()

@@ -18,16 +18,23 @@ cargo xtask <command>
 Commands:
   setup   Install what is missing and nothing else: Debian packages (as root; otherwise
           prints the sudo line and stops), Node.js if the machine's is older than 20.19,
-          the UI's npm packages from ui/package-lock.json, and tauri-driver ^2.
-  run     setup, build the UI and the app (debug, UI embedded), start a local force
+          the UI's npm packages from ui/package-lock.json, tauri-driver ^2, and
+          schemathesis (the API contract test's tool) into a Python venv under
+          target/tools from the hash-pinned
+          crates/backend/tests/api_contract/requirements.txt.
+  run     setup, build the UI and the app (debug, UI embedded, `development` feature:
+          also trusts the demo force's pack key and --pack), start a local force
           gateway on its embedded SQLite default (target/local-force/, demo force keys
           made by firstline-admin on first run), and open the app enrolled with it, so
           finalised assessments sync at once. The gateway stops when the app closes.
   test    setup, then every check CI runs, stopping at the first failure: cargo fmt,
           clippy -D warnings, the dependency rule, the UI's type check, linter and unit
           tests, the workspace's Rust tests (the gateway's suite on SQLite and on a real
-          PostgreSQL server it starts on a private port; the sync fault and kill suites),
-          and the end-to-end suite in the real window against a real gateway.
+          PostgreSQL server it starts on a private port, also over TLS; the API contract
+          test, schemathesis against a real gateway; the sync fault and kill suites),
+          the app built twice (without the `development` feature, as a force ships it,
+          kept as target/debug/firstline-release-trust; then with it), and the
+          end-to-end suite in the real window against a real gateway.
           Phase times are written to target/xtask/test-phases.txt.
   bench   setup, then the benchmarks (release builds): the form engine (criterion:
           answer + view on a generated 300-question pack; load and verify the default

@@ -21,8 +21,8 @@ use serde::Deserialize;
 
 use crate::auth::{enrolment_code_hash, new_device_id, new_token, token_hash};
 use crate::storage::{
-    AuditReport, DeviceRecord, NewDevice, NewSubmission, Redeemed, StorageError, Stored,
-    StoredReceipt,
+    AuditRecorded, AuditReport, DeviceRecord, NewDevice, NewSubmission, Redeemed, StorageError,
+    Stored, StoredReceipt,
 };
 use crate::{GatewayState, Metrics};
 
@@ -343,18 +343,20 @@ async fn enrol(
             "device_public_key must be a 32-byte Ed25519 public key",
         ));
     }
-    // Counted as the spec counts (code points); a name of only spaces is odd but harmless, and
-    // refusing it would be a rule the spec cannot state.
-    if !(1..=200).contains(&request.device_name.chars().count()) {
+    // As the spec states it: 1 to 200 code points, at least one not a space, tab or line break.
+    let blank = |c: char| matches!(c, ' ' | '\t' | '\r' | '\n');
+    if !(1..=200).contains(&request.device_name.chars().count())
+        || request.device_name.chars().all(blank)
+    {
         return Err(Failure::malformed(
-            "device_name must be 1 to 200 characters",
+            "device_name must be 1 to 200 characters, not all spaces",
         ));
     }
     let key_set = signed_key_set(&state).await?;
     let token = new_token();
     let device = NewDevice {
         device_id: new_device_id(),
-        name: request.device_name,
+        name: request.device_name.trim_matches(blank).to_string(),
         public_key: request.device_public_key.0,
         token_hash: token_hash(&token),
     };
@@ -680,14 +682,26 @@ async fn audit_head(
         head,
         previous,
     };
-    if let Some(reason) = state
+    match state
         .storage
         .record_audit_head(&device.device_id, &report, state.now())
         .await?
     {
-        tracing::warn!(device = %device.device_id, %reason, "device audit chain flagged");
+        AuditRecorded::RestateFirst { longest } => Err(Failure::new(
+            StatusCode::CONFLICT,
+            ErrorCode::Conflict,
+            format!(
+                "the chain grew past length {longest}: restate its head there as `previous` \
+                 (GET this path for it) and report again"
+            ),
+        )),
+        AuditRecorded::Noted { flag } => {
+            if let Some(reason) = flag {
+                tracing::warn!(device = %device.device_id, %reason, "device audit chain flagged");
+            }
+            Ok(StatusCode::NO_CONTENT)
+        }
     }
-    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The longest point of this device's audit chain the gateway holds, so the device can restate

@@ -591,45 +591,64 @@ async fn the_gateway_refuses_a_receipt_key_the_key_set_does_not_name() {
 }
 
 /// Attack (issue 10, item 10): a device's audit chain cut short or rewritten (by someone with
-/// the tablet) is flagged at the force from the lengths and heads the device reports.
+/// the tablet) is flagged at the force from the lengths and heads the device reports; a chain
+/// that grew must restate its head at the longest length held, or nothing is kept.
 async fn a_device_whose_audit_chain_shrinks_or_changes_is_flagged(database: Database) {
     let gateway = Gateway::start(database).await;
     let client = reqwest::Client::new();
-    let shrinking = gateway.enrol(&client).await;
-    let rewritten = gateway.enrol(&client).await;
-    let report = |device: &support::Device, length: u64, head: String| {
+    let head = |digit: char| digit.to_string().repeat(64);
+    let report =
+        |device: &support::Device, length: u64, head: String, previous: Option<(u64, String)>| {
+            client
+                .post(format!("{}/v1/device/audit-head", gateway.url))
+                .header("authorization", device.bearer())
+                .json(&firstline_protocol::AuditHead {
+                    length,
+                    head,
+                    previous: previous
+                        .map(|(length, head)| firstline_protocol::AuditPoint { length, head }),
+                })
+                .send()
+        };
+    let held = |device: &support::Device| {
         client
-            .post(format!("{}/v1/device/audit-head", gateway.url))
+            .get(format!("{}/v1/device/audit-head", gateway.url))
             .header("authorization", device.bearer())
-            .json(&firstline_protocol::AuditHead {
-                length,
-                head,
-                previous: None,
-            })
             .send()
     };
-    let head = |digit: char| digit.to_string().repeat(64);
-    for (length, digit) in [(3, 'a'), (5, 'b'), (5, 'b')] {
-        let answered = report(&shrinking, length, head(digit)).await.expect("sent");
-        assert_eq!(answered.status(), StatusCode::NO_CONTENT);
-    }
     let audit = |device: &support::Device| {
         let id = device.enrolled.device_id.clone();
         let storage = gateway.storage.clone();
         async move { storage.audit_of(&id).await.expect("read") }
     };
+
+    let shrinking = gateway.enrol(&client).await;
+    assert_eq!(
+        held(&shrinking).await.expect("sent").status(),
+        StatusCode::NOT_FOUND
+    );
+    for (length, digit, previous) in [
+        (3, 'a', None),
+        (5, 'b', Some((3, head('a')))),
+        (5, 'b', None),
+    ] {
+        let answered = report(&shrinking, length, head(digit), previous)
+            .await
+            .expect("sent");
+        assert_eq!(answered.status(), StatusCode::NO_CONTENT);
+    }
     assert_eq!(audit(&shrinking).await, Some((5, None)));
-    report(&shrinking, 4, head('c')).await.expect("sent");
+    report(&shrinking, 4, head('c'), None).await.expect("sent");
     let (_, flag) = audit(&shrinking).await.expect("reported");
     assert!(flag.is_some_and(|flag| flag.contains("shorter")));
 
-    report(&rewritten, 7, head('d')).await.expect("sent");
-    report(&rewritten, 7, head('e')).await.expect("sent");
+    let rewritten = gateway.enrol(&client).await;
+    report(&rewritten, 7, head('d'), None).await.expect("sent");
+    report(&rewritten, 7, head('e'), None).await.expect("sent");
     let (_, flag) = audit(&rewritten).await.expect("reported");
     assert!(flag.is_some_and(|flag| flag.contains("changed")));
-
     refused(
-        report(&rewritten, 8, "not hex".into()).await,
+        report(&rewritten, 8, "not hex".into(), None).await,
         StatusCode::BAD_REQUEST,
         ErrorCode::Malformed,
     )
@@ -638,31 +657,7 @@ async fn a_device_whose_audit_chain_shrinks_or_changes_is_flagged(database: Data
     // Rewritten and grown past the longest length reported: the device restates its head at
     // the length the gateway holds (GET), and a different one there is flagged.
     let grown = gateway.enrol(&client).await;
-    let held = |device: &support::Device| {
-        client
-            .get(format!("{}/v1/device/audit-head", gateway.url))
-            .header("authorization", device.bearer())
-            .send()
-    };
-    assert_eq!(
-        held(&grown).await.expect("sent").status(),
-        StatusCode::NOT_FOUND
-    );
-    let restate = |length: u64, head: String, previous: (u64, String)| {
-        client
-            .post(format!("{}/v1/device/audit-head", gateway.url))
-            .header("authorization", grown.bearer())
-            .json(&firstline_protocol::AuditHead {
-                length,
-                head,
-                previous: Some(firstline_protocol::AuditPoint {
-                    length: previous.0,
-                    head: previous.1,
-                }),
-            })
-            .send()
-    };
-    report(&grown, 10, head('a')).await.expect("sent");
+    report(&grown, 10, head('a'), None).await.expect("sent");
     let point: firstline_protocol::AuditPoint = held(&grown)
         .await
         .expect("sent")
@@ -670,10 +665,25 @@ async fn a_device_whose_audit_chain_shrinks_or_changes_is_flagged(database: Data
         .await
         .expect("a point");
     assert_eq!((point.length, point.head), (10, head('a')));
-    let honest = restate(12, head('b'), (10, head('a'))).await.expect("sent");
+    // Grown with no restatement, or one at another length: refused, and nothing is kept, so a
+    // report that skipped the question cannot slip a rewritten head in.
+    for previous in [None, Some((9, head('a')))] {
+        refused(
+            report(&grown, 12, head('b'), previous).await,
+            StatusCode::CONFLICT,
+            ErrorCode::Conflict,
+        )
+        .await;
+        assert_eq!(audit(&grown).await, Some((10, None)));
+    }
+    let honest = report(&grown, 12, head('b'), Some((10, head('a'))))
+        .await
+        .expect("sent");
     assert_eq!(honest.status(), StatusCode::NO_CONTENT);
     assert_eq!(audit(&grown).await, Some((12, None)));
-    restate(20, head('c'), (12, head('f'))).await.expect("sent");
+    report(&grown, 20, head('c'), Some((12, head('f'))))
+        .await
+        .expect("sent");
     let (_, flag) = audit(&grown).await.expect("reported");
     assert!(
         flag.is_some_and(|flag| flag.contains("length 12 changed")),

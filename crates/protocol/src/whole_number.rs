@@ -1,7 +1,9 @@
 //! Integers as JSON Schema counts them: `2` and `2.0` are the same integer (the spec is
 //! OpenAPI 3.1, whose schemas are JSON Schema 2020-12), so a body field typed `integer` in
 //! `docs/sync-api.yaml` accepts both. Fractions, and values outside the field's Rust type, are
-//! refused. Used with `#[serde(deserialize_with = "whole_number::deserialize")]`.
+//! refused. A number written with a fraction or exponent is read as the IEEE double it denotes
+//! (above 2^53 that is the nearest one, as in every JSON parser that reads it as a double).
+//! Used with `#[serde(deserialize_with = "whole_number::deserialize")]`.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -9,8 +11,9 @@ use std::marker::PhantomData;
 use serde::de::{Error, Visitor};
 use serde::Deserializer;
 
-/// The largest integer a JSON number written as a float carries exactly (2^53).
-const EXACT_IN_FLOAT: f64 = 9_007_199_254_740_992.0;
+/// 2^64 and -2^63: the ends of the integers a u64 or an i64 holds.
+const U64_END: f64 = 18_446_744_073_709_551_616.0;
+const I64_START: f64 = -9_223_372_036_854_775_808.0;
 
 /// Reads an integer written either way.
 pub fn deserialize<'de, D, T>(deserializer: D) -> Result<T, D::Error>
@@ -38,14 +41,19 @@ impl<T: TryFrom<u64> + TryFrom<i64>> Visitor<'_> for WholeNumber<T> {
         T::try_from(value).map_err(|_| E::custom(format!("{value} is out of range")))
     }
 
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     fn visit_f64<E: Error>(self, value: f64) -> Result<T, E> {
-        if value.fract() != 0.0 || value.abs() > EXACT_IN_FLOAT {
+        if !value.is_finite() || value.fract() != 0.0 {
             return Err(E::custom(format!("{value} is not an integer")));
         }
-        // Exact: a whole number within ±2^53.
-        #[allow(clippy::cast_possible_truncation)]
-        let whole = value as i64;
-        self.visit_i64(whole)
+        // Exact: a whole number inside the range of the integer it is cast to.
+        if (0.0..U64_END).contains(&value) {
+            self.visit_u64(value as u64)
+        } else if (I64_START..0.0).contains(&value) {
+            self.visit_i64(value as i64)
+        } else {
+            Err(E::custom(format!("{value} is out of range")))
+        }
     }
 }
 
@@ -74,6 +82,20 @@ mod tests {
         assert_eq!(read(r#"{"n": 6.39e2}"#).unwrap(), 639);
     }
 
+    #[derive(Deserialize)]
+    struct Wide {
+        #[serde(deserialize_with = "super::deserialize")]
+        n: i64,
+    }
+
+    #[test]
+    fn whole_floats_past_2_to_the_53_are_integers_too() {
+        let wide = |json: &str| serde_json::from_str::<Wide>(json).map(|wide| wide.n);
+        assert_eq!(wide(r#"{"n": 1e18}"#).unwrap(), 1_000_000_000_000_000_000);
+        assert_eq!(wide(r#"{"n": -1e18}"#).unwrap(), -1_000_000_000_000_000_000);
+        assert!(wide(r#"{"n": 1e19}"#).is_err());
+    }
+
     #[test]
     fn fractions_negatives_and_overflow_are_refused() {
         assert!(read(r#"{"n": 639.5}"#)
@@ -86,7 +108,10 @@ mod tests {
             .contains("out of range"));
         assert!(read(r#"{"n": 1e300}"#)
             .unwrap_err()
-            .contains("not an integer"));
+            .contains("out of range"));
+        assert!(read(r#"{"n": 5.0e9}"#)
+            .unwrap_err()
+            .contains("out of range"));
         assert!(read(r#"{"n": "639"}"#).is_err());
     }
 }

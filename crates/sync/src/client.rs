@@ -524,15 +524,30 @@ impl SyncClient {
 
     /// Tells the force where this device's keyed audit chain stands (length and head), and
     /// restates the chain's head today at the longest length the force already holds, so that a
-    /// chain cut short, or rewritten and grown past what was reported, shows at the force. A
-    /// failure is left to the drain to report.
+    /// chain cut short, or rewritten and grown past what was reported, shows at the force. The
+    /// report goes only after the force has said what it holds (or that it holds nothing): a
+    /// report without that restatement would let a rewrite through. A failure is left to the
+    /// drain to report.
     async fn report_audit_head(&self, gateway: &GatewaySession) -> Result<(), SyncError> {
-        let held = self
-            .fetch_json::<firstline_protocol::AuditPoint>(gateway, paths::AUDIT_HEAD)
-            .await;
+        let Ok(asked) = exchange(gateway.request(reqwest::Method::GET, paths::AUDIT_HEAD)).await
+        else {
+            return Ok(());
+        };
+        let held = match asked.status {
+            reqwest::StatusCode::OK => {
+                match serde_json::from_slice::<firstline_protocol::AuditPoint>(&asked.body) {
+                    Ok(point) => Some(point),
+                    Err(_) => return Ok(()),
+                }
+            }
+            reqwest::StatusCode::NOT_FOUND => None,
+            _ => return Ok(()),
+        };
         let ((length, head), previous) = self
             .db(move |outbox| {
                 let now = outbox.audit_head()?;
+                // A chain now shorter than what the force holds has no head there: the report
+                // alone says so, and the force flags it.
                 let previous = match held.filter(|held| held.length <= now.0) {
                     Some(held) => outbox.audit_head_at(held.length)?.map(|head| {
                         firstline_protocol::AuditPoint {

@@ -1,7 +1,8 @@
 //! A test force, as the gateway's and the sync client's suites set one up: fixed root and
 //! receipt keys (test forces only), the force's record and its key set signed by that root,
 //! stored as `firstline-admin init-force` would; the receipt key file every test gateway starts
-//! with; enrolment codes naming the root. A dev-dependency only.
+//! with; enrolment codes naming the root; and the demo force's pack-signing key, as anyone can
+//! derive it. A dev-dependency only.
 
 #![allow(clippy::expect_used)]
 
@@ -13,6 +14,19 @@ pub const ROOT_SEED: [u8; 32] = [43; 32];
 pub const RECEIPT_SEED: [u8; 32] = [42; 32];
 /// The test force IT's commands key seed.
 pub const COMMANDS_SEED: [u8; 32] = [44; 32];
+
+/// The demo force's pack-signing key id (the built-in default pack names it).
+pub const DEMO_PACK_KEY_ID: &str = "firstline-demo-force-2026";
+
+/// The demo force's pack-signing key, made as anyone can make it from the public phrase in
+/// `crates/form/examples/sign_pack.rs`: what an attacker would sign a pack with.
+pub fn demo_pack_key() -> ed25519_dalek::SigningKey {
+    use sha2::Digest;
+    ed25519_dalek::SigningKey::from_bytes(
+        &sha2::Sha256::digest(b"firstline demo force pack-signing key: never for a real force")
+            .into(),
+    )
+}
 
 /// The receipt key file every test gateway is started with (`--receipt-key`).
 pub fn receipt_key_file() -> String {

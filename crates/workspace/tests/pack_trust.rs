@@ -8,24 +8,15 @@
 
 mod support;
 
-use ed25519_dalek::SigningKey;
 use firstline_form::Language;
 use firstline_workspace::{PackSource, Refusal};
-use sha2::{Digest, Sha256};
 use support::{generated_pack, Device};
-
-/// The demo force's signing key, as anyone can make it from the phrase in the source.
-fn demo_key() -> SigningKey {
-    SigningKey::from_bytes(
-        &Sha256::digest(b"firstline demo force pack-signing key: never for a real force").into(),
-    )
-}
 
 fn demo_signed(pack_json: &str) -> Vec<u8> {
     firstline_form::sign_pack(
         pack_json.as_bytes(),
-        "firstline-demo-force-2026",
-        &demo_key(),
+        firstline_test_force::DEMO_PACK_KEY_ID,
+        &firstline_test_force::demo_pack_key(),
     )
     .expect("signed")
 }

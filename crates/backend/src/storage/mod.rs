@@ -187,15 +187,16 @@ pub trait Storage: Send + Sync {
         &self,
         device_id: &str,
     ) -> StorageResult<Vec<(DeviceCommand, Option<i64>)>>;
-    /// Records where a device's audit chain stands; returns the flag it now carries, if its
-    /// chain ever went shorter or a head changed for a length already seen (the report's own
-    /// length, or the `previous` point it restates).
+    /// Records where a device's audit chain stands, and the flag it now carries if its chain
+    /// ever went shorter or a head changed for a length already seen (the report's own length,
+    /// or the `previous` point it restates); keeps nothing if the chain grew without restating
+    /// the longest length held.
     async fn record_audit_head(
         &self,
         device_id: &str,
         report: &AuditReport,
         now: i64,
-    ) -> StorageResult<Option<String>>;
+    ) -> StorageResult<AuditRecorded>;
     /// The longest audit chain point a device reported (length and head), if it ever did.
     async fn longest_audit_head(&self, device_id: &str) -> StorageResult<Option<(i64, String)>>;
     /// A device's longest reported audit chain and its flag, if it ever reported.
@@ -321,8 +322,8 @@ pub(crate) fn directory_page(
     Ok(page)
 }
 
-/// A device's report of its audit chain: its length and head now, and optionally its head now
-/// at a length reported before (hex heads, lower case).
+/// A device's report of its audit chain: its length and head now, and its head now at the
+/// longest length the gateway held before (hex heads, lower case).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditReport {
     /// Entries in the chain.
@@ -334,31 +335,61 @@ pub struct AuditReport {
 }
 
 impl AuditReport {
-    /// The lengths whose held heads the verdict needs.
-    pub(crate) fn restated_lengths(&self) -> Vec<i64> {
-        std::iter::once(self.length)
-            .chain(self.previous.as_ref().map(|(length, _)| *length))
-            .collect()
+    /// The two lengths whose held heads the verdict compares (the same twice without
+    /// `previous`), for one `IN (…)` lookup.
+    pub(crate) fn restated_lengths(&self) -> [i64; 2] {
+        [
+            self.length,
+            self.previous
+                .as_ref()
+                .map_or(self.length, |(length, _)| *length),
+        ]
     }
 }
 
-/// What the heads held before say of a new report: `Some(reason)` to flag the device. `held`
-/// is the head first reported for each of [`AuditReport::restated_lengths`] held.
+/// What came of a device's audit report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditRecorded {
+    /// Kept; the flag the device now carries, if any.
+    Noted {
+        /// Why the device is flagged.
+        flag: Option<String>,
+    },
+    /// Not kept: the chain grew past the longest length held, and the report does not restate
+    /// its head at exactly that length, so a rewrite could not be seen. The device asks again.
+    RestateFirst {
+        /// The longest length held.
+        longest: i64,
+    },
+}
+
+/// What the heads held before say of a new report.
+pub(crate) enum AuditVerdict {
+    Fine,
+    Flag(String),
+    RestateFirst { longest: i64 },
+}
+
+/// Judges a report against the longest length held and `held`, the head first reported for
+/// each of [`AuditReport::restated_lengths`] the gateway holds.
 pub(crate) fn audit_verdict(
     longest_before: Option<i64>,
     report: &AuditReport,
     held: &[(i64, String)],
-) -> Option<String> {
-    let held = |length: i64| {
-        held.iter()
-            .find(|(at, _)| *at == length)
-            .map(|(_, head)| head.as_str())
-    };
+) -> AuditVerdict {
     let length = report.length;
-    if let Some(longest) = longest_before.filter(|longest| *longest > length) {
-        return Some(format!(
-            "audit chain got shorter: {longest} entries reported before, {length} now"
-        ));
+    match longest_before {
+        Some(longest) if longest > length => {
+            return AuditVerdict::Flag(format!(
+                "audit chain got shorter: {longest} entries reported before, {length} now"
+            ))
+        }
+        Some(longest)
+            if longest < length && report.previous.as_ref().map(|(at, _)| *at) != Some(longest) =>
+        {
+            return AuditVerdict::RestateFirst { longest }
+        }
+        _ => {}
     }
     let restated = std::iter::once((length, report.head.as_str())).chain(
         report
@@ -367,11 +398,15 @@ pub(crate) fn audit_verdict(
             .map(|(length, head)| (*length, head.as_str())),
     );
     for (length, head) in restated {
-        if held(length).is_some_and(|before| before != head) {
-            return Some(format!(
+        let before = held
+            .iter()
+            .find(|(at, _)| *at == length)
+            .map(|(_, head)| head.as_str());
+        if before.is_some_and(|before| before != head) {
+            return AuditVerdict::Flag(format!(
                 "audit chain head at length {length} changed since it was first reported"
             ));
         }
     }
-    None
+    AuditVerdict::Fine
 }

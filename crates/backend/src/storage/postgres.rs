@@ -8,9 +8,9 @@ use firstline_protocol::{CommandKind, DeviceCommand, DirectoryEntry, DirectoryPa
 use tokio_postgres::{NoTls, Row};
 
 use super::{
-    audit_verdict, command_kind, command_name, receipt, AuditReport, Counts, DeviceRecord,
-    ForceRecord, NewDevice, NewSubmission, Redeemed, Storage, StorageError, StorageResult, Stored,
-    StoredReceipt, StoredSubmission,
+    audit_verdict, command_kind, command_name, receipt, AuditRecorded, AuditReport, AuditVerdict,
+    Counts, DeviceRecord, ForceRecord, NewDevice, NewSubmission, Redeemed, Storage, StorageError,
+    StorageResult, Stored, StoredReceipt, StoredSubmission,
 };
 
 /// The gateway's PostgreSQL storage.
@@ -55,6 +55,9 @@ impl PostgresStorage {
     /// [`super::postgres_tls`]), and brings the schema up to date.
     pub async fn connect(url: &str) -> StorageResult<PostgresStorage> {
         let connection = super::postgres_tls::connection_for(url)?;
+        if let Some(warning) = &connection.warning {
+            tracing::warn!("{warning}");
+        }
         let recycling = || ManagerConfig {
             recycling_method: RecyclingMethod::Fast,
         };
@@ -256,7 +259,7 @@ impl Storage for PostgresStorage {
         device_id: &str,
         report: &AuditReport,
         now: i64,
-    ) -> StorageResult<Option<String>> {
+    ) -> StorageResult<AuditRecorded> {
         let mut client = self.pool.get().await?;
         let transaction = client.transaction().await?;
         // One report at a time per device.
@@ -270,32 +273,37 @@ impl Storage for PostgresStorage {
             )
             .await?
             .get(0);
-        let mut held = Vec::new();
-        for length in report.restated_lengths() {
-            let head: Option<String> = transaction
-                .query_opt(
-                    "SELECT head FROM audit_heads WHERE device_id = $1 AND length = $2",
-                    &[&device_id, &length],
-                )
-                .await?
-                .map(|row| row.get(0));
-            held.extend(head.map(|head| (length, head)));
-        }
-        let (length, head) = (report.length, &report.head);
-        if let Some(reason) = audit_verdict(longest, report, &held) {
-            transaction
-                .execute(
-                    "INSERT INTO audit_flags (device_id, reason, flagged_at) VALUES ($1, $2, $3)
-                     ON CONFLICT (device_id) DO NOTHING",
-                    &[&device_id, &reason, &now],
-                )
-                .await?;
+        let lengths = report.restated_lengths().to_vec();
+        let held: Vec<(i64, String)> = transaction
+            .query(
+                "SELECT length, head FROM audit_heads WHERE device_id = $1 AND length = ANY($2)",
+                &[&device_id, &lengths],
+            )
+            .await?
+            .iter()
+            .map(|row| (row.get(0), row.get(1)))
+            .collect();
+        match audit_verdict(longest, report, &held) {
+            // Dropping the transaction rolls it back: nothing kept.
+            AuditVerdict::RestateFirst { longest } => {
+                return Ok(AuditRecorded::RestateFirst { longest })
+            }
+            AuditVerdict::Flag(reason) => {
+                transaction
+                    .execute(
+                        "INSERT INTO audit_flags (device_id, reason, flagged_at) VALUES ($1, $2, $3)
+                         ON CONFLICT (device_id) DO NOTHING",
+                        &[&device_id, &reason, &now],
+                    )
+                    .await?;
+            }
+            AuditVerdict::Fine => {}
         }
         transaction
             .execute(
                 "INSERT INTO audit_heads (device_id, length, head, first_seen_at)
                  VALUES ($1, $2, $3, $4) ON CONFLICT (device_id, length) DO NOTHING",
-                &[&device_id, &length, &head, &now],
+                &[&device_id, &report.length, &report.head, &now],
             )
             .await?;
         let flag: Option<String> = transaction
@@ -306,7 +314,7 @@ impl Storage for PostgresStorage {
             .await?
             .map(|row| row.get(0));
         transaction.commit().await?;
-        Ok(flag)
+        Ok(AuditRecorded::Noted { flag })
     }
 
     async fn longest_audit_head(&self, device_id: &str) -> StorageResult<Option<(i64, String)>> {

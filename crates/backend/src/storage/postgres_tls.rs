@@ -1,16 +1,19 @@
 //! TLS between the gateway and PostgreSQL, as the database URL asks for it. `sslmode` takes
-//! libpq's values: `disable` (or no `sslmode`: loopback and sockets, the default) uses none;
-//! `prefer`, `require`, `verify-ca` and `verify-full` use TLS, and unlike libpq's `prefer` and
-//! `require` the server's certificate is always verified, chain and host name, against
-//! `sslrootcert` (a PEM file) when given, or the machine's trusted roots. `prefer` still
-//! connects without TLS to a server that offers none; the others refuse.
+//! libpq's values: `disable` (or no `sslmode`) uses none — for PostgreSQL on the gateway's own
+//! host; a remote host reached that way is warned about at start. `prefer`, `require`,
+//! `verify-ca` and `verify-full` all mean TLS or no connection (unlike libpq, `prefer` does not
+//! fall back to plain text, which anyone in the middle could force), and the server's
+//! certificate is always verified, chain and host name, against `sslrootcert` (a PEM file) or,
+//! without it or with `sslrootcert=system`, the machine's trusted roots. TLS over a Unix socket
+//! is refused as a mistake (the socket is already local).
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
 use rustls::{ClientConfig, RootCertStore};
-use tokio_postgres::config::SslMode;
+use tokio_postgres::config::{Host, SslMode};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::{StorageError, StorageResult};
@@ -21,54 +24,99 @@ pub struct DatabaseConnection {
     pub config: tokio_postgres::Config,
     /// The verifying connector, when `sslmode` asks for TLS.
     pub tls: Option<MakeRustlsConnect>,
+    /// Said at start: a remote host reached without TLS.
+    pub warning: Option<String>,
 }
 
-/// Reads `url`'s TLS options: the two libpq spells but tokio-postgres does not know
-/// (`sslrootcert`, `sslmode=verify-*`) are taken out before it parses the rest.
+/// Reads `url`'s TLS options. The two libpq spells that tokio-postgres does not take
+/// (`sslrootcert`, `sslmode=verify-*`) are taken out of the query first; every other pair is
+/// passed on byte for byte.
 pub fn connection_for(url: &str) -> StorageResult<DatabaseConnection> {
     let (base, query) = url.split_once('?').unwrap_or((url, ""));
     let mut mode: Option<String> = None;
     let mut root_cert: Option<String> = None;
-    let mut rest = url::form_urlencoded::Serializer::new(String::new());
-    for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
-        match &*key {
-            "sslmode" => mode = Some(value.into_owned()),
-            "sslrootcert" => root_cert = Some(value.into_owned()),
-            _ => {
-                rest.append_pair(&key, &value);
-            }
+    let mut rest: Vec<&str> = Vec::new();
+    for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        // tokio-postgres percent-decodes (a `+` stays a `+`); so do we.
+        let decoded = || -> StorageResult<String> {
+            percent_encoding::percent_decode_str(value)
+                .decode_utf8()
+                .map(Cow::into_owned)
+                .map_err(|_| StorageError(format!("database URL: {key} is not UTF-8")))
+        };
+        match key {
+            "sslmode" => mode = Some(decoded()?),
+            "sslrootcert" => root_cert = Some(decoded()?),
+            _ => rest.push(pair),
         }
     }
-    let ssl_mode = match mode.as_deref() {
-        None | Some("disable") => SslMode::Disable,
-        Some("prefer") => SslMode::Prefer,
-        Some("require" | "verify-ca" | "verify-full") => SslMode::Require,
+    let wants_tls = match mode.as_deref() {
+        None | Some("disable") => false,
+        Some("prefer" | "require" | "verify-ca" | "verify-full") => true,
         Some(other) => {
             return Err(StorageError(format!(
                 "database URL: sslmode={other} is not one of disable, prefer, require, verify-ca, verify-full"
             )))
         }
     };
-    if ssl_mode == SslMode::Disable && root_cert.is_some() {
+    if !wants_tls && root_cert.is_some() {
         return Err(StorageError(
             "database URL: sslrootcert is given but sslmode asks for no TLS".into(),
         ));
     }
-    let rest = rest.finish();
     let without_tls_options = if rest.is_empty() {
         base.to_string()
     } else {
-        format!("{base}?{rest}")
+        format!("{base}?{}", rest.join("&"))
     };
     let mut config: tokio_postgres::Config = without_tls_options
         .parse()
         .map_err(|error: tokio_postgres::Error| StorageError(format!("database URL: {error}")))?;
-    config.ssl_mode(ssl_mode);
-    let tls = match ssl_mode {
-        SslMode::Disable => None,
-        _ => Some(MakeRustlsConnect::new(client_config(root_cert.as_deref())?)),
-    };
-    Ok(DatabaseConnection { config, tls })
+    let mut remote_plain = None;
+    for host in config.get_hosts() {
+        match host {
+            Host::Tcp(name) if !wants_tls && !is_loopback(name) => {
+                remote_plain = Some(name.clone());
+            }
+            #[cfg(unix)]
+            Host::Unix(path) if wants_tls => {
+                return Err(StorageError(format!(
+                    "database URL: sslmode asks for TLS, but {} is a Unix socket (already local): leave sslmode out",
+                    path.display()
+                )));
+            }
+            _ => {}
+        }
+    }
+    if !wants_tls {
+        config.ssl_mode(SslMode::Disable);
+        return Ok(DatabaseConnection {
+            config,
+            tls: None,
+            warning: remote_plain.map(|host| {
+                format!(
+                    "the database at {host} is reached without TLS: add ?sslmode=require (and sslrootcert) unless the network between is protected"
+                )
+            }),
+        });
+    }
+    config.ssl_mode(SslMode::Require);
+    let roots = root_cert.as_deref().filter(|path| *path != "system");
+    Ok(DatabaseConnection {
+        config,
+        tls: Some(MakeRustlsConnect::new(client_config(roots)?)),
+        warning: None,
+    })
+}
+
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|address| address.is_loopback())
 }
 
 /// A rustls client that verifies the server against `root_cert`'s certificates, or the
@@ -115,47 +163,81 @@ mod tests {
 
     use super::*;
 
-    fn mode(url: &str) -> Result<(SslMode, bool), String> {
-        connection_for(url)
-            .map(|connection| (connection.config.get_ssl_mode(), connection.tls.is_some()))
-            .map_err(|error| error.0)
+    const BASE: &str = "postgres://firstline@127.0.0.1:5432/postgres";
+
+    /// A root certificate file, so the tests need no machine roots.
+    fn root_file() -> (tempfile::TempDir, String) {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("ca.pem");
+        let certificate = rcgen::generate_simple_self_signed(vec!["db.example".into()]).unwrap();
+        std::fs::write(&path, certificate.cert.pem()).unwrap();
+        let path = path.display().to_string();
+        (folder, path)
+    }
+
+    fn read(url: &str) -> Result<DatabaseConnection, String> {
+        connection_for(url).map_err(|error| error.0)
     }
 
     #[test]
-    fn no_sslmode_is_plain_and_every_tls_mode_verifies() {
-        let base = "postgres://firstline@127.0.0.1:5432/postgres";
-        assert_eq!(mode(base).unwrap(), (SslMode::Disable, false));
-        assert_eq!(
-            mode(&format!("{base}?sslmode=disable&application_name=gw")).unwrap(),
-            (SslMode::Disable, false)
-        );
-        for (asked, expected) in [
-            ("prefer", SslMode::Prefer),
-            ("require", SslMode::Require),
-            ("verify-ca", SslMode::Require),
-            ("verify-full", SslMode::Require),
-        ] {
-            assert_eq!(
-                mode(&format!("{base}?sslmode={asked}")).unwrap(),
-                (expected, true),
-                "{asked}"
-            );
+    fn no_sslmode_is_plain_and_every_tls_mode_requires_tls() {
+        let plain = read(BASE).unwrap();
+        assert_eq!(plain.config.get_ssl_mode(), SslMode::Disable);
+        assert!(plain.tls.is_none() && plain.warning.is_none());
+        let (_folder, root) = root_file();
+        for asked in ["prefer", "require", "verify-ca", "verify-full"] {
+            let tls = read(&format!("{BASE}?sslmode={asked}&sslrootcert={root}")).unwrap();
+            // Never `Prefer`: no falling back to plain text when someone in the middle says no.
+            assert_eq!(tls.config.get_ssl_mode(), SslMode::Require, "{asked}");
+            assert!(tls.tls.is_some(), "{asked}");
         }
     }
 
     #[test]
-    fn unknown_modes_and_unreadable_roots_are_refused_with_the_reason() {
-        let base = "postgres://firstline@127.0.0.1:5432/postgres";
-        assert!(mode(&format!("{base}?sslmode=allow-anything"))
-            .unwrap_err()
+    fn other_options_pass_through_byte_for_byte() {
+        let (_folder, root) = root_file();
+        let connection = read(&format!(
+            "{BASE}?options=-c%20statement_timeout%3D5s&sslmode=require&application_name=a+b&sslrootcert={root}"
+        ))
+        .unwrap();
+        assert_eq!(
+            connection.config.get_options(),
+            Some("-c statement_timeout=5s")
+        );
+        assert_eq!(connection.config.get_application_name(), Some("a+b"));
+    }
+
+    #[test]
+    fn a_remote_host_without_tls_is_warned_about_and_a_local_one_is_not() {
+        let remote = read("postgres://firstline@db.force.example:5432/gateway").unwrap();
+        assert!(remote.warning.unwrap().contains("db.force.example"));
+        for local in ["localhost", "127.0.0.1", "[::1]"] {
+            let connection = read(&format!("postgres://firstline@{local}:5432/gateway")).unwrap();
+            assert!(connection.warning.is_none(), "{local}");
+        }
+    }
+
+    #[test]
+    fn unknown_modes_unreadable_roots_and_tls_over_a_socket_are_refused_with_the_reason() {
+        assert!(read(&format!("{BASE}?sslmode=allow-anything"))
+            .err()
+            .unwrap()
             .contains("sslmode=allow-anything"));
         assert!(
-            mode(&format!("{base}?sslmode=require&sslrootcert=/no/such.pem"))
-                .unwrap_err()
+            read(&format!("{BASE}?sslmode=require&sslrootcert=/no/such.pem"))
+                .err()
+                .unwrap()
                 .contains("sslrootcert /no/such.pem")
         );
-        assert!(mode(&format!("{base}?sslrootcert=/etc/hostname"))
-            .unwrap_err()
+        assert!(read(&format!("{BASE}?sslrootcert=/etc/hostname"))
+            .err()
+            .unwrap()
             .contains("asks for no TLS"));
+        assert!(
+            read("postgres://firstline@%2Frun%2Fpostgresql/gateway?sslmode=require")
+                .err()
+                .unwrap()
+                .contains("Unix socket")
+        );
     }
 }

@@ -9,9 +9,9 @@ use firstline_protocol::{CommandKind, DeviceCommand, DirectoryEntry, DirectoryPa
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::{
-    audit_verdict, command_kind, command_name, receipt, AuditReport, Counts, DeviceRecord,
-    ForceRecord, NewDevice, NewSubmission, Redeemed, Storage, StorageError, StorageResult, Stored,
-    StoredReceipt, StoredSubmission,
+    audit_verdict, command_kind, command_name, receipt, AuditRecorded, AuditReport, AuditVerdict,
+    Counts, DeviceRecord, ForceRecord, NewDevice, NewSubmission, Redeemed, Storage, StorageError,
+    StorageResult, Stored, StoredReceipt, StoredSubmission,
 };
 
 /// The gateway's SQLite storage.
@@ -237,37 +237,43 @@ impl Storage for SqliteStorage {
         device_id: &str,
         report: &AuditReport,
         now: i64,
-    ) -> StorageResult<Option<String>> {
+    ) -> StorageResult<AuditRecorded> {
         let (device_id, report) = (device_id.to_string(), report.clone());
         self.with(move |connection| {
-            let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let transaction =
+                connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let longest: Option<i64> = transaction.query_row(
                 "SELECT MAX(length) FROM audit_heads WHERE device_id = ?1",
                 [&device_id],
                 |row| row.get(0),
             )?;
-            let mut held = Vec::new();
-            for length in report.restated_lengths() {
-                let head: Option<String> = transaction
-                    .query_row(
-                        "SELECT head FROM audit_heads WHERE device_id = ?1 AND length = ?2",
-                        params![device_id, length],
-                        |row| row.get(0),
-                    )
-                    .optional()?;
-                held.extend(head.map(|head| (length, head)));
-            }
-            let (length, head) = (report.length, &report.head);
-            if let Some(reason) = audit_verdict(longest, &report, &held) {
-                transaction.execute(
-                    "INSERT OR IGNORE INTO audit_flags (device_id, reason, flagged_at) VALUES (?1, ?2, ?3)",
-                    params![device_id, reason, now],
-                )?;
+            let [length, previous_length] = report.restated_lengths();
+            let held = transaction
+                .prepare(
+                    "SELECT length, head FROM audit_heads
+                     WHERE device_id = ?1 AND length IN (?2, ?3)",
+                )?
+                .query_map(params![device_id, length, previous_length], |row| {
+                    Ok((row.get(0)?, row.get(1)?))
+                })?
+                .collect::<Result<Vec<(i64, String)>, _>>()?;
+            match audit_verdict(longest, &report, &held) {
+                AuditVerdict::RestateFirst { longest } => {
+                    return Ok(AuditRecorded::RestateFirst { longest })
+                }
+                AuditVerdict::Flag(reason) => {
+                    transaction.execute(
+                        "INSERT OR IGNORE INTO audit_flags (device_id, reason, flagged_at)
+                         VALUES (?1, ?2, ?3)",
+                        params![device_id, reason, now],
+                    )?;
+                }
+                AuditVerdict::Fine => {}
             }
             transaction.execute(
                 "INSERT OR IGNORE INTO audit_heads (device_id, length, head, first_seen_at)
                  VALUES (?1, ?2, ?3, ?4)",
-                params![device_id, length, head, now],
+                params![device_id, report.length, report.head, now],
             )?;
             let flag: Option<String> = transaction
                 .query_row(
@@ -277,7 +283,7 @@ impl Storage for SqliteStorage {
                 )
                 .optional()?;
             transaction.commit()?;
-            Ok(flag)
+            Ok(AuditRecorded::Noted { flag })
         })
         .await
     }

@@ -186,10 +186,9 @@ impl Postgres {
     }
 
     pub fn url(&self) -> String {
-        let base = format!("postgres://firstline@127.0.0.1:{}/postgres", self.port);
         match &self.url_query {
-            Some(query) => format!("{base}?{query}"),
-            None => base,
+            Some(query) => format!("{}?{query}", self.plain_url()),
+            None => self.plain_url(),
         }
     }
 
