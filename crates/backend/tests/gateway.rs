@@ -228,18 +228,19 @@ async fn refused_requests_get_a_clear_4xx_and_store_nothing(database: Database) 
     )
     .await;
 
-    // Enrolment: a used code, an unknown code, a malformed key.
+    // Enrolment: a used code, an unknown code, a malformed key, a blank or over-long name.
     let code = gateway.enrolment_code().await;
-    let enrol = |code: String, key: Vec<u8>| {
+    let enrol_named = |code: String, key: Vec<u8>, name: &str| {
         client
             .post(format!("{}/v1/enrol", gateway.url))
             .json(&EnrolRequest {
                 code,
                 device_public_key: key.into(),
-                device_name: "t".into(),
+                device_name: name.into(),
             })
             .send()
     };
+    let enrol = |code: String, key: Vec<u8>| enrol_named(code, key, "t");
     let key = firstline_seal::DeviceKey::generate().public_bytes();
     assert_eq!(
         enrol(code.clone(), key.clone())
@@ -266,11 +267,32 @@ async fn refused_requests_get_a_clear_4xx_and_store_nothing(database: Database) 
         ErrorCode::Malformed,
     )
     .await;
+    for name in [" \t\r\n ".to_string(), "x".repeat(201)] {
+        refused(
+            enrol_named(gateway.enrolment_code().await, key.clone(), &name).await,
+            StatusCode::BAD_REQUEST,
+            ErrorCode::Malformed,
+        )
+        .await;
+    }
+    let named = enrol_named(
+        gateway.enrolment_code().await,
+        key.clone(),
+        "\t Tablet 9 \n",
+    )
+    .await
+    .expect("sent");
+    assert_eq!(named.status(), StatusCode::CREATED);
+    let devices = gateway.storage.devices().await.expect("devices");
+    assert!(
+        devices.iter().any(|device| device.name == "Tablet 9"),
+        "the name was not stored trimmed"
+    );
 
     let counts = gateway.storage.counts().await.expect("counts");
     assert_eq!(
         (counts.submissions, counts.conflicts, counts.devices),
-        (0, 0, 3)
+        (0, 0, 4)
     );
 }
 

@@ -94,6 +94,13 @@ mod tests {
         assert_eq!(wide(r#"{"n": 1e18}"#).unwrap(), 1_000_000_000_000_000_000);
         assert_eq!(wide(r#"{"n": -1e18}"#).unwrap(), -1_000_000_000_000_000_000);
         assert!(wide(r#"{"n": 1e19}"#).is_err());
+        assert!(wide(r#"{"n": 9.223372036854775807e18}"#).is_err());
+        assert_eq!(
+            wide(r#"{"n": -9.223372036854775808e18}"#).unwrap(),
+            i64::MIN
+        );
+        assert_eq!(wide(r#"{"n": -0.0}"#).unwrap(), 0);
+        assert_eq!(read(r#"{"n": -0}"#).unwrap(), 0);
     }
 
     #[test]

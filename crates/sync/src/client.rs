@@ -548,12 +548,14 @@ impl SyncClient {
                 let now = outbox.audit_head()?;
                 // A chain now shorter than what the force holds has no head there: the report
                 // alone says so, and the force flags it.
+                // A chain as long but with no entry at that length (removed on disk) restates
+                // a head no entry can have, so the force flags it rather than refusing forever.
                 let previous = match held.filter(|held| held.length <= now.0) {
-                    Some(held) => outbox.audit_head_at(held.length)?.map(|head| {
-                        firstline_protocol::AuditPoint {
-                            length: held.length,
-                            head,
-                        }
+                    Some(held) => Some(firstline_protocol::AuditPoint {
+                        length: held.length,
+                        head: outbox
+                            .audit_head_at(held.length)?
+                            .unwrap_or_else(|| "0".repeat(64)),
                     }),
                     None => None,
                 };

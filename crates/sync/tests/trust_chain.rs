@@ -383,6 +383,44 @@ async fn an_audit_chain_rewritten_and_grown_past_what_was_reported_is_flagged() 
     );
 }
 
+/// Item 10, a gap: the entry at exactly the length the force holds is removed on disk and the
+/// chain grows on. The device cannot restate a head it no longer has, so it restates one no
+/// entry can have, and the force flags it (rather than refusing its reports for ever).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_audit_entry_removed_at_the_reported_length_is_flagged() {
+    let gateway = Gateway::start().await;
+    let support::EnrolledDevice {
+        dir: _dir,
+        vault_path,
+        client,
+        device,
+    } = support::EnrolledDevice::with(&gateway, SyncConfig::default()).await;
+    support::finalise_in_background(&vault_path, 2).await;
+    client.sync_once().await.expect("pass");
+    let (reported, _) = gateway
+        .storage
+        .audit_of(&device.device_id)
+        .await
+        .expect("read")
+        .expect("reported");
+    rusqlite::Connection::open(&vault_path)
+        .expect("open")
+        .execute("DELETE FROM audit WHERE seq = ?1", [reported])
+        .expect("removed");
+    support::finalise_in_background(&vault_path, 2).await;
+    client.sync_once().await.expect("pass");
+    let (_, flag) = gateway
+        .storage
+        .audit_of(&device.device_id)
+        .await
+        .expect("read")
+        .expect("reported");
+    assert!(
+        flag.is_some_and(|flag| flag.contains(&format!("length {reported} changed"))),
+        "a removed entry at the reported length was not flagged"
+    );
+}
+
 /// Attack (review finding): a gateway — or whoever writes to its database — orders a wipe that
 /// force IT did not sign. The device does not wipe (records still waiting are kept) and says
 /// so; the same order signed by force IT is carried out.

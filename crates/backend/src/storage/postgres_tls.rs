@@ -36,18 +36,19 @@ pub fn connection_for(url: &str) -> StorageResult<DatabaseConnection> {
     let mut mode: Option<String> = None;
     let mut root_cert: Option<String> = None;
     let mut rest: Vec<&str> = Vec::new();
+    // tokio-postgres percent-decodes keys and values (a `+` stays a `+`); so do we, so that
+    // `ssl%6Dode=require` is read as the `sslmode` it is.
+    let decoded = |text: &str| -> StorageResult<String> {
+        percent_encoding::percent_decode_str(text)
+            .decode_utf8()
+            .map(Cow::into_owned)
+            .map_err(|_| StorageError(format!("database URL: {text} is not UTF-8")))
+    };
     for pair in query.split('&').filter(|pair| !pair.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        // tokio-postgres percent-decodes (a `+` stays a `+`); so do we.
-        let decoded = || -> StorageResult<String> {
-            percent_encoding::percent_decode_str(value)
-                .decode_utf8()
-                .map(Cow::into_owned)
-                .map_err(|_| StorageError(format!("database URL: {key} is not UTF-8")))
-        };
-        match key {
-            "sslmode" => mode = Some(decoded()?),
-            "sslrootcert" => root_cert = Some(decoded()?),
+        match decoded(key)?.as_str() {
+            "sslmode" => mode = Some(decoded(value)?),
+            "sslrootcert" => root_cert = Some(decoded(value)?),
             _ => rest.push(pair),
         }
     }
@@ -73,11 +74,15 @@ pub fn connection_for(url: &str) -> StorageResult<DatabaseConnection> {
     let mut config: tokio_postgres::Config = without_tls_options
         .parse()
         .map_err(|error: tokio_postgres::Error| StorageError(format!("database URL: {error}")))?;
-    let mut remote_plain = None;
+    let mut remote_plain = config
+        .get_hostaddrs()
+        .iter()
+        .find(|address| !wants_tls && !address.is_loopback())
+        .map(ToString::to_string);
     for host in config.get_hosts() {
         match host {
             Host::Tcp(name) if !wants_tls && !is_loopback(name) => {
-                remote_plain = Some(name.clone());
+                remote_plain.get_or_insert_with(|| name.clone());
             }
             #[cfg(unix)]
             Host::Unix(path) if wants_tls => {
@@ -111,7 +116,7 @@ pub fn connection_for(url: &str) -> StorageResult<DatabaseConnection> {
 }
 
 fn is_loopback(host: &str) -> bool {
-    host == "localhost"
+    host.eq_ignore_ascii_case("localhost")
         || host
             .trim_start_matches('[')
             .trim_end_matches(']')
@@ -208,10 +213,21 @@ mod tests {
     }
 
     #[test]
+    fn an_encoded_key_is_the_option_it_spells() {
+        let (_folder, root) = root_file();
+        let encoded = read(&format!("{BASE}?ssl%6Dode=require&ssl%72ootcert={root}")).unwrap();
+        assert_eq!(encoded.config.get_ssl_mode(), SslMode::Require);
+        assert!(encoded.tls.is_some());
+    }
+
+    #[test]
     fn a_remote_host_without_tls_is_warned_about_and_a_local_one_is_not() {
         let remote = read("postgres://firstline@db.force.example:5432/gateway").unwrap();
         assert!(remote.warning.unwrap().contains("db.force.example"));
-        for local in ["localhost", "127.0.0.1", "[::1]"] {
+        let by_address =
+            read("postgres://firstline@localhost:5432/gateway?hostaddr=203.0.113.5").unwrap();
+        assert!(by_address.warning.unwrap().contains("203.0.113.5"));
+        for local in ["localhost", "LOCALHOST", "127.0.0.1", "[::1]"] {
             let connection = read(&format!("postgres://firstline@{local}:5432/gateway")).unwrap();
             assert!(connection.warning.is_none(), "{local}");
         }
