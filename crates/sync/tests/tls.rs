@@ -18,20 +18,7 @@ async fn enrolment_and_sync_over_tls_with_a_pinned_ca() {
     plain.kill();
     let dir = tempfile::tempdir().expect("temp dir");
     let certified = self_signed(&dir, "gateway");
-    support::set_up_force_with(
-        &*plain.storage,
-        plain.records_public.clone(),
-        plain.safeguarding_public.clone(),
-        vec![1; 32],
-        Some(certified.der.clone()),
-        1,
-    )
-    .await;
-    let (mut gateway, url) = support::spawn_gateway(
-        &plain.database(),
-        "127.0.0.1:0",
-        &["--tls-cert", &certified.cert, "--tls-key", &certified.key],
-    );
+    let (mut gateway, url) = https_force(&plain, &certified).await;
     assert!(url.starts_with("https://"), "{url}");
 
     let untrusting = SyncClient::new(
@@ -57,30 +44,8 @@ async fn enrolment_and_sync_over_tls_with_a_pinned_ca() {
     );
 
     let vault_path = dir.path().join("vault.sqlite");
-    let client = support::client(
-        &vault_path,
-        SyncConfig {
-            pinned_ca_pem: Some(certified.pem.clone().into_bytes()),
-            ..SyncConfig::default()
-        },
-    );
-    client
-        .enrol(
-            support::permit(&vault_path),
-            &url,
-            &plain.enrolment_code().await,
-            "tablet",
-        )
-        .await
-        .expect("enrolled over TLS");
-    support::finalise_in_background(&vault_path, 3).await;
-    assert_eq!(
-        client.sync_once().await.expect("pass"),
-        PassReport::Drained {
-            acknowledged: 3,
-            quarantined: 0
-        }
-    );
+    let client = client_trusting(&vault_path, &certified);
+    enrol_and_send(&client, &vault_path, &plain, &url, 3).await;
     let _ = gateway.kill();
     let _ = gateway.wait();
 }
@@ -110,46 +75,11 @@ async fn after_enrolment_only_the_forces_ca_is_trusted() {
     let dir = tempfile::tempdir().expect("temp dir");
     let forces = self_signed(&dir, "force");
     let interceptor = self_signed(&dir, "interceptor");
-    support::set_up_force_with(
-        &*plain.storage,
-        plain.records_public.clone(),
-        plain.safeguarding_public.clone(),
-        vec![1; 32],
-        Some(forces.der.clone()),
-        1,
-    )
-    .await;
-    let (mut gateway, url) = support::spawn_gateway(
-        &plain.database(),
-        "127.0.0.1:0",
-        &["--tls-cert", &forces.cert, "--tls-key", &forces.key],
-    );
+    let (mut gateway, url) = https_force(&plain, &forces).await;
     let vault_path = dir.path().join("vault.sqlite");
     // Enrolment trusts what the machine trusts (here: the force's CA).
-    let client = support::client(
-        &vault_path,
-        SyncConfig {
-            pinned_ca_pem: Some(forces.pem.clone().into_bytes()),
-            ..SyncConfig::default()
-        },
-    );
-    client
-        .enrol(
-            support::permit(&vault_path),
-            &url,
-            &plain.enrolment_code().await,
-            "tablet",
-        )
-        .await
-        .expect("enrolled over TLS");
-    support::finalise_in_background(&vault_path, 1).await;
-    assert_eq!(
-        client.sync_once().await.expect("pass"),
-        PassReport::Drained {
-            acknowledged: 1,
-            quarantined: 0
-        }
-    );
+    let client = client_trusting(&vault_path, &forces);
+    enrol_and_send(&client, &vault_path, &plain, &url, 1).await;
     let _ = gateway.kill();
     let _ = gateway.wait();
 
@@ -174,13 +104,7 @@ async fn after_enrolment_only_the_forces_ca_is_trusted() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     let (mut intercepting, _) = intercepting.expect("the interceptor listens");
-    let machine_trusts_the_interceptor = support::client(
-        &vault_path,
-        SyncConfig {
-            pinned_ca_pem: Some(interceptor.pem.clone().into_bytes()),
-            ..SyncConfig::default()
-        },
-    );
+    let machine_trusts_the_interceptor = client_trusting(&vault_path, &interceptor);
     support::finalise_in_background(&vault_path, 1).await;
     let report = machine_trusts_the_interceptor
         .sync_once()
@@ -200,6 +124,67 @@ async fn after_enrolment_only_the_forces_ca_is_trusted() {
     );
     let _ = intercepting.kill();
     let _ = intercepting.wait();
+}
+
+/// The force of `plain` (stopped) with a key set naming `certified`'s CA, its gateway started
+/// again over HTTPS with that certificate: the process and its URL.
+async fn https_force(
+    plain: &support::Gateway,
+    certified: &Certified,
+) -> (std::process::Child, String) {
+    support::set_up_force_with(
+        &*plain.storage,
+        plain.records_public.clone(),
+        plain.safeguarding_public.clone(),
+        vec![1; 32],
+        Some(certified.der.clone()),
+        1,
+    )
+    .await;
+    support::spawn_gateway(
+        &plain.database(),
+        "127.0.0.1:0",
+        &["--tls-cert", &certified.cert, "--tls-key", &certified.key],
+    )
+}
+
+/// A sync client for the vault at `vault_path` on a machine that trusts `ca`.
+fn client_trusting(vault_path: &std::path::Path, ca: &Certified) -> SyncClient {
+    support::client(
+        vault_path,
+        SyncConfig {
+            pinned_ca_pem: Some(ca.pem.clone().into_bytes()),
+            ..SyncConfig::default()
+        },
+    )
+}
+
+/// Enrols `client` with `plain`'s force at `url`, finalises `count` records and syncs them: all
+/// acknowledged.
+async fn enrol_and_send(
+    client: &SyncClient,
+    vault_path: &std::path::Path,
+    plain: &support::Gateway,
+    url: &str,
+    count: usize,
+) {
+    client
+        .enrol(
+            support::permit(vault_path),
+            url,
+            &plain.enrolment_code().await,
+            "tablet",
+        )
+        .await
+        .expect("enrolled over TLS");
+    support::finalise_in_background(vault_path, count).await;
+    assert_eq!(
+        client.sync_once().await.expect("pass"),
+        PassReport::Drained {
+            acknowledged: u32::try_from(count).expect("a few records"),
+            quarantined: 0
+        }
+    );
 }
 
 struct Certified {
@@ -240,13 +225,7 @@ async fn an_https_gateway_without_a_ca_in_the_key_set_is_refused() {
     );
     let _gateway = KillOnDrop(gateway);
     let vault_path = dir.path().join("vault.sqlite");
-    let client = support::client(
-        &vault_path,
-        SyncConfig {
-            pinned_ca_pem: Some(certified.pem.clone().into_bytes()),
-            ..SyncConfig::default()
-        },
-    );
+    let client = client_trusting(&vault_path, &certified);
     let refused = client
         .enrol(
             support::permit(&vault_path),

@@ -295,39 +295,52 @@ async fn a_device_enrolled_before_signed_key_sets_takes_the_first_and_says_so() 
     assert_eq!(device.key_set_serial, Some(1));
 }
 
+/// The length and flag the force holds for `device`'s audit chain, once it has reported.
+async fn audit_at_force(
+    gateway: &Gateway,
+    device: &firstline_vault::DeviceInfo,
+) -> (i64, Option<String>) {
+    gateway
+        .storage
+        .audit_of(&device.device_id)
+        .await
+        .expect("read")
+        .expect("reported")
+}
+
+/// Runs `statement` (with `?1` = `seq`) on the vault file's audit table, as someone with the
+/// tablet's disk would.
+fn edit_audit_on_disk(vault_path: &std::path::Path, statement: &str, seq: i64) {
+    rusqlite::Connection::open(vault_path)
+        .expect("open")
+        .execute(statement, [seq])
+        .expect("edited");
+}
+
+/// The officer finalises `count` more assessments, then the device syncs.
+async fn work_then_sync(device: &support::EnrolledDevice, count: usize) {
+    support::finalise_in_background(&device.vault_path, count).await;
+    device.client.sync_once().await.expect("pass");
+}
+
 /// Item 10: someone with the tablet cuts the end off its audit chain (to hide what was done);
 /// the next sync reports the shorter chain and the force flags the device.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_audit_chain_cut_short_on_the_device_is_flagged_at_the_force() {
     let gateway = Gateway::start().await;
-    let support::EnrolledDevice {
-        dir: _dir,
-        vault_path,
-        client,
-        device,
-    } = support::EnrolledDevice::with(&gateway, SyncConfig::default()).await;
-    support::finalise_in_background(&vault_path, 2).await;
-    client.sync_once().await.expect("pass");
-    let (length, flag) = gateway
-        .storage
-        .audit_of(&device.device_id)
-        .await
-        .expect("read")
-        .expect("reported");
+    let device = support::EnrolledDevice::with(&gateway, SyncConfig::default()).await;
+    work_then_sync(&device, 2).await;
+    let (length, flag) = audit_at_force(&gateway, &device.device).await;
     assert!(length > 3, "{length}");
     assert_eq!(flag, None);
 
-    rusqlite::Connection::open(&vault_path)
-        .expect("open")
-        .execute("DELETE FROM audit WHERE seq > ?1", [length - 3])
-        .expect("cut short");
-    client.sync_once().await.expect("pass");
-    let (_, flag) = gateway
-        .storage
-        .audit_of(&device.device_id)
-        .await
-        .expect("read")
-        .expect("reported");
+    edit_audit_on_disk(
+        &device.vault_path,
+        "DELETE FROM audit WHERE seq > ?1",
+        length - 3,
+    );
+    device.client.sync_once().await.expect("pass");
+    let (_, flag) = audit_at_force(&gateway, &device.device).await;
     assert!(
         flag.is_some_and(|flag| flag.contains("shorter")),
         "a shortened chain was not flagged"
@@ -341,41 +354,23 @@ async fn an_audit_chain_cut_short_on_the_device_is_flagged_at_the_force() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_audit_chain_rewritten_and_grown_past_what_was_reported_is_flagged() {
     let gateway = Gateway::start().await;
-    let support::EnrolledDevice {
-        dir: _dir,
-        vault_path,
-        client,
-        device,
-    } = support::EnrolledDevice::with(&gateway, SyncConfig::default()).await;
-    support::finalise_in_background(&vault_path, 2).await;
-    client.sync_once().await.expect("pass");
-    let audit = || async {
-        gateway
-            .storage
-            .audit_of(&device.device_id)
-            .await
-            .expect("read")
-            .expect("reported")
-    };
-    let (reported, flag) = audit().await;
+    let device = support::EnrolledDevice::with(&gateway, SyncConfig::default()).await;
+    work_then_sync(&device, 2).await;
+    let (first, flag) = audit_at_force(&gateway, &device.device).await;
     assert_eq!(flag, None);
     // An honest pass after more work restates the same head: still no flag.
-    support::finalise_in_background(&vault_path, 1).await;
-    client.sync_once().await.expect("pass");
-    let (reported, flag) = {
-        let (length, flag) = audit().await;
-        assert!(length > reported, "{length} after {reported}");
-        (length, flag)
-    };
+    work_then_sync(&device, 1).await;
+    let (reported, flag) = audit_at_force(&gateway, &device.device).await;
+    assert!(reported > first, "{reported} after {first}");
     assert_eq!(flag, None, "an honest chain was flagged");
 
-    rusqlite::Connection::open(&vault_path)
-        .expect("open")
-        .execute("DELETE FROM audit WHERE seq > ?1", [reported - 3])
-        .expect("cut short");
-    support::finalise_in_background(&vault_path, 3).await;
-    client.sync_once().await.expect("pass");
-    let (length, flag) = audit().await;
+    edit_audit_on_disk(
+        &device.vault_path,
+        "DELETE FROM audit WHERE seq > ?1",
+        reported - 3,
+    );
+    work_then_sync(&device, 3).await;
+    let (length, flag) = audit_at_force(&gateway, &device.device).await;
     assert!(length > reported, "the chain did not grow past {reported}");
     assert!(
         flag.is_some_and(|flag| flag.contains(&format!("length {reported} changed"))),
@@ -389,32 +384,16 @@ async fn an_audit_chain_rewritten_and_grown_past_what_was_reported_is_flagged() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_audit_entry_removed_at_the_reported_length_is_flagged() {
     let gateway = Gateway::start().await;
-    let support::EnrolledDevice {
-        dir: _dir,
-        vault_path,
-        client,
-        device,
-    } = support::EnrolledDevice::with(&gateway, SyncConfig::default()).await;
-    support::finalise_in_background(&vault_path, 2).await;
-    client.sync_once().await.expect("pass");
-    let (reported, _) = gateway
-        .storage
-        .audit_of(&device.device_id)
-        .await
-        .expect("read")
-        .expect("reported");
-    rusqlite::Connection::open(&vault_path)
-        .expect("open")
-        .execute("DELETE FROM audit WHERE seq = ?1", [reported])
-        .expect("removed");
-    support::finalise_in_background(&vault_path, 2).await;
-    client.sync_once().await.expect("pass");
-    let (_, flag) = gateway
-        .storage
-        .audit_of(&device.device_id)
-        .await
-        .expect("read")
-        .expect("reported");
+    let device = support::EnrolledDevice::with(&gateway, SyncConfig::default()).await;
+    work_then_sync(&device, 2).await;
+    let (reported, _) = audit_at_force(&gateway, &device.device).await;
+    edit_audit_on_disk(
+        &device.vault_path,
+        "DELETE FROM audit WHERE seq = ?1",
+        reported,
+    );
+    work_then_sync(&device, 2).await;
+    let (_, flag) = audit_at_force(&gateway, &device.device).await;
     assert!(
         flag.is_some_and(|flag| flag.contains(&format!("length {reported} changed"))),
         "a removed entry at the reported length was not flagged"

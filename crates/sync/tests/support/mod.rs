@@ -212,16 +212,7 @@ pub fn vault_options() -> VaultOptions {
 /// Finalises `count` assessments (one main and one migrant answer each) in the vault at `path`,
 /// which must be enrolled. Returns submission id → content hash.
 pub fn finalise_many(path: &Path, count: usize) -> HashMap<String, String> {
-    let mut vault = Vault::open(
-        path,
-        DeviceSecret::provided(&DEVICE_SECRET),
-        vault_options(),
-    )
-    .expect("vault");
-    if vault.officers().expect("officers").is_empty() {
-        vault.set_up_officer("PC 1234", PIN).expect("officer");
-    }
-    vault.unlock("PC 1234", PIN).expect("unlock");
+    let mut vault = unlocked_vault(path);
     let mut finalised = HashMap::new();
     for index in 0..count {
         let id = vault
@@ -297,6 +288,11 @@ pub fn outbox_rows(path: &Path) -> Vec<(String, String, bool, bool)> {
 /// The vault's permit to enrol the device at `path`: officer PC 1234 set up (if not yet) and
 /// unlocked, as the app asks before it enrols.
 pub fn permit(path: &Path) -> firstline_vault::EnrolmentPermit {
+    unlocked_vault(path).enrolment_permit().expect("a permit")
+}
+
+/// The vault at `path` with officer PC 1234 set up (if not yet) and unlocked.
+fn unlocked_vault(path: &Path) -> Vault {
     let mut vault = Vault::open(
         path,
         DeviceSecret::provided(&DEVICE_SECRET),
@@ -307,7 +303,7 @@ pub fn permit(path: &Path) -> firstline_vault::EnrolmentPermit {
         vault.set_up_officer("PC 1234", PIN).expect("officer");
     }
     vault.unlock("PC 1234", PIN).expect("unlock");
-    vault.enrolment_permit().expect("a permit")
+    vault
 }
 
 // Each test binary uses some of these.
