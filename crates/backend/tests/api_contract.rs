@@ -11,7 +11,7 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use firstline_protocol::{paths, DirectoryEntry};
+use firstline_protocol::DirectoryEntry;
 use support::{Database, Gateway};
 
 /// Fixed, so that a CI run is repeatable; `FIRSTLINE_CONTRACT_SEED` (and
@@ -56,11 +56,8 @@ async fn the_gateway_answers_exactly_as_the_sync_api_document_says() {
     let client = reqwest::Client::new();
     let device = gateway.enrol(&client).await;
     let envelope = device.seal(&gateway.force, "contract-1", "main record", Some("section"));
-    let sent = client
-        .post(format!("{}{}", gateway.url, paths::SUBMISSIONS))
-        .header("authorization", device.bearer())
-        .json(&envelope)
-        .send()
+    let sent = device
+        .submit(&client, &gateway.url, &envelope)
         .await
         .expect("submitted");
     assert_eq!(sent.status(), 201, "the real submission is stored");

@@ -56,13 +56,7 @@ async fn submissions_are_stored_exactly_once_and_conflicts_kept(database: Databa
     let client = reqwest::Client::new();
     let device = gateway.enrol(&client).await;
     let envelope = device.seal(&gateway.force, "sub-1", MAIN_CANARY, Some(CANARY));
-    let submit = |body: &firstline_protocol::Envelope| {
-        client
-            .post(format!("{}/v1/submissions", gateway.url))
-            .header("authorization", device.bearer())
-            .json(body)
-            .send()
-    };
+    let submit = |body| device.submit(&client, &gateway.url, body);
     let first = submit(&envelope).await.expect("first");
     assert_eq!(first.status(), StatusCode::CREATED);
     let first: Receipt = first.json().await.expect("receipt");
@@ -346,12 +340,7 @@ async fn a_revoked_device_is_refused_and_a_wipe_is_ordered_and_reported(database
     // Revoked: it can send nothing and pull nothing ...
     let envelope = device.seal(&gateway.force, "sub-after-revoke", "x", None);
     refused(
-        client
-            .post(format!("{}/v1/submissions", gateway.url))
-            .header("authorization", device.bearer())
-            .json(&envelope)
-            .send()
-            .await,
+        device.submit(&client, &gateway.url, &envelope).await,
         StatusCode::FORBIDDEN,
         ErrorCode::Revoked,
     )
@@ -719,28 +708,29 @@ async fn supersedes_must_name_a_record_the_same_device_sent(database: Database) 
     let client = reqwest::Client::new();
     let first = gateway.enrol(&client).await;
     let other = gateway.enrol(&client).await;
-    let submit = |device: &support::Device, envelope: firstline_protocol::Envelope| {
-        client
-            .post(format!("{}/v1/submissions", gateway.url))
-            .header("authorization", device.bearer())
-            .json(&envelope)
-            .send()
-    };
     let original = first.seal(&gateway.force, "sub-original", "x", None);
     assert_eq!(
-        submit(&first, original).await.expect("sent").status(),
+        first
+            .submit(&client, &gateway.url, &original)
+            .await
+            .expect("sent")
+            .status(),
         StatusCode::CREATED
     );
     let hijack = other.seal_superseding(&gateway.force, "sub-hijack", "sub-original");
     refused(
-        submit(&other, hijack).await,
+        other.submit(&client, &gateway.url, &hijack).await,
         StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::UnknownSupersedes,
     )
     .await;
     let amendment = first.seal_superseding(&gateway.force, "sub-amendment", "sub-original");
     assert_eq!(
-        submit(&first, amendment).await.expect("sent").status(),
+        first
+            .submit(&client, &gateway.url, &amendment)
+            .await
+            .expect("sent")
+            .status(),
         StatusCode::CREATED
     );
 }
@@ -757,13 +747,7 @@ async fn a_device_over_its_storage_quota_is_refused_with_507(database: Database)
     let _small = support::KilledOnDrop(small);
     let client = reqwest::Client::new();
     let device = gateway.enrol(&client).await;
-    let submit = |envelope: &firstline_protocol::Envelope| {
-        client
-            .post(format!("{url}/v1/submissions"))
-            .header("authorization", device.bearer())
-            .json(envelope)
-            .send()
-    };
+    let submit = |envelope| device.submit(&client, &url, envelope);
     let first = device.seal(&gateway.force, "sub-1", "x", None);
     assert_eq!(
         submit(&first).await.expect("sent").status(),

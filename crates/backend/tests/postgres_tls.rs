@@ -6,7 +6,6 @@
 mod support;
 
 use firstline_backend::storage;
-use firstline_protocol::paths;
 use support::postgres::Postgres;
 use support::{Database, Gateway};
 
@@ -81,11 +80,8 @@ async fn the_gateway_reaches_postgresql_over_verified_tls_when_the_url_asks() {
     let client = reqwest::Client::new();
     let device = gateway.enrol(&client).await;
     let envelope = device.seal(&gateway.force, "over-tls-1", "main record", None);
-    let stored = client
-        .post(format!("{}{}", gateway.url, paths::SUBMISSIONS))
-        .header("authorization", device.bearer())
-        .json(&envelope)
-        .send()
+    let stored = device
+        .submit(&client, &gateway.url, &envelope)
         .await
         .expect("submitted");
     assert_eq!(stored.status(), 201);

@@ -188,6 +188,24 @@ impl Device {
         format!("Bearer {}", self.enrolled.token)
     }
 
+    /// Posts `envelope` as this device to the gateway at `gateway_url`.
+    pub async fn submit(
+        &self,
+        client: &reqwest::Client,
+        gateway_url: &str,
+        envelope: &Envelope,
+    ) -> reqwest::Result<reqwest::Response> {
+        client
+            .post(format!(
+                "{gateway_url}{}",
+                firstline_protocol::paths::SUBMISSIONS
+            ))
+            .header("authorization", self.bearer())
+            .json(envelope)
+            .send()
+            .await
+    }
+
     pub fn seal(
         &self,
         force: &Force,
