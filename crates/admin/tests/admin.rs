@@ -349,6 +349,49 @@ async fn the_directory_is_edited_with_tombstones() {
     assert!(!admin(&["remove-service", "--database", &db, "refuge-1"]).0);
 }
 
+/// A submission sealed to the force's keys as from device `dev_1`, signed with `key`.
+fn sealed_as_dev_1(
+    key: &firstline_seal::DeviceKey,
+    recipients: &firstline_seal::ForceRecipients,
+    submission_id: &str,
+    main: &[u8],
+    migrant: Option<&[u8]>,
+) -> firstline_protocol::Envelope {
+    firstline_seal::seal(
+        firstline_seal::EnvelopeHeader {
+            submission_id: submission_id.into(),
+            supersedes: None,
+            device_id: "dev_1".into(),
+            pack: PackRef {
+                id: "default".into(),
+                version: "1".into(),
+                hash: "h".into(),
+            },
+            sealed_at: 1,
+        },
+        main,
+        migrant,
+        recipients,
+        key,
+    )
+    .expect("sealed")
+}
+
+/// Stores `envelope` under device `dev_1`, as the gateway does on receipt.
+async fn store_as_dev_1(storage: &dyn storage::Storage, envelope: &firstline_protocol::Envelope) {
+    storage
+        .store_submission(&NewSubmission {
+            submission_id: envelope.submission_id.clone(),
+            device_id: "dev_1".into(),
+            content_hash: envelope.content_hash(),
+            supersedes: None,
+            envelope: serde_json::to_string(envelope).expect("json"),
+            received_at: 2,
+        })
+        .await
+        .expect("stored");
+}
+
 #[tokio::test]
 async fn submissions_open_for_the_records_system_and_the_migrant_section_only_with_its_key() {
     let setup = Setup::new();
@@ -360,24 +403,13 @@ async fn submissions_open_for_the_records_system_and_the_migrant_section_only_wi
     )
     .expect("recipients");
     let device = firstline_seal::DeviceKey::generate();
-    let envelope = firstline_seal::seal(
-        firstline_seal::EnvelopeHeader {
-            submission_id: "sub-1".into(),
-            supersedes: None,
-            device_id: "dev_1".into(),
-            pack: PackRef {
-                id: "default".into(),
-                version: "1".into(),
-                hash: "h".into(),
-            },
-            sealed_at: 1,
-        },
+    let envelope = sealed_as_dev_1(
+        &device,
+        &recipients,
+        "sub-1",
         br#"{"answers":{"injuries":{"type":"choice","value":"no"}}}"#,
         Some(br#"{"answers":{"documents_withheld":{"type":"choice","value":"yes"}}}"#),
-        &recipients,
-        &device,
-    )
-    .expect("sealed");
+    );
     let code_hash = firstline_backend::enrolment_code_hash("ABCDEFGHJKLMNPQR");
     storage
         .add_enrolment_code(&code_hash, i64::MAX)
@@ -396,17 +428,7 @@ async fn submissions_open_for_the_records_system_and_the_migrant_section_only_wi
         )
         .await
         .expect("enrolled");
-    storage
-        .store_submission(&NewSubmission {
-            submission_id: "sub-1".into(),
-            device_id: "dev_1".into(),
-            content_hash: envelope.content_hash(),
-            supersedes: None,
-            envelope: serde_json::to_string(&envelope).expect("json"),
-            received_at: 2,
-        })
-        .await
-        .expect("stored");
+    store_as_dev_1(&*storage, &envelope).await;
 
     let db = setup.database();
     let records = setup.key("records.key");
@@ -454,35 +476,14 @@ async fn submissions_open_for_the_records_system_and_the_migrant_section_only_wi
     // Attack (item 8): a row put into the database under an enrolled device's id but sealed
     // and signed by another key is not opened as that device's.
     let forger = firstline_seal::DeviceKey::generate();
-    let forged = firstline_seal::seal(
-        firstline_seal::EnvelopeHeader {
-            submission_id: "sub-forged".into(),
-            supersedes: None,
-            device_id: "dev_1".into(),
-            pack: PackRef {
-                id: "default".into(),
-                version: "1".into(),
-                hash: "h".into(),
-            },
-            sealed_at: 3,
-        },
+    let forged = sealed_as_dev_1(
+        &forger,
+        &recipients,
+        "sub-forged",
         br#"{"answers":{}}"#,
         None,
-        &recipients,
-        &forger,
-    )
-    .expect("sealed");
-    storage
-        .store_submission(&NewSubmission {
-            submission_id: "sub-forged".into(),
-            device_id: "dev_1".into(),
-            content_hash: forged.content_hash(),
-            supersedes: None,
-            envelope: serde_json::to_string(&forged).expect("json"),
-            received_at: 4,
-        })
-        .await
-        .expect("stored");
+    );
+    store_as_dev_1(&*storage, &forged).await;
     let (success, _, stderr) = admin(&[
         "open",
         "--database",
