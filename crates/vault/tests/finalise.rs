@@ -3,12 +3,14 @@
 //! the safeguarding key at the force, the readable copy lives until the receipt and no longer.
 #![allow(clippy::expect_used)]
 
+mod support;
+
 use std::sync::Arc;
 
 use firstline_seal::{DeviceKey, RecordsKey, SafeguardingKey};
 use firstline_vault::{
-    AssessmentId, Compartment, DeviceSecret, Enrolment, ForceKeys, KdfParams, Outbox, Outcome,
-    RootTrust, ShownAnswer, Vault, VaultError, VaultOptions,
+    AssessmentId, Compartment, DeviceSecret, Enrolment, KdfParams, Outbox, Outcome, ShownAnswer,
+    Vault, VaultError, VaultOptions,
 };
 use zeroize::Zeroizing;
 
@@ -57,18 +59,7 @@ fn enrolled() -> Setup {
             &Enrolment {
                 device_id: "dev_1".into(),
                 gateway_url: "http://127.0.0.1:9".into(),
-                keys: ForceKeys {
-                    force_name: "Test Constabulary".into(),
-                    root_public_key: vec![9; 32],
-                    root_trusted_how: RootTrust::EnrolmentCode,
-                    serial: 1,
-                    records_public_key: records_public,
-                    safeguarding_public_key: safeguarding_public,
-                    pack_signing_public_key: vec![0; 32],
-                    receipt_public_key: vec![8; 32],
-                    commands_public_key: vec![6; 32],
-                    tls_ca: None,
-                },
+                keys: support::force_keys(records_public, safeguarding_public, vec![0; 32]),
                 token: Zeroizing::new("fl1_token".into()),
                 signing_key: DeviceKey::generate().secret_bytes(),
             },

@@ -7,6 +7,8 @@
 // Tests fail by panicking, with a message saying what did not happen.
 #![allow(clippy::expect_used)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
 use firstline_vault::{DeviceSecret, KdfParams, Vault, VaultError, VaultOptions};
@@ -188,18 +190,7 @@ fn enrolled(device: &Device) {
             &firstline_vault::Enrolment {
                 device_id: "dev_1".into(),
                 gateway_url: "https://gateway.force.example".into(),
-                keys: firstline_vault::ForceKeys {
-                    force_name: "Test Constabulary".into(),
-                    root_public_key: vec![9; 32],
-                    root_trusted_how: firstline_vault::RootTrust::EnrolmentCode,
-                    serial: 1,
-                    records_public_key: vec![1; 32],
-                    safeguarding_public_key: vec![2; 32],
-                    pack_signing_public_key: vec![3; 32],
-                    receipt_public_key: vec![4; 32],
-                    commands_public_key: vec![6; 32],
-                    tls_ca: None,
-                },
+                keys: support::force_keys(vec![1; 32], vec![2; 32], vec![3; 32]),
                 token: zeroize::Zeroizing::new("fl1_token".into()),
                 signing_key: zeroize::Zeroizing::new(vec![5; 32]),
             },
