@@ -9,27 +9,21 @@
 mod support;
 
 use firstline_form::Language;
-use firstline_vault::{DeviceSecret, Enrolment, ForceKeys, Outbox, RootTrust, VaultError};
+use firstline_vault::{DeviceSecret, Enrolment, Outbox, VaultError};
 use firstline_workspace::{PackSource, Refusal, WorkspaceError};
-use support::{generated_pack, value_for, Device, PIN};
+use support::{complete, force_keys, generated_pack, Device, PIN};
 use zeroize::Zeroizing;
 
 fn another_force() -> Enrolment {
     Enrolment {
         device_id: "dev_evil".into(),
         gateway_url: "https://gateway.evil.example".into(),
-        keys: ForceKeys {
-            force_name: "Not Your Constabulary".into(),
-            root_public_key: vec![9; 32],
-            root_trusted_how: RootTrust::EnrolmentCode,
-            serial: 1,
-            records_public_key: vec![1; 32],
-            safeguarding_public_key: vec![2; 32],
-            pack_signing_public_key: vec![3; 32],
-            receipt_public_key: vec![8; 32],
-            commands_public_key: vec![6; 32],
-            tls_ca: None,
-        },
+        keys: force_keys(
+            "Not Your Constabulary",
+            vec![1; 32],
+            vec![2; 32],
+            vec![3; 32],
+        ),
         token: Zeroizing::new("fl1_evil".into()),
         signing_key: Zeroizing::new(vec![4; 32]),
     }
@@ -101,7 +95,7 @@ fn leaving_a_force_needs_the_pin_and_the_waiting_count_the_officer_saw() {
     let mut workspace = device.workspace(PackSource::File(pack));
     // One finalised assessment waits to be sent.
     workspace.start(Language::En).expect("started");
-    complete(&mut workspace);
+    complete(&mut workspace, 6);
     workspace.finalise().expect("finalised");
     let refused = workspace.enrolment_permit().expect_err("enrolled");
     assert_eq!(refusal(refused), Refusal::AlreadyEnrolled { waiting: 1 });
@@ -128,18 +122,4 @@ fn leaving_a_force_needs_the_pin_and_the_waiting_count_the_officer_saw() {
     workspace
         .enrolment_permit()
         .expect("a permit after the wipe");
-}
-
-/// Answers every required question still missing, so that finalising is allowed.
-fn complete(workspace: &mut firstline_workspace::Workspace) {
-    for _ in 0..6 {
-        let summary = workspace.summary(Language::En).expect("summary");
-        let Some(row) = summary.missing.first() else {
-            return;
-        };
-        let q: usize = row.question_id[1..].parse().expect("q<n>");
-        workspace
-            .answer(Language::En, &row.question_id, value_for(q, 1))
-            .expect("a missing question is answerable");
-    }
 }

@@ -16,25 +16,11 @@ use std::collections::BTreeMap;
 use firstline_form::Language;
 use firstline_workspace::PackSource;
 use proptest::prelude::*;
-use support::{gated_ids, generated_pack, value_for, Device};
+use support::{complete, gated_ids, generated_pack, value_for, Device};
 
 const SECTIONS: usize = 4;
 const PER_SECTION: usize = 5;
 const QUESTIONS: usize = SECTIONS * PER_SECTION;
-
-/// Answers every required question still missing, so that finalising is allowed.
-fn complete(workspace: &mut firstline_workspace::Workspace) {
-    for _ in 0..QUESTIONS {
-        let summary = workspace.summary(Language::En).expect("summary");
-        let Some(row) = summary.missing.first() else {
-            return;
-        };
-        let q: usize = row.question_id[1..].parse().expect("q<n>");
-        workspace
-            .answer(Language::En, &row.question_id, value_for(q, 1))
-            .expect("a missing question is answerable");
-    }
-}
 
 /// The answers as an officer reads them on check-your-answers: question id → shown text.
 fn shown(workspace: &mut firstline_workspace::Workspace) -> BTreeMap<String, String> {
@@ -79,7 +65,7 @@ proptest! {
             // Refused when hidden or behind the closed gate: that is the point.
             let _ = workspace.answer(Language::En, &format!("q{q}"), value_for(*q, *pick));
         }
-        complete(&mut workspace);
+        complete(&mut workspace, QUESTIONS);
         let shown_at_finalise = shown(&mut workspace);
         let hidden = workspace.summary(Language::En).expect("summary").hidden_answers;
         let finalised = workspace.finalise().expect("finalised");
@@ -147,7 +133,7 @@ proptest! {
                     let _ = workspace.answer(Language::En, id, value_for(q, *pick));
                 }
             }
-            complete(&mut workspace);
+            complete(&mut workspace, QUESTIONS);
             workspace.finalise().expect("finalised");
         }
         let outbox = device.outbox();

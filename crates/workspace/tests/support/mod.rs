@@ -20,6 +20,49 @@ use zeroize::Zeroizing;
 pub const PIN: &str = "246810";
 const SECRET: [u8; 32] = [5; 32];
 
+/// A force's key set as enrolment stores it, verified from the enrolment code, with the given
+/// name and records, safeguarding and pack-signing public keys (the rest fixed filler).
+pub fn force_keys(
+    force_name: &str,
+    records_public_key: Vec<u8>,
+    safeguarding_public_key: Vec<u8>,
+    pack_signing_public_key: Vec<u8>,
+) -> ForceKeys {
+    ForceKeys {
+        force_name: force_name.into(),
+        root_public_key: vec![9; 32],
+        root_trusted_how: RootTrust::EnrolmentCode,
+        serial: 1,
+        records_public_key,
+        safeguarding_public_key,
+        pack_signing_public_key,
+        receipt_public_key: vec![8; 32],
+        commands_public_key: vec![6; 32],
+        tls_ca: None,
+    }
+}
+
+/// Answers every required question still missing (asking the summary at most `rounds` times),
+/// so that finalising is allowed.
+pub fn complete(workspace: &mut Workspace, rounds: usize) {
+    for _ in 0..rounds {
+        let summary = workspace
+            .summary(firstline_form::Language::En)
+            .expect("summary");
+        let Some(row) = summary.missing.first() else {
+            return;
+        };
+        let q: usize = row.question_id[1..].parse().expect("q<n>");
+        workspace
+            .answer(
+                firstline_form::Language::En,
+                &row.question_id,
+                value_for(q, 1),
+            )
+            .expect("a missing question is answerable");
+    }
+}
+
 /// A force (its private keys) and a device enrolled with it.
 pub struct Device {
     pub dir: tempfile::TempDir,
@@ -48,18 +91,12 @@ impl Device {
             &Enrolment {
                 device_id: "dev_1".into(),
                 gateway_url: "http://127.0.0.1:9".into(),
-                keys: ForceKeys {
-                    force_name: "Test Constabulary".into(),
-                    root_public_key: vec![9; 32],
-                    root_trusted_how: RootTrust::EnrolmentCode,
-                    serial: 1,
-                    records_public_key: records_public,
-                    safeguarding_public_key: safeguarding_public,
-                    pack_signing_public_key: pack_key.verifying_key().to_bytes().to_vec(),
-                    receipt_public_key: vec![8; 32],
-                    commands_public_key: vec![6; 32],
-                    tls_ca: None,
-                },
+                keys: force_keys(
+                    "Test Constabulary",
+                    records_public,
+                    safeguarding_public,
+                    pack_key.verifying_key().to_bytes().to_vec(),
+                ),
                 token: Zeroizing::new("fl1_token".into()),
                 signing_key: firstline_seal::DeviceKey::generate().secret_bytes(),
             },
