@@ -4,6 +4,12 @@
 import { BackendError } from "./backend";
 import type { Words } from "./i18n";
 
+/** A refusal after which the officer is no longer signed in (a wrong PIN, a lock, a wipe), so
+ * the screen must go back to sign-in with its words. */
+export function endsSession(error: unknown): error is BackendError {
+  return error instanceof BackendError && ["Invalid", "Locked", "Wiped"].includes(error.code);
+}
+
 export function describeError(t: Words, error: unknown): string {
   if (!(error instanceof BackendError) || error.code === "Unexpected") return t.unexpectedError;
   const detail = error.detail;
