@@ -12,8 +12,8 @@ use firstline_protocol::{
 };
 use firstline_trust::{Anchor, EnrolmentCode, KeyPurpose, TrustError, VerifiedKeySet};
 use firstline_vault::{
-    DeviceInfo, Enrolment, EnrolmentPermit, ForceKeys, Outbox, OutboxItem, Outcome, ProblemKind,
-    RootTrust, SyncCredentials, SyncStatus, VaultError,
+    DeviceInfo, Enrolment, EnrolmentPermit, ForceKeys, GatewayTrust, Outbox, OutboxItem, Outcome,
+    ProblemKind, RootTrust, SyncCredentials, SyncStatus, VaultError,
 };
 use rand::Rng;
 use thiserror::Error;
@@ -276,16 +276,26 @@ impl SyncClient {
         })
     }
 
-    /// The HTTP client for the next requests: pinned to the force's CA once the vault holds
-    /// one.
-    async fn http(&self) -> Result<reqwest::Client, SyncError> {
-        let ca = self.db(|outbox| outbox.gateway_trust()).await?.tls_ca;
+    /// A session with the gateway as the vault's key set stands now: what it trusts (receipt
+    /// key, commands key, TLS CA), and an HTTP client pinned to that CA once there is one.
+    async fn session(&self, credentials: SyncCredentials) -> Result<GatewaySession, SyncError> {
+        let trust = self.db(|outbox| outbox.gateway_trust()).await?;
+        Ok(GatewaySession {
+            credentials,
+            http: self.http_pinned_to(&trust.tls_ca)?,
+            trust,
+        })
+    }
+
+    /// The HTTP client pinned to `ca` (the config's trust without one), made again only when
+    /// the CA changes.
+    fn http_pinned_to(&self, ca: &Option<Vec<u8>>) -> Result<reqwest::Client, SyncError> {
         let mut held = self
             .http
             .lock()
             .map_err(|_| SyncError::Setup("the HTTP client was poisoned".into()))?;
-        if held.1 != ca {
-            *held = (http_client(&self.config, ca.as_deref())?, ca);
+        if held.1 != *ca {
+            *held = (http_client(&self.config, ca.as_deref())?, ca.clone());
         }
         Ok(held.0.clone())
     }
@@ -326,9 +336,9 @@ impl SyncClient {
             }));
         }
         let key = firstline_seal::DeviceKey::generate();
+        // Not enrolled, so no force CA yet: what the machine (or the config) trusts.
         let response = self
-            .http()
-            .await?
+            .http_pinned_to(&None)?
             .post(format!("{gateway_url}{}", paths::ENROL))
             .json(&EnrolRequest {
                 code: code.secret.clone(),
@@ -421,10 +431,7 @@ impl SyncClient {
         };
         // The stored address is checked as an enrolment's is: plain HTTP only to loopback.
         checked_gateway_url(&credentials.gateway_url)?;
-        let mut gateway = GatewaySession {
-            http: self.http().await?,
-            credentials,
-        };
+        let mut gateway = self.session(credentials).await?;
         let mut problem = None;
         let report = match self.check_version(&gateway).await {
             Some(report) => report,
@@ -433,8 +440,9 @@ impl SyncClient {
                 None => {
                     self.report_audit_head(&gateway).await?;
                     problem = self.pull_key_set(&gateway).await?;
-                    // A new key set may name another CA: the rest of the pass pins it.
-                    gateway.http = self.http().await?;
+                    // A new key set may name another CA or receipt key: the rest of the pass
+                    // uses it.
+                    gateway = self.session(gateway.credentials).await?;
                     if let Some(pack_problem) = self.pull_pack(&gateway).await? {
                         problem.get_or_insert(pack_problem);
                     }
@@ -744,20 +752,20 @@ impl SyncClient {
         })?;
         // A wipe outranks everything else that may be waiting, and is carried out only if force
         // IT signed it for this device (a gateway cannot order one on its own).
-        let commands_key = self
-            .db(|outbox| outbox.gateway_trust())
-            .await?
-            .commands_public_key;
         let signed = |command: &&firstline_protocol::DeviceCommand| {
-            commands_key.as_deref().is_some_and(|key| {
-                firstline_trust::command_verifies(
-                    key,
-                    &gateway.credentials.device_id,
-                    command.id,
-                    command.kind.name(),
-                    &command.signature.0,
-                )
-            })
+            gateway
+                .trust
+                .commands_public_key
+                .as_deref()
+                .is_some_and(|key| {
+                    firstline_trust::command_verifies(
+                        key,
+                        &gateway.credentials.device_id,
+                        command.id,
+                        command.kind.name(),
+                        &command.signature.0,
+                    )
+                })
         };
         let wipes: Vec<_> = commands
             .commands
@@ -793,10 +801,7 @@ impl SyncClient {
         let mut acknowledged = 0;
         let mut quarantined = 0;
         let batch_size = self.config.batch_size.max(1);
-        let receipt_key = self
-            .db(|outbox| outbox.gateway_trust())
-            .await?
-            .receipt_public_key;
+        let receipt_key = gateway.trust.receipt_public_key.clone();
         loop {
             let items = self
                 .db(move |outbox| outbox.claim_due(now_ms(), batch_size))
@@ -994,6 +999,8 @@ impl SyncClient {
 struct GatewaySession {
     credentials: SyncCredentials,
     http: reqwest::Client,
+    /// What the device trusts of the gateway, read from the vault when the session began.
+    trust: GatewayTrust,
 }
 
 impl GatewaySession {
