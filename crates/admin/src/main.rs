@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use firstline_backend::storage::{self, ForceRecord, Storage};
-use firstline_protocol::{CommandKind, DirectoryEntry, Envelope, SignedKeySet};
+use firstline_protocol::{CommandKind, DirectoryEntry, Envelope};
 use firstline_trust::{EnrolmentCode, VerifiedKeySet};
 
 /// Force IT's command line for Firstline.
@@ -215,11 +215,9 @@ async fn database(url: &str) -> Result<std::sync::Arc<dyn Storage>, String> {
 
 /// The force's stored key set, verified (under its own root: init-force signed it).
 async fn stored_key_set(storage: &dyn Storage) -> Result<Option<VerifiedKeySet>, String> {
-    let Some(json) = storage.key_set().await.map_err(|error| error.to_string())? else {
+    let Some(signed) = firstline_backend::storage::stored_key_set(storage).await? else {
         return Ok(None);
     };
-    let signed: SignedKeySet = serde_json::from_str(&json)
-        .map_err(|error| format!("the stored key set cannot be read: {error}"))?;
     firstline_trust::verify_key_set(&signed, firstline_trust::Anchor::FirstSeen)
         .map(Some)
         .map_err(|error| format!("the stored key set does not verify: {error}"))
@@ -239,20 +237,16 @@ async fn previous_serial(
 
 /// The DER of the first certificate in a PEM file.
 fn tls_ca_der(path: &std::path::Path) -> Result<Vec<u8>, String> {
-    let text =
-        std::fs::read_to_string(path).map_err(|error| format!("{}: {error}", path.display()))?;
-    let body: String = text
-        .lines()
-        .skip_while(|line| !line.starts_with("-----BEGIN CERTIFICATE-----"))
-        .skip(1)
-        .take_while(|line| !line.starts_with("-----END CERTIFICATE-----"))
-        .collect();
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD
-        .decode(body.trim())
-        .ok()
-        .filter(|der| !der.is_empty())
-        .ok_or_else(|| format!("{}: not a PEM certificate", path.display()))
+    use rustls_pki_types::pem::PemObject;
+    let not_a_certificate =
+        |why: String| format!("{}: not a PEM certificate ({why})", path.display());
+    let der = rustls_pki_types::CertificateDer::from_pem_file(path)
+        .map_err(|error| not_a_certificate(error.to_string()))?
+        .to_vec();
+    if der.is_empty() {
+        return Err(not_a_certificate("empty".into()));
+    }
+    Ok(der)
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<(), String> {

@@ -399,11 +399,13 @@ async fn signed_key_set(state: &GatewayState) -> Result<SignedKeySet, Failure> {
             "this gateway has no force key set yet: run `firstline-admin init-force`",
         )
     };
-    let json = state.storage.key_set().await?.ok_or_else(unavailable)?;
-    serde_json::from_str(&json).map_err(|error| {
-        tracing::error!(%error, "the stored key set cannot be read");
-        unavailable()
-    })
+    crate::storage::stored_key_set(&*state.storage)
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "the force's key set");
+            unavailable()
+        })?
+        .ok_or_else(unavailable)
 }
 
 /// A receipt signed with the gateway's receipt key.

@@ -80,15 +80,9 @@ async fn serve(options: Options) -> Result<(), String> {
         .map_err(|error| format!("cannot open the database: {error}"))?;
     let receipt_key = receipt_key(&options.receipt_key)?;
     {
-        let json = storage
-            .key_set()
-            .await
-            .map_err(|error| format!("cannot read the force's key set: {error}"))?
-            .ok_or(
-                "the force is not set up in this database: run `firstline-admin init-force` first",
-            )?;
-        let signed: firstline_protocol::SignedKeySet = serde_json::from_str(&json)
-            .map_err(|error| format!("the stored key set cannot be read: {error}"))?;
+        let signed = storage::stored_key_set(&*storage).await?.ok_or(
+            "the force is not set up in this database: run `firstline-admin init-force` first",
+        )?;
         let verified = firstline_trust::verify_key_set(&signed, firstline_trust::Anchor::FirstSeen)
             .map_err(|error| format!("the stored key set does not verify: {error}"))?;
         if !firstline_trust::is_public_half(&receipt_key, &verified.receipts()) {

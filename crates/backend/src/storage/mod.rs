@@ -7,7 +7,9 @@ mod postgres_tls;
 mod sqlite;
 
 use async_trait::async_trait;
-use firstline_protocol::{CommandKind, DeviceCommand, DirectoryEntry, DirectoryPage, Policy};
+use firstline_protocol::{
+    CommandKind, DeviceCommand, DirectoryEntry, DirectoryPage, Policy, SignedKeySet,
+};
 use thiserror::Error;
 
 pub use postgres::PostgresStorage;
@@ -249,6 +251,22 @@ pub async fn open(database: &str) -> StorageResult<std::sync::Arc<dyn Storage>> 
             std::path::Path::new(database),
         )?))
     }
+}
+
+/// The force's key set as `firstline-admin init-force` stored it, read back (`None` before the
+/// force is set up). Not verified here: the gateway checks it at start, the admin CLI before
+/// it builds on it.
+pub async fn stored_key_set(storage: &dyn Storage) -> Result<Option<SignedKeySet>, String> {
+    let Some(json) = storage
+        .key_set()
+        .await
+        .map_err(|error| format!("cannot read the force's key set: {error}"))?
+    else {
+        return Ok(None);
+    };
+    serde_json::from_str(&json)
+        .map(Some)
+        .map_err(|error| format!("the stored key set cannot be read: {error}"))
 }
 
 /// What the database says of a stored submission; the API signs it into a receipt.
