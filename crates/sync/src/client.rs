@@ -332,7 +332,7 @@ impl SyncClient {
         if let Some(enrolled) = self.db(|outbox| outbox.device()).await? {
             return Err(SyncError::Vault(VaultError::AlreadyEnrolled {
                 force_name: enrolled.force_name,
-                waiting: self.status().await?.pending,
+                waiting: self.status().await?.not_received(),
             }));
         }
         let key = firstline_seal::DeviceKey::generate();

@@ -158,7 +158,7 @@ pub(crate) fn store(
     if let Some(enrolled) = info(connection)? {
         return Err(VaultError::AlreadyEnrolled {
             force_name: enrolled.force_name,
-            waiting: 0,
+            waiting: crate::outbox::status(connection)?.not_received(),
         });
     }
     connection.execute(
@@ -383,16 +383,15 @@ pub(crate) fn directory(
 pub(crate) fn apply_policy(
     connection: &Connection,
     policy: &firstline_protocol::Policy,
-) -> Result<bool, VaultError> {
-    let changed = connection.execute(
-        "UPDATE device SET destroy_copy_at_sealing = ?1, allow_file_secret = ?2
-         WHERE destroy_copy_at_sealing != ?1 OR allow_file_secret != ?2",
+) -> Result<(), VaultError> {
+    connection.execute(
+        "UPDATE device SET destroy_copy_at_sealing = ?1, allow_file_secret = ?2",
         [
             !policy.keep_readable_copy_until_receipt,
             policy.allow_file_secret,
         ],
     )?;
-    Ok(changed > 0)
+    Ok(())
 }
 
 /// Whether the device already applies `policy` (nothing to write).

@@ -173,6 +173,15 @@ pub struct SyncStatus {
     pub wiped_at: Option<i64>,
 }
 
+impl SyncStatus {
+    /// Finalised assessments the force has not received: waiting to be sent, or set aside. A
+    /// wipe destroys them, so this is the number said before one (and when an enrolment is
+    /// refused because the device belongs to a force already).
+    pub fn not_received(&self) -> u32 {
+        self.pending + self.quarantined.len() as u32
+    }
+}
+
 /// The sync client's view of the device's enrolment (the token is wiped when dropped).
 pub struct SyncCredentials {
     /// The device's id.
@@ -288,14 +297,15 @@ impl Outbox {
         })
     }
 
-    /// Applies the parts of the force's policy the vault enforces (the readable copy's life).
+    /// Applies the parts of the force's policy the vault enforces (the readable copy's life,
+    /// whether a file secret is allowed); an unchanged policy writes nothing (no new
+    /// generation, no keyring write, at every pass).
     pub fn apply_policy(&mut self, policy: &firstline_protocol::Policy) -> Result<(), VaultError> {
-        let unchanged = device::policy_is(&self.connection, policy)?;
-        if unchanged {
+        if device::policy_is(&self.connection, policy)? {
             return Ok(());
         }
         guarded(&mut self.connection, &self.device_secret, |transaction| {
-            device::apply_policy(transaction, policy).map(|_| ())
+            device::apply_policy(transaction, policy)
         })
     }
 

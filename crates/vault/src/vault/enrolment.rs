@@ -71,6 +71,5 @@ impl Vault {
 
 /// Finalised assessments not yet received by the force: waiting to be sent, or set aside.
 fn waiting(connection: &rusqlite::Connection) -> Result<u32, VaultError> {
-    let status = outbox::status(connection)?;
-    Ok(status.pending + status.quarantined.len() as u32)
+    Ok(outbox::status(connection)?.not_received())
 }
