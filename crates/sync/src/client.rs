@@ -10,7 +10,7 @@ use firstline_protocol::{
     paths, ApiError, CommandKind, DeviceCommands, EnrolRequest, EnrolResponse, SignedKeySet,
     AUTHORIZATION,
 };
-use firstline_trust::{Anchor, EnrolmentCode, KeyPurpose, TrustError, VerifiedKeySet};
+use firstline_trust::{Anchor, EnrolmentCode, TrustError, VerifiedKeySet};
 use firstline_vault::{
     DeviceInfo, Enrolment, EnrolmentPermit, ForceKeys, GatewayTrust, Outbox, OutboxItem, Outcome,
     ProblemKind, RootTrust, SyncCredentials, SyncStatus, VaultError,
@@ -217,7 +217,7 @@ fn force_keys(verified: &VerifiedKeySet, how: RootTrust) -> ForceKeys {
         pack_signing_public_key: verified.pack_signing(),
         receipt_public_key: verified.receipts(),
         commands_public_key: verified.commands(),
-        tls_ca: verified.key(KeyPurpose::TlsCa).map(<[u8]>::to_vec),
+        tls_ca: verified.tls_ca(),
     }
 }
 
@@ -439,10 +439,15 @@ impl SyncClient {
                 Some(report) => report,
                 None => {
                     self.report_audit_head(&gateway).await?;
-                    problem = self.pull_key_set(&gateway).await?;
-                    // A new key set may name another CA or receipt key: the rest of the pass
-                    // uses it.
-                    gateway = self.session(gateway.credentials).await?;
+                    match self.pull_key_set(&gateway).await? {
+                        // A new key set may name another CA or receipt key: the rest of the
+                        // pass uses it.
+                        KeySetPulled::Applied => {
+                            gateway = self.session(gateway.credentials).await?;
+                        }
+                        KeySetPulled::Refused(kind, reason) => problem = Some((kind, reason)),
+                        KeySetPulled::Unchanged => {}
+                    }
                     if let Some(pack_problem) = self.pull_pack(&gateway).await? {
                         problem.get_or_insert(pack_problem);
                     }
@@ -583,18 +588,15 @@ impl SyncClient {
 
     /// Fetches the force's key set and takes it if it verifies under the root this device holds
     /// with a serial no lower than the one it holds. A device enrolled before key sets were
-    /// signed takes the first signed set it pulls (diagnostics say so). Returns a problem to
-    /// show if the gateway hands out a set that does not verify; a network failure is left to
-    /// the drain to report.
-    async fn pull_key_set(
-        &self,
-        gateway: &GatewaySession,
-    ) -> Result<Option<(ProblemKind, String)>, SyncError> {
+    /// signed takes the first signed set it pulls (diagnostics say so). Says whether a new set
+    /// was taken, or the problem to show if the gateway hands out a set that does not verify;
+    /// a network failure is left to the drain to report.
+    async fn pull_key_set(&self, gateway: &GatewaySession) -> Result<KeySetPulled, SyncError> {
         let Some(anchor) = self.db(|outbox| outbox.key_set_anchor()).await? else {
-            return Ok(None);
+            return Ok(KeySetPulled::Unchanged);
         };
         let Some(signed) = self.fetch_json::<SignedKeySet>(gateway, paths::KEYS).await else {
-            return Ok(None);
+            return Ok(KeySetPulled::Unchanged);
         };
         let (verified, how) = match &anchor.root_public_key {
             Some(root) => (
@@ -623,24 +625,25 @@ impl SyncClient {
             Ok(verified) => {
                 let unchanged =
                     anchor.root_public_key.is_some() && verified.key_set.serial == anchor.serial;
-                if !unchanged {
-                    if anchor.root_public_key.is_none() {
-                        tracing::warn!("this device enrolled before key sets were signed: it trusts the first signed set it pulled");
-                    }
-                    let how = self
-                        .db(|outbox| outbox.device())
-                        .await?
-                        .and_then(|device| device.root_trusted_how)
-                        .unwrap_or(how);
-                    let keys = force_keys(&verified, how);
-                    self.db(move |outbox| outbox.apply_key_set(&keys)).await?;
+                if unchanged {
+                    return Ok(KeySetPulled::Unchanged);
                 }
-                Ok(None)
+                if anchor.root_public_key.is_none() {
+                    tracing::warn!("this device enrolled before key sets were signed: it trusts the first signed set it pulled");
+                }
+                let how = self
+                    .db(|outbox| outbox.device())
+                    .await?
+                    .and_then(|device| device.root_trusted_how)
+                    .unwrap_or(how);
+                let keys = force_keys(&verified, how);
+                self.db(move |outbox| outbox.apply_key_set(&keys)).await?;
+                Ok(KeySetPulled::Applied)
             }
-            Err(error) => Ok(Some((
+            Err(error) => Ok(KeySetPulled::Refused(
                 ProblemKind::KeySetRefused,
                 format!("the gateway handed out keys the force did not sign: {error}"),
-            ))),
+            )),
         }
     }
 
@@ -996,6 +999,16 @@ impl SyncClient {
 
 /// One pass's connection to the gateway: the device's credentials and the HTTP client pinned
 /// as the vault said when it was made.
+/// What came of pulling the force's key set in a pass.
+enum KeySetPulled {
+    /// The same set (or none could be fetched).
+    Unchanged,
+    /// A newer set, verified and now in the vault.
+    Applied,
+    /// A set that does not verify: the problem to show.
+    Refused(ProblemKind, String),
+}
+
 struct GatewaySession {
     credentials: SyncCredentials,
     http: reqwest::Client,
