@@ -66,7 +66,7 @@ const KEYRING_SERVICE: &str = "uk.firstline.app";
 /// The device secret for the vault in `folder`: from the OS keyring (Secret Service, Credential
 /// Manager), or, where none answers and the force's policy as last pulled allows it, from the
 /// 0600 file `device-secret` beside the vault (the weaker mode, which diagnostics show).
-pub(crate) fn device_secret(folder: &std::path::Path) -> Result<DeviceSecret, VaultError> {
+fn device_secret(folder: &std::path::Path) -> Result<DeviceSecret, VaultError> {
     let allow_file = firstline_vault::file_secret_allowed(&folder.join("vault.sqlite"))?;
     DeviceSecret::from_keyring_or_file(
         KEYRING_SERVICE,
@@ -76,10 +76,13 @@ pub(crate) fn device_secret(folder: &std::path::Path) -> Result<DeviceSecret, Va
     )
 }
 
-/// Opens the vault in the app's data folder; the vault checks its file was not changed or
-/// replaced by an older copy outside the app, and refuses it if so.
-fn open_vault(folder: &std::path::Path, state: &AppState) -> Result<Vault, IpcError> {
-    let secret = device_secret(folder)?;
+/// Opens the vault in the app's data folder with `secret`; the vault checks its file was not
+/// changed or replaced by an older copy outside the app, and refuses it if so.
+fn open_vault(
+    folder: &std::path::Path,
+    secret: DeviceSecret,
+    state: &AppState,
+) -> Result<Vault, IpcError> {
     if let Ok(mut mode) = state.device_secret_mode.lock() {
         *mode = Some(secret.mode());
     }
@@ -103,15 +106,25 @@ pub fn run(options: Options) {
         .setup(move |app| {
             let state = app.state::<AppState>();
             let folder = data_folder(app);
-            let workspace = folder
+            // The device secret is resolved once; the sync client's outbox shares it.
+            let opened = folder
                 .clone()
                 .map_err(IpcError::damaged)
-                .and_then(|folder| open_vault(&folder, &state))
-                .map(|vault| Workspace::new(vault, packs.clone(), PACK_TRUST, idle_lock));
-            let opened = workspace.is_ok();
+                .and_then(|folder| {
+                    let secret = device_secret(&folder)?;
+                    let for_sync = secret.share();
+                    open_vault(&folder, secret, &state).map(|vault| (vault, for_sync))
+                });
+            let (workspace, sync_secret) = match opened {
+                Ok((vault, for_sync)) => (
+                    Ok(Workspace::new(vault, packs.clone(), PACK_TRUST, idle_lock)),
+                    Some(for_sync),
+                ),
+                Err(error) => (Err(error), None),
+            };
             state.set_workspace(workspace);
-            if let (Ok(folder), true) = (folder, opened) {
-                match sync::start(app.handle(), &folder) {
+            if let (Ok(folder), Some(secret)) = (folder, sync_secret) {
+                match sync::start(app.handle(), &folder, secret) {
                     Ok(handle) => {
                         state.set_sync(handle);
                         state.enrol_on_unlock(enrol.clone());

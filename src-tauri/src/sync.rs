@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use firstline_sync::{PassReport, SyncClient, SyncConfig};
-use firstline_vault::{EnrolmentPermit, Outbox};
+use firstline_vault::{DeviceSecret, EnrolmentPermit, Outbox};
 use tauri::Manager;
 use tokio::sync::Notify;
 
@@ -31,9 +31,12 @@ pub struct EnrolOnStart {
     pub code: String,
 }
 
-/// Opens the outbox and starts the scheduler.
-pub fn start(app: &tauri::AppHandle, folder: &Path) -> Result<SyncHandle, String> {
-    let secret = crate::device_secret(folder).map_err(|error| error.to_string())?;
+/// Opens the outbox with the app's device secret and starts the scheduler.
+pub fn start(
+    app: &tauri::AppHandle,
+    folder: &Path,
+    secret: DeviceSecret,
+) -> Result<SyncHandle, String> {
     let outbox =
         Outbox::open(&folder.join("vault.sqlite"), secret).map_err(|error| error.to_string())?;
     let client = Arc::new(

@@ -46,8 +46,9 @@ enum MirrorHome {
     Keyring { service: String, account: String },
     /// A 0600 file.
     File(PathBuf),
-    /// Memory only (a provided secret, in tests): it lasts as long as this value.
-    Memory(std::sync::Mutex<Option<Vec<u8>>>),
+    /// Memory only (a provided secret, in tests): it lasts as long as this value and the
+    /// handles [`DeviceSecret::share`] made of it.
+    Memory(std::sync::Arc<std::sync::Mutex<Option<Vec<u8>>>>),
 }
 
 impl DeviceSecret {
@@ -56,7 +57,7 @@ impl DeviceSecret {
         DeviceSecret {
             bytes: Zeroizing::new(bytes.to_vec()),
             mode: DeviceSecretMode::Provided,
-            mirror: MirrorHome::Memory(std::sync::Mutex::new(None)),
+            mirror: MirrorHome::Memory(std::sync::Arc::default()),
         }
     }
 
@@ -209,6 +210,24 @@ impl DeviceSecret {
                 })
             }
             Err(error) => Err(fail("cannot read", error)),
+        }
+    }
+
+    /// A second handle on the same secret and the same generation mirror, for another
+    /// connection to the same vault (the sync client's outbox beside the app's vault), so the
+    /// keyring is read once at start rather than once per connection.
+    pub fn share(&self) -> DeviceSecret {
+        DeviceSecret {
+            bytes: self.bytes.clone(),
+            mode: self.mode,
+            mirror: match &self.mirror {
+                MirrorHome::Keyring { service, account } => MirrorHome::Keyring {
+                    service: service.clone(),
+                    account: account.clone(),
+                },
+                MirrorHome::File(path) => MirrorHome::File(path.clone()),
+                MirrorHome::Memory(held) => MirrorHome::Memory(std::sync::Arc::clone(held)),
+            },
         }
     }
 
