@@ -10,11 +10,9 @@
 //! Format 1 rows (from before this) are read only to be rewritten at the officer's unlock.
 //! Never: a question id, compartment name or answer in clear.
 
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 use zeroize::Zeroizing;
 
-use crate::crypto::Key;
+use crate::crypto::{hmac_sha256, Key};
 use crate::vault::Compartment;
 
 /// The sizes a padded answer takes, smallest first; a longer answer takes the next multiple
@@ -30,13 +28,13 @@ pub(crate) struct TagKey(Zeroizing<Vec<u8>>);
 impl TagKey {
     pub(crate) fn of(record_key: &Key) -> TagKey {
         TagKey(Zeroizing::new(
-            hmac_of(record_key.as_bytes(), &[b"firstline answer tags v2"]).to_vec(),
+            hmac_sha256(record_key.as_bytes(), &[b"firstline answer tags v2"]).to_vec(),
         ))
     }
 
     /// The keyed hash naming `question` in this assessment's rows and audit entries.
     pub(crate) fn question(&self, assessment: &str, question: &str) -> String {
-        hex(&hmac_of(
+        hex(&hmac_sha256(
             &self.0,
             &[
                 b"question\0",
@@ -54,7 +52,7 @@ impl TagKey {
         revision: u32,
         compartment: Compartment,
     ) -> String {
-        hex(&hmac_of(
+        hex(&hmac_sha256(
             &self.0,
             &[
                 b"compartment\0",
@@ -78,18 +76,6 @@ impl TagKey {
             .into_iter()
             .find(|compartment| self.compartment(question_tag, revision, *compartment) == tag)
     }
-}
-
-fn hmac_of(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
-    // HMAC takes a key of any length; `new_from_slice` cannot fail for it.
-    let mut mac = match <Hmac<Sha256> as Mac>::new_from_slice(key) {
-        Ok(mac) => mac,
-        Err(_) => unreachable!("HMAC accepts keys of every length"),
-    };
-    for part in parts {
-        mac.update(part);
-    }
-    mac.finalize().into_bytes().into()
 }
 
 fn hex(bytes: &[u8]) -> String {

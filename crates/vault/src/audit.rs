@@ -7,19 +7,16 @@
 //! and head to the force at every sync; the gateway flags a device whose chain got shorter or
 //! whose head for a length it already saw changed.
 
-use hmac::{Hmac, Mac};
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
+use crate::crypto::hmac_sha256;
 use crate::device_secret::DeviceSecret;
 use crate::error::VaultError;
 
 /// The key keyed entries are MACed under, from the device secret.
 pub(crate) fn audit_key(secret: &DeviceSecret) -> zeroize::Zeroizing<Vec<u8>> {
-    let mut hasher = Sha256::new();
-    hasher.update(b"firstline audit chain key v1\0");
-    hasher.update(secret.bytes());
-    zeroize::Zeroizing::new(hasher.finalize().to_vec())
+    secret.derive(b"firstline audit chain key v1\0")
 }
 
 /// What a file check without the device secret could say.
@@ -64,13 +61,7 @@ fn entry_hash(
     }
     message.extend_from_slice(&at.to_be_bytes());
     match key {
-        Some(key) => match <Hmac<Sha256> as Mac>::new_from_slice(key) {
-            Ok(mut mac) => {
-                mac.update(&message);
-                mac.finalize().into_bytes().to_vec()
-            }
-            Err(_) => Vec::new(),
-        },
+        Some(key) => hmac_sha256(key, &[&message]).to_vec(),
         None => Sha256::digest(&message).to_vec(),
     }
 }

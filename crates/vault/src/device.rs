@@ -5,7 +5,6 @@
 //! outbox can sync while the app is locked.
 
 use rusqlite::{params, Connection, OptionalExtension};
-use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::crypto::Key;
@@ -133,11 +132,7 @@ pub(crate) struct Credentials {
 }
 
 fn credentials_key(secret: &DeviceSecret) -> Result<Key, VaultError> {
-    let mut hasher = Sha256::new();
-    hasher.update(CREDENTIALS_AAD);
-    hasher.update([0]);
-    hasher.update(secret.bytes());
-    Key::from_slice(&hasher.finalize()).ok_or(VaultError::Random)
+    Key::from_slice(&secret.derive(b"firstline device credentials v1\0")).ok_or(VaultError::Random)
 }
 
 pub(crate) fn store(

@@ -240,6 +240,16 @@ impl DeviceSecret {
         &self.bytes
     }
 
+    /// A key for one purpose, derived from the secret: SHA-256 of `context` (which ends in a
+    /// NUL, so no context is a prefix of another) and the secret.
+    pub(crate) fn derive(&self, context: &[u8]) -> Zeroizing<Vec<u8>> {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        hasher.update(context);
+        hasher.update(&*self.bytes);
+        Zeroizing::new(hasher.finalize().to_vec())
+    }
+
     /// The vault generation mirrored beside the secret, if any was written.
     pub(crate) fn read_mirror(&self) -> Result<Option<Vec<u8>>, VaultError> {
         match &self.mirror {

@@ -22,11 +22,11 @@
 //! In file mode, someone who copies and restores the vault, the secret and the mirror together
 //! defeats the mirror; the keyring mode is the one that holds against a stolen tablet.
 
-use hmac::{Hmac, Mac};
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+use crate::crypto::hmac_sha256;
 use crate::device_secret::DeviceSecret;
 use crate::error::VaultError;
 
@@ -35,21 +35,21 @@ const MIRROR_CONTEXT: &[u8] = b"firstline vault generation mirror v1";
 
 /// The key the state and the mirror are MACed under, from the device secret.
 fn mac_key(secret: &DeviceSecret) -> Zeroizing<Vec<u8>> {
-    let mut hasher = Sha256::new();
-    hasher.update(b"firstline vault integrity key v1\0");
-    hasher.update(secret.bytes());
-    Zeroizing::new(hasher.finalize().to_vec())
+    secret.derive(b"firstline vault integrity key v1\0")
 }
 
+/// HMAC-SHA256 over `parts`, each preceded by its length.
 fn hmac(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
-    let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(key) else {
-        return Vec::new();
-    };
-    for part in parts {
-        mac.update(&(part.len() as u64).to_be_bytes());
-        mac.update(part);
-    }
-    mac.finalize().into_bytes().to_vec()
+    let lengths: Vec<[u8; 8]> = parts
+        .iter()
+        .map(|part| (part.len() as u64).to_be_bytes())
+        .collect();
+    let prefixed: Vec<&[u8]> = lengths
+        .iter()
+        .zip(parts)
+        .flat_map(|(length, part)| [&length[..], part])
+        .collect();
+    hmac_sha256(key, &prefixed).to_vec()
 }
 
 /// Feeds every row a query returns into `hasher`, each column length-prefixed.
