@@ -425,20 +425,17 @@ pub(crate) fn wipe_everything(
     secret: &DeviceSecret,
     now: i64,
 ) -> Result<(), VaultError> {
-    let transaction =
-        connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    crate::integrity::verify_mac(&transaction, secret)?;
-    transaction.execute_batch(
-        "DELETE FROM answers; DELETE FROM outbox; DELETE FROM assessments; DELETE FROM officers;
-         DELETE FROM packs; DELETE FROM audit; DELETE FROM device; DELETE FROM directory;",
-    )?;
-    transaction.execute(
-        "UPDATE sync_log SET wiped_at = ?1, last_error = NULL, last_error_kind = NULL, last_success_at = NULL",
-        [now],
-    )?;
-    let generation = crate::integrity::advance(&transaction, secret)?;
-    transaction.commit()?;
-    crate::integrity::publish(secret, generation)?;
+    crate::integrity::guarded(connection, secret, |transaction| {
+        transaction.execute_batch(
+            "DELETE FROM answers; DELETE FROM outbox; DELETE FROM assessments; DELETE FROM officers;
+             DELETE FROM packs; DELETE FROM audit; DELETE FROM device; DELETE FROM directory;",
+        )?;
+        transaction.execute(
+            "UPDATE sync_log SET wiped_at = ?1, last_error = NULL, last_error_kind = NULL, last_success_at = NULL",
+            [now],
+        )?;
+        Ok(())
+    })?;
     connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     Ok(())
 }

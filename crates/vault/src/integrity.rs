@@ -22,7 +22,7 @@
 //! In file mode, someone who copies and restores the vault, the secret and the mirror together
 //! defeats the mirror; the keyring mode is the one that holds against a stolen tablet.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
@@ -238,4 +238,22 @@ pub(crate) fn check(connection: &Connection, secret: &DeviceSecret) -> Result<()
         Some(mirrored) if mirrored == generation => Ok(()),
         _ => publish(secret, generation),
     }
+}
+
+/// Runs `work` in one IMMEDIATE transaction that first checks the vault's integrity MAC, then
+/// moves the generation on and MACs the new state; mirrors the generation after the commit.
+/// For every write to what the MAC protects (officers and their counters, the enrolment, the
+/// force's keys, pack, policy and directory, which record keys exist).
+pub(crate) fn guarded<T>(
+    connection: &mut Connection,
+    secret: &DeviceSecret,
+    work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, VaultError>,
+) -> Result<T, VaultError> {
+    let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    verify_mac(&transaction, secret)?;
+    let value = work(&transaction)?;
+    let generation = advance(&transaction, secret)?;
+    transaction.commit()?;
+    publish(secret, generation)?;
+    Ok(value)
 }

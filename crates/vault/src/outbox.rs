@@ -217,7 +217,7 @@ impl Outbox {
         now: i64,
     ) -> Result<(), VaultError> {
         let secret = &self.device_secret;
-        guarded(&mut self.connection, secret, |transaction| {
+        crate::integrity::guarded(&mut self.connection, secret, |transaction| {
             device::store(transaction, secret, enrolment, now)?;
             transaction.execute(
                 "UPDATE sync_log SET revoked_at = NULL, wiped_at = NULL, last_error = NULL, last_error_kind = NULL",
@@ -265,7 +265,7 @@ impl Outbox {
     /// Takes a key set the sync client verified as the force's current keys: later records are
     /// sealed to them, packs and receipts checked with them.
     pub fn apply_key_set(&mut self, keys: &ForceKeys) -> Result<(), VaultError> {
-        guarded(&mut self.connection, &self.device_secret, |transaction| {
+        crate::integrity::guarded(&mut self.connection, &self.device_secret, |transaction| {
             device::apply_key_set(transaction, keys)
         })
     }
@@ -292,7 +292,7 @@ impl Outbox {
         signed_bytes: &[u8],
         now: i64,
     ) -> Result<(), VaultError> {
-        guarded(&mut self.connection, &self.device_secret, |transaction| {
+        crate::integrity::guarded(&mut self.connection, &self.device_secret, |transaction| {
             device::keep_force_pack(transaction, pack_hash, signed_bytes, now)
         })
     }
@@ -304,7 +304,7 @@ impl Outbox {
         if device::policy_is(&self.connection, policy)? {
             return Ok(());
         }
-        guarded(&mut self.connection, &self.device_secret, |transaction| {
+        crate::integrity::guarded(&mut self.connection, &self.device_secret, |transaction| {
             device::apply_policy(transaction, policy)
         })
     }
@@ -319,7 +319,7 @@ impl Outbox {
         &mut self,
         page: &firstline_protocol::DirectoryPage,
     ) -> Result<(), VaultError> {
-        guarded(&mut self.connection, &self.device_secret, |transaction| {
+        crate::integrity::guarded(&mut self.connection, &self.device_secret, |transaction| {
             device::apply_directory_page(transaction, page)
         })
     }
@@ -594,22 +594,4 @@ pub(crate) fn status(connection: &Connection) -> Result<SyncStatus, VaultError> 
         revoked_at,
         wiped_at,
     })
-}
-
-/// Runs `work` in one IMMEDIATE transaction that first checks the vault's integrity MAC, then
-/// moves the generation on and MACs the new state; mirrors the generation after the commit.
-/// For every write to what the MAC protects (the enrolment, the force's keys, pack, policy and
-/// directory).
-fn guarded<T>(
-    connection: &mut Connection,
-    secret: &DeviceSecret,
-    work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, VaultError>,
-) -> Result<T, VaultError> {
-    let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    crate::integrity::verify_mac(&transaction, secret)?;
-    let value = work(&transaction)?;
-    let generation = crate::integrity::advance(&transaction, secret)?;
-    transaction.commit()?;
-    crate::integrity::publish(secret, generation)?;
-    Ok(value)
 }

@@ -224,39 +224,29 @@ impl Vault {
         let kek = derive_kek(pin, &salt, self.device_secret.bytes(), self.options.kdf)?;
         let dek = Key::random()?;
         let wrapped = kek.seal(dek.as_bytes(), &dek_aad(officer))?;
-        let transaction = self
-            .connection
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        integrity::verify_mac(&transaction, &self.device_secret)?;
-        let exists: bool = transaction
-            .query_row(
-                "SELECT 1 FROM officers WHERE officer_id = ?1",
-                [officer],
-                |_| Ok(true),
-            )
-            .optional()?
-            .unwrap_or(false);
-        if exists {
-            return Err(VaultError::OfficerExists {
-                officer: officer.to_string(),
-            });
-        }
-        transaction.execute(
-            "INSERT INTO officers (officer_id, kdf_salt, kdf_memory_kib, kdf_iterations, wrapped_dek, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![officer, salt.to_vec(), self.options.kdf.memory_kib, self.options.kdf.iterations, wrapped, now],
-        )?;
-        audit::append(
-            &transaction,
-            &self.device_secret,
-            officer,
-            now,
-            "officer_set_up",
-            None,
-        )?;
-        let generation = integrity::advance(&transaction, &self.device_secret)?;
-        transaction.commit()?;
-        integrity::publish(&self.device_secret, generation)
+        let kdf = self.options.kdf;
+        let secret = &self.device_secret;
+        integrity::guarded(&mut self.connection, secret, |transaction| {
+            let exists: bool = transaction
+                .query_row(
+                    "SELECT 1 FROM officers WHERE officer_id = ?1",
+                    [officer],
+                    |_| Ok(true),
+                )
+                .optional()?
+                .unwrap_or(false);
+            if exists {
+                return Err(VaultError::OfficerExists {
+                    officer: officer.to_string(),
+                });
+            }
+            transaction.execute(
+                "INSERT INTO officers (officer_id, kdf_salt, kdf_memory_kib, kdf_iterations, wrapped_dek, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![officer, salt.to_vec(), kdf.memory_kib, kdf.iterations, wrapped, now],
+            )?;
+            audit::append(transaction, secret, officer, now, "officer_set_up", None)
+        })
     }
 
     /// Unwraps the officer's data key with their PIN, counting wrong PINs: growing delays, and
@@ -308,25 +298,14 @@ impl Vault {
         else {
             return Err(self.wrong_pin(officer, failed + 1, now)?);
         };
-        let transaction = self
-            .connection
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        integrity::verify_mac(&transaction, &self.device_secret)?;
-        transaction.execute(
-            "UPDATE officers SET failed_pins = 0, next_try_at = 0 WHERE officer_id = ?1",
-            [officer],
-        )?;
-        audit::append(
-            &transaction,
-            &self.device_secret,
-            officer,
-            now,
-            "unlocked",
-            None,
-        )?;
-        let generation = integrity::advance(&transaction, &self.device_secret)?;
-        transaction.commit()?;
-        integrity::publish(&self.device_secret, generation)?;
+        let secret = &self.device_secret;
+        integrity::guarded(&mut self.connection, secret, |transaction| {
+            transaction.execute(
+                "UPDATE officers SET failed_pins = 0, next_try_at = 0 WHERE officer_id = ?1",
+                [officer],
+            )?;
+            audit::append(transaction, secret, officer, now, "unlocked", None)
+        })?;
         self.session = Some(Session {
             officer: officer.to_string(),
             dek,
@@ -347,51 +326,42 @@ impl Vault {
         failed: u32,
         now: i64,
     ) -> Result<VaultError, VaultError> {
-        let transaction = self
-            .connection
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        integrity::verify_mac(&transaction, &self.device_secret)?;
-        if failed >= self.options.max_failed_pins {
-            transaction.execute(
-                "UPDATE officers SET wrapped_dek = NULL, failed_pins = ?2 WHERE officer_id = ?1",
-                params![officer, failed],
-            )?;
-            transaction.execute(
-                "UPDATE assessments SET wrapped_record_key = NULL, wrapped_compartment_key = NULL
-                 WHERE officer_id = ?1",
-                [officer],
-            )?;
-            audit::append(
-                &transaction,
-                &self.device_secret,
-                officer,
-                now,
-                "wiped_after_wrong_pins",
-                None,
-            )?;
-            let generation = integrity::advance(&transaction, &self.device_secret)?;
-            transaction.commit()?;
-            integrity::publish(&self.device_secret, generation)?;
+        let max_failed_pins = self.options.max_failed_pins;
+        let wiped = failed >= max_failed_pins;
+        let secret = &self.device_secret;
+        integrity::guarded(&mut self.connection, secret, |transaction| {
+            if wiped {
+                transaction.execute(
+                    "UPDATE officers SET wrapped_dek = NULL, failed_pins = ?2 WHERE officer_id = ?1",
+                    params![officer, failed],
+                )?;
+                transaction.execute(
+                    "UPDATE assessments SET wrapped_record_key = NULL, wrapped_compartment_key = NULL
+                     WHERE officer_id = ?1",
+                    [officer],
+                )?;
+                audit::append(
+                    transaction,
+                    secret,
+                    officer,
+                    now,
+                    "wiped_after_wrong_pins",
+                    None,
+                )
+            } else {
+                transaction.execute(
+                    "UPDATE officers SET failed_pins = ?2, next_try_at = ?3 WHERE officer_id = ?1",
+                    params![officer, failed, now + lockout_seconds(failed)],
+                )?;
+                audit::append(transaction, secret, officer, now, "wrong_pin", None)
+            }
+        })?;
+        if wiped {
             self.checkpoint()?;
             return Ok(VaultError::Wiped);
         }
-        transaction.execute(
-            "UPDATE officers SET failed_pins = ?2, next_try_at = ?3 WHERE officer_id = ?1",
-            params![officer, failed, now + lockout_seconds(failed)],
-        )?;
-        audit::append(
-            &transaction,
-            &self.device_secret,
-            officer,
-            now,
-            "wrong_pin",
-            None,
-        )?;
-        let generation = integrity::advance(&transaction, &self.device_secret)?;
-        transaction.commit()?;
-        integrity::publish(&self.device_secret, generation)?;
         Ok(VaultError::WrongPin {
-            attempts_left: self.options.max_failed_pins - failed,
+            attempts_left: max_failed_pins - failed,
         })
     }
 
@@ -509,36 +479,32 @@ impl Vault {
             compartment_key.as_bytes(),
             &record_key_aad(&id, Compartment::Safeguarding),
         )?;
-        let transaction = self
-            .connection
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        integrity::verify_mac(&transaction, &self.device_secret)?;
-        transaction.execute(
-            "INSERT INTO assessments (assessment_id, officer_id, pack_id, pack_version, pack_hash,
-                 wrapped_record_key, wrapped_compartment_key, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-            params![
-                id,
-                session.officer,
-                pack_id,
-                pack_version,
-                pack_hash,
-                wrapped_record,
-                wrapped_compartment,
-                now
-            ],
-        )?;
-        audit::append(
-            &transaction,
-            &self.device_secret,
-            &session.officer,
-            now,
-            "assessment_created",
-            Some(&id),
-        )?;
-        let generation = integrity::advance(&transaction, &self.device_secret)?;
-        transaction.commit()?;
-        integrity::publish(&self.device_secret, generation)?;
+        let secret = &self.device_secret;
+        integrity::guarded(&mut self.connection, secret, |transaction| {
+            transaction.execute(
+                "INSERT INTO assessments (assessment_id, officer_id, pack_id, pack_version, pack_hash,
+                     wrapped_record_key, wrapped_compartment_key, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                params![
+                    id,
+                    session.officer,
+                    pack_id,
+                    pack_version,
+                    pack_hash,
+                    wrapped_record,
+                    wrapped_compartment,
+                    now
+                ],
+            )?;
+            audit::append(
+                transaction,
+                secret,
+                &session.officer,
+                now,
+                "assessment_created",
+                Some(&id),
+            )
+        })?;
         Ok(AssessmentId(id))
     }
 
@@ -895,30 +861,26 @@ impl Vault {
     pub fn destroy_compartment(&mut self, assessment: &AssessmentId) -> Result<(), VaultError> {
         let session = officer_session(&self.session)?;
         let now = self.now();
-        let transaction = self
-            .connection
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        integrity::verify_mac(&transaction, &self.device_secret)?;
-        let changed = transaction.execute(
-            "UPDATE assessments SET wrapped_compartment_key = NULL WHERE assessment_id = ?1 AND officer_id = ?2",
-            params![assessment.0, session.officer],
-        )?;
-        if changed == 0 {
-            return Err(VaultError::UnknownRecord {
-                record: assessment.0.clone(),
-            });
-        }
-        audit::append(
-            &transaction,
-            &self.device_secret,
-            &session.officer,
-            now,
-            "compartment_destroyed",
-            Some(&assessment.0),
-        )?;
-        let generation = integrity::advance(&transaction, &self.device_secret)?;
-        transaction.commit()?;
-        integrity::publish(&self.device_secret, generation)?;
+        let secret = &self.device_secret;
+        integrity::guarded(&mut self.connection, secret, |transaction| {
+            let changed = transaction.execute(
+                "UPDATE assessments SET wrapped_compartment_key = NULL WHERE assessment_id = ?1 AND officer_id = ?2",
+                params![assessment.0, session.officer],
+            )?;
+            if changed == 0 {
+                return Err(VaultError::UnknownRecord {
+                    record: assessment.0.clone(),
+                });
+            }
+            audit::append(
+                transaction,
+                secret,
+                &session.officer,
+                now,
+                "compartment_destroyed",
+                Some(&assessment.0),
+            )
+        })?;
         self.checkpoint()
     }
 }

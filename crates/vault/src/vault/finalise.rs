@@ -236,62 +236,59 @@ impl Vault {
         let destroy_copy = device::destroys_copy_at_sealing(&self.connection)?;
         let envelope_bytes = serde_json::to_vec(&envelope).map_err(|_| VaultError::Random)?;
 
-        let transaction = self
-            .connection
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        crate::integrity::verify_mac(&transaction, &self.device_secret)?;
-        transaction.execute(
-            "INSERT INTO outbox (submission_id, officer_id, envelope, content_hash, state, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)",
-            params![assessment.0, officer, envelope_bytes, content_hash, now],
-        )?;
-        transaction.execute(
-            "UPDATE assessments SET finalised_at = ?2, wrapped_compartment_key = NULL, updated_at = ?2
-             WHERE assessment_id = ?1",
-            params![assessment.0, now],
-        )?;
-        // Hidden answers and the safeguarding section's: rows and ciphertexts, every revision
-        // (secure_delete overwrites the freed pages; the checkpoint below clears the WAL).
-        for tag in &destroyed_tags {
+        let secret = &self.device_secret;
+        crate::integrity::guarded(&mut self.connection, secret, |transaction| {
             transaction.execute(
-                "DELETE FROM answers WHERE assessment_id = ?1 AND question_tag = ?2",
-                params![assessment.0, tag],
+                "INSERT INTO outbox (submission_id, officer_id, envelope, content_hash, state, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)",
+                params![assessment.0, officer, envelope_bytes, content_hash, now],
             )?;
-        }
-        transaction.execute(
-            "DELETE FROM answers WHERE assessment_id = ?1 AND format <> 2",
-            [&assessment.0],
-        )?;
-        if destroy_copy {
-            // The force's policy: nothing readable stays on the device once sealed.
             transaction.execute(
-                "UPDATE assessments SET wrapped_record_key = NULL WHERE assessment_id = ?1",
+                "UPDATE assessments SET finalised_at = ?2, wrapped_compartment_key = NULL, updated_at = ?2
+                 WHERE assessment_id = ?1",
+                params![assessment.0, now],
+            )?;
+            // Hidden answers and the safeguarding section's: rows and ciphertexts, every revision
+            // (secure_delete overwrites the freed pages; the checkpoint below clears the WAL).
+            for tag in &destroyed_tags {
+                transaction.execute(
+                    "DELETE FROM answers WHERE assessment_id = ?1 AND question_tag = ?2",
+                    params![assessment.0, tag],
+                )?;
+            }
+            transaction.execute(
+                "DELETE FROM answers WHERE assessment_id = ?1 AND format <> 2",
                 [&assessment.0],
             )?;
-            transaction.execute(
-                "DELETE FROM answers WHERE assessment_id = ?1",
-                [&assessment.0],
+            if destroy_copy {
+                // The force's policy: nothing readable stays on the device once sealed.
+                transaction.execute(
+                    "UPDATE assessments SET wrapped_record_key = NULL WHERE assessment_id = ?1",
+                    [&assessment.0],
+                )?;
+                transaction.execute(
+                    "DELETE FROM answers WHERE assessment_id = ?1",
+                    [&assessment.0],
+                )?;
+            }
+            audit::append(
+                transaction,
+                secret,
+                &officer,
+                now,
+                "assessment_finalised",
+                Some(&assessment.0),
             )?;
-        }
-        audit::append(
-            &transaction,
-            &self.device_secret,
-            &officer,
-            now,
-            "assessment_finalised",
-            Some(&assessment.0),
-        )?;
-        audit::append(
-            &transaction,
-            &self.device_secret,
-            &officer,
-            now,
-            "compartment_destroyed",
-            Some(&assessment.0),
-        )?;
-        let generation = crate::integrity::advance(&transaction, &self.device_secret)?;
-        transaction.commit()?;
-        crate::integrity::publish(&self.device_secret, generation)?;
+            audit::append(
+                transaction,
+                secret,
+                &officer,
+                now,
+                "compartment_destroyed",
+                Some(&assessment.0),
+            )?;
+            Ok(())
+        })?;
         self.checkpoint()?;
         Ok(Finalised {
             submission_id: assessment.0.clone(),
