@@ -65,8 +65,8 @@ impl ForceKeys {
         let records = records_key(&dir.join(RECORDS))?;
         Ok(ForceKeys {
             records_public: records.public_bytes(),
-            pack_signing: ed25519_key(&dir.join(PACK_SIGNING))?,
-            receipt_signing: ed25519_key(&dir.join(RECEIPT_SIGNING))?,
+            pack_signing: firstline_trust::read_signing_key(&dir.join(PACK_SIGNING))?,
+            receipt_signing: firstline_trust::read_signing_key(&dir.join(RECEIPT_SIGNING))?,
         })
     }
 
@@ -109,7 +109,7 @@ pub fn apart_key_load_or_create(path: &Path, gateway_keys: &Path) -> Result<Sign
         }
         write_secret(path, random_seed().as_ref())?;
     }
-    ed25519_key(path)
+    firstline_trust::read_signing_key(path)
 }
 
 /// Makes the safeguarding unit's key pair in `dir`: `safeguarding.key` (0600, stays with the
@@ -148,13 +148,13 @@ pub fn safeguarding_public(path: &Path) -> Result<Vec<u8>, String> {
 
 /// The records private key from its file.
 pub fn records_key(path: &Path) -> Result<RecordsKey, String> {
-    RecordsKey::from_bytes(&read_secret(path)?)
+    RecordsKey::from_bytes(&firstline_trust::read_key_file(path)?)
         .map_err(|error| format!("{}: {error}", path.display()))
 }
 
 /// The safeguarding private key from its file.
 pub fn safeguarding_key(path: &Path) -> Result<SafeguardingKey, String> {
-    SafeguardingKey::from_bytes(&read_secret(path)?)
+    SafeguardingKey::from_bytes(&firstline_trust::read_key_file(path)?)
         .map_err(|error| format!("{}: {error}", path.display()))
 }
 
@@ -163,29 +163,10 @@ pub fn trusted_pack_key(public: &[u8]) -> Result<firstline_form::TrustedKey, Str
     firstline_form::TrustedKey::from_base64(PACK_KEY_ID, &STANDARD.encode(public))
 }
 
-fn ed25519_key(path: &Path) -> Result<SigningKey, String> {
-    let seed = read_secret(path)?;
-    let seed: [u8; 32] = seed
-        .as_slice()
-        .try_into()
-        .map_err(|_| format!("{}: not a 32-byte key", path.display()))?;
-    Ok(SigningKey::from_bytes(&seed))
-}
-
 fn random_seed() -> Zeroizing<[u8; 32]> {
     let mut seed = Zeroizing::new([0u8; 32]);
     rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, seed.as_mut());
     seed
-}
-
-fn read_secret(path: &Path) -> Result<Zeroizing<Vec<u8>>, String> {
-    let text = Zeroizing::new(
-        std::fs::read_to_string(path).map_err(|error| format!("{}: {error}", path.display()))?,
-    );
-    STANDARD
-        .decode(text.trim())
-        .map(Zeroizing::new)
-        .map_err(|_| format!("{}: not a key file (base64 expected)", path.display()))
 }
 
 fn write_secret(path: &Path, secret: &[u8]) -> Result<(), String> {
@@ -205,5 +186,5 @@ fn write_secret(path: &Path, secret: &[u8]) -> Result<(), String> {
 
 /// A key kept apart from the gateway, which must exist (for `wipe`).
 pub fn apart_key(path: &Path) -> Result<SigningKey, String> {
-    ed25519_key(path)
+    firstline_trust::read_signing_key(path)
 }

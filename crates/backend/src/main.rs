@@ -78,7 +78,7 @@ async fn serve(options: Options) -> Result<(), String> {
     let storage = storage::open(&options.database)
         .await
         .map_err(|error| format!("cannot open the database: {error}"))?;
-    let receipt_key = receipt_key(&options.receipt_key)?;
+    let receipt_key = firstline_trust::read_signing_key(&options.receipt_key)?;
     {
         let signed = storage::stored_key_set(&*storage).await?.ok_or(
             "the force is not set up in this database: run `firstline-admin init-force` first",
@@ -168,24 +168,6 @@ async fn serve(options: Options) -> Result<(), String> {
                 .map_err(|error| error.to_string())
         }
     }
-}
-
-/// The receipt key from its file: the base64 of a 32-byte Ed25519 seed.
-fn receipt_key(path: &std::path::Path) -> Result<ed25519_dalek::SigningKey, String> {
-    use base64::Engine;
-    let text = zeroize::Zeroizing::new(
-        std::fs::read_to_string(path).map_err(|error| format!("{}: {error}", path.display()))?,
-    );
-    let seed = zeroize::Zeroizing::new(
-        base64::engine::general_purpose::STANDARD
-            .decode(text.trim())
-            .map_err(|_| format!("{}: not a key file (base64 expected)", path.display()))?,
-    );
-    let seed: [u8; 32] = seed
-        .as_slice()
-        .try_into()
-        .map_err(|_| format!("{}: not a 32-byte key", path.display()))?;
-    Ok(ed25519_dalek::SigningKey::from_bytes(&seed))
 }
 
 /// The one stdout line: where the gateway listens (tests and `cargo xtask run` read it).

@@ -12,6 +12,7 @@
 //! once the signature verifies.
 
 mod code;
+mod key_file;
 
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use firstline_protocol::{Base64Bytes, Receipt, SignedKeySet};
@@ -20,6 +21,7 @@ use sha2::{Digest, Sha256};
 use thiserror::Error;
 
 pub use code::{EnrolmentCode, CODE_FINGERPRINT_BYTES};
+pub use key_file::{read_key_file, read_signing_key};
 
 /// The key-set format this build writes and reads.
 pub const KEY_SET_FORMAT: u32 = 1;
