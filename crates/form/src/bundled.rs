@@ -27,6 +27,16 @@ pub fn default_pack() -> Result<Pack, PackError> {
     verify_pack(DEFAULT_PACK, &built_in_keys())
 }
 
+/// The default pack's content hash, from a verified load made once per process.
+pub fn default_pack_hash() -> Result<&'static str, PackError> {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    if let Some(hash) = HASH.get() {
+        return Ok(hash);
+    }
+    let hash = default_pack()?.content_hash().to_string();
+    Ok(HASH.get_or_init(|| hash))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

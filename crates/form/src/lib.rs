@@ -13,7 +13,7 @@ mod model;
 mod pack;
 mod sign;
 
-pub use bundled::{built_in_keys, default_pack, default_pack_bytes};
+pub use bundled::{built_in_keys, default_pack, default_pack_bytes, default_pack_hash};
 pub use engine::{
     Assessment, AssessmentView, AuditEvent, ChoiceView, GateView, Guidance, QuestionView,
     SectionView, ShownAnswer, Summary, SummaryRow,
