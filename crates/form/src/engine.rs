@@ -22,6 +22,9 @@ pub struct Assessment {
     audit: Vec<AuditEvent>,
     /// Kept up to date with `answers`: an answer re-evaluates only what it can affect.
     evaluation: Evaluation,
+    /// Today's date (`YYYY-MM-DD`) as the app gives it, for information screens' review dates:
+    /// the engine reads no clock.
+    today: Option<String>,
 }
 
 /// Something the audit chain must record. Metadata only, never an answer.
@@ -94,6 +97,10 @@ pub struct GateView<'a> {
     pub open: bool,
     /// What is still missing, in plain words.
     pub missing: Vec<&'a str>,
+    /// Whether the assessment cannot be finalised while it is closed, unless deferred.
+    pub blocks_finalise: bool,
+    /// While closed and deferred: the words saying so (for example "Not safe to talk now").
+    pub deferred: Option<&'a str>,
 }
 
 /// Risk factors present, and the lowest grade they suggest. Guidance only: the grade is the
@@ -125,6 +132,9 @@ pub struct QuestionView<'a> {
     pub body: Option<&'a str>,
     /// Who owns an information screen's wording.
     pub information: Option<&'a InformationOwner>,
+    /// Whether this information screen's review date has passed (today as the app gave it with
+    /// [`Assessment::set_today`]): the officer is told the wording may be out of date.
+    pub review_overdue: bool,
     /// The choices, for choice questions.
     pub choices: &'a [ChoiceView],
     /// The longest text accepted.
@@ -148,7 +158,7 @@ pub struct ChoiceView {
     pub value: String,
     /// The label to show.
     pub label: String,
-    /// A warning to show when it is picked.
+    /// A warning or prompt to show at once when it is picked.
     pub warning: Option<String>,
 }
 
@@ -165,6 +175,25 @@ pub struct Summary {
     /// The titles of the gates closed now: nothing behind them is asked or sent. Said whether or
     /// not anything was answered behind them.
     pub closed_gates: Vec<String>,
+    /// Closed gates that stop finalising until they open or are deferred: the page's error
+    /// summary lists them after the missing answers.
+    pub blocking_gates: Vec<BlockingGate>,
+    /// Closed gates that are deferred, in the words the record's reader sees (for example "Not
+    /// safe to talk now: the risk questions are deferred").
+    pub deferred: Vec<String>,
+}
+
+/// A closed gate that stops finalising, as check-your-answers lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BlockingGate {
+    /// The gate's id.
+    pub gate_id: String,
+    /// What opens.
+    pub title: String,
+    /// What is still missing, in plain words.
+    pub missing: Vec<String>,
+    /// A shown question that the first missing step reads (where the officer can act on it).
+    pub question_id: Option<String>,
 }
 
 /// One answer as check-your-answers shows it, with the key it is sealed to.
@@ -222,6 +251,7 @@ impl Assessment {
             pack,
             answers,
             audit: Vec::new(),
+            today: None,
         };
         assessment.evaluation = assessment.evaluate_all();
         assessment
@@ -319,6 +349,49 @@ impl Assessment {
             .filter(|(_, open)| !**open)
             .map(|(gate, _)| gate.title.get(language).to_string())
             .collect()
+    }
+
+    /// Whether gate `gate` is closed now and its deferral condition holds.
+    fn is_deferred(&self, evaluation: &Evaluation, gate: usize) -> bool {
+        let value_of = |read: &usize| self.visible_value(&evaluation.visible, *read);
+        !evaluation.gate_open[gate]
+            && self.pack.gate_defer[gate]
+                .as_ref()
+                .is_some_and(|defer| defer.eval_by(&value_of))
+    }
+
+    /// The ids of the gates closed now and deferred, in pack order: the record says each was
+    /// deferred, so a later amendment can complete it.
+    pub fn deferred_gates(&self) -> Vec<&str> {
+        (0..self.pack.gates.len())
+            .filter(|gate| self.is_deferred(&self.evaluation, *gate))
+            .map(|gate| self.pack.file().gates[gate].id.as_str())
+            .collect()
+    }
+
+    /// The ids of the gates that stop finalising now: closed, marked `blocks_finalise`, and not
+    /// deferred. While any is left, the assessment cannot be finalised.
+    pub fn gates_blocking_finalise(&self) -> Vec<&str> {
+        self.blocking(&self.evaluation)
+            .map(|gate| self.pack.file().gates[gate].id.as_str())
+            .collect()
+    }
+
+    fn blocking<'e>(&'e self, evaluation: &'e Evaluation) -> impl Iterator<Item = usize> + 'e {
+        (0..self.pack.gates.len()).filter(move |gate| {
+            self.pack.file().gates[*gate].blocks_finalise
+                && !evaluation.gate_open[*gate]
+                && !self.is_deferred(evaluation, *gate)
+        })
+    }
+
+    /// Tells the engine today's date (`YYYY-MM-DD`), so that views flag information screens
+    /// whose review date has passed. A text that is not a real date is ignored (nothing is
+    /// flagged) and `false` returned.
+    pub fn set_today(&mut self, today: &str) -> bool {
+        let is_date = is_date(today);
+        self.today = is_date.then(|| today.to_string());
+        is_date
     }
 
     /// The pack this assessment uses.
@@ -483,6 +556,12 @@ impl Assessment {
                         .filter(|(_, condition)| !condition.eval_by(&value_of))
                         .map(|(written, _)| written.description.get(language))
                         .collect(),
+                    blocks_finalise: gate.blocks_finalise,
+                    deferred: gate
+                        .defer
+                        .as_ref()
+                        .filter(|_| self.is_deferred(evaluation, gate_index))
+                        .map(|defer| defer.description.get(language)),
                 }
             })
             .collect();
@@ -523,6 +602,12 @@ impl Assessment {
             help: question.help.as_ref().map(|help| help.get(language)),
             body: question.body.as_ref().map(|body| body.get(language)),
             information: question.information.as_ref(),
+            review_overdue: self.today.as_deref().is_some_and(|today| {
+                question
+                    .information
+                    .as_ref()
+                    .is_some_and(|information| is_review_overdue(information, today))
+            }),
             choices: self.pack.choice_views(index, language),
             max_chars: match kind {
                 Kind::Text { max_chars, .. } => Some(*max_chars),
@@ -621,11 +706,56 @@ impl Assessment {
             }
             rows.push(row);
         }
+        let gates = &self.pack.file().gates;
         Summary {
             rows,
             missing,
             hidden_answers: self.hidden_count(evaluation),
             closed_gates: self.closed_gates(evaluation, language),
+            blocking_gates: self
+                .blocking(evaluation)
+                .map(|gate| self.blocking_gate(evaluation, gate, language))
+                .collect(),
+            deferred: (0..gates.len())
+                .filter(|gate| self.is_deferred(evaluation, *gate))
+                .filter_map(|gate| gates[gate].defer.as_ref())
+                .map(|defer| defer.description.get(language).to_string())
+                .collect(),
+        }
+    }
+
+    fn blocking_gate(
+        &self,
+        evaluation: &Evaluation,
+        gate: usize,
+        language: Language,
+    ) -> BlockingGate {
+        let value_of = |read: &usize| self.visible_value(&evaluation.visible, *read);
+        let written = &self.pack.file().gates[gate];
+        let failing: Vec<(&crate::model::GateCondition, &Expr<usize>)> = written
+            .conditions
+            .iter()
+            .zip(&self.pack.gates[gate])
+            .filter(|(_, condition)| !condition.eval_by(&value_of))
+            .collect();
+        let question_id = failing
+            .first()
+            .and_then(|(_, condition)| {
+                condition
+                    .questions()
+                    .into_iter()
+                    .find(|read| evaluation.visible[**read])
+                    .copied()
+            })
+            .map(|read| self.pack.question(read).id.clone());
+        BlockingGate {
+            gate_id: written.id.clone(),
+            title: written.title.get(language).to_string(),
+            missing: failing
+                .iter()
+                .map(|(condition, _)| condition.description.get(language).to_string())
+                .collect(),
+            question_id,
         }
     }
 }
@@ -774,6 +904,17 @@ fn check_answer(question: &str, kind: &Kind, value: &AnswerValue) -> Result<(), 
         (Kind::Information, _) => refuse(AnswerProblem::TakesNoAnswer),
         _ => refuse(AnswerProblem::WrongKind),
     }
+}
+
+/// `YYYY-MM-DD`, a real date.
+pub(crate) fn is_date(text: &str) -> bool {
+    text.len() == 10 && is_date_time(&format!("{text}T00:00"))
+}
+
+/// Whether `information` was due for review before `today` (both `YYYY-MM-DD`, so they order
+/// as text).
+pub(crate) fn is_review_overdue(information: &InformationOwner, today: &str) -> bool {
+    information.review_by.as_str() < today
 }
 
 /// `YYYY-MM-DDTHH:MM`, with a real month, day, hour and minute.

@@ -12,8 +12,12 @@
 //!          | id ("<" | "<=" | ">" | ">=") number
 //!          | id "in" "[" string ("," string)* "]"
 //!          | id "contains" string
+//!          | "count(" expr ("," expr)* ")" ("==" | "!=" | "<" | "<=" | ">" | ">=") number
 //! literal := string | number          string := '…' (single quotes, no escapes)
 //! ```
+//!
+//! `count(…)` is how many of its conditions hold, compared with a whole number: a force that
+//! scores DASH writes `count(q1 == 'yes', q2 == 'yes', …) >= 14`.
 //!
 //! A question that is unanswered, or hidden (behind a closed gate or a false `show_if`), has no
 //! value: every comparison with it is false, `!=` included, and `answered(q)` is false. Nothing
@@ -59,6 +63,15 @@ pub enum Expr<Q = String> {
         /// The choice.
         value: String,
     },
+    /// How many of the parts hold, compared with a whole number.
+    Count {
+        /// The conditions counted.
+        parts: Vec<Expr<Q>>,
+        /// How the count is compared.
+        op: CompareOp,
+        /// With what.
+        number: u32,
+    },
 }
 
 /// A comparison operator.
@@ -76,6 +89,31 @@ pub enum CompareOp {
     Gt,
     /// `>=`
     Ge,
+}
+
+impl CompareOp {
+    /// Whether `left op right` holds.
+    fn compare<T: PartialOrd>(self, left: T, right: T) -> bool {
+        match self {
+            CompareOp::Eq => left == right,
+            CompareOp::Ne => left != right,
+            CompareOp::Lt => left < right,
+            CompareOp::Le => left <= right,
+            CompareOp::Gt => left > right,
+            CompareOp::Ge => left >= right,
+        }
+    }
+
+    fn from_token(op: &str) -> CompareOp {
+        match op {
+            "==" => CompareOp::Eq,
+            "!=" => CompareOp::Ne,
+            "<" => CompareOp::Lt,
+            "<=" => CompareOp::Le,
+            ">" => CompareOp::Gt,
+            _ => CompareOp::Ge,
+        }
+    }
 }
 
 /// A literal in a condition.
@@ -151,7 +189,7 @@ impl<Q> Expr<Q> {
     fn collect_questions<'a>(&'a self, found: &mut Vec<&'a Q>) {
         match self {
             Expr::Bool(_) => {}
-            Expr::And(parts) | Expr::Or(parts) => {
+            Expr::And(parts) | Expr::Or(parts) | Expr::Count { parts, .. } => {
                 parts.iter().for_each(|part| part.collect_questions(found))
             }
             Expr::Not(part) => part.collect_questions(found),
@@ -194,6 +232,15 @@ impl<Q> Expr<Q> {
                 question: name(question)?,
                 value: value.clone(),
             },
+            Expr::Count {
+                parts: counted,
+                op,
+                number,
+            } => Expr::Count {
+                parts: parts(counted)?,
+                op: *op,
+                number: *number,
+            },
         })
     }
 
@@ -217,14 +264,9 @@ impl<Q> Expr<Q> {
                         _ => false,
                     }
                 }
-                (Some(Value::Number(answer)), Literal::Number(number)) => match op {
-                    CompareOp::Eq => answer == *number,
-                    CompareOp::Ne => answer != *number,
-                    CompareOp::Lt => answer < *number,
-                    CompareOp::Le => answer <= *number,
-                    CompareOp::Gt => answer > *number,
-                    CompareOp::Ge => answer >= *number,
-                },
+                (Some(Value::Number(answer)), Literal::Number(number)) => {
+                    op.compare(answer, *number)
+                }
                 _ => false,
             },
             Expr::In { question, values } => match value_of(question) {
@@ -235,6 +277,11 @@ impl<Q> Expr<Q> {
                 Some(Value::Choices(answers)) => answers.iter().any(|answer| answer == value),
                 _ => false,
             },
+            Expr::Count { parts, op, number } => {
+                let held = parts.iter().filter(|part| part.eval_by(value_of)).count();
+                let held = u32::try_from(held).unwrap_or(u32::MAX);
+                op.compare(held, *number)
+            }
         }
     }
 }
@@ -431,6 +478,11 @@ impl Parser {
                 Ok(Expr::Answered(question))
             }
             Token::Ident(word)
+                if word == "count" && matches!(self.peek(), Some((_, Token::Open))) =>
+            {
+                self.count()
+            }
+            Token::Ident(word)
                 if ["and", "or", "not", "in", "contains"].contains(&word.as_str()) =>
             {
                 Err(SyntaxError {
@@ -452,14 +504,7 @@ impl Parser {
         let (at, token) = self.take("an operator after the question id")?;
         match token {
             Token::Op(op) => {
-                let op = match op {
-                    "==" => CompareOp::Eq,
-                    "!=" => CompareOp::Ne,
-                    "<" => CompareOp::Lt,
-                    "<=" => CompareOp::Le,
-                    ">" => CompareOp::Gt,
-                    _ => CompareOp::Ge,
-                };
+                let op = CompareOp::from_token(op);
                 let (at, value) = self.take("a value to compare with")?;
                 let literal = match value {
                     Token::Text(text) => Literal::Text(text),
@@ -492,6 +537,47 @@ impl Parser {
                 message: format!("expected ==, !=, <, <=, >, >=, in or contains after {question:?}, found {other}"),
             }),
         }
+    }
+
+    /// `count(` expr (`,` expr)* `)` op number, after the word `count`.
+    fn count(&mut self) -> Result<Expr, SyntaxError> {
+        self.expect(Token::Open, "\"(\" after count")?;
+        let mut parts = vec![self.or()?];
+        while matches!(self.peek(), Some((_, Token::Comma))) {
+            self.next += 1;
+            parts.push(self.or()?);
+        }
+        self.expect(Token::Close, "\")\" or \",\"")?;
+        let op = match self.take("an operator after count(…)")? {
+            (_, Token::Op(op)) => CompareOp::from_token(op),
+            (at, other) => {
+                return Err(SyntaxError {
+                    at,
+                    message: format!(
+                        "expected ==, !=, <, <=, > or >= after count(…), found {other}"
+                    ),
+                })
+            }
+        };
+        let number = match self.take("a whole number to compare the count with")? {
+            (_, Token::Number(number))
+                if number >= 0.0 && number.fract() == 0.0 && number <= f64::from(u32::MAX) =>
+            {
+                // In range and whole, checked just above.
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let whole = number as u32;
+                whole
+            }
+            (at, other) => {
+                return Err(SyntaxError {
+                    at,
+                    message: format!(
+                        "a count is compared with a whole number of 0 or more, found {other}"
+                    ),
+                })
+            }
+        };
+        Ok(Expr::Count { parts, op, number })
     }
 
     fn question(&mut self) -> Result<String, SyntaxError> {

@@ -15,8 +15,8 @@ mod sign;
 
 pub use bundled::{built_in_keys, default_pack, default_pack_bytes, default_pack_hash};
 pub use engine::{
-    Assessment, AssessmentView, AuditEvent, ChoiceView, GateView, Guidance, QuestionView,
-    SectionView, ShownAnswer, Summary, SummaryRow,
+    Assessment, AssessmentView, AuditEvent, BlockingGate, ChoiceView, GateView, Guidance,
+    QuestionView, SectionView, ShownAnswer, Summary, SummaryRow,
 };
 pub use error::{AnswerError, AnswerProblem, PackError};
 pub use model::{

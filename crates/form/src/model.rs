@@ -110,6 +110,13 @@ pub struct Gate {
     pub title: LocalText,
     /// Every condition that must hold, each with the words the gate panel shows while it fails.
     pub conditions: Vec<GateCondition>,
+    /// Whether the assessment cannot be finalised while this gate is closed (unless deferred).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub blocks_finalise: bool,
+    /// When the questions behind the gate may wait: while the gate is closed and this holds,
+    /// it is deferred (its sections stay hidden, the record may be finalised and says so).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defer: Option<GateCondition>,
 }
 
 /// One condition of a gate.
@@ -249,6 +256,10 @@ pub struct Question {
     /// Who owns an information screen's wording.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub information: Option<InformationOwner>,
+    /// Prompts shown at once when a given answer is picked, by the answer's value (for
+    /// yes/no questions `yes`, `no` or `unknown`; for choice questions a choice's value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompts: Option<BTreeMap<String, LocalText>>,
 }
 
 /// The kinds of question a pack can hold.

@@ -18,6 +18,8 @@ pub struct Pack {
     pub(crate) questions: Vec<CompiledQuestion>,
     pub(crate) sections: Vec<CompiledSection>,
     pub(crate) gates: Vec<Vec<Expr<usize>>>,
+    /// By gate: when it is deferred while closed (see `Gate::defer`).
+    pub(crate) gate_defer: Vec<Option<Expr<usize>>>,
     pub(crate) risk_factors: Vec<Expr<usize>>,
     pub(crate) order: Vec<Node>,
     /// By node slot (see [`Pack::slot`]): the nodes whose visibility or openness it decides, so
@@ -115,6 +117,23 @@ impl Pack {
             .position(|each| *each == language)
             .unwrap_or(0);
         by_language.get(position).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The information screens whose review date is before `today` (`YYYY-MM-DD`, given by
+    /// the app; nothing if it is not a date): for diagnostics and the force's review.
+    pub fn information_due_for_review(&self, today: &str) -> Vec<&Question> {
+        if !crate::engine::is_date(today) {
+            return Vec::new();
+        }
+        (0..self.len())
+            .map(|index| self.question(index))
+            .filter(|question| {
+                question
+                    .information
+                    .as_ref()
+                    .is_some_and(|information| crate::engine::is_review_overdue(information, today))
+            })
+            .collect()
     }
 
     pub(crate) fn question(&self, index: usize) -> &Question {
@@ -250,20 +269,41 @@ fn compile(file: FormPack, content_hash: String) -> Result<Pack, PackError> {
                 .collect::<Result<Vec<_>, _>>()
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let gate_defer = file
+        .gates
+        .iter()
+        .map(|gate| {
+            gate.defer
+                .as_ref()
+                .map(|defer| checker.check(&format!("gate {} defer", gate.id), &defer.when))
+                .transpose()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let risk_factors = file
         .risk_factors
         .iter()
         .map(|factor| checker.check(&format!("risk factor {} when", factor.id), &factor.when))
         .collect::<Result<Vec<_>, _>>()?;
 
-    check_nothing_outside_reads_behind_a_gate(&file, &questions, &sections, &gates)?;
+    check_nothing_outside_reads_behind_a_gate(&file, &questions, &sections, &gates, &gate_defer)?;
     let (order, dependents) = evaluation_order(&file, &questions, &sections, &gates)?;
     let choice_views = questions
         .iter()
-        .map(|question| {
+        .map(|compiled| {
+            let prompts = file.sections[compiled.section].questions[compiled.position]
+                .prompts
+                .as_ref();
             Language::ALL
                 .iter()
-                .map(|language| crate::engine::choices_of(&question.kind, *language))
+                .map(|language| {
+                    let mut views = crate::engine::choices_of(&compiled.kind, *language);
+                    for view in &mut views {
+                        if let Some(prompt) = prompts.and_then(|prompts| prompts.get(&view.value)) {
+                            view.warning = Some(prompt.get(*language).to_string());
+                        }
+                    }
+                    views
+                })
                 .collect()
         })
         .collect();
@@ -273,6 +313,7 @@ fn compile(file: FormPack, content_hash: String) -> Result<Pack, PackError> {
         questions,
         sections,
         gates,
+        gate_defer,
         risk_factors,
         order,
         dependents,
@@ -307,6 +348,12 @@ fn check_translations(file: &FormPack) -> Result<(), PackError> {
                 &condition.description,
             ));
         }
+        texts.extend(gate.defer.iter().map(|defer| {
+            (
+                format!("gate {} defer description", gate.id),
+                &defer.description,
+            )
+        }));
     }
     for factor in &file.risk_factors {
         texts.push((format!("risk factor {} label", factor.id), &factor.label));
@@ -336,6 +383,9 @@ fn check_translations(file: &FormPack) -> Result<(), PackError> {
                         .iter()
                         .map(|warning| (format!("{place} warning"), warning)),
                 );
+            }
+            for (value, prompt) in question.prompts.iter().flatten() {
+                texts.push((format!("question {} prompt {value}", question.id), prompt));
             }
         }
     }
@@ -407,7 +457,7 @@ fn kind_of(pack: &str, question: &Question) -> Result<Kind, PackError> {
         }
         Ok(choices)
     };
-    Ok(match question.kind {
+    let kind = match question.kind {
         KindName::YesNoUnknown => Kind::YesNoUnknown,
         KindName::SingleChoice => Kind::SingleChoice(choices()?),
         KindName::MultipleChoice => Kind::MultipleChoice(choices()?),
@@ -441,9 +491,59 @@ fn kind_of(pack: &str, question: &Question) -> Result<Kind, PackError> {
                     "an information screen takes no answer, so it cannot be required",
                 ));
             }
+            if let Some(information) = &question.information {
+                if !crate::engine::is_date(&information.review_by) {
+                    return Err(invalid(&format!(
+                        "review_by {:?} is not a date written YYYY-MM-DD",
+                        information.review_by
+                    )));
+                }
+            }
             Kind::Information
         }
-    })
+    };
+    check_prompts(question, &kind).map_err(|problem| invalid(&problem))?;
+    Ok(kind)
+}
+
+/// A prompt belongs to an answer the question can be given, and a choice has at most one of a
+/// warning and a prompt (both would be shown in the same place).
+fn check_prompts(question: &Question, kind: &Kind) -> Result<(), String> {
+    let Some(prompts) = &question.prompts else {
+        return Ok(());
+    };
+    let choices: Vec<(&str, bool)> = match kind {
+        Kind::YesNoUnknown => ["yes", "no", "unknown"]
+            .into_iter()
+            .map(|value| (value, false))
+            .collect(),
+        Kind::SingleChoice(choices) | Kind::MultipleChoice(choices) => choices
+            .iter()
+            .map(|choice| (choice.value.as_str(), choice.warning.is_some()))
+            .collect(),
+        _ => {
+            return Err(format!(
+                "prompts do not apply to a {} question",
+                kind_name(question.kind)
+            ))
+        }
+    };
+    for value in prompts.keys() {
+        match choices.iter().find(|(choice, _)| choice == value) {
+            None => {
+                return Err(format!(
+                    "the prompt for {value:?} is for an answer it cannot be given"
+                ))
+            }
+            Some((_, true)) => {
+                return Err(format!(
+                    "the choice {value:?} has both a warning and a prompt; keep one"
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
 }
 
 /// A kind as pack files spell it.
@@ -511,6 +611,7 @@ impl ConditionChecker<'_> {
             |question: &str, kind: &Kind, value: &str, multiple: bool| -> Result<(), PackError> {
                 let values: Vec<&str> = match (kind, multiple) {
                     (Kind::YesNoUnknown, false) => vec!["yes", "no", "unknown"],
+                    (Kind::RiskGrade { .. }, false) => vec!["standard", "medium", "high"],
                     (Kind::SingleChoice(choices), false)
                     | (Kind::MultipleChoice(choices), true) => {
                         choices.iter().map(|choice| choice.value.as_str()).collect()
@@ -519,7 +620,7 @@ impl ConditionChecker<'_> {
                         let wanted = if multiple {
                             "a multiple-choice"
                         } else {
-                            "a yes/no or single-choice"
+                            "a yes/no, single-choice or grade"
                         };
                         return Err(misfit(format!("{question} is not {wanted} question")));
                     }
@@ -556,6 +657,7 @@ impl ConditionChecker<'_> {
                     .try_for_each(|value| listed(question, kind, value, false))
             }
             Expr::Contains { question, value } => listed(question, kind_of(question)?, value, true),
+            Expr::Count { parts, .. } => parts.iter().try_for_each(|part| self.fits(place, part)),
         }
     }
 }
@@ -573,6 +675,7 @@ fn check_nothing_outside_reads_behind_a_gate(
     questions: &[CompiledQuestion],
     sections: &[CompiledSection],
     gates: &[Vec<Expr<usize>>],
+    gate_defer: &[Option<Expr<usize>>],
 ) -> Result<(), PackError> {
     let id_of = |question: usize| {
         let compiled = &questions[question];
@@ -643,6 +746,18 @@ fn check_nothing_outside_reads_behind_a_gate(
             check(
                 format!("gate {} condition {}", file.gates[gate].id, n + 1),
                 Some(gate),
+                true,
+                condition,
+            )?;
+        }
+    }
+    // A deferral is decided while its gate is closed, so it reads nothing behind any gate
+    // (its own included) and, like a gate, nothing sealed to the safeguarding key.
+    for (gate, defer) in gate_defer.iter().enumerate() {
+        if let Some(condition) = defer {
+            check(
+                format!("gate {} defer", file.gates[gate].id),
+                None,
                 true,
                 condition,
             )?;
