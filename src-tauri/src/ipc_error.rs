@@ -102,6 +102,7 @@ fn code_of(refusal: Refusal) -> ErrorCode {
         | Refusal::UnknownQuestion
         | Refusal::NotShown
         | Refusal::MissingRequired { .. }
+        | Refusal::StepsNotDone
         | Refusal::Finalised
         | Refusal::NotFinalised
         | Refusal::UnknownRecord

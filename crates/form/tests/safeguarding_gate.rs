@@ -1,23 +1,58 @@
 //! The safeguarding gate on the default pack, through the engine's public API: the migrant-victim
-//! questions never reach a view or summary while the gate is closed, answers to them are refused
-//! and audited, and a gate that closes again hides (but keeps) what was answered.
+//! questions never reach a view or summary while the gate is closed (nor does any word naming
+//! migrants or immigration), answers to them are refused and audited, and a gate that closes
+//! again hides (but keeps) what was answered.
 
 // Tests fail by panicking, with a message saying what did not happen.
 #![allow(clippy::expect_used)]
 
 use std::sync::Arc;
 
-use firstline_form::{default_pack, AnswerError, AnswerValue, Assessment, AuditEvent, Language};
+use firstline_form::{
+    default_pack, AnswerError, AnswerValue, Assessment, AssessmentView, AuditEvent, GateView,
+    Language,
+};
 
-const GATED: [&str; 7] = [
-    "migrant_reassurance",
-    "deportation_threats",
-    "documents_withheld",
-    "no_funds_used_to_stop_leaving",
-    "wants_immigration_advice",
-    "consents_to_specialist_referral",
-    "migrant_schemes",
+/// The ids of the questions behind the safeguarding gate.
+fn gated() -> Vec<String> {
+    let pack = default_pack().expect("default pack");
+    let ids: Vec<String> = pack
+        .file()
+        .sections
+        .iter()
+        .filter(|section| section.gate.as_deref() == Some("safeguarding"))
+        .flat_map(|section| section.questions.iter().map(|question| question.id.clone()))
+        .collect();
+    assert!(
+        ids.len() >= 12,
+        "the migrant-victim section shrank: {ids:?}"
+    );
+    ids
+}
+
+/// Words that name migrants or immigration, in English and Welsh: none may be on screen while
+/// the section is closed (whoever is in the room can see the screen).
+const NAMES_THE_SECTION: [&str; 12] = [
+    "migrant",
+    "immigration",
+    "Home Office",
+    "passport",
+    "visa",
+    "deport",
+    "sponsor",
+    "asylum",
+    "mudol",
+    "mewnfudo",
+    "Swyddfa Gartref",
+    "pasbort",
 ];
+
+fn gate<'v>(view: &'v AssessmentView<'_>, id: &str) -> &'v GateView<'v> {
+    view.gates
+        .iter()
+        .find(|gate| gate.id == id)
+        .expect("the gate is in the view")
+}
 
 fn yes(question: &str) -> (&str, AnswerValue) {
     (question, AnswerValue::Choice("yes".into()))
@@ -29,8 +64,10 @@ fn safeguarding_steps() -> Vec<(&'static str, AnswerValue)> {
         yes("immediate_safety_confirmed"),
         ("medical_need", AnswerValue::Choice("none".into())),
         ("children_present", AnswerValue::Choice("no".into())),
-        yes("pregnancy_or_baby"),
-        yes("other_vulnerable_checked"),
+        (
+            "other_vulnerable_checked",
+            AnswerValue::Choice("checked".into()),
+        ),
         yes("spoken_alone"),
         ("interpreter_needed", AnswerValue::Choice("no".into())),
         yes("safety_advice_given"),
@@ -63,19 +100,39 @@ fn everything_the_ui_sees(assessment: &Assessment) -> String {
 
 #[test]
 fn gated_questions_never_reach_the_view_before_safeguarding() {
-    let assessment = assessment();
-    let seen = everything_the_ui_sees(&assessment);
-    for id in GATED {
-        assert!(
-            !seen.contains(id),
-            "{id} reached the UI while the gate was closed"
-        );
+    // At the start, and with every step done but the last (the privacy gate open, the risk
+    // questions shown): nothing names the section.
+    let mut nearly = assessment();
+    for (question, value) in safeguarding_steps()
+        .into_iter()
+        .filter(|(question, _)| *question != "safety_advice_given")
+    {
+        nearly.answer(question, value).expect("step");
     }
-    assert!(!seen.contains("Home Office"));
-    assert!(!seen.contains("passport"));
-    let gate = &assessment.view(Language::En).gates[0];
-    assert!(!gate.open);
-    assert_eq!(gate.missing.len(), 6);
+    assert!(gate(&nearly.view(Language::En), "privacy").open);
+    for assessment in [assessment(), nearly] {
+        let seen = everything_the_ui_sees(&assessment);
+        for id in gated() {
+            assert!(
+                !seen.contains(&format!("\"{id}\"")),
+                "{id} reached the UI while the gate was closed"
+            );
+        }
+        let lower = seen.to_lowercase();
+        for word in NAMES_THE_SECTION {
+            assert!(
+                !lower.contains(&word.to_lowercase()),
+                "{word:?} is on screen while the section is closed"
+            );
+        }
+        assert!(!gate(&assessment.view(Language::En), "safeguarding").open);
+    }
+    assert_eq!(
+        gate(&assessment().view(Language::En), "safeguarding")
+            .missing
+            .len(),
+        6
+    );
 }
 
 #[test]
@@ -101,10 +158,11 @@ fn an_answer_to_a_gated_question_is_refused_and_audited() {
 fn completing_the_safeguarding_steps_opens_the_section() {
     let mut assessment = safeguarded_assessment();
     let view = assessment.view(Language::En);
+    let safeguarding = gate(&view, "safeguarding");
     assert!(
-        view.gates[0].open,
+        safeguarding.open,
         "still missing: {:?}",
-        view.gates[0].missing
+        safeguarding.missing
     );
     assert!(view.questions.iter().any(|q| q.id == "documents_withheld"));
     assessment
@@ -119,7 +177,7 @@ fn a_gate_that_closes_again_hides_but_keeps_the_answers() {
         .answer("documents_withheld", AnswerValue::Choice("yes".into()))
         .expect("open");
     assessment
-        .answer("spoken_alone", AnswerValue::Choice("no".into()))
+        .answer("spoken_alone", AnswerValue::Choice("not_yet".into()))
         .expect("change");
 
     let seen = everything_the_ui_sees(&assessment);
@@ -176,12 +234,13 @@ fn an_interpreter_who_is_the_suspect_warns_needs_a_reason_and_keeps_the_gate_shu
         .find(|q| q.id == "interpreter_reason")
         .expect("reason asked");
     assert!(reason.required);
-    assert!(!view.gates[0].open);
+    assert!(!gate(&view, "safeguarding").open);
+    assert!(!gate(&view, "privacy").open);
 }
 
 #[test]
 fn guidance_names_factors_and_never_changes_the_officers_grade() {
-    let mut assessment = assessment();
+    let mut assessment = safeguarded_assessment();
     assessment
         .answer("strangulation", AnswerValue::Choice("yes".into()))
         .expect("answer");
@@ -223,7 +282,7 @@ fn a_restored_draft_keeps_gated_answers_hidden_until_the_gate_opens() {
         pack,
         [
             ("documents_withheld", AnswerValue::Choice("yes".into())),
-            ("spoken_alone", AnswerValue::Choice("no".into())),
+            ("spoken_alone", AnswerValue::Choice("not_yet".into())),
         ],
     )
     .expect("restore");

@@ -19,7 +19,7 @@ mod enrolment;
 mod finalise;
 
 pub use enrolment::EnrolmentPermit;
-pub use finalise::{Finalised, SentRecord, ShownAnswer};
+pub use finalise::{Finalised, RecordNotes, SentRecord, ShownAnswer};
 
 /// Settings a vault is opened with (from policy; tests use cheap ones).
 #[derive(Clone)]

@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use firstline_seal::{DeviceKey, RecordsKey, SafeguardingKey};
 use firstline_vault::{
-    AssessmentId, Compartment, DeviceSecret, Enrolment, KdfParams, Outbox, Outcome, ShownAnswer,
-    Vault, VaultError, VaultOptions,
+    AssessmentId, Compartment, DeviceSecret, Enrolment, KdfParams, Outbox, Outcome, RecordNotes,
+    ShownAnswer, Vault, VaultError, VaultOptions,
 };
 use zeroize::Zeroizing;
 
@@ -127,7 +127,7 @@ fn finalising_needs_an_enrolled_device() {
     let mut vault = open(&dir);
     let id = answered(&mut vault);
     assert!(matches!(
-        vault.finalise(&id, &BOTH_SHOWN),
+        vault.finalise(&id, &BOTH_SHOWN, &RecordNotes::default()),
         Err(VaultError::NotEnrolled)
     ));
     vault
@@ -140,7 +140,9 @@ fn finalising_seals_locks_and_destroys_the_migrant_section_on_the_device() {
     let setup = enrolled();
     let mut vault = open(&setup.dir);
     let id = answered(&mut vault);
-    let finalised = vault.finalise(&id, &BOTH_SHOWN).expect("finalised");
+    let finalised = vault
+        .finalise(&id, &BOTH_SHOWN, &RecordNotes::default())
+        .expect("finalised");
 
     assert!(matches!(
         vault.save_answer(&id, "injuries", Compartment::Main, b"\"changed\""),
@@ -241,7 +243,9 @@ fn a_force_policy_can_leave_nothing_readable_on_the_device_at_sealing() {
         .expect("policy");
     let mut vault = open(&setup.dir);
     let id = answered(&mut vault);
-    vault.finalise(&id, &BOTH_SHOWN).expect("finalised");
+    vault
+        .finalise(&id, &BOTH_SHOWN, &RecordNotes::default())
+        .expect("finalised");
     assert!(
         matches!(vault.answers(&id), Err(VaultError::Damaged { .. })),
         "the readable copy was destroyed at sealing"
@@ -259,7 +263,9 @@ fn quarantine_and_retry_are_explicit_states() {
     let setup = enrolled();
     let mut vault = open(&setup.dir);
     let id = answered(&mut vault);
-    vault.finalise(&id, &BOTH_SHOWN).expect("finalised");
+    vault
+        .finalise(&id, &BOTH_SHOWN, &RecordNotes::default())
+        .expect("finalised");
     let mut outbox = Outbox::open(
         &setup.dir.path().join("vault.sqlite"),
         DeviceSecret::provided(&SECRET),
@@ -316,7 +322,9 @@ fn an_amendment_supersedes_the_finalised_record() {
         vault.amend(&id),
         Err(VaultError::NotFinalised { .. })
     ));
-    vault.finalise(&id, &BOTH_SHOWN).expect("finalised");
+    vault
+        .finalise(&id, &BOTH_SHOWN, &RecordNotes::default())
+        .expect("finalised");
     let amendment = vault.amend(&id).expect("amendment");
     assert_ne!(amendment, id);
     let answers = vault.answers(&amendment).expect("answers");
@@ -326,7 +334,7 @@ fn an_amendment_supersedes_the_finalised_record() {
         "main answers copied, the migrant section must be asked again"
     );
     vault
-        .finalise(&amendment, &BOTH_SHOWN[..1])
+        .finalise(&amendment, &BOTH_SHOWN[..1], &RecordNotes::default())
         .expect("amendment finalised");
     let mut outbox = Outbox::open(
         &setup.dir.path().join("vault.sqlite"),
@@ -348,7 +356,9 @@ fn a_wipe_order_destroys_everything_and_says_when() {
     let setup = enrolled();
     let mut vault = open(&setup.dir);
     let id = answered(&mut vault);
-    vault.finalise(&id, &BOTH_SHOWN).expect("finalised");
+    vault
+        .finalise(&id, &BOTH_SHOWN, &RecordNotes::default())
+        .expect("finalised");
     drop(vault);
     let mut outbox = Outbox::open(
         &setup.dir.path().join("vault.sqlite"),
@@ -374,7 +384,9 @@ fn only_the_answers_shown_are_sealed_and_every_other_is_destroyed() {
         .save_answer(&id, "hidden_again", Compartment::Main, b"\"CANARY-hidden\"")
         .expect("an answer a changed condition hides");
     // Check-your-answers shows only `injuries`: the safeguarding answer's gate closed again.
-    vault.finalise(&id, &BOTH_SHOWN[..1]).expect("finalised");
+    vault
+        .finalise(&id, &BOTH_SHOWN[..1], &RecordNotes::default())
+        .expect("finalised");
     let readable = vault.answers(&id).expect("the main copy");
     assert_eq!(
         readable
@@ -420,7 +432,7 @@ fn a_shown_answer_the_vault_does_not_hold_as_shown_is_refused() {
         compartment: Compartment::Main,
     }];
     assert!(matches!(
-        vault.finalise(&id, &wrong_compartment),
+        vault.finalise(&id, &wrong_compartment, &RecordNotes::default()),
         Err(VaultError::Damaged { .. })
     ));
     let never_saved = [ShownAnswer {
@@ -428,7 +440,7 @@ fn a_shown_answer_the_vault_does_not_hold_as_shown_is_refused() {
         compartment: Compartment::Main,
     }];
     assert!(matches!(
-        vault.finalise(&id, &never_saved),
+        vault.finalise(&id, &never_saved, &RecordNotes::default()),
         Err(VaultError::Damaged { .. })
     ));
     assert_eq!(vault.drafts().expect("drafts").len(), 1, "still a draft");
@@ -440,7 +452,7 @@ fn envelopes_with_and_without_a_safeguarding_section_are_alike_in_length() {
     let mut vault = open(&setup.dir);
     let with_section = answered(&mut vault);
     vault
-        .finalise(&with_section, &BOTH_SHOWN)
+        .finalise(&with_section, &BOTH_SHOWN, &RecordNotes::default())
         .expect("finalised");
     let without = vault
         .create_assessment("default", "1", "hash")
@@ -454,7 +466,7 @@ fn envelopes_with_and_without_a_safeguarding_section_are_alike_in_length() {
         )
         .expect("main");
     vault
-        .finalise(&without, &BOTH_SHOWN[..1])
+        .finalise(&without, &BOTH_SHOWN[..1], &RecordNotes::default())
         .expect("finalised");
     let mut outbox = Outbox::open(
         &setup.dir.path().join("vault.sqlite"),

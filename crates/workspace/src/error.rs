@@ -49,6 +49,15 @@ pub enum WorkspaceError {
         /// How many.
         count: usize,
     },
+    /// A gate that must open before finalising is closed and not deferred (for example the
+    /// privacy steps before the risk questions).
+    #[error(
+        "{gates} steps must be done (or the questions behind them deferred) before finalising"
+    )]
+    StepsNotDone {
+        /// How many such gates.
+        gates: usize,
+    },
     /// An officer id that does not fit the rules.
     #[error(
         "enter your collar or staff number: up to 40 letters, digits, spaces, dots or hyphens"
@@ -110,6 +119,8 @@ pub enum Refusal {
         /// How many.
         count: usize,
     },
+    /// A gate that must open before finalising is closed and not deferred.
+    StepsNotDone,
     /// No assessment is open.
     NoAssessmentOpen,
     /// The record is finalised.
@@ -277,6 +288,7 @@ impl WorkspaceError {
             WorkspaceError::PackNotTheDrafts { .. } => Refusal::PackTampered,
             WorkspaceError::NoAssessmentOpen => Refusal::NoAssessmentOpen,
             WorkspaceError::MissingRequired { count } => Refusal::MissingRequired { count: *count },
+            WorkspaceError::StepsNotDone { .. } => Refusal::StepsNotDone,
             WorkspaceError::BadOfficerId => Refusal::BadOfficerId,
             WorkspaceError::UnreadableAnswer { .. } => Refusal::Damaged,
         }

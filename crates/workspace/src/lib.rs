@@ -7,7 +7,9 @@
 //!   marker names (the safeguarding compartment only for a section sealed to the safeguarding
 //!   key), never by "is behind a gate";
 //! - **complete before finalise**: finalising is refused while the engine's
-//!   [`Assessment::missing_required`] is not empty;
+//!   [`Assessment::missing_required`] is not empty, or a gate that must open first
+//!   ([`Assessment::gates_blocking_finalise`]) is closed and not deferred; the gates deferred
+//!   then are written into the record;
 //! - **what is sealed is what was shown**: finalising seals exactly the answers
 //!   check-your-answers shows at that moment; the vault destroys every other;
 //! - **the idle lock**: after the policy's idle time the vault locks before the next command;
@@ -27,7 +29,9 @@ use std::time::{Duration, Instant};
 use firstline_form::{
     AnswerValue, Assessment, AssessmentView, AuditEvent, Language, SealedTo, Summary,
 };
-use firstline_vault::{AssessmentId, Compartment, EnrolmentPermit, Finalised, ShownAnswer, Vault};
+use firstline_vault::{
+    AssessmentId, Compartment, EnrolmentPermit, Finalised, RecordNotes, ShownAnswer, Vault,
+};
 use zeroize::Zeroizing;
 
 pub use error::{Refusal, WorkspaceError};
@@ -65,6 +69,12 @@ pub struct Workspace {
     idle: IdleLock,
     packs: PackSource,
     trust: PackTrust,
+}
+
+/// Today's date in UTC, `YYYY-MM-DD`: what information screens' review dates are compared with
+/// (a day's precision is all a review date has).
+fn today() -> String {
+    time::OffsetDateTime::now_utc().date().to_string()
 }
 
 /// The key a section's answers are kept under on the device: the compartment rule.
@@ -239,7 +249,29 @@ impl Workspace {
             values.push((answer.question_id.as_str(), value));
         }
         let last = stored.last().map(|answer| answer.question_id.clone());
-        Ok((Assessment::restore(Arc::new(pack), values)?, last))
+        let mut assessment = Assessment::restore(Arc::new(pack), values)?;
+        assessment.set_today(&today());
+        Ok((assessment, last))
+    }
+
+    /// The information screens of the pack in use whose review date has passed: id, owner and
+    /// review date, for diagnostics.
+    pub fn information_due_for_review(
+        &self,
+    ) -> Result<Vec<(String, String, String)>, WorkspaceError> {
+        let (pack, _) = self.packs.load(&self.vault, self.trust)?;
+        Ok(pack
+            .information_due_for_review(&today())
+            .into_iter()
+            .filter_map(|question| {
+                let information = question.information.as_ref()?;
+                Some((
+                    question.id.clone(),
+                    information.owner.clone(),
+                    information.review_by.clone(),
+                ))
+            })
+            .collect())
     }
 
     /// The unlocked officer's finalised records and where each is in the outbox.
@@ -256,7 +288,8 @@ impl Workspace {
         let id = self
             .vault
             .create_assessment(pack.id(), pack.version(), pack.content_hash())?;
-        let assessment = Assessment::new(Arc::new(pack));
+        let mut assessment = Assessment::new(Arc::new(pack));
+        assessment.set_today(&today());
         let open = self.open.insert(OpenAssessment { id, assessment });
         Ok(open.assessment.view(language))
     }
@@ -357,6 +390,18 @@ impl Workspace {
         if missing > 0 {
             return Err(WorkspaceError::MissingRequired { count: missing });
         }
+        let blocking = open.assessment.gates_blocking_finalise().len();
+        if blocking > 0 {
+            return Err(WorkspaceError::StepsNotDone { gates: blocking });
+        }
+        let notes = RecordNotes {
+            deferred: open
+                .assessment
+                .deferred_gates()
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+        };
         let shown = open.assessment.shown_answers();
         let shown: Vec<ShownAnswer<'_>> = shown
             .iter()
@@ -366,7 +411,7 @@ impl Workspace {
             })
             .collect();
         let id = open.id.clone();
-        let finalised = self.vault.finalise(&id, &shown)?;
+        let finalised = self.vault.finalise(&id, &shown, &notes)?;
         self.open = None;
         Ok(finalised)
     }

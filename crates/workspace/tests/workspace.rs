@@ -24,7 +24,7 @@ fn open_the_gate(workspace: &mut firstline_workspace::Workspace) {
         ("immediate_safety_confirmed", "yes"),
         ("medical_need", "none"),
         ("children_present", "no"),
-        ("other_vulnerable_checked", "yes"),
+        ("other_vulnerable_checked", "checked"),
         ("spoken_alone", "yes"),
         ("interpreter_needed", "no"),
         ("safety_advice_given", "yes"),
@@ -131,14 +131,17 @@ fn closing_the_gate_again_looks_the_same_whether_or_not_anything_was_answered_be
             .answer(
                 Language::En,
                 "spoken_alone",
-                AnswerValue::Choice("no".into()),
+                AnswerValue::Choice("not_yet".into()),
             )
             .expect("answer");
         assert_eq!(view.hidden_answers, 0);
-        assert!(!view.gates[0].open);
+        assert!(view.gates.iter().all(|gate| !gate.open));
         let mut screen = serde_json::to_string(&view).expect("json");
         let summary = workspace.summary(Language::En).expect("summary");
-        assert_eq!(summary.closed_gates, ["Migrant victim support"]);
+        assert_eq!(
+            summary.closed_gates,
+            ["Questions for the victim", "Further questions"]
+        );
         screen += &serde_json::to_string(&summary).expect("json");
         assert!(!screen.contains("deportation") && !screen.contains("documents_withheld"));
         // The drafts list too: it counts only what is shown.
@@ -238,4 +241,125 @@ fn a_draft_reopens_where_the_officer_stopped_with_its_answers() {
         .expect("the gated question is shown again: its gate is open");
     assert_eq!(resumed.resume_at, stopped + 1);
     assert!(resumed.view.questions[stopped].answer.is_some());
+}
+
+/// Answers every required question the summary lists, with `given` where it names one and
+/// otherwise a plain answer of its kind, until nothing required is missing.
+fn answer_the_rest(workspace: &mut firstline_workspace::Workspace, given: &[(&str, AnswerValue)]) {
+    for _ in 0..200 {
+        let summary = workspace.summary(Language::En).expect("summary");
+        let Some(next) = summary.missing.first().map(|row| row.question_id.clone()) else {
+            return;
+        };
+        let value = match given.iter().find(|(id, _)| *id == next) {
+            Some((_, value)) => value.clone(),
+            None => {
+                let view = workspace.view(Language::En).expect("view");
+                let question = view
+                    .questions
+                    .iter()
+                    .find(|question| question.id == next)
+                    .expect("shown");
+                match question.kind {
+                    firstline_form::KindName::MultipleChoice => {
+                        AnswerValue::Choices(vec![question.choices[0].value.clone()])
+                    }
+                    firstline_form::KindName::ShortText | firstline_form::KindName::LongText => {
+                        AnswerValue::Text("Words.".into())
+                    }
+                    firstline_form::KindName::Number => AnswerValue::Number(1.0),
+                    firstline_form::KindName::DateTime => {
+                        AnswerValue::DateTime("2026-11-25T21:40".into())
+                    }
+                    firstline_form::KindName::RiskGrade => AnswerValue::Grade {
+                        grade: firstline_form::Grade::Medium,
+                        rationale: "Graded on what is known: the risk questions wait.".into(),
+                    },
+                    _ => AnswerValue::Choice(question.choices[0].value.clone()),
+                }
+            }
+        };
+        workspace
+            .answer(Language::En, &next, value)
+            .unwrap_or_else(|error| panic!("{next}: {error:?}"));
+    }
+    panic!("required questions kept coming");
+}
+
+#[test]
+fn not_safe_to_talk_defers_the_risk_questions_and_the_record_says_so_until_an_amendment() {
+    let device = Device::enrolled();
+    let mut workspace = device.workspace(PackSource::default());
+    workspace.start(Language::En).expect("start");
+    answer_the_rest(
+        &mut workspace,
+        &[("spoken_alone", AnswerValue::Choice("not_yet".into()))],
+    );
+    // Not alone yet, and not deferred: everything else answered, still refused.
+    match workspace.finalise() {
+        Err(error @ WorkspaceError::StepsNotDone { gates: 1 }) => {
+            assert_eq!(error.refusal(), Refusal::StepsNotDone);
+        }
+        other => panic!("finalised before privacy: {other:?}"),
+    }
+    assert!(device.outbox().is_empty());
+
+    workspace
+        .answer(
+            Language::En,
+            "spoken_alone",
+            AnswerValue::Choice("not_safe_now".into()),
+        )
+        .expect("answer");
+    answer_the_rest(
+        &mut workspace,
+        &[(
+            "not_safe_reason",
+            AnswerValue::Text("Her brother-in-law came back. Safe call at 6pm.".into()),
+        )],
+    );
+    let summary = workspace.summary(Language::En).expect("summary");
+    assert!(summary.blocking_gates.is_empty());
+    assert_eq!(summary.deferred.len(), 1);
+    let finalised = workspace.finalise().expect("a deferred record finalises");
+
+    let outbox = device.outbox();
+    assert_eq!(outbox.len(), 1);
+    let opened = device.open(&outbox[0].0, true);
+    assert_eq!(opened.record["format"], 3);
+    assert_eq!(opened.record["deferred"], serde_json::json!(["privacy"]));
+    let answers = opened.record["answers"].as_object().expect("answers");
+    assert!(
+        answers.contains_key("risk_grade"),
+        "the grade is given on what is known"
+    );
+    assert!(answers.contains_key("not_safe_reason"));
+    for behind in ["strangulation", "victim_fear", "first_account"] {
+        assert!(
+            !answers.contains_key(behind),
+            "{behind} sealed while deferred"
+        );
+    }
+
+    // Later, safe to talk: the amendment opens the risk questions; its record defers nothing.
+    let id = AssessmentId(finalised.submission_id.clone());
+    workspace.amend(Language::En, id).expect("amend");
+    workspace
+        .answer(Language::En, "spoken_alone", yes())
+        .expect("answer");
+    let missing = workspace.summary(Language::En).expect("summary").missing;
+    assert!(missing.iter().any(|row| row.question_id == "strangulation"));
+    answer_the_rest(&mut workspace, &[]);
+    workspace.finalise().expect("the amendment finalises");
+    let outbox = device.outbox();
+    let amendment = outbox
+        .iter()
+        .find(|(envelope, _)| envelope.supersedes.as_deref() == Some(&finalised.submission_id))
+        .expect("the amendment is in the outbox");
+    let opened = device.open(&amendment.0, true);
+    assert_eq!(opened.record["deferred"], serde_json::json!([]));
+    assert!(opened.record["answers"]
+        .as_object()
+        .expect("answers")
+        .contains_key("strangulation"));
 }

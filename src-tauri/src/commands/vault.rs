@@ -135,6 +135,19 @@ pub struct Diagnostics {
     pub force_keys: &'static str,
     /// The serial of the force's key set it holds.
     pub key_set_serial: Option<u64>,
+    /// The pack's information screens whose review date has passed.
+    pub information_due: Vec<InformationDue>,
+}
+
+/// An information screen past its review date, for the force to review.
+#[derive(Debug, Serialize)]
+pub struct InformationDue {
+    /// The screen's id.
+    pub id: String,
+    /// Who owns its wording.
+    pub owner: String,
+    /// The review date that passed.
+    pub review_by: String,
 }
 
 /// Facts for support and force IT; verifies the audit chain on the way.
@@ -158,6 +171,15 @@ pub fn diagnostics(state: State<'_, AppState>) -> Result<Diagnostics, IpcError> 
             audit_entries: workspace.vault().verify_audit()?.len(),
             force_keys,
             key_set_serial: device.and_then(|device| device.key_set_serial),
+            information_due: workspace
+                .information_due_for_review()?
+                .into_iter()
+                .map(|(id, owner, review_by)| InformationDue {
+                    id,
+                    owner,
+                    review_by,
+                })
+                .collect(),
         })
     })
 }

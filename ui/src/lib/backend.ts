@@ -62,6 +62,19 @@ export interface GateView {
   title: string;
   open: boolean;
   missing: string[];
+  /** Whether finalising waits for it to open (or be deferred). */
+  blocks_finalise: boolean;
+  /** While closed and deferred: the words saying so. */
+  deferred: string | null;
+}
+
+/** A closed gate that stops finalising, as check-your-answers lists it. */
+export interface BlockingGate {
+  gate_id: string;
+  title: string;
+  missing: string[];
+  /** A shown question where the officer can act on the first missing step. */
+  question_id: string | null;
 }
 
 export interface Guidance {
@@ -103,6 +116,10 @@ export interface Summary {
   /** The titles, in the officer's language and pack order, of the gates closed right now: nothing
    *  behind them is asked or sent. Says nothing of whether anything was answered there. */
   closed_gates: string[];
+  /** Closed gates that stop finalising until they open or are deferred. */
+  blocking_gates: BlockingGate[];
+  /** What is deferred, in the words the record's reader sees. */
+  deferred: string[];
 }
 
 export interface VaultStatus {
@@ -132,6 +149,8 @@ export interface Diagnostics {
   /** How the device trusts its force's keys (`first_signed_set` and `unsigned` are weaker). */
   force_keys: "enrolment_code" | "first_signed_set" | "unsigned" | "not_enrolled";
   key_set_serial: number | null;
+  /** The pack's information screens whose review date has passed. */
+  information_due: { id: string; owner: string; review_by: string }[];
 }
 
 export interface FinalisedView {
@@ -233,6 +252,7 @@ export type ErrorDetail =
   | { kind: "gated" }
   // The assessment.
   | { kind: "missing_required"; count: number }
+  | { kind: "steps_not_done" }
   | { kind: "no_assessment_open" }
   | { kind: "finalised" }
   | { kind: "not_finalised" }
@@ -293,6 +313,7 @@ export const ERROR_DETAIL_PARAMS: { readonly [K in ErrorKind]: { readonly [P in 
   not_shown: {},
   gated: {},
   missing_required: { count: true },
+  steps_not_done: {},
   no_assessment_open: {},
   finalised: {},
   not_finalised: {},

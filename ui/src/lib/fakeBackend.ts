@@ -62,7 +62,7 @@ export function fakeQuestion(overrides: Partial<QuestionView> = {}): QuestionVie
 }
 
 /** A gate as the fake keeps it: the view's fields, plus what opens it and what sits behind it. */
-export interface FakeGate extends GateView {
+export interface FakeGate extends Omit<GateView, "blocks_finalise" | "deferred"> {
   /** Open while every one of these choices is the answer given (and shown); each unmet one is
    *  listed as missing. Without it the gate stays as `open` and `missing` say. */
   opensWhen?: { question: string; value: string; missing: string }[];
@@ -195,6 +195,10 @@ export class FakeBackend implements Backend {
       missing: gate.opensWhen
         ? gate.opensWhen.filter((rule) => !this.answeredWith(rule.question, rule.value)).map((rule) => rule.missing)
         : [...gate.missing],
+      // The fake's gates never stop finalising and are never deferred: the real engine's rules
+      // for both are tested in Rust (crates/form/tests/golden_deferral.rs) and in the window.
+      blocks_finalise: false,
+      deferred: null,
     }));
   }
 
@@ -305,6 +309,7 @@ export class FakeBackend implements Backend {
       audit_entries: 3,
       force_keys: this.sync.force_name ? "enrolment_code" : "not_enrolled",
       key_set_serial: this.sync.force_name ? 1 : null,
+      information_due: [],
     };
   }
 
@@ -449,6 +454,8 @@ export class FakeBackend implements Backend {
       closed_gates: this.gateViews(language)
         .filter((gate) => !gate.open)
         .map((gate) => gate.title),
+      blocking_gates: [],
+      deferred: [],
     };
   }
 }

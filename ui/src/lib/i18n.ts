@@ -27,6 +27,8 @@ const en = {
   errorTitle: "The app cannot continue",
   chars: (max: number) => `Up to ${max} characters`,
   opensWhen: "opens when:",
+  deferred: "deferred",
+  stepBefore: (gate: string, step: string) => `${gate}: ${step}`,
   progress: "Progress",
   guidance: "Risk guidance",
   guidanceSuggests: (grade: string) => `The factors present suggest at least ${grade}. The grade is yours.`,
@@ -68,6 +70,10 @@ const en = {
   idleLock: "Locks after idle seconds",
   auditChain: "Audit chain",
   auditVerifies: (n: number) => `Verifies (${n} entries)`,
+  informationDue: "Information screens past their review date",
+  noneDue: "None",
+  reviewOverdue: (date: string) =>
+    `This screen was due for review by ${date}: its wording may be out of date. Check with your supervisor before relying on it.`,
   forceKeys: "Force keys",
   forceKeysTrust: {
     enrolment_code: (serial: number | null) => `Signed by the force named in the enrolment code (key set ${serial ?? "-"})`,
@@ -168,6 +174,7 @@ const en = {
     gated: "This question opens only when what it depends on has been answered",
     missing_required: (count: number) =>
       count === 1 ? "1 required question is not answered yet" : `${count} required questions are not answered yet`,
+    steps_not_done: "Some steps must be done before you finalise, or the questions after them deferred: see the list at the top",
     no_assessment_open: "No assessment is open. Start or resume one from home.",
     finalised: "This assessment is finalised and cannot change. To correct it, use Correct on the sync screen.",
     not_finalised: "This assessment is not finalised yet, so there is nothing to correct",
@@ -253,6 +260,8 @@ const cy: Words = {
   errorTitle: "Ni all yr ap barhau",
   chars: (max) => `Hyd at ${max} nod`,
   opensWhen: "yn agor pan:",
+  deferred: "wedi'i ohirio",
+  stepBefore: (gate, step) => `${gate}: ${step}`,
   progress: "Cynnydd",
   guidance: "Arweiniad risg",
   guidanceSuggests: (grade) => `Mae'r ffactorau sy'n bresennol yn awgrymu o leiaf ${grade}. Chi biau'r radd.`,
@@ -294,6 +303,10 @@ const cy: Words = {
   idleLock: "Yn cloi ar ôl eiliadau segur",
   auditChain: "Cadwyn archwilio",
   auditVerifies: (n) => `Yn gwirio (${n} cofnod)`,
+  informationDue: "Sgriniau gwybodaeth sydd wedi pasio eu dyddiad adolygu",
+  noneDue: "Dim",
+  reviewOverdue: (date) =>
+    `Roedd angen adolygu'r sgrin hon erbyn ${date}: efallai bod ei geiriad wedi dyddio. Holwch eich goruchwyliwr cyn dibynnu arni.`,
   forceKeys: "Allweddi'r heddlu",
   forceKeysTrust: {
     enrolment_code: (serial) => `Wedi'u llofnodi gan yr heddlu a enwir yn y cod cofrestru (set allweddi ${serial ?? "-"})`,
@@ -393,6 +406,7 @@ const cy: Words = {
     gated: "Dim ond ar ôl ateb yr hyn y mae'n dibynnu arno y mae'r cwestiwn hwn yn agor",
     missing_required: (count) =>
       count === 1 ? "Mae 1 cwestiwn gofynnol heb ei ateb eto" : `Mae ${count} cwestiwn gofynnol heb eu hateb eto`,
+    steps_not_done: "Rhaid gwneud rhai camau cyn i chi gwblhau, neu ohirio'r cwestiynau ar eu hôl: gweler y rhestr ar y brig",
     no_assessment_open: "Nid oes asesiad ar agor. Dechreuwch neu ailddechreuwch un o'r hafan.",
     finalised: "Mae'r asesiad hwn wedi'i gwblhau ac ni all newid. I'w gywiro, defnyddiwch Cywiro ar y sgrin cysoni.",
     not_finalised: "Nid yw'r asesiad hwn wedi'i gwblhau eto, felly nid oes dim i'w gywiro",

@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
 use firstline_backend::storage::Storage;
-use firstline_vault::{Compartment, DeviceSecret, KdfParams, Vault, VaultOptions};
+use firstline_vault::{Compartment, DeviceSecret, KdfParams, RecordNotes, Vault, VaultOptions};
 
 pub const DEVICE_SECRET: [u8; 32] = [5; 32];
 pub const PIN: &str = "246810";
@@ -239,7 +239,9 @@ pub fn finalise_many(path: &Path, count: usize) -> HashMap<String, String> {
                 compartment: Compartment::Safeguarding,
             },
         ];
-        let done = vault.finalise(&id, &shown).expect("finalised");
+        let done = vault
+            .finalise(&id, &shown, &RecordNotes::default())
+            .expect("finalised");
         finalised.insert(done.submission_id, done.content_hash);
     }
     finalised

@@ -32,6 +32,15 @@ pub struct ShownAnswer<'a> {
     pub compartment: Compartment,
 }
 
+/// What the main record says of how the assessment was completed, besides its answers: the
+/// form engine decides it, the vault seals it with the record.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordNotes {
+    /// The ids of the pack's gates that were closed and deferred at finalise (for example the
+    /// privacy gate when it was not safe to talk): a later amendment completes what they hide.
+    pub deferred: Vec<String>,
+}
+
 /// One of the officer's finalised records, as the sent list shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SentRecord {
@@ -113,7 +122,7 @@ impl Vault {
     }
 
     /// Finalises an assessment of the unlocked officer, sealing exactly the answers in `shown`
-    /// (what check-your-answers shows now): the main ones to the force's records key, the
+    /// (what check-your-answers shows now) and `notes` in the main record: the main ones to the force's records key, the
     /// safeguarding compartment's to the safeguarding key (an empty section when there are
     /// none, padded alike). Signs the envelope with the device key, and in one transaction
     /// writes it to the outbox, locks the record, destroys every stored answer not in `shown`,
@@ -124,6 +133,7 @@ impl Vault {
         &mut self,
         assessment: &AssessmentId,
         shown: &[ShownAnswer<'_>],
+        notes: &RecordNotes,
     ) -> Result<Finalised, VaultError> {
         let session = officer_session(&self.session)?;
         let officer = session.officer.clone();
@@ -186,7 +196,7 @@ impl Vault {
         let pack = json!({ "id": pack_id, "version": pack_version, "hash": pack_hash });
         let record = zeroize::Zeroizing::new(
             serde_json::to_vec(&json!({
-                "format": 2,
+                "format": 3,
                 "submission_id": assessment.0,
                 "supersedes": supersedes,
                 "officer_id": officer,
@@ -195,6 +205,7 @@ impl Vault {
                 "started_at": created_at,
                 "finalised_at": now,
                 "answers": Value::Object(main),
+                "deferred": notes.deferred,
             }))
             .map_err(|_| VaultError::Random)?,
         );
