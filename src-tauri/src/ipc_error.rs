@@ -97,6 +97,7 @@ fn code_of(refusal: Refusal) -> ErrorCode {
         | Refusal::NumberOutOfRange { .. }
         | Refusal::BadDateTime
         | Refusal::RationaleTooShort { .. }
+        | Refusal::FactorsNotWeighed
         | Refusal::TakesNoAnswer
         | Refusal::WrongKind
         | Refusal::UnknownQuestion

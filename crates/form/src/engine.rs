@@ -108,9 +108,26 @@ pub struct GateView<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Guidance<'a> {
     /// The factors present.
-    pub factors: Vec<&'a str>,
+    pub factors: Vec<GuidanceFactor<'a>>,
     /// The lowest grade the factors suggest, if any is present.
     pub suggested: Option<Grade>,
+    /// The grade below which the officer must confirm each factor with `weigh` was weighed and
+    /// write a longer rationale (the highest such factor's suggestion), if any.
+    pub confirm_below: Option<Grade>,
+}
+
+/// A risk factor present, as the guidance beside the grade names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GuidanceFactor<'a> {
+    /// Its id: what a grade below the guidance lists as weighed.
+    pub id: &'a str,
+    /// How the guidance names it.
+    pub label: &'a str,
+    /// The lowest grade it suggests.
+    pub suggests: Grade,
+    /// Whether grading below `Guidance::confirm_below` needs it confirmed as weighed. Factors
+    /// that read the safeguarding section are guidance only: never part of the main record.
+    pub weigh: bool,
 }
 
 /// One visible question as the UI draws it, in one language.
@@ -145,6 +162,11 @@ pub struct QuestionView<'a> {
     pub max: Option<f64>,
     /// The shortest rationale accepted, for a grade.
     pub min_rationale_chars: Option<usize>,
+    /// The shortest rationale accepted for a grade below the guidance.
+    pub min_rationale_chars_below_guidance: Option<usize>,
+    /// The current answer needs the officer again: a grade that is below the guidance now (an
+    /// answer changed since) without the confirmations or length that asks for.
+    pub needs_attention: bool,
     /// Whether an answer is needed to finish, given the answers so far.
     pub required: bool,
     /// The current answer, if any.
@@ -292,9 +314,10 @@ impl Assessment {
         (0..self.pack.len())
             .filter(|index| {
                 evaluation.visible[*index]
-                    && self.answers[*index].is_none()
-                    && self.pack.questions[*index].kind != Kind::Information
-                    && self.is_required(evaluation, *index)
+                    && ((self.answers[*index].is_none()
+                        && self.pack.questions[*index].kind != Kind::Information
+                        && self.is_required(evaluation, *index))
+                        || self.needs_attention(evaluation, *index))
             })
             .map(|index| self.pack.question(index).id.as_str())
             .collect()
@@ -618,32 +641,136 @@ impl Assessment {
             min_rationale_chars: match kind {
                 Kind::RiskGrade {
                     min_rationale_chars,
+                    ..
                 } => Some(*min_rationale_chars),
                 _ => None,
             },
+            min_rationale_chars_below_guidance: match kind {
+                Kind::RiskGrade {
+                    min_rationale_chars_below_guidance,
+                    ..
+                } => Some(*min_rationale_chars_below_guidance),
+                _ => None,
+            },
+            needs_attention: self.needs_attention(evaluation, index),
             required: self.is_required(evaluation, index),
             answer: self.answers[index].as_ref(),
         }
     }
 
-    fn guidance(&self, evaluation: &Evaluation, language: Language) -> Guidance<'_> {
+    /// The risk factors present, by index in the pack.
+    fn present_factors(&self, evaluation: &Evaluation) -> Vec<usize> {
         let value_of = |read: &usize| self.visible_value(&evaluation.visible, *read);
-        let present: Vec<_> = self
-            .pack
-            .file()
-            .risk_factors
-            .iter()
-            .zip(&self.pack.risk_factors)
-            .filter(|(_, condition)| condition.eval_by(&value_of))
-            .map(|(factor, _)| factor)
+        (0..self.pack.risk_factors.len())
+            .filter(|factor| self.pack.risk_factors[*factor].eval_by(&value_of))
+            .collect()
+    }
+
+    /// The factors present that a grade below the guidance must confirm, and the grade below
+    /// which it must (the highest of their suggestions).
+    fn to_weigh(&self, evaluation: &Evaluation) -> (Vec<usize>, Option<Grade>) {
+        let factors = &self.pack.file().risk_factors;
+        let weigh: Vec<usize> = self
+            .present_factors(evaluation)
+            .into_iter()
+            .filter(|factor| !self.pack.risk_factor_reads_safeguarding[*factor])
             .collect();
+        let below = weigh.iter().map(|factor| factors[*factor].suggests).max();
+        (weigh, below)
+    }
+
+    fn guidance(&self, evaluation: &Evaluation, language: Language) -> Guidance<'_> {
+        let factors = &self.pack.file().risk_factors;
+        let present = self.present_factors(evaluation);
         Guidance {
             factors: present
                 .iter()
-                .map(|factor| factor.label.get(language))
+                .map(|index| {
+                    let factor = &factors[*index];
+                    GuidanceFactor {
+                        id: &factor.id,
+                        label: factor.label.get(language),
+                        suggests: factor.suggests,
+                        weigh: !self.pack.risk_factor_reads_safeguarding[*index],
+                    }
+                })
                 .collect(),
-            suggested: present.iter().map(|factor| factor.suggests).max(),
+            suggested: present.iter().map(|index| factors[*index].suggests).max(),
+            confirm_below: self.to_weigh(evaluation).1,
         }
+    }
+
+    /// What is wrong with `value` as a grade given the guidance now: below it without every
+    /// factor to weigh confirmed (or naming one that is not), or without the longer rationale.
+    /// With `strict`, a weighed id that is not a factor to weigh now is refused too (a new
+    /// answer); a stored one may name a factor an answer since has taken away.
+    fn grade_problem(
+        &self,
+        evaluation: &Evaluation,
+        kind: &Kind,
+        value: &AnswerValue,
+        strict: bool,
+    ) -> Option<AnswerProblem> {
+        let (
+            Kind::RiskGrade {
+                min_rationale_chars_below_guidance,
+                ..
+            },
+            AnswerValue::Grade {
+                grade,
+                rationale,
+                weighed,
+            },
+        ) = (kind, value)
+        else {
+            return None;
+        };
+        let (to_weigh, below) = self.to_weigh(evaluation);
+        let ids: Vec<&str> = to_weigh
+            .iter()
+            .map(|factor| self.pack.file().risk_factors[*factor].id.as_str())
+            .collect();
+        if strict && weighed.iter().any(|id| !ids.contains(&id.as_str())) {
+            return Some(AnswerProblem::FactorsNotWeighed);
+        }
+        if below.is_none_or(|below| *grade >= below) {
+            return None;
+        }
+        if !ids
+            .iter()
+            .all(|id| weighed.iter().any(|weighed| weighed == id))
+        {
+            return Some(AnswerProblem::FactorsNotWeighed);
+        }
+        if rationale.trim().chars().count() < *min_rationale_chars_below_guidance {
+            return Some(AnswerProblem::RationaleTooShort {
+                min: *min_rationale_chars_below_guidance,
+            });
+        }
+        None
+    }
+
+    /// Whether question `index` is shown with an answer that no longer holds as given: a grade
+    /// now below the guidance without what that asks for.
+    fn needs_attention(&self, evaluation: &Evaluation, index: usize) -> bool {
+        evaluation.visible[index]
+            && self.answers[index].as_ref().is_some_and(|value| {
+                self.grade_problem(evaluation, &self.pack.questions[index].kind, value, false)
+                    .is_some()
+            })
+    }
+
+    /// Whether the officer's grade, as shown now, is below the grade the guidance suggests
+    /// (from the factors the main record may tell): the record says so for the supervisor.
+    pub fn graded_below_guidance(&self) -> bool {
+        let (_, below) = self.to_weigh(&self.evaluation);
+        (0..self.pack.len()).any(|index| {
+            self.evaluation.visible[index]
+                && matches!(
+                    (self.answers[index].as_ref(), below),
+                    (Some(AnswerValue::Grade { grade, .. }), Some(below)) if *grade < below
+                )
+        })
     }
 
     /// Records an answer after checking that its question is open to answer and the value fits.
@@ -675,7 +802,14 @@ impl Assessment {
                 question: question_id.to_string(),
             });
         }
-        check_answer(question_id, &self.pack.questions[index].kind, &value)?;
+        let kind = &self.pack.questions[index].kind;
+        check_answer(question_id, kind, &value)?;
+        if let Some(problem) = self.grade_problem(&self.evaluation, kind, &value, true) {
+            return Err(AnswerError::Invalid {
+                question: question_id.to_string(),
+                problem,
+            });
+        }
         self.answers[index] = Some(value);
         self.reevaluate_after(index);
         Ok(())
@@ -701,7 +835,9 @@ impl Assessment {
                     .as_ref()
                     .map(|value| readable_answer(kind, value, language)),
             };
-            if row.answer.is_none() && self.is_required(evaluation, index) {
+            if (row.answer.is_none() && self.is_required(evaluation, index))
+                || self.needs_attention(evaluation, index)
+            {
                 missing.push(row.clone());
             }
             rows.push(row);
@@ -890,10 +1026,16 @@ fn check_answer(question: &str, kind: &Kind, value: &AnswerValue) -> Result<(), 
         (
             Kind::RiskGrade {
                 min_rationale_chars,
+                ..
             },
-            AnswerValue::Grade { rationale, .. },
+            AnswerValue::Grade {
+                rationale, weighed, ..
+            },
         ) => {
             check_text(rationale, 10_000)?;
+            if weighed.len() > 100 || weighed.iter().any(|id| id.len() > 200) {
+                return refuse(AnswerProblem::FactorsNotWeighed);
+            }
             if rationale.trim().chars().count() < *min_rationale_chars {
                 return refuse(AnswerProblem::RationaleTooShort {
                     min: *min_rationale_chars,
@@ -968,8 +1110,25 @@ fn readable_answer(kind: &Kind, value: &AnswerValue, language: Language) -> Stri
         AnswerValue::Text(text) => text.clone(),
         AnswerValue::Number(number) => show_number(*number),
         AnswerValue::DateTime(text) => text.replacen('T', " ", 1),
-        AnswerValue::Grade { grade, rationale } => {
-            format!("{} — {}", label_of(grade_value(*grade)), rationale.trim())
+        AnswerValue::Grade {
+            grade,
+            rationale,
+            weighed,
+        } => {
+            let below = if weighed.is_empty() {
+                String::new()
+            } else {
+                pick(
+                    language,
+                    " (below the guidance; each factor weighed)",
+                    " (yn is na'r arweiniad; pob ffactor wedi'i bwyso)",
+                )
+            };
+            format!(
+                "{}{below} — {}",
+                label_of(grade_value(*grade)),
+                rationale.trim()
+            )
         }
     }
 }

@@ -216,6 +216,12 @@ pub enum AnswerProblem {
         /// The fewest characters allowed.
         min: usize,
     },
+    /// A grade below the guidance without confirming that each risk factor it names was
+    /// weighed (or naming a factor that is not present).
+    #[error(
+        "You are grading below the guidance: confirm you have weighed each risk factor it names"
+    )]
+    FactorsNotWeighed,
     /// An answer sent for an information screen.
     #[error("This screen takes no answer")]
     TakesNoAnswer,

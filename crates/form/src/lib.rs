@@ -16,7 +16,7 @@ mod sign;
 pub use bundled::{built_in_keys, default_pack, default_pack_bytes, default_pack_hash};
 pub use engine::{
     Assessment, AssessmentView, AuditEvent, BlockingGate, ChoiceView, GateView, Guidance,
-    QuestionView, SectionView, ShownAnswer, Summary, SummaryRow,
+    GuidanceFactor, QuestionView, SectionView, ShownAnswer, Summary, SummaryRow,
 };
 pub use error::{AnswerError, AnswerProblem, PackError};
 pub use model::{

@@ -250,6 +250,10 @@ pub struct Question {
     /// Shortest rationale, for a risk grade.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_rationale_chars: Option<usize>,
+    /// Shortest rationale for a risk grade below the one the guidance suggests (the officer
+    /// then also confirms each factor was weighed). Left out, `min_rationale_chars`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_rationale_chars_below_guidance: Option<usize>,
     /// The text of an information screen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<LocalText>,
@@ -306,6 +310,10 @@ pub enum AnswerValue {
         grade: Grade,
         /// Why, in the officer's words.
         rationale: String,
+        /// Grading below the guidance: the ids of the risk factors the officer confirms were
+        /// weighed (each one the guidance names must be).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        weighed: Vec<String>,
     },
 }
 

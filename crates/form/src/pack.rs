@@ -21,6 +21,10 @@ pub struct Pack {
     /// By gate: when it is deferred while closed (see `Gate::defer`).
     pub(crate) gate_defer: Vec<Option<Expr<usize>>>,
     pub(crate) risk_factors: Vec<Expr<usize>>,
+    /// By risk factor: whether it reads a question in a section sealed to the safeguarding key.
+    /// Such a factor is guidance on the device only: grading below it is never written into
+    /// the main record (that would tell a safeguarding answer).
+    pub(crate) risk_factor_reads_safeguarding: Vec<bool>,
     pub(crate) order: Vec<Node>,
     /// By node slot (see [`Pack::slot`]): the nodes whose visibility or openness it decides, so
     /// an answer re-evaluates only what it can affect.
@@ -36,10 +40,19 @@ pub(crate) enum Kind {
     YesNoUnknown,
     SingleChoice(Vec<Choice>),
     MultipleChoice(Vec<Choice>),
-    Text { max_chars: usize, long: bool },
-    Number { min: f64, max: f64 },
+    Text {
+        max_chars: usize,
+        long: bool,
+    },
+    Number {
+        min: f64,
+        max: f64,
+    },
     DateTime,
-    RiskGrade { min_rationale_chars: usize },
+    RiskGrade {
+        min_rationale_chars: usize,
+        min_rationale_chars_below_guidance: usize,
+    },
     Information,
 }
 
@@ -286,6 +299,15 @@ fn compile(file: FormPack, content_hash: String) -> Result<Pack, PackError> {
         .collect::<Result<Vec<_>, _>>()?;
 
     check_nothing_outside_reads_behind_a_gate(&file, &questions, &sections, &gates, &gate_defer)?;
+    let risk_factor_reads_safeguarding = risk_factors
+        .iter()
+        .map(|factor| {
+            factor
+                .questions()
+                .into_iter()
+                .any(|read| sections[questions[*read].section].sealed_to == SealedTo::Safeguarding)
+        })
+        .collect();
     let (order, dependents) = evaluation_order(&file, &questions, &sections, &gates)?;
     let choice_views = questions
         .iter()
@@ -315,6 +337,7 @@ fn compile(file: FormPack, content_hash: String) -> Result<Pack, PackError> {
         gates,
         gate_defer,
         risk_factors,
+        risk_factor_reads_safeguarding,
         order,
         dependents,
         choice_views,
@@ -412,7 +435,7 @@ fn kind_of(pack: &str, question: &Question) -> Result<Kind, PackError> {
         KindName::SingleChoice | KindName::MultipleChoice => &["choices"],
         KindName::ShortText | KindName::LongText => &["max_chars"],
         KindName::Number => &["min", "max"],
-        KindName::RiskGrade => &["min_rationale_chars"],
+        KindName::RiskGrade => &["min_rationale_chars", "min_rationale_chars_below_guidance"],
         KindName::Information => &["body", "information"],
     };
     let present = [
@@ -424,6 +447,10 @@ fn kind_of(pack: &str, question: &Question) -> Result<Kind, PackError> {
             "min_rationale_chars",
             question.min_rationale_chars.is_some(),
         ),
+        (
+            "min_rationale_chars_below_guidance",
+            question.min_rationale_chars_below_guidance.is_some(),
+        ),
         ("body", question.body.is_some()),
         ("information", question.information.is_some()),
     ];
@@ -434,7 +461,7 @@ fn kind_of(pack: &str, question: &Question) -> Result<Kind, PackError> {
                 kind_name(question.kind)
             )));
         }
-        if !is_present && allowed.contains(&field) {
+        if !is_present && allowed.contains(&field) && !OPTIONAL_FIELDS.contains(&field) {
             return Err(invalid(&format!(
                 "a {} question needs {field}",
                 kind_name(question.kind)
@@ -482,9 +509,21 @@ fn kind_of(pack: &str, question: &Question) -> Result<Kind, PackError> {
             Kind::Number { min, max }
         }
         KindName::DateTime => Kind::DateTime,
-        KindName::RiskGrade => Kind::RiskGrade {
-            min_rationale_chars: question.min_rationale_chars.unwrap_or_default(),
-        },
+        KindName::RiskGrade => {
+            let min_rationale_chars = question.min_rationale_chars.unwrap_or_default();
+            let below = question
+                .min_rationale_chars_below_guidance
+                .unwrap_or(min_rationale_chars);
+            if below < min_rationale_chars {
+                return Err(invalid(
+                    "min_rationale_chars_below_guidance must be at least min_rationale_chars",
+                ));
+            }
+            Kind::RiskGrade {
+                min_rationale_chars,
+                min_rationale_chars_below_guidance: below,
+            }
+        }
         KindName::Information => {
             if question.required || question.require_if.is_some() {
                 return Err(invalid(
@@ -545,6 +584,9 @@ fn check_prompts(question: &Question, kind: &Kind) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Fields a kind may have but need not.
+const OPTIONAL_FIELDS: [&str; 1] = ["min_rationale_chars_below_guidance"];
 
 /// A kind as pack files spell it.
 fn kind_name(kind: KindName) -> String {

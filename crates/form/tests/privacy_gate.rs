@@ -71,8 +71,10 @@ fn fill(assessment: &mut Assessment, given: &BTreeMap<&str, AnswerValue>) -> Vec
                     KindName::Number => AnswerValue::Number(question.min.unwrap_or(0.0)),
                     KindName::DateTime => AnswerValue::DateTime("2026-11-25T10:00".into()),
                     KindName::RiskGrade => AnswerValue::Grade {
-                        grade: Grade::Standard,
+                        // At the guidance, so no confirmations are needed.
+                        grade: view.guidance.confirm_below.unwrap_or(Grade::Standard),
                         rationale: "No indicators of serious harm were found at the scene.".into(),
+                        weighed: vec![],
                     },
                     KindName::Information => unreachable!("information is never missing"),
                 }
@@ -300,7 +302,7 @@ fn fourteen_dash_yes_answers_suggest_high_and_ten_suggest_medium() {
             view.guidance
                 .factors
                 .iter()
-                .map(|factor| factor.to_string())
+                .map(|factor| factor.label.to_string())
                 .collect::<Vec<_>>(),
         )
     };
@@ -342,6 +344,7 @@ fn high_risk_needs_marac_and_idva_or_a_reason_and_children_need_social_care_or_a
         AnswerValue::Grade {
             grade: Grade::High,
             rationale: "Strangulation last week and threats to kill tonight.".into(),
+            weighed: vec![],
         },
     );
     given.insert("referrals", AnswerValue::Choices(vec!["idva".into()]));

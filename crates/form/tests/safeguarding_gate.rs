@@ -187,7 +187,7 @@ fn a_gate_that_closes_again_hides_but_keeps_the_answers() {
         .guidance
         .factors
         .iter()
-        .all(|f| !f.contains("Immigration")));
+        .all(|f| !f.label.contains("Immigration")));
     assert!(assessment
         .stored_answers()
         .any(|(id, _)| id == "documents_withheld"));
@@ -239,27 +239,139 @@ fn an_interpreter_who_is_the_suspect_warns_needs_a_reason_and_keeps_the_gate_shu
 }
 
 #[test]
-fn guidance_names_factors_and_never_changes_the_officers_grade() {
+fn grading_below_the_guidance_needs_each_factor_weighed_and_a_longer_rationale() {
     let mut assessment = safeguarded_assessment();
     assessment
         .answer("strangulation", AnswerValue::Choice("yes".into()))
         .expect("answer");
-    let grade = AnswerValue::Grade {
+    let view = assessment.view(Language::En);
+    assert_eq!(view.guidance.suggested, Some(firstline_form::Grade::High));
+    assert_eq!(
+        view.guidance.confirm_below,
+        Some(firstline_form::Grade::High)
+    );
+    let factors: Vec<String> = view
+        .guidance
+        .factors
+        .iter()
+        .map(|f| f.id.to_string())
+        .collect();
+    assert!(view
+        .guidance
+        .factors
+        .iter()
+        .any(|factor| factor.label == "Non-fatal strangulation" && factor.weigh));
+    let medium = |rationale: &str, weighed: &[String]| AnswerValue::Grade {
         grade: firstline_form::Grade::Medium,
-        rationale: "Officer judgement recorded in full here.".into(),
+        rationale: rationale.into(),
+        weighed: weighed.iter().map(|id| id.to_string()).collect(),
     };
+    let problem = |result: Result<(), AnswerError>| match result {
+        Err(AnswerError::Invalid { problem, .. }) => Some(problem),
+        _ => None,
+    };
+    let long = "Strangulation was a year ago, once, before he left for work abroad; he has had no contact since, lives 300 miles away and is on bail with a condition not to come here.";
+    // Below the guidance with nothing confirmed; with a factor that is not present; with a
+    // short rationale: each refused, and nothing stored.
+    assert_eq!(
+        problem(assessment.answer("risk_grade", medium(long, &[]))),
+        Some(firstline_form::AnswerProblem::FactorsNotWeighed)
+    );
+    let mut with_unknown = factors.clone();
+    with_unknown.push("f_not_present".to_string());
+    assert_eq!(
+        problem(assessment.answer("risk_grade", medium(long, &with_unknown))),
+        Some(firstline_form::AnswerProblem::FactorsNotWeighed)
+    );
+    assert!(matches!(
+        problem(assessment.answer("risk_grade", medium("Officer judgement recorded in full here.", &factors))),
+        Some(firstline_form::AnswerProblem::RationaleTooShort { min }) if min >= 100
+    ));
+    assert!(!assessment
+        .stored_answers()
+        .any(|(id, _)| id == "risk_grade"));
+    // Every factor weighed, a rationale of real length: the grade is the officer's.
+    let grade = medium(long, &factors);
     assessment
         .answer("risk_grade", grade.clone())
         .expect("grade");
+    assert!(assessment.graded_below_guidance());
+    assert!(
+        assessment.missing_required().is_empty()
+            || !assessment.missing_required().contains(&"risk_grade")
+    );
     let view = assessment.view(Language::En);
-    assert_eq!(view.guidance.suggested, Some(firstline_form::Grade::High));
-    assert!(view.guidance.factors.contains(&"Non-fatal strangulation"));
     let chosen = view
         .questions
         .iter()
         .find(|q| q.id == "risk_grade")
         .expect("grade");
     assert_eq!(chosen.answer, Some(&grade));
+    assert!(!chosen.needs_attention);
+
+    // A new factor after grading: the grade needs the officer again before finalising.
+    assessment
+        .answer("threats_to_kill", AnswerValue::Choice("yes".into()))
+        .expect("answer");
+    assert!(assessment.missing_required().contains(&"risk_grade"));
+    let summary = assessment.summary(Language::En);
+    assert!(summary
+        .missing
+        .iter()
+        .any(|row| row.question_id == "risk_grade"));
+    // At the guidance, nothing to confirm and the record does not say "below".
+    assessment
+        .answer(
+            "risk_grade",
+            AnswerValue::Grade {
+                grade: firstline_form::Grade::High,
+                rationale: "Strangulation and threats to kill: harm could come at any time.".into(),
+                weighed: vec![],
+            },
+        )
+        .expect("grade");
+    assert!(!assessment.graded_below_guidance());
+    assert!(!assessment.missing_required().contains(&"risk_grade"));
+}
+
+#[test]
+fn a_factor_read_from_the_safeguarding_section_is_guidance_only_never_in_the_record() {
+    let mut assessment = safeguarded_assessment();
+    assessment
+        .answer("servitude_signs", AnswerValue::Choice("yes".into()))
+        .expect("answer");
+    let view = assessment.view(Language::En);
+    assert_eq!(view.guidance.suggested, Some(firstline_form::Grade::High));
+    assert_eq!(
+        view.guidance.confirm_below, None,
+        "a safeguarding answer decides a records rule"
+    );
+    assert!(view.guidance.factors.iter().all(|factor| !factor.weigh));
+    // Graded medium: no confirmation asked, and the record does not say "below the guidance"
+    // (that would tell the records side the victim answered in the section).
+    assessment
+        .answer(
+            "risk_grade",
+            AnswerValue::Grade {
+                grade: firstline_form::Grade::Medium,
+                rationale: "Officer judgement recorded in full here.".into(),
+                weighed: vec![],
+            },
+        )
+        .expect("grade");
+    assert!(!assessment.graded_below_guidance());
+    let refused = assessment.answer(
+        "risk_grade",
+        AnswerValue::Grade {
+            grade: firstline_form::Grade::Medium,
+            rationale: "Officer judgement recorded in full here.".into(),
+            weighed: vec!["f_servitude".into()],
+        },
+    );
+    assert!(
+        refused.is_err(),
+        "a safeguarding factor's id went into the grade"
+    );
 }
 
 #[test]
@@ -270,6 +382,7 @@ fn a_grade_without_a_rationale_is_refused() {
         AnswerValue::Grade {
             grade: firstline_form::Grade::High,
             rationale: "  ".into(),
+            weighed: vec![],
         },
     );
     assert!(matches!(refused, Err(AnswerError::Invalid { .. })));
@@ -314,6 +427,7 @@ fn a_too_short_rationale_is_refused_with_its_minimum_as_a_parameter() {
         AnswerValue::Grade {
             grade: firstline_form::Grade::Medium,
             rationale: "short".into(),
+            weighed: vec![],
         },
     );
     let Err(AnswerError::Invalid { problem, .. }) = refused else {

@@ -104,6 +104,8 @@ pub enum Refusal {
         /// Fewest characters.
         min: usize,
     },
+    /// See [`AnswerProblem::FactorsNotWeighed`].
+    FactorsNotWeighed,
     /// See [`AnswerProblem::TakesNoAnswer`].
     TakesNoAnswer,
     /// See [`AnswerProblem::WrongKind`].
@@ -224,6 +226,7 @@ impl From<AnswerProblem> for Refusal {
             AnswerProblem::NumberOutOfRange { min, max } => Refusal::NumberOutOfRange { min, max },
             AnswerProblem::BadDateTime => Refusal::BadDateTime,
             AnswerProblem::RationaleTooShort { min } => Refusal::RationaleTooShort { min },
+            AnswerProblem::FactorsNotWeighed => Refusal::FactorsNotWeighed,
             AnswerProblem::TakesNoAnswer => Refusal::TakesNoAnswer,
             AnswerProblem::WrongKind => Refusal::WrongKind,
         }

@@ -9,7 +9,7 @@
 //! - **complete before finalise**: finalising is refused while the engine's
 //!   [`Assessment::missing_required`] is not empty, or a gate that must open first
 //!   ([`Assessment::gates_blocking_finalise`]) is closed and not deferred; the gates deferred
-//!   then are written into the record;
+//!   then, and whether the grade is below the guidance, are written into the record;
 //! - **what is sealed is what was shown**: finalising seals exactly the answers
 //!   check-your-answers shows at that moment; the vault destroys every other;
 //! - **the idle lock**: after the policy's idle time the vault locks before the next command;
@@ -401,6 +401,7 @@ impl Workspace {
                 .into_iter()
                 .map(str::to_string)
                 .collect(),
+            graded_below_guidance: open.assessment.graded_below_guidance(),
         };
         let shown = open.assessment.shown_answers();
         let shown: Vec<ShownAnswer<'_>> = shown

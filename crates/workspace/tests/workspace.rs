@@ -272,10 +272,24 @@ fn answer_the_rest(workspace: &mut firstline_workspace::Workspace, given: &[(&st
                         AnswerValue::DateTime("2026-11-25T21:40".into())
                     }
                     firstline_form::KindName::RiskGrade => AnswerValue::Grade {
-                        grade: firstline_form::Grade::Medium,
+                        // At the guidance, so no confirmations are needed.
+                        grade: view
+                            .guidance
+                            .confirm_below
+                            .unwrap_or(firstline_form::Grade::Medium),
                         rationale: "Graded on what is known: the risk questions wait.".into(),
+                        weighed: vec![],
                     },
-                    _ => AnswerValue::Choice(question.choices[0].value.clone()),
+                    // "No" where it is a choice, so no risk factor is present unless given.
+                    _ => AnswerValue::Choice(
+                        question
+                            .choices
+                            .iter()
+                            .find(|choice| choice.value == "no")
+                            .unwrap_or(&question.choices[0])
+                            .value
+                            .clone(),
+                    ),
                 }
             }
         };
@@ -328,6 +342,7 @@ fn not_safe_to_talk_defers_the_risk_questions_and_the_record_says_so_until_an_am
     let opened = device.open(&outbox[0].0, true);
     assert_eq!(opened.record["format"], 3);
     assert_eq!(opened.record["deferred"], serde_json::json!(["privacy"]));
+    assert_eq!(opened.record["graded_below_guidance"], false);
     let answers = opened.record["answers"].as_object().expect("answers");
     assert!(
         answers.contains_key("risk_grade"),
@@ -362,4 +377,33 @@ fn not_safe_to_talk_defers_the_risk_questions_and_the_record_says_so_until_an_am
         .as_object()
         .expect("answers")
         .contains_key("strangulation"));
+}
+
+#[test]
+fn a_grade_below_the_guidance_is_finalised_only_weighed_and_the_record_says_so() {
+    let device = Device::enrolled();
+    let mut workspace = device.workspace(PackSource::default());
+    workspace.start(Language::En).expect("start");
+    let weighed = AnswerValue::Grade {
+        grade: firstline_form::Grade::Medium,
+        rationale: "Strangulation was once, a year ago, before he moved abroad; no contact since, and he is on bail not to come to the address.".into(),
+        weighed: vec!["f_strangulation".into()],
+    };
+    answer_the_rest(
+        &mut workspace,
+        &[
+            ("spoken_alone", yes()),
+            ("interpreter_needed", AnswerValue::Choice("no".into())),
+            ("strangulation", yes()),
+            ("risk_grade", weighed),
+        ],
+    );
+    workspace.finalise().expect("finalised");
+    let outbox = device.outbox();
+    let opened = device.open(&outbox[0].0, false);
+    assert_eq!(opened.record["graded_below_guidance"], true);
+    assert_eq!(
+        opened.record["answers"]["risk_grade"]["value"]["weighed"],
+        serde_json::json!(["f_strangulation"])
+    );
 }

@@ -12,7 +12,7 @@ export type AnswerValue =
   | { type: "text"; value: string }
   | { type: "number"; value: number }
   | { type: "date_time"; value: string }
-  | { type: "grade"; value: { grade: Grade; rationale: string } };
+  | { type: "grade"; value: { grade: Grade; rationale: string; weighed?: string[] } };
 
 export type QuestionKind =
   | "yes_no_unknown"
@@ -40,11 +40,17 @@ export interface QuestionView {
   help: string | null;
   body: string | null;
   information: { owner: string; review_by: string } | null;
+  /** An information screen whose review date has passed. */
+  review_overdue: boolean;
   choices: ChoiceView[];
   max_chars: number | null;
   min: number | null;
   max: number | null;
   min_rationale_chars: number | null;
+  /** The shortest rationale for a grade below the guidance. */
+  min_rationale_chars_below_guidance: number | null;
+  /** The answer given no longer holds (a grade now below the guidance): answer again. */
+  needs_attention: boolean;
   required: boolean;
   answer: AnswerValue | null;
 }
@@ -77,9 +83,19 @@ export interface BlockingGate {
   question_id: string | null;
 }
 
+export interface GuidanceFactor {
+  id: string;
+  label: string;
+  suggests: Grade;
+  /** Grading below `confirm_below` needs it confirmed as weighed. */
+  weigh: boolean;
+}
+
 export interface Guidance {
-  factors: string[];
+  factors: GuidanceFactor[];
   suggested: Grade | null;
+  /** Grading below this needs each `weigh` factor confirmed and a longer rationale. */
+  confirm_below: Grade | null;
 }
 
 export interface AssessmentView {
@@ -245,6 +261,7 @@ export type ErrorDetail =
   | { kind: "number_out_of_range"; min: number; max: number }
   | { kind: "bad_date_time" }
   | { kind: "rationale_too_short"; min: number }
+  | { kind: "factors_not_weighed" }
   | { kind: "takes_no_answer" }
   | { kind: "wrong_kind" }
   | { kind: "unknown_question" }
@@ -307,6 +324,7 @@ export const ERROR_DETAIL_PARAMS: { readonly [K in ErrorKind]: { readonly [P in 
   number_out_of_range: { min: true, max: true },
   bad_date_time: {},
   rationale_too_short: { min: true },
+  factors_not_weighed: {},
   takes_no_answer: {},
   wrong_kind: {},
   unknown_question: {},

@@ -55,6 +55,9 @@ export function fakeQuestion(overrides: Partial<QuestionView> = {}): QuestionVie
     min: null,
     max: null,
     min_rationale_chars: null,
+    min_rationale_chars_below_guidance: null,
+    needs_attention: false,
+    review_overdue: false,
     required: true,
     answer: null,
     ...overrides,
@@ -216,7 +219,7 @@ export class FakeBackend implements Backend {
         answer: this.answers.get(question.id) ?? null,
       })),
       gates: this.gateViews(language),
-      guidance: { factors: [], suggested: null },
+      guidance: { factors: [], suggested: null, confirm_below: null },
       hidden_answers: this.hiddenAnswers(),
     };
   }

@@ -39,6 +39,9 @@ pub struct RecordNotes {
     /// The ids of the pack's gates that were closed and deferred at finalise (for example the
     /// privacy gate when it was not safe to talk): a later amendment completes what they hide.
     pub deferred: Vec<String>,
+    /// Whether the officer graded below the grade the risk guidance suggested (having
+    /// confirmed each factor was weighed): for the supervisor's review.
+    pub graded_below_guidance: bool,
 }
 
 /// One of the officer's finalised records, as the sent list shows it.
@@ -206,6 +209,7 @@ impl Vault {
                 "finalised_at": now,
                 "answers": Value::Object(main),
                 "deferred": notes.deferred,
+                "graded_below_guidance": notes.graded_below_guidance,
             }))
             .map_err(|_| VaultError::Random)?,
         );
