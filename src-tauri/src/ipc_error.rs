@@ -98,6 +98,7 @@ fn code_of(refusal: Refusal) -> ErrorCode {
         | Refusal::BadDateTime
         | Refusal::RationaleTooShort { .. }
         | Refusal::FactorsNotWeighed
+        | Refusal::ReferralWithoutConsent
         | Refusal::TakesNoAnswer
         | Refusal::WrongKind
         | Refusal::UnknownQuestion

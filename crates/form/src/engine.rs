@@ -11,7 +11,10 @@ use serde::Serialize;
 
 use crate::error::{show_number, AnswerError, AnswerProblem};
 use crate::expr::{Expr, Value};
-use crate::model::{AnswerValue, Choice, Grade, InformationOwner, KindName, Language, SealedTo};
+use crate::model::{
+    AnswerValue, Choice, Grade, InformationOwner, KindName, Language, ReferredService, SealedTo,
+    Service,
+};
 use crate::pack::{Kind, Node, Pack};
 
 /// One assessment in progress over one pack.
@@ -25,6 +28,9 @@ pub struct Assessment {
     /// Today's date (`YYYY-MM-DD`) as the app gives it, for information screens' review dates:
     /// the engine reads no clock.
     today: Option<String>,
+    /// The support-services directory as the app gives it (the vault's copy), for directory
+    /// referrals.
+    directory: Arc<[Service]>,
 }
 
 /// Something the audit chain must record. Metadata only, never an answer.
@@ -154,6 +160,8 @@ pub struct QuestionView<'a> {
     pub review_overdue: bool,
     /// The choices, for choice questions.
     pub choices: &'a [ChoiceView],
+    /// For a directory referral: the services it offers (the directory on the device now).
+    pub services: &'a [Service],
     /// The longest text accepted.
     pub max_chars: Option<usize>,
     /// The smallest number accepted.
@@ -274,6 +282,7 @@ impl Assessment {
             answers,
             audit: Vec::new(),
             today: None,
+            directory: Arc::from(Vec::new()),
         };
         assessment.evaluation = assessment.evaluate_all();
         assessment
@@ -408,6 +417,12 @@ impl Assessment {
         })
     }
 
+    /// Gives the engine the support-services directory (the vault's copy): what a directory
+    /// referral offers, and the names a referral keeps.
+    pub fn set_directory(&mut self, services: Vec<Service>) {
+        self.directory = Arc::from(services);
+    }
+
     /// Tells the engine today's date (`YYYY-MM-DD`), so that views flag information screens
     /// whose review date has passed. A text that is not a real date is ignored (nothing is
     /// flagged) and `false` returned.
@@ -514,6 +529,8 @@ impl Assessment {
             AnswerValue::Text(text) | AnswerValue::DateTime(text) => Value::Text(text),
             AnswerValue::Number(number) => Value::Number(*number),
             AnswerValue::Grade { grade, .. } => Value::Choice(grade_value(*grade)),
+            // Conditions may only ask whether it is answered (the loader refuses the rest).
+            AnswerValue::Referral { .. } => Value::Choices(&[]),
         })
     }
 
@@ -632,6 +649,10 @@ impl Assessment {
                     .is_some_and(|information| is_review_overdue(information, today))
             }),
             choices: self.pack.choice_views(index, language),
+            services: match kind {
+                Kind::DirectoryReferral => &self.directory,
+                _ => &[],
+            },
             max_chars: match kind {
                 Kind::Text { max_chars, .. } => Some(*max_chars),
                 _ => None,
@@ -698,6 +719,35 @@ impl Assessment {
             suggested: present.iter().map(|index| factors[*index].suggests).max(),
             confirm_below: self.to_weigh(evaluation).1,
         }
+    }
+
+    /// A referral as it is kept: each service one of the directory's now, with the directory's
+    /// name for it (whatever name the caller sent). Other answers pass through.
+    fn with_directory_names(
+        &self,
+        question_id: &str,
+        value: AnswerValue,
+    ) -> Result<AnswerValue, AnswerError> {
+        let AnswerValue::Referral { services, consent } = value else {
+            return Ok(value);
+        };
+        let services = services
+            .into_iter()
+            .map(|picked| {
+                self.directory
+                    .iter()
+                    .find(|service| service.id == picked.id)
+                    .map(|service| ReferredService {
+                        id: service.id.clone(),
+                        name: service.name.clone(),
+                    })
+                    .ok_or_else(|| AnswerError::Invalid {
+                        question: question_id.to_string(),
+                        problem: AnswerProblem::UnlistedChoice,
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(AnswerValue::Referral { services, consent })
     }
 
     /// What is wrong with `value` as a grade given the guidance now: below it without every
@@ -804,6 +854,7 @@ impl Assessment {
         }
         let kind = &self.pack.questions[index].kind;
         check_answer(question_id, kind, &value)?;
+        let value = self.with_directory_names(question_id, value)?;
         if let Some(problem) = self.grade_problem(&self.evaluation, kind, &value, true) {
             return Err(AnswerError::Invalid {
                 question: question_id.to_string(),
@@ -1043,6 +1094,22 @@ fn check_answer(question: &str, kind: &Kind, value: &AnswerValue) -> Result<(), 
             }
             Ok(())
         }
+        (Kind::DirectoryReferral, AnswerValue::Referral { services, consent }) => {
+            let mut seen = std::collections::BTreeSet::new();
+            let fits = services.len() <= 20
+                && services.iter().all(|service| {
+                    seen.insert(service.id.as_str())
+                        && [&service.id, &service.name]
+                            .iter()
+                            .all(|text| text.len() <= 500 && !text.contains('\0'))
+                });
+            match (fits, *consent, services.is_empty()) {
+                (false, _, _) => refuse(AnswerProblem::UnlistedChoice),
+                (true, true, true) => refuse(AnswerProblem::NoneSelected),
+                (true, false, false) => refuse(AnswerProblem::ReferralWithoutConsent),
+                _ => Ok(()),
+            }
+        }
         (Kind::Information, _) => refuse(AnswerProblem::TakesNoAnswer),
         _ => refuse(AnswerProblem::WrongKind),
     }
@@ -1110,6 +1177,29 @@ fn readable_answer(kind: &Kind, value: &AnswerValue, language: Language) -> Stri
         AnswerValue::Text(text) => text.clone(),
         AnswerValue::Number(number) => show_number(*number),
         AnswerValue::DateTime(text) => text.replacen('T', " ", 1),
+        AnswerValue::Referral { services, consent } => {
+            if *consent {
+                let names: Vec<&str> = services
+                    .iter()
+                    .map(|service| service.name.as_str())
+                    .collect();
+                format!(
+                    "{} {}",
+                    names.join(", "),
+                    pick(
+                        language,
+                        "(the victim agrees)",
+                        "(mae'r dioddefwr yn cytuno)"
+                    )
+                )
+            } else {
+                pick(
+                    language,
+                    "Not referred: the victim does not agree",
+                    "Heb atgyfeirio: nid yw'r dioddefwr yn cytuno",
+                )
+            }
+        }
         AnswerValue::Grade {
             grade,
             rationale,

@@ -222,6 +222,9 @@ pub enum AnswerProblem {
         "You are grading below the guidance: confirm you have weighed each risk factor it names"
     )]
     FactorsNotWeighed,
+    /// A referral to services without the victim's consent.
+    #[error("Refer only with the victim's agreement: without it, pick no service")]
+    ReferralWithoutConsent,
     /// An answer sent for an information screen.
     #[error("This screen takes no answer")]
     TakesNoAnswer,

@@ -21,7 +21,8 @@ pub use engine::{
 pub use error::{AnswerError, AnswerProblem, PackError};
 pub use model::{
     pack_schema, AnswerValue, Choice, FormPack, Gate, GateCondition, Grade, InformationOwner,
-    KindName, Language, LocalText, Question, RiskFactor, SealedTo, Section,
+    KindName, Language, LocalText, Question, ReferredService, RiskFactor, SealedTo, Section,
+    Service,
 };
 pub use pack::{load_pack, Pack};
 pub use sign::{sign_pack, verify_pack, TrustedKey};

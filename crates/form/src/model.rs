@@ -286,6 +286,9 @@ pub enum KindName {
     DateTime,
     /// Standard, medium or high, with a written rationale of at least `min_rationale_chars`.
     RiskGrade,
+    /// Support services picked from the force's directory as it is on the device at the time,
+    /// with the victim's consent to the referral.
+    DirectoryReferral,
     /// Text to read or show the victim; takes no answer.
     Information,
 }
@@ -304,6 +307,14 @@ pub enum AnswerValue {
     Number(f64),
     /// A date and time, `YYYY-MM-DDTHH:MM`.
     DateTime(String),
+    /// Services from the directory the victim agrees to be referred to (none when they do
+    /// not agree), each kept with its name as the directory gave it then.
+    Referral {
+        /// The services picked.
+        services: Vec<ReferredService>,
+        /// Whether the victim agrees to the referral.
+        consent: bool,
+    },
     /// The officer's grade and the reasons for it.
     Grade {
         /// The grade chosen.
@@ -315,6 +326,29 @@ pub enum AnswerValue {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         weighed: Vec<String>,
     },
+}
+
+/// A service from the support-services directory, as a referral keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReferredService {
+    /// The directory's id for it.
+    pub id: String,
+    /// Its name when it was picked (the engine takes it from the directory, not the caller).
+    pub name: String,
+}
+
+/// A service in the force's support-services directory, as the app gives it to the engine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Service {
+    /// The directory's id for it.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// How to reach it.
+    pub contact: String,
+    /// What it offers, in a few words.
+    pub description: String,
 }
 
 /// The JSON Schema of a pack file (format 1), as committed in forms/form-pack.schema.json.

@@ -53,6 +53,7 @@ pub(crate) enum Kind {
         min_rationale_chars: usize,
         min_rationale_chars_below_guidance: usize,
     },
+    DirectoryReferral,
     Information,
 }
 
@@ -431,7 +432,7 @@ fn kind_of(pack: &str, question: &Question) -> Result<Kind, PackError> {
         problem: problem.to_string(),
     };
     let allowed: &[&str] = match question.kind {
-        KindName::YesNoUnknown | KindName::DateTime => &[],
+        KindName::YesNoUnknown | KindName::DateTime | KindName::DirectoryReferral => &[],
         KindName::SingleChoice | KindName::MultipleChoice => &["choices"],
         KindName::ShortText | KindName::LongText => &["max_chars"],
         KindName::Number => &["min", "max"],
@@ -524,6 +525,7 @@ fn kind_of(pack: &str, question: &Question) -> Result<Kind, PackError> {
                 min_rationale_chars_below_guidance: below,
             }
         }
+        KindName::DirectoryReferral => Kind::DirectoryReferral,
         KindName::Information => {
             if question.required || question.require_if.is_some() {
                 return Err(invalid(

@@ -76,6 +76,10 @@ fn fill(assessment: &mut Assessment, given: &BTreeMap<&str, AnswerValue>) -> Vec
                         rationale: "No indicators of serious harm were found at the scene.".into(),
                         weighed: vec![],
                     },
+                    KindName::DirectoryReferral => AnswerValue::Referral {
+                        services: vec![],
+                        consent: false,
+                    },
                     KindName::Information => unreachable!("information is never missing"),
                 }
             }

@@ -106,6 +106,8 @@ pub enum Refusal {
     },
     /// See [`AnswerProblem::FactorsNotWeighed`].
     FactorsNotWeighed,
+    /// See [`AnswerProblem::ReferralWithoutConsent`].
+    ReferralWithoutConsent,
     /// See [`AnswerProblem::TakesNoAnswer`].
     TakesNoAnswer,
     /// See [`AnswerProblem::WrongKind`].
@@ -227,6 +229,7 @@ impl From<AnswerProblem> for Refusal {
             AnswerProblem::BadDateTime => Refusal::BadDateTime,
             AnswerProblem::RationaleTooShort { min } => Refusal::RationaleTooShort { min },
             AnswerProblem::FactorsNotWeighed => Refusal::FactorsNotWeighed,
+            AnswerProblem::ReferralWithoutConsent => Refusal::ReferralWithoutConsent,
             AnswerProblem::TakesNoAnswer => Refusal::TakesNoAnswer,
             AnswerProblem::WrongKind => Refusal::WrongKind,
         }

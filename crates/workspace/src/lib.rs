@@ -27,7 +27,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use firstline_form::{
-    AnswerValue, Assessment, AssessmentView, AuditEvent, Language, SealedTo, Summary,
+    AnswerValue, Assessment, AssessmentView, AuditEvent, Language, SealedTo, Service, Summary,
 };
 use firstline_vault::{
     AssessmentId, Compartment, EnrolmentPermit, Finalised, RecordNotes, ShownAnswer, Vault,
@@ -250,8 +250,27 @@ impl Workspace {
         }
         let last = stored.last().map(|answer| answer.question_id.clone());
         let mut assessment = Assessment::restore(Arc::new(pack), values)?;
-        assessment.set_today(&today());
+        self.give_the_app_facts(&mut assessment)?;
         Ok((assessment, last))
+    }
+
+    /// What the engine cannot know by itself: today's date, and the support-services directory
+    /// on this device (pulled by the sync client) for directory referrals.
+    fn give_the_app_facts(&self, assessment: &mut Assessment) -> Result<(), WorkspaceError> {
+        assessment.set_today(&today());
+        let services = self
+            .vault
+            .directory()?
+            .into_iter()
+            .map(|entry| Service {
+                id: entry.id,
+                name: entry.name,
+                contact: entry.contact,
+                description: entry.description,
+            })
+            .collect();
+        assessment.set_directory(services);
+        Ok(())
     }
 
     /// The information screens of the pack in use whose review date has passed: id, owner and
@@ -289,7 +308,7 @@ impl Workspace {
             .vault
             .create_assessment(pack.id(), pack.version(), pack.content_hash())?;
         let mut assessment = Assessment::new(Arc::new(pack));
-        assessment.set_today(&today());
+        self.give_the_app_facts(&mut assessment)?;
         let open = self.open.insert(OpenAssessment { id, assessment });
         Ok(open.assessment.view(language))
     }

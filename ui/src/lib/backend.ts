@@ -12,7 +12,16 @@ export type AnswerValue =
   | { type: "text"; value: string }
   | { type: "number"; value: number }
   | { type: "date_time"; value: string }
-  | { type: "grade"; value: { grade: Grade; rationale: string; weighed?: string[] } };
+  | { type: "grade"; value: { grade: Grade; rationale: string; weighed?: string[] } }
+  | { type: "referral"; value: { services: { id: string; name: string }[]; consent: boolean } };
+
+/** A service of the force's support-services directory, as a directory referral offers it. */
+export interface ServiceView {
+  id: string;
+  name: string;
+  contact: string;
+  description: string;
+}
 
 export type QuestionKind =
   | "yes_no_unknown"
@@ -23,6 +32,7 @@ export type QuestionKind =
   | "number"
   | "date_time"
   | "risk_grade"
+  | "directory_referral"
   | "information";
 
 export interface ChoiceView {
@@ -43,6 +53,8 @@ export interface QuestionView {
   /** An information screen whose review date has passed. */
   review_overdue: boolean;
   choices: ChoiceView[];
+  /** For a directory referral: the services the directory on the device offers. */
+  services: ServiceView[];
   max_chars: number | null;
   min: number | null;
   max: number | null;
@@ -262,6 +274,7 @@ export type ErrorDetail =
   | { kind: "bad_date_time" }
   | { kind: "rationale_too_short"; min: number }
   | { kind: "factors_not_weighed" }
+  | { kind: "referral_without_consent" }
   | { kind: "takes_no_answer" }
   | { kind: "wrong_kind" }
   | { kind: "unknown_question" }
@@ -325,6 +338,7 @@ export const ERROR_DETAIL_PARAMS: { readonly [K in ErrorKind]: { readonly [P in 
   bad_date_time: {},
   rationale_too_short: { min: true },
   factors_not_weighed: {},
+  referral_without_consent: {},
   takes_no_answer: {},
   wrong_kind: {},
   unknown_question: {},

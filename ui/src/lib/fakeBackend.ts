@@ -58,6 +58,7 @@ export function fakeQuestion(overrides: Partial<QuestionView> = {}): QuestionVie
     min_rationale_chars_below_guidance: null,
     needs_attention: false,
     review_overdue: false,
+    services: [],
     required: true,
     answer: null,
     ...overrides,
