@@ -10,6 +10,10 @@ const COMMANDS: &[&str] = &[
     "assessment_view",
     "resume_assessment",
     "amend_assessment",
+    "save_pending",
+    "set_screen",
+    "leave_screen",
+    "resume_last",
     // vault.rs
     "vault_status",
     "set_up_officer",

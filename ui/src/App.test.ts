@@ -6,7 +6,7 @@ import App from "./App.svelte";
 import type { ErrorDetail, ErrorKind, QuestionView } from "./lib/backend";
 import { BackendError, ERROR_DETAIL_PARAMS, toBackendError } from "./lib/backend";
 import { describeError } from "./lib/errors";
-import { FAKE_ENROLMENT_CODE, FakeBackend, fakeQuestion } from "./lib/fakeBackend";
+import { FAKE_ENROLMENT_CODE, FAKE_PIN, FakeBackend, fakeQuestion } from "./lib/fakeBackend";
 import { words } from "./lib/i18n";
 
 const yesNo = (id: string, label: string) => fakeQuestion({ id, label });
@@ -752,5 +752,72 @@ describe("a number question", () => {
     await fireEvent.click(screen.getByTestId("continue"));
     await screen.findByTestId("question-after");
     expect(backend.answers.get("children_count")).toEqual({ type: "number", value: 2 });
+  });
+});
+
+describe("a number question, typed as text", () => {
+  it("says to enter a number for anything else, and does not advance", async () => {
+    const backend = new FakeBackend([
+      fakeQuestion({ id: "children_count", kind: "number", label: "How many children?", min: 1, max: 20, required: true }),
+      fakeQuestion({ id: "after", label: "Next?" }),
+    ]);
+    render(App, { props: { backend } });
+    await fireEvent.click(await screen.findByTestId("start-assessment"));
+    const field = await screen.findByTestId<HTMLInputElement>("text-answer");
+    expect(field.type).toBe("text");
+    expect(field.inputMode).toBe("numeric");
+    await fireEvent.input(field, { target: { value: "two" } });
+    await fireEvent.click(screen.getByTestId("continue"));
+    expect((await screen.findByTestId("error-summary")).textContent).toContain("Enter a number");
+    expect(backend.answers.size).toBe(0);
+  });
+});
+
+describe("words being typed", () => {
+  const account = () =>
+    new FakeBackend([
+      yesNo("safe", "Is everyone safe?"),
+      fakeQuestion({ id: "first_account", kind: "long_text", label: "In their words", choices: [], max_chars: 8000 }),
+    ]);
+
+  async function typeIntoTheAccount(backend: FakeBackend, words: string) {
+    render(App, { props: { backend } });
+    await fireEvent.click(await screen.findByTestId("start-assessment"));
+    await fireEvent.click(await screen.findByTestId("choice-yes"));
+    await fireEvent.click(screen.getByTestId("continue"));
+    await fireEvent.input(await screen.findByTestId("text-answer"), { target: { value: words } });
+  }
+
+  it("are saved a moment after typing stops, never sealed as an answer", async () => {
+    const backend = account();
+    await typeIntoTheAccount(backend, "He took my passport");
+    expect(backend.pending.size).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(backend.pending.get("first_account")).toBe("He took my passport");
+    expect(backend.answers.has("first_account")).toBe(false);
+  });
+
+  it("are there after Hide and unlocking, on the same screen", async () => {
+    const backend = account();
+    await typeIntoTheAccount(backend, "He took my passport");
+    // Hide at once, before the moment after typing has passed: Hide saves first.
+    await fireEvent.click(screen.getByTestId("quick-hide"));
+    expect(await screen.findByTestId("hidden-screen")).toBeTruthy();
+    expect(backend.pending.get("first_account")).toBe("He took my passport");
+    await fireEvent.click(screen.getByTestId("unlock-again"));
+    await fireEvent.input(await screen.findByTestId("pin"), { target: { value: FAKE_PIN } });
+    await fireEvent.click(screen.getByTestId("sign-in"));
+    expect(await screen.findByTestId("question-first_account")).toBeTruthy();
+    expect(screen.getByTestId<HTMLTextAreaElement>("text-answer").value).toBe("He took my passport");
+  });
+
+  it("are dropped once answered, and home means unlocking opens home", async () => {
+    const backend = account();
+    await typeIntoTheAccount(backend, "Words");
+    await fireEvent.click(screen.getByTestId("continue"));
+    await screen.findByTestId("check-answers-title");
+    expect(backend.pending.size).toBe(0);
+    await fireEvent.click(screen.getByRole("button", { name: "Back to home" }));
+    expect(backend.screenShown).toBeNull();
   });
 });

@@ -22,6 +22,8 @@ use crate::pack::{Kind, Node, Pack};
 pub struct Assessment {
     pack: Arc<Pack>,
     answers: Vec<Option<AnswerValue>>,
+    /// By question: text typed but not yet answered (see [`Assessment::set_pending`]).
+    pending: Vec<Option<String>>,
     audit: Vec<AuditEvent>,
     /// Kept up to date with `answers`: an answer re-evaluates only what it can affect.
     evaluation: Evaluation,
@@ -179,6 +181,9 @@ pub struct QuestionView<'a> {
     pub required: bool,
     /// The current answer, if any.
     pub answer: Option<&'a AnswerValue>,
+    /// Text typed on this screen and not yet answered (kept so that nothing is lost): the
+    /// screen shows it in place of the answer.
+    pub pending: Option<&'a str>,
 }
 
 /// A choice as the UI draws it.
@@ -278,6 +283,7 @@ impl Assessment {
                 visible: vec![false; pack.len()],
                 gate_open: vec![false; pack.gates.len()],
             },
+            pending: vec![None; pack.len()],
             pack,
             answers,
             audit: Vec::new(),
@@ -676,6 +682,7 @@ impl Assessment {
             needs_attention: self.needs_attention(evaluation, index),
             required: self.is_required(evaluation, index),
             answer: self.answers[index].as_ref(),
+            pending: self.pending[index].as_deref(),
         }
     }
 
@@ -825,6 +832,25 @@ impl Assessment {
 
     /// Records an answer after checking that its question is open to answer and the value fits.
     pub fn answer(&mut self, question_id: &str, value: AnswerValue) -> Result<(), AnswerError> {
+        let index = self.open_to_answer(question_id)?;
+        let kind = &self.pack.questions[index].kind;
+        check_answer(question_id, kind, &value)?;
+        let value = self.with_directory_names(question_id, value)?;
+        if let Some(problem) = self.grade_problem(&self.evaluation, kind, &value, true) {
+            return Err(AnswerError::Invalid {
+                question: question_id.to_string(),
+                problem,
+            });
+        }
+        self.answers[index] = Some(value);
+        self.pending[index] = None;
+        self.reevaluate_after(index);
+        Ok(())
+    }
+
+    /// The index of `question_id` if it is shown now; otherwise the refusal (audited when a
+    /// closed gate is why).
+    fn open_to_answer(&mut self, question_id: &str) -> Result<usize, AnswerError> {
         let index =
             self.pack
                 .question_index(question_id)
@@ -852,17 +878,63 @@ impl Assessment {
                 question: question_id.to_string(),
             });
         }
-        let kind = &self.pack.questions[index].kind;
-        check_answer(question_id, kind, &value)?;
-        let value = self.with_directory_names(question_id, value)?;
-        if let Some(problem) = self.grade_problem(&self.evaluation, kind, &value, true) {
-            return Err(AnswerError::Invalid {
+        Ok(index)
+    }
+
+    /// Keeps `text` as what is being typed for a question not yet answered: a text, number,
+    /// date or grade rationale question that is shown now. Refused (and audited) behind a
+    /// closed gate exactly as an answer is; refused for a question that takes no typing, and
+    /// for text too long for any answer. Blank text drops it. Never sealed.
+    pub fn set_pending(&mut self, question_id: &str, text: &str) -> Result<(), AnswerError> {
+        let index = self.open_to_answer(question_id)?;
+        let refuse = |problem| {
+            Err(AnswerError::Invalid {
                 question: question_id.to_string(),
                 problem,
-            });
+            })
+        };
+        let longest = match &self.pack.questions[index].kind {
+            Kind::Text { max_chars, .. } => *max_chars,
+            Kind::Number { .. } | Kind::DateTime => 100,
+            Kind::RiskGrade { .. } => 10_000,
+            _ => return refuse(AnswerProblem::WrongKind),
+        };
+        if text.contains('\0') {
+            return refuse(AnswerProblem::BadCharacter);
         }
-        self.answers[index] = Some(value);
-        self.reevaluate_after(index);
+        // Typing may run past the limit before the officer trims it; not without end.
+        if text.chars().count() > longest.saturating_mul(2) {
+            return refuse(AnswerProblem::TooLong { max: longest });
+        }
+        self.pending[index] = (!text.trim().is_empty()).then(|| text.to_string());
+        Ok(())
+    }
+
+    /// The answer kept for a question (as the engine keeps it: a referral with the
+    /// directory's names), shown or not.
+    pub fn answer_to(&self, question_id: &str) -> Option<&AnswerValue> {
+        self.answers[self.pack.question_index(question_id)?].as_ref()
+    }
+
+    /// Text typed and not yet answered, by question id: what the vault keeps.
+    pub fn pending_values(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.pending.iter().enumerate().filter_map(|(index, text)| {
+            text.as_deref()
+                .map(|text| (self.pack.question(index).id.as_str(), text))
+        })
+    }
+
+    /// Puts back text typed before (a resumed draft), without the checks of
+    /// [`Assessment::set_pending`]: it was checked when it was typed, and a gate closed since
+    /// keeps it hidden like an answer. An id the pack lacks is refused.
+    pub fn restore_pending(&mut self, question_id: &str, text: String) -> Result<(), AnswerError> {
+        let index =
+            self.pack
+                .question_index(question_id)
+                .ok_or_else(|| AnswerError::UnknownQuestion {
+                    question: question_id.to_string(),
+                })?;
+        self.pending[index] = Some(text);
         Ok(())
     }
 

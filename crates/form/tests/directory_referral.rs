@@ -98,7 +98,9 @@ fn an_answer_keeps_the_directorys_name_then_and_refuses_a_service_it_does_not_li
         .collect();
     let mut restored = Assessment::restore(
         Arc::new(default_pack().expect("default pack")),
-        stored.iter().map(|(id, value)| (id.as_str(), value.clone())),
+        stored
+            .iter()
+            .map(|(id, value)| (id.as_str(), value.clone())),
     )
     .expect("restored");
     restored.set_directory(vec![service("bawso", "BAWSO Cymru")]);

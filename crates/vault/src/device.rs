@@ -427,7 +427,8 @@ pub(crate) fn wipe_everything(
 ) -> Result<(), VaultError> {
     crate::integrity::guarded(connection, secret, |transaction| {
         transaction.execute_batch(
-            "DELETE FROM answers; DELETE FROM outbox; DELETE FROM assessments; DELETE FROM officers;
+            "DELETE FROM answers; DELETE FROM pending; DELETE FROM outbox; DELETE FROM assessments;
+             DELETE FROM officers;
              DELETE FROM packs; DELETE FROM audit; DELETE FROM device; DELETE FROM directory;",
         )?;
         transaction.execute(

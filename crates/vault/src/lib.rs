@@ -42,6 +42,6 @@ pub use outbox::{
     Outbox, OutboxItem, Outcome, ProblemKind, QuarantinedItem, SyncCredentials, SyncStatus,
 };
 pub use vault::{
-    AssessmentId, Compartment, DraftSummary, EnrolmentPermit, Finalised, RecordNotes, SentRecord,
-    ShownAnswer, StoredAnswer, Vault, VaultOptions,
+    AssessmentId, Compartment, DraftSummary, EnrolmentPermit, Finalised, PendingValue, RecordNotes,
+    SentRecord, ShownAnswer, StoredAnswer, Vault, VaultOptions,
 };

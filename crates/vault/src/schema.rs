@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0009_key_set.sql"),
     include_str!("../migrations/0010_vault_state.sql"),
     include_str!("../migrations/0011_keyed_audit.sql"),
+    include_str!("../migrations/0012_pending.sql"),
 ];
 
 /// The newest schema this build knows.

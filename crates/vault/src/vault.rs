@@ -17,9 +17,11 @@ use crate::schema;
 
 mod enrolment;
 mod finalise;
+mod pending;
 
 pub use enrolment::EnrolmentPermit;
 pub use finalise::{Finalised, RecordNotes, SentRecord, ShownAnswer};
+pub use pending::PendingValue;
 
 /// Settings a vault is opened with (from policy; tests use cheap ones).
 #[derive(Clone)]
@@ -556,6 +558,10 @@ impl Vault {
                 sealed,
                 now
             ])?;
+        // The answer replaces what was being typed for it.
+        transaction
+            .prepare_cached("DELETE FROM pending WHERE assessment_id = ?1 AND question_tag = ?2")?
+            .execute(params![assessment.0, question_tag])?;
         // When the draft last changed is its latest answer's `saved_at` (see `drafts`): no write
         // to the assessments table, one page fewer in the WAL per save.
         audit::append(

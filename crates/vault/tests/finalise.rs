@@ -5,73 +5,15 @@
 
 mod support;
 
-use std::sync::Arc;
+use support::{enrolled, open, PIN, SECRET};
 
-use firstline_seal::{DeviceKey, RecordsKey, SafeguardingKey};
 use firstline_vault::{
-    AssessmentId, Compartment, DeviceSecret, Enrolment, KdfParams, Outbox, Outcome, RecordNotes,
-    ShownAnswer, Vault, VaultError, VaultOptions,
+    AssessmentId, Compartment, DeviceSecret, Outbox, Outcome, RecordNotes, ShownAnswer, Vault,
+    VaultError,
 };
-use zeroize::Zeroizing;
 
-const PIN: &str = "246810";
 const MAIN_CANARY: &str = "\"CANARY-main-51c2\"";
 const MIGRANT_CANARY: &str = "\"CANARY-migrant-a9e0\"";
-const SECRET: [u8; 32] = [9; 32];
-
-struct Setup {
-    dir: tempfile::TempDir,
-    records: RecordsKey,
-    safeguarding: SafeguardingKey,
-}
-
-fn open(dir: &tempfile::TempDir) -> Vault {
-    Vault::open(
-        &dir.path().join("vault.sqlite"),
-        DeviceSecret::provided(&SECRET),
-        VaultOptions {
-            kdf: KdfParams::FOR_TESTS,
-            max_failed_pins: 5,
-            clock: Arc::new(|| 1_800_000_000),
-        },
-    )
-    .expect("vault opens")
-}
-
-fn enrolled() -> Setup {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let (records_secret, records_public) = RecordsKey::generate();
-    let (safeguarding_secret, safeguarding_public) = SafeguardingKey::generate();
-    let permit = {
-        let mut vault = open(&dir);
-        vault.set_up_officer("PC 1", PIN).expect("officer");
-        vault.unlock("PC 1", PIN).expect("unlocked");
-        vault.enrolment_permit().expect("a permit")
-    };
-    let mut outbox = Outbox::open(
-        &dir.path().join("vault.sqlite"),
-        DeviceSecret::provided(&SECRET),
-    )
-    .expect("outbox");
-    outbox
-        .enrol(
-            permit,
-            &Enrolment {
-                device_id: "dev_1".into(),
-                gateway_url: "http://127.0.0.1:9".into(),
-                keys: support::force_keys(records_public, safeguarding_public, vec![0; 32]),
-                token: Zeroizing::new("fl1_token".into()),
-                signing_key: DeviceKey::generate().secret_bytes(),
-            },
-            1_800_000_000,
-        )
-        .expect("enrolled");
-    Setup {
-        dir,
-        records: RecordsKey::from_bytes(&records_secret).expect("key"),
-        safeguarding: SafeguardingKey::from_bytes(&safeguarding_secret).expect("key"),
-    }
-}
 
 fn answered(vault: &mut Vault) -> AssessmentId {
     if vault.officers().expect("officers").is_empty() {

@@ -71,6 +71,18 @@ pub struct Workspace {
     trust: PackTrust,
 }
 
+/// Where a reopened draft picks up: after the question answered last (the vault gives answers
+/// in the order they were last saved), or at the start.
+fn resume_position(view: &AssessmentView<'_>, last: Option<&str>) -> usize {
+    last.and_then(|last| {
+        view.questions
+            .iter()
+            .position(|question| question.id == last)
+    })
+    .map(|stopped| (stopped + 1).min(view.questions.len().saturating_sub(1)))
+    .unwrap_or(0)
+}
+
 /// Today's date in UTC, `YYYY-MM-DD`: what information screens' review dates are compared with
 /// (a day's precision is all a review date has).
 fn today() -> String {
@@ -250,6 +262,14 @@ impl Workspace {
         }
         let last = stored.last().map(|answer| answer.question_id.clone());
         let mut assessment = Assessment::restore(Arc::new(pack), values)?;
+        for pending in self.vault.pending(id)? {
+            let text = String::from_utf8(pending.text.to_vec()).map_err(|_| {
+                WorkspaceError::UnreadableAnswer {
+                    record: id.0.clone(),
+                }
+            })?;
+            assessment.restore_pending(&pending.question_id, text)?;
+        }
         self.give_the_app_facts(&mut assessment)?;
         Ok((assessment, last))
     }
@@ -326,24 +346,16 @@ impl Workspace {
         let id = open.id.clone();
         let mut next = open.assessment.clone();
         let answered = next.answer(question_id, value.clone());
-        for event in next.take_audit_events() {
-            match event {
-                AuditEvent::GatedAnswerRefused { question, gate } => {
-                    self.vault.record_question_event(
-                        &format!("gated_answer_refused gate={gate}"),
-                        &id,
-                        &question,
-                    )?;
-                }
-            }
-        }
+        self.audit(&id, next.take_audit_events())?;
         answered?;
         let sealed_to = next.sealed_to(question_id).ok_or_else(|| {
             firstline_form::AnswerError::UnknownQuestion {
                 question: question_id.to_string(),
             }
         })?;
-        let bytes = Zeroizing::new(serde_json::to_vec(&value).map_err(|_| {
+        // What the engine kept, not what was sent (a referral keeps the directory's names).
+        let kept = next.answer_to(question_id).unwrap_or(&value);
+        let bytes = Zeroizing::new(serde_json::to_vec(kept).map_err(|_| {
             WorkspaceError::UnreadableAnswer {
                 record: id.0.clone(),
             }
@@ -353,6 +365,109 @@ impl Workspace {
         let open = self.open_assessment()?;
         open.assessment = next;
         Ok(open.assessment.view(language))
+    }
+
+    /// Keeps what is being typed for a question of the open assessment (a moment after typing
+    /// stops), encrypted under the key its section's answers are kept under, so that Hide, the
+    /// idle lock, Back or a crash lose nothing. Checked by the engine as an answer would be (a
+    /// question behind a closed gate is refused and audited); blank text drops it. Never sealed.
+    pub fn save_pending(&mut self, question_id: &str, text: &str) -> Result<(), WorkspaceError> {
+        let open = self.open_assessment()?;
+        let id = open.id.clone();
+        let kept = open.assessment.set_pending(question_id, text);
+        let events = open.assessment.take_audit_events();
+        let sealed_to = open.assessment.sealed_to(question_id);
+        self.audit(&id, events)?;
+        kept?;
+        let sealed_to = sealed_to.ok_or_else(|| firstline_form::AnswerError::UnknownQuestion {
+            question: question_id.to_string(),
+        })?;
+        if text.trim().is_empty() {
+            self.vault.clear_pending(&id, question_id)?;
+        } else {
+            self.vault.save_pending(
+                &id,
+                question_id,
+                compartment_for(sealed_to),
+                text.as_bytes(),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Notes the question on screen in the open assessment, so that after unlocking (or a
+    /// relaunch) the officer returns to it. Only a question shown now can be on screen.
+    pub fn set_screen(&mut self, question_id: &str) -> Result<(), WorkspaceError> {
+        let open = self.open_assessment()?;
+        let shown = open
+            .assessment
+            .view(Language::En)
+            .questions
+            .iter()
+            .any(|question| question.id == question_id);
+        if !shown {
+            return Err(firstline_form::AnswerError::NotShown {
+                question: question_id.to_string(),
+            }
+            .into());
+        }
+        let id = open.id.clone();
+        Ok(self.vault.set_screen(&id, question_id)?)
+    }
+
+    /// The officer left the assessment for home: unlocking opens home from now on.
+    pub fn leave_screen(&mut self) -> Result<(), WorkspaceError> {
+        self.require_unlocked()?;
+        self.open = None;
+        Ok(self.vault.leave_screen()?)
+    }
+
+    /// Reopens the draft the officer was last in, at the question that was on screen (or
+    /// where they stopped, if it is no longer asked), with what they were typing: what unlocking
+    /// shows after Hide, the idle lock or a relaunch. `None` when they had gone home.
+    pub fn resume_last(
+        &mut self,
+        language: Language,
+    ) -> Result<Option<Resumed<'_>>, WorkspaceError> {
+        self.require_unlocked()?;
+        let Some((id, screen_tag)) = self.vault.last_screen()? else {
+            return Ok(None);
+        };
+        let (assessment, last) = self.restored(&id)?;
+        let mut on_screen = None;
+        for question in assessment.view(Language::En).questions {
+            if self.vault.question_tag(&id, question.id)? == screen_tag {
+                on_screen = Some(question.id.to_string());
+                break;
+            }
+        }
+        let open = self.open.insert(OpenAssessment { id, assessment });
+        let view = open.assessment.view(language);
+        let resume_at = match on_screen {
+            Some(screen) => view
+                .questions
+                .iter()
+                .position(|question| question.id == screen)
+                .unwrap_or(0),
+            None => resume_position(&view, last.as_deref()),
+        };
+        Ok(Some(Resumed { view, resume_at }))
+    }
+
+    /// Audits each event the engine recorded, naming a question only by its keyed hash.
+    fn audit(&mut self, id: &AssessmentId, events: Vec<AuditEvent>) -> Result<(), WorkspaceError> {
+        for event in events {
+            match event {
+                AuditEvent::GatedAnswerRefused { question, gate } => {
+                    self.vault.record_question_event(
+                        &format!("gated_answer_refused gate={gate}"),
+                        id,
+                        &question,
+                    )?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The check-your-answers page of the open assessment.
@@ -376,14 +491,7 @@ impl Workspace {
         let (assessment, last) = self.restored(&id)?;
         let open = self.open.insert(OpenAssessment { id, assessment });
         let view = open.assessment.view(language);
-        let resume_at = last
-            .and_then(|last| {
-                view.questions
-                    .iter()
-                    .position(|question| question.id == last)
-            })
-            .map(|stopped| (stopped + 1).min(view.questions.len().saturating_sub(1)))
-            .unwrap_or(0);
+        let resume_at = resume_position(&view, last.as_deref());
         Ok(Resumed { view, resume_at })
     }
 

@@ -407,3 +407,104 @@ fn a_grade_below_the_guidance_is_finalised_only_weighed_and_the_record_says_so()
         serde_json::json!(["f_strangulation"])
     );
 }
+
+#[test]
+fn words_being_typed_survive_a_lock_and_a_relaunch_and_the_officer_returns_to_them() {
+    let device = Device::enrolled();
+    let mut workspace = device.workspace(PackSource::default());
+    workspace.start(Language::En).expect("start");
+    // Behind the closed privacy gate: refused and audited as an answer would be, nothing kept.
+    let refused = workspace.save_pending("first_account", "typed too soon");
+    assert!(matches!(refused, Err(ref error) if error.refusal() == Refusal::Gated));
+    let id = open_id(&mut workspace);
+    assert!(workspace.vault().pending(&id).expect("pending").is_empty());
+    assert!(workspace
+        .vault()
+        .verify_audit()
+        .expect("audit chain")
+        .iter()
+        .any(|entry| entry.event.starts_with("gated_answer_refused gate=privacy")));
+    for (question, value) in [("spoken_alone", "yes"), ("interpreter_needed", "no")] {
+        workspace
+            .answer(Language::En, question, AnswerValue::Choice(value.into()))
+            .expect("privacy");
+    }
+    workspace.set_screen("first_account").expect("on screen");
+    workspace
+        .save_pending("first_account", "He said he would take the children")
+        .expect("kept");
+    // A choice question takes no typing.
+    assert!(workspace.save_pending("spoken_alone", "x").is_err());
+
+    // Hide (a lock), then unlock: back on the same screen with the words.
+    workspace.lock();
+    workspace.unlock("PC 1", "246810").expect("unlock");
+    let resumed = workspace
+        .resume_last(Language::En)
+        .expect("resume")
+        .expect("a screen to return to");
+    let on_screen = &resumed.view.questions[resumed.resume_at];
+    assert_eq!(on_screen.id, "first_account");
+    assert_eq!(
+        on_screen.pending,
+        Some("He said he would take the children")
+    );
+    drop(workspace);
+
+    // The app killed and started again: the same.
+    let mut relaunched = device.workspace(PackSource::default());
+    let resumed = relaunched
+        .resume_last(Language::En)
+        .expect("resume")
+        .expect("a screen to return to");
+    assert_eq!(
+        resumed.view.questions[resumed.resume_at].id,
+        "first_account"
+    );
+
+    // Answered: the words become the answer and are no longer pending; home means home.
+    relaunched
+        .answer(
+            Language::En,
+            "first_account",
+            AnswerValue::Text("He said he would take the children.".into()),
+        )
+        .expect("answer");
+    assert!(relaunched.vault().pending(&id).expect("pending").is_empty());
+    relaunched.leave_screen().expect("home");
+    assert!(relaunched
+        .resume_last(Language::En)
+        .expect("resume")
+        .is_none());
+}
+
+#[test]
+fn words_typed_in_the_safeguarding_section_are_kept_under_its_key() {
+    let text = |s: &str| format!(r#"{{"en":"{s}","cy":"{s} (cy)"}}"#);
+    let pack = format!(
+        r#"{{"format":1,"id":"p","version":"1","title":{},
+            "gates":[{{"id":"g","title":{},"conditions":[{{"when":"q1 == 'yes'","description":{}}}]}}],
+            "sections":[
+              {{"id":"s1","title":{},"questions":[{{"id":"q1","kind":"yes_no_unknown","label":{}}}]}},
+              {{"id":"s2","title":{},"gate":"g","sealed_to":"safeguarding",
+                "questions":[{{"id":"detail","kind":"long_text","max_chars":500,"label":{}}}]}}]}}"#,
+        text("P"),
+        text("G"),
+        text("Q1"),
+        text("S1"),
+        text("Q1"),
+        text("S2"),
+        text("Detail"),
+    );
+    let device = Device::enrolled();
+    let mut workspace = device.workspace(PackSource::File(device.signed_pack(&pack)));
+    workspace.start(Language::En).expect("start");
+    workspace.answer(Language::En, "q1", yes()).expect("open");
+    workspace
+        .save_pending("detail", "typed in the safeguarding section")
+        .expect("kept");
+    let id = open_id(&mut workspace);
+    let pending = workspace.vault().pending(&id).expect("pending");
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].compartment, Compartment::Safeguarding);
+}

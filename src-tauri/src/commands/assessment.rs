@@ -1,5 +1,6 @@
 //! Assessment commands: start, answer (saved in the vault before it is acknowledged), the
-//! check-your-answers page, the view, resume a draft, amend a finalised record. Views borrow
+//! check-your-answers page, the view, resume a draft, amend a finalised record, what is being
+//! typed and the screen the officer is on (so unlocking returns to it). Views borrow
 //! their texts from the pack, so each is serialised while the workspace is held and crosses
 //! IPC as the JSON it was written to.
 
@@ -67,4 +68,38 @@ pub fn amend_assessment(
     id: String,
 ) -> Result<Box<RawValue>, IpcError> {
     state.with_workspace(|workspace| json(&workspace.amend(language, AssessmentId(id))?))
+}
+
+/// Keeps what is being typed for a question (the screen calls it a moment after typing stops),
+/// so that Hide, the idle lock or a crash lose nothing.
+#[tauri::command]
+pub fn save_pending(
+    state: State<'_, AppState>,
+    question_id: String,
+    text: String,
+) -> Result<(), IpcError> {
+    let text = zeroize::Zeroizing::new(text);
+    state.with_workspace(|workspace| Ok(workspace.save_pending(&question_id, &text)?))
+}
+
+/// Notes the question on screen, so that unlocking returns to it.
+#[tauri::command]
+pub fn set_screen(state: State<'_, AppState>, question_id: String) -> Result<(), IpcError> {
+    state.with_workspace(|workspace| Ok(workspace.set_screen(&question_id)?))
+}
+
+/// The officer went home from the assessment: unlocking opens home from now on.
+#[tauri::command]
+pub fn leave_screen(state: State<'_, AppState>) -> Result<(), IpcError> {
+    state.with_workspace(|workspace| Ok(workspace.leave_screen()?))
+}
+
+/// After unlocking: the draft and question the officer was on, with what they were typing, or
+/// null when they had gone home.
+#[tauri::command]
+pub fn resume_last(
+    state: State<'_, AppState>,
+    language: Language,
+) -> Result<Box<RawValue>, IpcError> {
+    state.with_workspace(|workspace| json(&workspace.resume_last(language)?))
 }

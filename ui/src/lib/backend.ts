@@ -65,6 +65,8 @@ export interface QuestionView {
   needs_attention: boolean;
   required: boolean;
   answer: AnswerValue | null;
+  /** Text typed on this screen and not yet answered: shown in place of the answer. */
+  pending: string | null;
 }
 
 export interface SectionView {
@@ -404,6 +406,14 @@ export interface Backend {
   assessmentView(language: Language): Promise<AssessmentView>;
   resumeAssessment(language: Language, id: string): Promise<ResumedView>;
   amendAssessment(language: Language, id: string): Promise<ResumedView>;
+  /** Keeps what is being typed for a question (never sealed; the answer replaces it). */
+  savePending(questionId: string, text: string): Promise<void>;
+  /** Notes the question on screen, so that unlocking returns to it. */
+  setScreen(questionId: string): Promise<void>;
+  /** The officer went home: unlocking opens home from now on. */
+  leaveScreen(): Promise<void>;
+  /** After unlocking: the draft and question the officer was on, or null. */
+  resumeLast(language: Language): Promise<ResumedView | null>;
   vaultStatus(): Promise<VaultStatus>;
   setUpOfficer(officer: string, pin: string): Promise<void>;
   unlock(officer: string, pin: string): Promise<void>;
@@ -478,6 +488,10 @@ export const tauriBackend: Backend = {
   assessmentView: (language) => call("assessment_view", { language }),
   resumeAssessment: (language, id) => call("resume_assessment", { language, id }),
   amendAssessment: (language, id) => call("amend_assessment", { language, id }),
+  savePending: (questionId, text) => call("save_pending", { questionId, text }),
+  setScreen: (questionId) => call("set_screen", { questionId }),
+  leaveScreen: () => call("leave_screen", {}),
+  resumeLast: (language) => call("resume_last", { language }),
   vaultStatus: () => call("vault_status", {}),
   setUpOfficer: (officer, pin) => call("set_up_officer", { officer, pin }),
   unlock: (officer, pin) => call("unlock", { officer, pin }),

@@ -59,6 +59,7 @@ export function fakeQuestion(overrides: Partial<QuestionView> = {}): QuestionVie
     needs_attention: false,
     review_overdue: false,
     services: [],
+    pending: null,
     required: true,
     answer: null,
     ...overrides,
@@ -218,6 +219,7 @@ export class FakeBackend implements Backend {
       questions: this.visible().map((question) => ({
         ...question,
         answer: this.answers.get(question.id) ?? null,
+        pending: this.pending.get(question.id) ?? null,
       })),
       gates: this.gateViews(language),
       guidance: { factors: [], suggested: null, confirm_below: null },
@@ -261,6 +263,7 @@ export class FakeBackend implements Backend {
       throw refusal("Invalid", `the rationale must be at least ${min} characters`, { kind: "rationale_too_short", min });
     }
     this.answers.set(questionId, value);
+    this.pending.delete(questionId);
     return this.view(language);
   }
 
@@ -424,6 +427,32 @@ export class FakeBackend implements Backend {
   }
 
   amendedFrom: string | null = null;
+  /** As the vault keeps them: what is being typed, by question, and the screen last shown. */
+  pending = new Map<string, string>();
+  screenShown: string | null = null;
+
+  async savePending(questionId: string, text: string): Promise<void> {
+    this.officerSession();
+    if (text.trim()) this.pending.set(questionId, text);
+    else this.pending.delete(questionId);
+  }
+
+  async setScreen(questionId: string): Promise<void> {
+    this.officerSession();
+    this.screenShown = questionId;
+  }
+
+  async leaveScreen(): Promise<void> {
+    this.officerSession();
+    this.screenShown = null;
+  }
+
+  async resumeLast(language: Language): Promise<ResumedView | null> {
+    this.officerSession();
+    if (this.screenShown === null) return null;
+    const view = this.view(language);
+    return { view, resume_at: Math.max(0, view.questions.findIndex((question) => question.id === this.screenShown)) };
+  }
 
   async amendAssessment(language: Language, id: string): Promise<ResumedView> {
     this.officerSession();

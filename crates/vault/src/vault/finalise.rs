@@ -259,9 +259,15 @@ impl Vault {
                 params![assessment.0, officer, envelope_bytes, content_hash, now],
             )?;
             transaction.execute(
-                "UPDATE assessments SET finalised_at = ?2, wrapped_compartment_key = NULL, updated_at = ?2
+                "UPDATE assessments SET finalised_at = ?2, wrapped_compartment_key = NULL, updated_at = ?2,
+                     screen_tag = NULL, screen_at = NULL
                  WHERE assessment_id = ?1",
                 params![assessment.0, now],
+            )?;
+            // Words typed but never answered are never sealed, and not kept.
+            transaction.execute(
+                "DELETE FROM pending WHERE assessment_id = ?1",
+                [&assessment.0],
             )?;
             // Hidden answers and the safeguarding section's: rows and ciphertexts, every revision
             // (secure_delete overwrites the freed pages; the checkpoint below clears the WAL).
@@ -375,6 +381,7 @@ impl Vault {
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         transaction.execute("DELETE FROM answers WHERE assessment_id = ?1", [&draft.0])?;
+        transaction.execute("DELETE FROM pending WHERE assessment_id = ?1", [&draft.0])?;
         transaction.execute(
             "DELETE FROM assessments WHERE assessment_id = ?1 AND finalised_at IS NULL",
             [&draft.0],
