@@ -426,10 +426,22 @@ describe("the notice after finalising", () => {
     return notice;
   }
 
+  /** The fake, enrolled with a force. */
+  function enrolled(backend: FakeBackend): FakeBackend {
+    backend.sync.force_name = "Test Constabulary";
+    backend.sync.gateway_url = "https://gateway.test";
+    return backend;
+  }
+
+  it("says a record finalised before the device is enrolled waits, locked, for enrolment", async () => {
+    const notice = await finaliseAndReadNotice(new FakeBackend([yesNo("q1", "Is everyone safe?")]));
+    expect(notice).toEqual([words("en").finalisedWaiting]);
+  });
+
   it("is the same whether or not the assessment had a migrant-victim section", async () => {
-    const without = await finaliseAndReadNotice(new FakeBackend([yesNo("q1", "Is everyone safe?")]));
+    const without = await finaliseAndReadNotice(enrolled(new FakeBackend([yesNo("q1", "Is everyone safe?")])));
     const withMigrant = await finaliseAndReadNotice(
-      new FakeBackend([
+      enrolled(new FakeBackend([
         yesNo("q1", "Is everyone safe?"),
         fakeQuestion({
           id: "nrpf",
@@ -437,7 +449,7 @@ describe("the notice after finalising", () => {
           section: "Migrant victim support",
           label: "Does the victim have no recourse to public funds?",
         }),
-      ]),
+      ])),
     );
 
     expect(without).toEqual([words("en").finalised]);

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0010_vault_state.sql"),
     include_str!("../migrations/0011_keyed_audit.sql"),
     include_str!("../migrations/0012_pending.sql"),
+    include_str!("../migrations/0013_waiting_for_enrolment.sql"),
 ];
 
 /// The newest schema this build knows.

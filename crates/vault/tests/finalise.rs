@@ -428,3 +428,101 @@ fn envelopes_with_and_without_a_safeguarding_section_are_alike_in_length() {
     assert_eq!(lengths.len(), 2);
     assert_eq!(lengths[0], lengths[1], "the envelopes differ in length");
 }
+
+#[test]
+fn a_record_finalised_before_enrolment_waits_locked_and_is_sealed_at_the_first_unlock_after() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut vault = open(&dir);
+    let id = answered(&mut vault);
+    vault
+        .save_answer(
+            &id,
+            "hidden_one",
+            Compartment::Main,
+            b"\"CANARY-hidden-77aa\"",
+        )
+        .expect("hidden");
+    let notes = RecordNotes {
+        deferred: vec!["privacy".into()],
+        graded_below_guidance: true,
+    };
+    vault
+        .finalise_before_enrolment(&id, &BOTH_SHOWN, &notes)
+        .expect("locked, waiting");
+    // Locked: no more answers; the hidden one is gone; nothing in the outbox; the sent list
+    // says it waits for enrolment.
+    assert!(matches!(
+        vault.save_answer(&id, "injuries", Compartment::Main, b"\"later\""),
+        Err(VaultError::Finalised { .. })
+    ));
+    let kept: Vec<String> = vault
+        .answers(&id)
+        .expect("answers")
+        .into_iter()
+        .map(|answer| answer.question_id)
+        .collect();
+    assert_eq!(kept, ["injuries", "status_threats"]);
+    assert!(vault.drafts().expect("drafts").is_empty());
+    let sent = vault.sent_records().expect("sent");
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].state, "waiting_for_enrolment");
+    assert_eq!(vault.seal_waiting().expect("nothing to seal yet").len(), 0);
+
+    // Enrolled (while the officer is unlocked), then the next unlock seals it.
+    let permit = vault.enrolment_permit().expect("a permit");
+    drop(vault);
+    let setup = support::enrol(dir, permit);
+    let mut vault = open(&setup.dir);
+    vault.unlock("PC 1", PIN).expect("unlocked");
+    let sealed = vault.seal_waiting().expect("sealed");
+    assert_eq!(sealed.len(), 1);
+    let finalised = sealed.into_iter().next().expect("one").expect("sealed");
+    assert_eq!(finalised.submission_id, id.0);
+    assert_eq!(
+        vault.seal_waiting().expect("again").len(),
+        0,
+        "sealed twice"
+    );
+    let sent = vault.sent_records().expect("sent");
+    assert_eq!(sent[0].state, "pending");
+
+    let outbox = Outbox::open(
+        &setup.dir.path().join("vault.sqlite"),
+        DeviceSecret::provided(&SECRET),
+    )
+    .expect("outbox")
+    .claim_due(i64::MAX, 10)
+    .expect("claimed");
+    assert_eq!(outbox.len(), 1);
+    let envelope: firstline_protocol::Envelope =
+        serde_json::from_slice(&outbox[0].envelope).expect("envelope");
+    let opened =
+        firstline_seal::open_submission(&envelope, &setup.records, Some(&setup.safeguarding))
+            .expect("opens");
+    assert_eq!(opened.record["deferred"], serde_json::json!(["privacy"]));
+    assert_eq!(opened.record["graded_below_guidance"], true);
+    assert_eq!(opened.record["answers"]["injuries"], "CANARY-main-51c2");
+    let section = opened.safeguarding_section.expect("section");
+    assert_eq!(section["answers"]["status_threats"], "CANARY-migrant-a9e0");
+    // Sealed now: the safeguarding compartment and hidden answers are gone from the device.
+    let bytes = file_bytes(&setup.dir);
+    assert!(!contains(&bytes, "CANARY-hidden"));
+    let kept: Vec<String> = vault
+        .answers(&id)
+        .expect("answers")
+        .into_iter()
+        .map(|answer| answer.question_id)
+        .collect();
+    assert_eq!(kept, ["injuries"]);
+}
+
+#[test]
+fn finalising_before_enrolment_is_refused_on_an_enrolled_device() {
+    let setup = enrolled();
+    let mut vault = open(&setup.dir);
+    let id = answered(&mut vault);
+    assert!(matches!(
+        vault.finalise_before_enrolment(&id, &BOTH_SHOWN, &RecordNotes::default()),
+        Err(VaultError::AlreadyEnrolled { .. })
+    ));
+}

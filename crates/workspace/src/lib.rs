@@ -44,6 +44,28 @@ struct OpenAssessment {
     assessment: Assessment,
 }
 
+/// What finalising did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finalising {
+    /// Sealed and in the outbox.
+    Sealed(Finalised),
+    /// Locked on a device not enrolled yet: sealed at the first unlock after enrolment.
+    WaitingForEnrolment {
+        /// The submission id it will have.
+        submission_id: String,
+    },
+}
+
+impl Finalising {
+    /// The submission id.
+    pub fn submission_id(&self) -> &str {
+        match self {
+            Finalising::Sealed(finalised) => &finalised.submission_id,
+            Finalising::WaitingForEnrolment { submission_id } => submission_id,
+        }
+    }
+}
+
 /// A reopened draft (or a new amendment): its view and the question to show first.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Resumed<'a> {
@@ -171,10 +193,15 @@ impl Workspace {
         Ok(self.vault.unlock(&officer, pin)?)
     }
 
-    /// Unlocks for an officer (anyone unlocked before is locked out first).
+    /// Unlocks for an officer (anyone unlocked before is locked out first), then seals any of
+    /// their records that waited for the device's enrolment.
     pub fn unlock(&mut self, officer: &str, pin: &str) -> Result<(), WorkspaceError> {
         self.lock();
-        Ok(self.vault.unlock(officer, pin)?)
+        self.vault.unlock(officer, pin)?;
+        if !self.vault.pin_change_required() {
+            self.seal_waiting()?;
+        }
+        Ok(())
     }
 
     /// Changes the unlocked officer's PIN after checking the current one (a wrong one counts
@@ -509,8 +536,9 @@ impl Workspace {
 
     /// Finalises the open assessment: refused while anything required is missing; otherwise
     /// exactly what check-your-answers shows now is sealed, every other answer destroyed, and
-    /// the record locked. The caller wakes the sync client.
-    pub fn finalise(&mut self) -> Result<Finalised, WorkspaceError> {
+    /// the record locked. On a device not enrolled yet the record is locked the same way and
+    /// waits for enrolment: the first unlock after it seals it. The caller wakes the sync client.
+    pub fn finalise(&mut self) -> Result<Finalising, WorkspaceError> {
         self.require_unlocked()?;
         let open = self.open.as_ref().ok_or(WorkspaceError::NoAssessmentOpen)?;
         let missing = open.assessment.missing_required().len();
@@ -539,9 +567,24 @@ impl Workspace {
             })
             .collect();
         let id = open.id.clone();
-        let finalised = self.vault.finalise(&id, &shown, &notes)?;
+        let finalising = if self.vault.device()?.is_some() {
+            Finalising::Sealed(self.vault.finalise(&id, &shown, &notes)?)
+        } else {
+            self.vault.finalise_before_enrolment(&id, &shown, &notes)?;
+            Finalising::WaitingForEnrolment {
+                submission_id: id.0.clone(),
+            }
+        };
         self.open = None;
-        Ok(finalised)
+        Ok(finalising)
+    }
+
+    /// Seals the unlocked officer's records that were finalised before the device was
+    /// enrolled, now that it is (at unlock, and just after enrolling). A record that cannot be
+    /// sealed stays waiting, as the sync screen shows; how many were sealed is returned.
+    pub fn seal_waiting(&mut self) -> Result<usize, WorkspaceError> {
+        let sealed = self.vault.seal_waiting()?;
+        Ok(sealed.iter().filter(|result| result.is_ok()).count())
     }
 
     fn require_unlocked(&self) -> Result<(), WorkspaceError> {

@@ -73,7 +73,7 @@ proptest! {
         let outbox = device.outbox();
         prop_assert_eq!(outbox.len(), 1);
         let (envelope, _) = &outbox[0];
-        prop_assert_eq!(&envelope.submission_id, &finalised.submission_id);
+        prop_assert_eq!(&envelope.submission_id, &finalised.submission_id().to_string());
         let opened = device.open(envelope, true);
         let section = opened.safeguarding_section.expect("always a section");
         let mut sealed = answer_ids(&opened.record);
@@ -93,7 +93,7 @@ proptest! {
         let left: Vec<String> = {
             let mut ids: Vec<String> = workspace
                 .vault()
-                .answers(&firstline_vault::AssessmentId(finalised.submission_id.clone()))
+                .answers(&firstline_vault::AssessmentId(finalised.submission_id().to_string()))
                 .expect("the readable copy until the receipt")
                 .into_iter()
                 .map(|answer| answer.question_id)

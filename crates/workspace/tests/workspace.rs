@@ -357,7 +357,7 @@ fn not_safe_to_talk_defers_the_risk_questions_and_the_record_says_so_until_an_am
     }
 
     // Later, safe to talk: the amendment opens the risk questions; its record defers nothing.
-    let id = AssessmentId(finalised.submission_id.clone());
+    let id = AssessmentId(finalised.submission_id().to_string());
     workspace.amend(Language::En, id).expect("amend");
     workspace
         .answer(Language::En, "spoken_alone", yes())
@@ -369,7 +369,7 @@ fn not_safe_to_talk_defers_the_risk_questions_and_the_record_says_so_until_an_am
     let outbox = device.outbox();
     let amendment = outbox
         .iter()
-        .find(|(envelope, _)| envelope.supersedes.as_deref() == Some(&finalised.submission_id))
+        .find(|(envelope, _)| envelope.supersedes.as_deref() == Some(finalised.submission_id()))
         .expect("the amendment is in the outbox");
     let opened = device.open(&amendment.0, true);
     assert_eq!(opened.record["deferred"], serde_json::json!([]));
@@ -507,4 +507,68 @@ fn words_typed_in_the_safeguarding_section_are_kept_under_its_key() {
     let pending = workspace.vault().pending(&id).expect("pending");
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].compartment, Compartment::Safeguarding);
+}
+
+#[test]
+fn finalised_before_enrolment_the_record_waits_and_the_first_unlock_after_seals_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let vault_path = dir.path().join("vault.sqlite");
+    let mut workspace = Device::unlocked_workspace(&vault_path);
+    workspace.start(Language::En).expect("start");
+    answer_the_rest(
+        &mut workspace,
+        &[
+            ("spoken_alone", yes()),
+            ("interpreter_needed", AnswerValue::Choice("no".into())),
+        ],
+    );
+    let finalising = workspace.finalise().expect("finalised, waiting");
+    assert!(matches!(
+        finalising,
+        firstline_workspace::Finalising::WaitingForEnrolment { .. }
+    ));
+    let records = workspace.sent_records().expect("records");
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].state, "waiting_for_enrolment");
+    assert!(workspace.drafts().expect("drafts").is_empty());
+
+    // Enrolled with a force while the officer is unlocked (as the sync client does).
+    let (records_secret, records_public) = firstline_seal::RecordsKey::generate();
+    let (_, safeguarding_public) = firstline_seal::SafeguardingKey::generate();
+    let permit = workspace.enrolment_permit().expect("a permit");
+    firstline_vault::Outbox::open(&vault_path, support::device_secret())
+        .expect("outbox")
+        .enrol(
+            permit,
+            &firstline_vault::Enrolment {
+                device_id: "dev_late".into(),
+                gateway_url: "http://127.0.0.1:9".into(),
+                keys: support::force_keys(
+                    "Test Constabulary",
+                    records_public,
+                    safeguarding_public,
+                    vec![0; 32],
+                ),
+                token: zeroize::Zeroizing::new("fl1_token".into()),
+                signing_key: firstline_seal::DeviceKey::generate().secret_bytes(),
+            },
+            1_800_000_000,
+        )
+        .expect("enrolled");
+    workspace.lock();
+    workspace
+        .unlock("PC 1", support::PIN)
+        .expect("unlock seals");
+    let records = workspace.sent_records().expect("records");
+    assert_eq!(records[0].state, "pending");
+    let outbox = firstline_vault::Outbox::open(&vault_path, support::device_secret())
+        .expect("outbox")
+        .claim_due(i64::MAX, 10)
+        .expect("claimed");
+    assert_eq!(outbox.len(), 1);
+    let envelope: firstline_protocol::Envelope =
+        serde_json::from_slice(&outbox[0].envelope).expect("envelope");
+    let records_key = firstline_seal::RecordsKey::from_bytes(&records_secret).expect("key");
+    let opened = firstline_seal::open_submission(&envelope, &records_key, None).expect("opens");
+    assert_eq!(opened.record["answers"]["spoken_alone"]["value"], "yes");
 }

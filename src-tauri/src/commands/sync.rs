@@ -4,7 +4,7 @@
 use serde::Serialize;
 use tauri::State;
 
-use firstline_workspace::Refusal;
+use firstline_workspace::{Finalising, Refusal};
 
 use crate::ipc_error::IpcError;
 use crate::state::AppState;
@@ -15,6 +15,9 @@ use crate::state::AppState;
 pub struct FinalisedView {
     /// The submission id.
     pub submission_id: String,
+    /// Finalised on a device not enrolled yet: it waits, locked, and is sealed at the first
+    /// unlock after enrolment.
+    pub waiting_for_enrolment: bool,
 }
 
 /// One record in the sync screen's list.
@@ -24,7 +27,8 @@ pub struct SentView {
     pub id: String,
     /// When finalised, seconds since the epoch.
     pub finalised_at: i64,
-    /// `pending`, `sending`, `acknowledged` or `quarantined`.
+    /// `pending`, `sending`, `acknowledged`, `quarantined`, or `waiting_for_enrolment`
+    /// (finalised before the device was enrolled; sealed at the first unlock after).
     pub state: String,
     /// Why quarantined or waiting.
     pub reason: Option<String>,
@@ -75,7 +79,8 @@ pub fn finalise_assessment(state: State<'_, AppState>) -> Result<FinalisedView, 
     let finalised = state.with_workspace(|workspace| Ok(workspace.finalise()?))?;
     state.wake_sync();
     Ok(FinalisedView {
-        submission_id: finalised.submission_id,
+        submission_id: finalised.submission_id().to_string(),
+        waiting_for_enrolment: matches!(finalised, Finalising::WaitingForEnrolment { .. }),
     })
 }
 
@@ -166,6 +171,8 @@ pub async fn enrol_device(
     let device = client
         .enrol(permit, &gateway_url, &code, &crate::sync::device_name())
         .await?;
+    // Records finalised while the device waited for enrolment are sealed now.
+    state.with_workspace(|workspace| Ok(workspace.seal_waiting()?))?;
     state.wake_sync();
     Ok(device.force_name)
 }

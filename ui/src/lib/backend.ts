@@ -185,9 +185,11 @@ export interface Diagnostics {
 
 export interface FinalisedView {
   submission_id: string;
+  /** Finalised before the device was enrolled: locked, sealed at the first unlock after. */
+  waiting_for_enrolment: boolean;
 }
 
-export type OutboxState = "pending" | "sending" | "acknowledged" | "quarantined";
+export type OutboxState = "pending" | "sending" | "acknowledged" | "quarantined" | "waiting_for_enrolment";
 
 export interface SentView {
   id: string;

@@ -343,10 +343,17 @@ export class FakeBackend implements Backend {
       });
     }
     const id = `sub-${this.sync.records.length + 1}`;
-    this.sync.records.unshift({ id, finalised_at: 1_800_000_000, state: "pending", reason: null });
-    this.sync.pending += 1;
+    // As the workspace: on a device not enrolled yet the record waits, locked, unsealed.
+    const waiting = !this.sync.force_name;
+    this.sync.records.unshift({
+      id,
+      finalised_at: 1_800_000_000,
+      state: waiting ? "waiting_for_enrolment" : "pending",
+      reason: null,
+    });
+    if (!waiting) this.sync.pending += 1;
     this.answers.clear();
-    return { submission_id: id };
+    return { submission_id: id, waiting_for_enrolment: waiting };
   }
 
   async syncStatus(): Promise<SyncView> {

@@ -102,6 +102,8 @@ const en = {
   finalise: "Finalise and send",
   finaliseHint: "Once finalised the record cannot change: a later correction is a new record that replaces it.",
   finalised: "Assessment finalised and sealed for the force.",
+  finalisedWaiting:
+    "Assessment finalised and locked. This device is not enrolled with a force yet: the assessment is sealed and sent after it is enrolled, at the next unlock.",
   syncTitle: "Sync",
   force: "Force",
   pendingCount: "Waiting to send",
@@ -157,7 +159,13 @@ const en = {
   services: "Support services",
   noServices: "No support services yet: they arrive from your force when this device syncs.",
   amendHint: "A correction is a new record that replaces this one at the force.",
-  state: { pending: "Waiting", sending: "Sending", acknowledged: "Received", quarantined: "Set aside" } as Record<string, string>,
+  state: {
+    pending: "Waiting",
+    sending: "Sending",
+    acknowledged: "Received",
+    quarantined: "Set aside",
+    waiting_for_enrolment: "Waiting for this device to be enrolled",
+  } as Record<string, string>,
   hiddenAnswers: (n: number) =>
     n === 1
       ? "1 answer is no longer asked and will not be sent unless this changes back"
@@ -347,6 +355,8 @@ const cy: Words = {
   finalise: "Cwblhau ac anfon",
   finaliseHint: "Ar ôl ei gwblhau ni all y cofnod newid: cofnod newydd sy'n ei ddisodli yw cywiriad diweddarach.",
   finalised: "Asesiad wedi'i gwblhau a'i selio ar gyfer yr heddlu.",
+  finalisedWaiting:
+    "Asesiad wedi'i gwblhau a'i gloi. Nid yw'r ddyfais hon wedi'i chofrestru gyda heddlu eto: caiff yr asesiad ei selio a'i anfon ar ôl ei chofrestru, y tro nesaf y caiff ei datgloi.",
   syncTitle: "Cysoni",
   force: "Heddlu",
   pendingCount: "Yn aros i'w anfon",
@@ -402,7 +412,13 @@ const cy: Words = {
   services: "Gwasanaethau cymorth",
   noServices: "Dim gwasanaethau cymorth eto: maen nhw'n cyrraedd gan eich heddlu pan fydd y ddyfais hon yn cysoni.",
   amendHint: "Mae cywiriad yn gofnod newydd sy'n disodli hwn gyda'r heddlu.",
-  state: { pending: "Yn aros", sending: "Yn anfon", acknowledged: "Wedi'i dderbyn", quarantined: "O'r neilltu" },
+  state: {
+    pending: "Yn aros",
+    sending: "Yn anfon",
+    acknowledged: "Wedi'i dderbyn",
+    quarantined: "O'r neilltu",
+    waiting_for_enrolment: "Yn aros i'r ddyfais hon gael ei chofrestru",
+  },
   hiddenAnswers: (n) =>
     n === 1
       ? "Nid yw 1 ateb yn cael ei ofyn mwyach ac ni fydd yn cael ei anfon oni bai bod hyn yn newid yn ôl"

@@ -1,8 +1,11 @@
 //! Finalising: exactly the answers check-your-answers shows become a sealed, device-signed
 //! envelope in the outbox, in the same transaction that locks the record and destroys every
 //! other answer (hidden ones: rows and ciphertexts) and the safeguarding compartment (key and
-//! answers). Also amendments (a new record superseding a finalised one), the enrolment the
-//! app shows, and the officer's list of sent records.
+//! answers). On a device not enrolled yet, finalising locks the record and destroys the hidden
+//! answers the same way, but keeps it "waiting for enrolment" (the shown answers and the notes
+//! under its own keys) until the first unlock after enrolment seals it. Also amendments (a new
+//! record superseding a finalised one), the enrolment the app shows, and the officer's list of
+//! sent records.
 
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use serde_json::{json, Map, Value};
@@ -34,7 +37,7 @@ pub struct ShownAnswer<'a> {
 
 /// What the main record says of how the assessment was completed, besides its answers: the
 /// form engine decides it, the vault seals it with the record.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RecordNotes {
     /// The ids of the pack's gates that were closed and deferred at finalise (for example the
     /// privacy gate when it was not safe to talk): a later amendment completes what they hide.
@@ -51,7 +54,8 @@ pub struct SentRecord {
     pub submission_id: String,
     /// When it was finalised.
     pub finalised_at: i64,
-    /// `pending`, `sending`, `acknowledged` or `quarantined`.
+    /// `pending`, `sending`, `acknowledged` or `quarantined`; `waiting_for_enrolment` for a
+    /// record finalised before the device was enrolled, not sealed yet.
     pub state: String,
     /// Why it is quarantined or waiting, if it is.
     pub reason: Option<String>,
@@ -62,6 +66,22 @@ pub struct SentRecord {
 fn answer_json(bytes: &[u8]) -> Value {
     serde_json::from_slice(bytes)
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
+}
+
+/// The shown answers of an assessment as its record and section hold them, and the keyed tags
+/// of the stored answers finalising destroys.
+struct KeptAnswers {
+    main: Map<String, Value>,
+    section: Map<String, Value>,
+    /// Answers not shown.
+    hidden_tags: Vec<String>,
+    /// Shown answers of the safeguarding compartment (destroyed once sealed).
+    section_tags: Vec<String>,
+}
+
+/// The associated data of the notes a record waiting for enrolment keeps.
+fn waiting_notes_aad(assessment: &str) -> Vec<u8> {
+    format!("firstline waiting notes v1\0{assessment}").into_bytes()
 }
 
 /// An assessment's row, as finalising and amending read it.
@@ -138,9 +158,197 @@ impl Vault {
         shown: &[ShownAnswer<'_>],
         notes: &RecordNotes,
     ) -> Result<Finalised, VaultError> {
+        self.seal_record(assessment, shown, notes, None)
+    }
+
+    /// Finalises an assessment of the unlocked officer on a device not enrolled yet: exactly
+    /// the answers in `shown` are kept (every other is destroyed, as finalising destroys them),
+    /// the record is locked, and `notes` are kept under its key, so that the first unlock
+    /// after enrolment seals it ([`Vault::seal_waiting`]) as finalising would have then. The
+    /// safeguarding compartment is kept until that sealing. Refused once enrolled (finalise).
+    pub fn finalise_before_enrolment(
+        &mut self,
+        assessment: &AssessmentId,
+        shown: &[ShownAnswer<'_>],
+        notes: &RecordNotes,
+    ) -> Result<(), VaultError> {
         let session = officer_session(&self.session)?;
         let officer = session.officer.clone();
-        let tags = keys_of(&session.dek, &officer, &self.connection, assessment)?.tags;
+        if let Some(enrolled) = device::info(&self.connection)? {
+            // Enrolled: finalising seals at once.
+            return Err(VaultError::AlreadyEnrolled {
+                force_name: enrolled.force_name,
+                waiting: self.sync_status()?.not_received(),
+            });
+        }
+        let keys = keys_of(&session.dek, &officer, &self.connection, assessment)?;
+        let now = self.now();
+        if self.record_of(&officer, assessment)?.finalised_at.is_some() {
+            return Err(VaultError::Finalised {
+                record: assessment.0.clone(),
+            });
+        }
+        let kept = self.shown_answers(assessment, shown)?;
+        let notes_json =
+            zeroize::Zeroizing::new(serde_json::to_vec(notes).map_err(|_| VaultError::Random)?);
+        let sealed_notes = keys
+            .for_compartment(Compartment::Main, assessment)?
+            .seal(&notes_json, &waiting_notes_aad(&assessment.0))?;
+        let secret = &self.device_secret;
+        crate::integrity::guarded(&mut self.connection, secret, |transaction| {
+            transaction.execute(
+                "UPDATE assessments SET finalised_at = ?2, updated_at = ?2, waiting_notes = ?3,
+                     screen_tag = NULL, screen_at = NULL
+                 WHERE assessment_id = ?1",
+                params![assessment.0, now, sealed_notes],
+            )?;
+            transaction.execute(
+                "DELETE FROM pending WHERE assessment_id = ?1",
+                [&assessment.0],
+            )?;
+            for tag in &kept.hidden_tags {
+                transaction.execute(
+                    "DELETE FROM answers WHERE assessment_id = ?1 AND question_tag = ?2",
+                    params![assessment.0, tag],
+                )?;
+            }
+            audit::append(
+                transaction,
+                secret,
+                &officer,
+                now,
+                "assessment_finalised_waiting_for_enrolment",
+                Some(&assessment.0),
+            )
+        })?;
+        self.checkpoint()
+    }
+
+    /// Seals every record of the unlocked officer that was finalised before the device was
+    /// enrolled, now that it is (called at unlock): each as finalising would have, with the
+    /// time it was finalised. A record that cannot be sealed (damaged) stays waiting, and is
+    /// given back with why; the others go on.
+    pub fn seal_waiting(&mut self) -> Result<Vec<Result<Finalised, VaultError>>, VaultError> {
+        let officer = officer_session(&self.session)?.officer.clone();
+        if device::credentials(&self.connection, &self.device_secret)?.is_none() {
+            return Ok(Vec::new());
+        }
+        let waiting: Vec<(String, Vec<u8>)> = self
+            .connection
+            .prepare(
+                "SELECT assessment_id, waiting_notes FROM assessments
+                 WHERE officer_id = ?1 AND waiting_notes IS NOT NULL
+                 ORDER BY finalised_at, assessment_id",
+            )?
+            .query_map([&officer], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut sealed = Vec::new();
+        for (id, sealed_notes) in waiting {
+            let id = AssessmentId(id);
+            sealed.push(self.seal_one_waiting(&id, &sealed_notes));
+        }
+        Ok(sealed)
+    }
+
+    fn seal_one_waiting(
+        &mut self,
+        assessment: &AssessmentId,
+        sealed_notes: &[u8],
+    ) -> Result<Finalised, VaultError> {
+        let session = officer_session(&self.session)?;
+        let keys = keys_of(&session.dek, &session.officer, &self.connection, assessment)?;
+        let damaged = || VaultError::Damaged {
+            record: assessment.0.clone(),
+            place: "the notes kept for sealing".into(),
+        };
+        let notes_json = keys
+            .for_compartment(Compartment::Main, assessment)?
+            .open(sealed_notes, &waiting_notes_aad(&assessment.0))
+            .ok_or_else(damaged)?;
+        let notes: RecordNotes = serde_json::from_slice(&notes_json).map_err(|_| damaged())?;
+        // Everything kept was shown: the rest was destroyed when it was finalised.
+        let stored = self.answers(assessment)?;
+        let shown: Vec<ShownAnswer<'_>> = stored
+            .iter()
+            .map(|answer| ShownAnswer {
+                question_id: &answer.question_id,
+                compartment: answer.compartment,
+            })
+            .collect();
+        let finalised_at = self
+            .record_of(&session.officer.clone(), assessment)?
+            .finalised_at
+            .ok_or_else(damaged)?;
+        self.seal_record(assessment, &shown, &notes, Some(finalised_at))
+    }
+
+    /// The answers in `shown` as the record and the section hold them, and the tags of every
+    /// other stored answer (to destroy); refused, naming only a keyed tag, if a shown answer is
+    /// not stored or stored in the other compartment.
+    fn shown_answers(
+        &self,
+        assessment: &AssessmentId,
+        shown: &[ShownAnswer<'_>],
+    ) -> Result<KeptAnswers, VaultError> {
+        let session = officer_session(&self.session)?;
+        let tags = keys_of(&session.dek, &session.officer, &self.connection, assessment)?.tags;
+        let mismatch = |question: &str| VaultError::Damaged {
+            record: assessment.0.clone(),
+            place: format!(
+                "answer {} is not stored as shown",
+                tags.question(&assessment.0, question)
+            ),
+        };
+        let stored = self.answers(assessment)?;
+        let mut kept = KeptAnswers {
+            main: Map::new(),
+            section: Map::new(),
+            hidden_tags: Vec::new(),
+            section_tags: Vec::new(),
+        };
+        for answer in &stored {
+            let shown_as = shown
+                .iter()
+                .find(|shown| shown.question_id == answer.question_id);
+            let tag = tags.question(&assessment.0, &answer.question_id);
+            match shown_as {
+                Some(shown) if shown.compartment != answer.compartment => {
+                    return Err(mismatch(&answer.question_id))
+                }
+                Some(_) => {
+                    let target = match answer.compartment {
+                        Compartment::Main => &mut kept.main,
+                        Compartment::Safeguarding => {
+                            kept.section_tags.push(tag);
+                            &mut kept.section
+                        }
+                    };
+                    target.insert(answer.question_id.clone(), answer_json(&answer.plaintext));
+                }
+                None => kept.hidden_tags.push(tag),
+            }
+        }
+        if let Some(missing) = shown.iter().find(|shown| {
+            !stored
+                .iter()
+                .any(|answer| answer.question_id == shown.question_id)
+        }) {
+            return Err(mismatch(missing.question_id));
+        }
+        Ok(kept)
+    }
+
+    /// Seals and writes to the outbox (see [`Vault::finalise`]); `waiting_since` is when a
+    /// record finalised before enrolment was finalised (it is then sealed as of that time).
+    fn seal_record(
+        &mut self,
+        assessment: &AssessmentId,
+        shown: &[ShownAnswer<'_>],
+        notes: &RecordNotes,
+        waiting_since: Option<i64>,
+    ) -> Result<Finalised, VaultError> {
+        let session = officer_session(&self.session)?;
+        let officer = session.officer.clone();
         let credentials = device::credentials(&self.connection, &self.device_secret)?
             .ok_or(VaultError::NotEnrolled)?;
         let now = self.now();
@@ -152,50 +360,19 @@ impl Vault {
             finalised_at,
             supersedes,
         } = self.record_of(&officer, assessment)?;
-        if finalised_at.is_some() {
+        if finalised_at.is_some() && waiting_since.is_none() {
             return Err(VaultError::Finalised {
                 record: assessment.0.clone(),
             });
         }
-        let mismatch = |question: &str| VaultError::Damaged {
-            record: assessment.0.clone(),
-            place: format!(
-                "answer {} is not stored as shown",
-                tags.question(&assessment.0, question)
-            ),
-        };
-        let stored = self.answers(assessment)?;
-        let mut main = Map::new();
-        let mut section = Map::new();
-        let mut destroyed_tags = Vec::new();
-        for answer in &stored {
-            let shown_as = shown
-                .iter()
-                .find(|shown| shown.question_id == answer.question_id);
-            match shown_as {
-                Some(shown) if shown.compartment != answer.compartment => {
-                    return Err(mismatch(&answer.question_id))
-                }
-                Some(_) => {
-                    let target = match answer.compartment {
-                        Compartment::Main => &mut main,
-                        Compartment::Safeguarding => &mut section,
-                    };
-                    target.insert(answer.question_id.clone(), answer_json(&answer.plaintext));
-                }
-                None => {}
-            }
-            if shown_as.is_none() || answer.compartment == Compartment::Safeguarding {
-                destroyed_tags.push(tags.question(&assessment.0, &answer.question_id));
-            }
-        }
-        if let Some(missing) = shown.iter().find(|shown| {
-            !stored
-                .iter()
-                .any(|answer| answer.question_id == shown.question_id)
-        }) {
-            return Err(mismatch(missing.question_id));
-        }
+        let KeptAnswers {
+            main,
+            section,
+            hidden_tags,
+            section_tags,
+        } = self.shown_answers(assessment, shown)?;
+        let destroyed_tags: Vec<String> = hidden_tags.into_iter().chain(section_tags).collect();
+        let finalised_at = waiting_since.unwrap_or(now);
         let pack = json!({ "id": pack_id, "version": pack_version, "hash": pack_hash });
         let record = zeroize::Zeroizing::new(
             serde_json::to_vec(&json!({
@@ -206,7 +383,7 @@ impl Vault {
                 "device_id": credentials.device_id,
                 "pack": pack,
                 "started_at": created_at,
-                "finalised_at": now,
+                "finalised_at": finalised_at,
                 "answers": Value::Object(main),
                 "deferred": notes.deferred,
                 "graded_below_guidance": notes.graded_below_guidance,
@@ -259,10 +436,10 @@ impl Vault {
                 params![assessment.0, officer, envelope_bytes, content_hash, now],
             )?;
             transaction.execute(
-                "UPDATE assessments SET finalised_at = ?2, wrapped_compartment_key = NULL, updated_at = ?2,
-                     screen_tag = NULL, screen_at = NULL
+                "UPDATE assessments SET finalised_at = ?3, wrapped_compartment_key = NULL, updated_at = ?2,
+                     screen_tag = NULL, screen_at = NULL, waiting_notes = NULL
                  WHERE assessment_id = ?1",
-                params![assessment.0, now],
+                params![assessment.0, now, finalised_at],
             )?;
             // Words typed but never answered are never sealed, and not kept.
             transaction.execute(
@@ -394,9 +571,11 @@ impl Vault {
     pub fn sent_records(&self) -> Result<Vec<SentRecord>, VaultError> {
         let officer = &officer_session(&self.session)?.officer;
         let mut statement = self.connection.prepare(
-            "SELECT s.assessment_id, s.finalised_at, o.state, o.reason, s.supersedes
-             FROM assessments s JOIN outbox o ON o.submission_id = s.assessment_id
+            "SELECT s.assessment_id, s.finalised_at,
+                    COALESCE(o.state, 'waiting_for_enrolment'), o.reason, s.supersedes
+             FROM assessments s LEFT JOIN outbox o ON o.submission_id = s.assessment_id
              WHERE s.officer_id = ?1 AND s.finalised_at IS NOT NULL
+                 AND (o.submission_id IS NOT NULL OR s.waiting_notes IS NOT NULL)
              ORDER BY s.finalised_at DESC, s.assessment_id",
         )?;
         let records = statement

@@ -40,14 +40,19 @@ pub fn open(dir: &tempfile::TempDir) -> Vault {
 /// A vault whose first officer, "PC 1", is set up, enrolled with a test force.
 pub fn enrolled() -> Setup {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (records_secret, records_public) = RecordsKey::generate();
-    let (safeguarding_secret, safeguarding_public) = SafeguardingKey::generate();
     let permit = {
         let mut vault = open(&dir);
         vault.set_up_officer("PC 1", PIN).expect("officer");
         vault.unlock("PC 1", PIN).expect("unlocked");
         vault.enrolment_permit().expect("a permit")
     };
+    enrol(dir, permit)
+}
+
+/// Enrols the vault in `dir` with a new test force, as the sync client would with `permit`.
+pub fn enrol(dir: tempfile::TempDir, permit: firstline_vault::EnrolmentPermit) -> Setup {
+    let (records_secret, records_public) = RecordsKey::generate();
+    let (safeguarding_secret, safeguarding_public) = SafeguardingKey::generate();
     let mut outbox = Outbox::open(
         &dir.path().join("vault.sqlite"),
         DeviceSecret::provided(&SECRET),

@@ -20,6 +20,11 @@ use zeroize::Zeroizing;
 pub const PIN: &str = "246810";
 const SECRET: [u8; 32] = [5; 32];
 
+/// The device secret every test vault here is opened with.
+pub fn device_secret() -> DeviceSecret {
+    DeviceSecret::provided(&SECRET)
+}
+
 /// A force's key set as enrolment stores it, verified from the enrolment code, with the given
 /// name and records, safeguarding and pack-signing public keys (the rest fixed filler).
 pub fn force_keys(
