@@ -1,6 +1,6 @@
 // The UI's flow against the fake backend: start, answer, check your answers, errors shown as the
 // officer should see them (in the officer's language, by the error's kind, never the app's English).
-import { fireEvent, render, screen, within } from "@testing-library/svelte";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
 import App from "./App.svelte";
 import type { ErrorDetail, ErrorKind, QuestionView } from "./lib/backend";
@@ -831,5 +831,78 @@ describe("words being typed", () => {
     expect(backend.pending.size).toBe(0);
     await fireEvent.click(screen.getByRole("button", { name: "Back to home" }));
     expect(backend.screenShown).toBeNull();
+  });
+});
+
+describe("accessibility in the flow", () => {
+  it("moves focus to each new screen's heading and names the window after it", async () => {
+    const backend = new FakeBackend([yesNo("q1", "Is everyone safe?"), yesNo("q2", "Is anyone hurt?")]);
+    render(App, { props: { backend } });
+    await fireEvent.click(await screen.findByTestId("start-assessment"));
+    const heading = await screen.findByRole("heading", { level: 1, name: "Is everyone safe?" });
+    await waitFor(() => expect(document.activeElement).toBe(heading));
+    expect(document.title).toBe("Is everyone safe? – Firstline");
+    expect(backend.windowTitle).toBe("Is everyone safe? – Firstline");
+    await fireEvent.click(screen.getByTestId("choice-yes"));
+    await fireEvent.click(screen.getByTestId("continue"));
+    const next = await screen.findByRole("heading", { level: 1, name: "Is anyone hurt?" });
+    await waitFor(() => expect(document.activeElement).toBe(next));
+  });
+
+  it("ties the error to its field and its summary link focuses the field", async () => {
+    render(App, { props: { backend: new FakeBackend([shortText("ref", "What is the reference?")]) } });
+    await fireEvent.click(await screen.findByTestId("start-assessment"));
+    await fireEvent.click(await screen.findByTestId("continue"));
+    const summary = await screen.findByTestId("error-summary");
+    const field = screen.getByTestId("text-answer");
+    expect(field.getAttribute("aria-invalid")).toBe("true");
+    const described = (field.getAttribute("aria-describedby") ?? "").split(" ");
+    expect(described.map((id) => document.getElementById(id)?.textContent ?? "").join(" ")).toContain("Enter");
+    await fireEvent.click(within(summary).getByRole("link"));
+    expect(document.activeElement).toBe(field);
+  });
+
+  it("gives the language switch an accessible name that starts with its visible word", async () => {
+    render(App, { props: { backend: new FakeBackend() } });
+    const button = await screen.findByTestId("language-switch");
+    expect(button.textContent?.replace(/\s+/g, " ").trim()).toMatch(/^Cymraeg/);
+    expect(within(button).getByText("Cymraeg").getAttribute("lang")).toBe("cy");
+  });
+
+  it("hides at Shift pressed three times, and not at a capital letter", async () => {
+    render(App, { props: { backend: new FakeBackend() } });
+    await screen.findByTestId("start-assessment");
+    await fireEvent.keyDown(window, { key: "Shift" });
+    await fireEvent.keyDown(window, { key: "A" });
+    await fireEvent.keyDown(window, { key: "Shift" });
+    await fireEvent.keyDown(window, { key: "Shift" });
+    expect(screen.queryByTestId("hidden-screen")).toBeNull();
+    await fireEvent.keyDown(window, { key: "Shift" });
+    expect(await screen.findByTestId("hidden-screen")).toBeTruthy();
+  });
+
+  it("sets the theme and the text size from Settings, and keeps them", async () => {
+    localStorage.clear();
+    render(App, { props: { backend: new FakeBackend() } });
+    await fireEvent.click(await screen.findByTestId("settings"));
+    await fireEvent.click(await screen.findByTestId("theme-dark"));
+    await fireEvent.click(screen.getByTestId("text-size-largest"));
+    await waitFor(() => expect(document.documentElement.dataset.theme).toBe("dark"));
+    expect(document.documentElement.dataset.textSize).toBe("largest");
+    expect(JSON.parse(localStorage.getItem("firstline.display") ?? "{}")).toEqual({ theme: "dark", textSize: "largest" });
+    await fireEvent.click(screen.getByTestId("theme-light"));
+    await waitFor(() => expect(document.documentElement.dataset.theme).toBe("light"));
+  });
+});
+
+describe("dates and counts in the officer's language", () => {
+  it("formats dates with Intl and picks plural forms by the language's rules", () => {
+    const en = words("en");
+    const cy = words("cy");
+    expect(en.dateTime(1_800_000_000)).toBe(new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" }).format(new Date(1_800_000_000_000)));
+    expect(cy.day("2027-05-25")).toBe(new Intl.DateTimeFormat("cy-GB", { dateStyle: "long", timeZone: "UTC" }).format(new Date(Date.UTC(2027, 4, 25))));
+    expect(en.hiddenAnswers(1)).toMatch(/^1 answer is/);
+    expect(en.hiddenAnswers(2)).toMatch(/^2 answers are/);
+    expect(en.hiddenAnswers(1200)).toMatch(/^1,200 answers/);
   });
 });

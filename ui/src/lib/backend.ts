@@ -1,6 +1,7 @@
 // The one seam between the UI and the app: every call into Rust goes through `Backend`. Nothing
 // else in the UI imports @tauri-apps/*, so tests run against a fake and the shell stays swappable.
 import { invoke } from "@tauri-apps/api/core";
+import { getCurrentWindow } from "@tauri-apps/api/window";
 
 export type Language = "en" | "cy";
 
@@ -416,6 +417,8 @@ export interface Backend {
   leaveScreen(): Promise<void>;
   /** After unlocking: the draft and question the officer was on, or null. */
   resumeLast(language: Language): Promise<ResumedView | null>;
+  /** Names the window (what a screen reader says of it): the screen showing. */
+  setWindowTitle(title: string): Promise<void>;
   vaultStatus(): Promise<VaultStatus>;
   setUpOfficer(officer: string, pin: string): Promise<void>;
   unlock(officer: string, pin: string): Promise<void>;
@@ -494,6 +497,7 @@ export const tauriBackend: Backend = {
   setScreen: (questionId) => call("set_screen", { questionId }),
   leaveScreen: () => call("leave_screen", {}),
   resumeLast: (language) => call("resume_last", { language }),
+  setWindowTitle: (title) => getCurrentWindow().setTitle(title),
   vaultStatus: () => call("vault_status", {}),
   setUpOfficer: (officer, pin) => call("set_up_officer", { officer, pin }),
   unlock: (officer, pin) => call("unlock", { officer, pin }),

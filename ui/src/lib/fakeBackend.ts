@@ -454,6 +454,12 @@ export class FakeBackend implements Backend {
     this.screenShown = null;
   }
 
+  windowTitle = "";
+
+  async setWindowTitle(title: string): Promise<void> {
+    this.windowTitle = title;
+  }
+
   async resumeLast(language: Language): Promise<ResumedView | null> {
     this.officerSession();
     if (this.screenShown === null) return null;

@@ -3,10 +3,44 @@
 // app's English.
 import type { ErrorKind, Language } from "./backend";
 
+/** Plural forms by the language's own rules (`Intl.PluralRules`: English has two categories,
+ *  Welsh six); `other` is the fallback for a category a wording does not need. */
+type PluralForms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
+
+function pluralIn(locale: string): (n: number, forms: PluralForms) => string {
+  const rules = new Intl.PluralRules(locale);
+  return (n, forms) => forms[rules.select(n)] ?? forms.other;
+}
+
+const enPlural = pluralIn("en-GB");
+const cyPlural = pluralIn("cy-GB");
+
+/** A count as the officer reads it (the same digits and grouping in English and Welsh). */
+const num = (n: number) => new Intl.NumberFormat("en-GB").format(n);
+
+/** A moment (seconds since the epoch) in the officer's language: date and time. */
+function dateTimeIn(locale: string): (seconds: number) => string {
+  const format = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
+  return (seconds) => format.format(new Date(seconds * 1000));
+}
+
+/** A calendar day written YYYY-MM-DD (a review date), in the officer's language. */
+function dayIn(locale: string): (day: string) => string {
+  const format = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" });
+  return (day) => {
+    const [year, month, date] = day.split("-").map(Number);
+    return year && month && date ? format.format(new Date(Date.UTC(year, month - 1, date))) : day;
+  };
+}
+
 /** The shape every language's error wordings share: one per kind, with its parameters. */
 type ErrorWords = { readonly [K in ErrorKind]: string | ((...params: number[]) => string) };
 
 const en = {
+  locale: "en-GB",
+  dateTime: dateTimeIn("en-GB"),
+  day: dayIn("en-GB"),
+  gradeName: { standard: "standard", medium: "medium", high: "high" } as Record<string, string>,
   appName: "Firstline",
   home: "Home",
   startAssessment: "Start assessment",
@@ -23,6 +57,7 @@ const en = {
   backHome: "Back to home",
   language: "Cymraeg",
   languageName: "Switch to Welsh",
+  hideShortcut: "(or press Shift three times)",
   questionOf: (n: number, total: number) => `Question ${n} of ${total}`,
   errorTitle: "The app cannot continue",
   chars: (max: number) => `Up to ${max} characters`,
@@ -81,6 +116,11 @@ const en = {
   auditChain: "Audit chain",
   auditVerifies: (n: number) => `Verifies (${n} entries)`,
   informationDue: "Information screens past their review date",
+  display: "Display",
+  themeLabel: "Colours",
+  themes: { system: "As this device is set", light: "Light", dark: "Dark" },
+  textSizeLabel: "Text size",
+  textSizes: { standard: "Standard", large: "Large", largest: "Largest" },
   noneDue: "None",
   reviewOverdue: (date: string) =>
     `This screen was due for review by ${date}: its wording may be out of date. Check with your supervisor before relying on it.`,
@@ -145,9 +185,7 @@ const en = {
   wipeWaiting: (n: number) =>
     n === 0
       ? "The force has received every finalised assessment from this device: wiping loses none."
-      : n === 1
-        ? "1 finalised assessment has not been received by the force. Wiping destroys it and it can never be sent. Sync first if you can."
-        : `${n} finalised assessments have not been received by the force. Wiping destroys them and they can never be sent. Sync first if you can.`,
+      : enPlural(n, { one: "1 finalised assessment has not been received by the force. Wiping destroys it and it can never be sent. Sync first if you can.", other: `${num(n)} finalised assessments have not been received by the force. Wiping destroys them and they can never be sent. Sync first if you can.` }),
   wipeStart: "Wipe this device",
   wipePin: "Your PIN, to confirm the wipe",
   wipeConfirm: "Wipe everything now",
@@ -167,9 +205,7 @@ const en = {
     waiting_for_enrolment: "Waiting for this device to be enrolled",
   } as Record<string, string>,
   hiddenAnswers: (n: number) =>
-    n === 1
-      ? "1 answer is no longer asked and will not be sent unless this changes back"
-      : `${n} answers are no longer asked and will not be sent unless this changes back`,
+    enPlural(n, { one: "1 answer is no longer asked and will not be sent unless this changes back", other: `${num(n)} answers are no longer asked and will not be sent unless this changes back` }),
   // Worded from the gate alone: the same whether or not anything was answered behind it.
   gateClosedAgain: (title: string) =>
     `"${title}" is closed again: nothing asked there will be sent unless it opens again.`,
@@ -193,7 +229,7 @@ const en = {
     not_shown: "This question is no longer asked because of an earlier answer",
     gated: "This question opens only when what it depends on has been answered",
     missing_required: (count: number) =>
-      count === 1 ? "1 required question is not answered yet" : `${count} required questions are not answered yet`,
+      enPlural(count, { one: "1 required question is not answered yet", other: `${num(count)} required questions are not answered yet` }),
     steps_not_done: "Some steps must be done before you finalise, or the questions after them deferred: see the list at the top",
     no_assessment_open: "No assessment is open. Start or resume one from home.",
     finalised: "This assessment is finalised and cannot change. To correct it, use Correct on the sync screen.",
@@ -201,13 +237,9 @@ const en = {
     unknown_record: "That assessment is not on this device",
     not_enrolled: "This device is not enrolled with a force yet",
     wrong_pin: (attemptsLeft: number) =>
-      attemptsLeft === 1
-        ? "Wrong PIN: 1 attempt left before your data on this device is destroyed"
-        : `Wrong PIN: ${attemptsLeft} attempts left before your data on this device is destroyed`,
+      enPlural(attemptsLeft, { one: "Wrong PIN: 1 attempt left before your data on this device is destroyed", other: `Wrong PIN: ${num(attemptsLeft)} attempts left before your data on this device is destroyed` }),
     too_soon: (seconds: number) =>
-      seconds === 1
-        ? "Too many wrong PINs. Wait 1 second and try again."
-        : `Too many wrong PINs. Wait ${seconds} seconds and try again.`,
+      enPlural(seconds, { one: "Too many wrong PINs. Wait 1 second and try again.", other: `Too many wrong PINs. Wait ${num(seconds)} seconds and try again.` }),
     bad_pin: (min: number, max: number) => `A PIN must be ${min} to ${max} digits`,
     pin_change_required: (min: number) => `PINs must now be at least ${min} digits. Change your PIN to go on.`,
     officer_exists: "That officer is already set up on this device",
@@ -236,15 +268,11 @@ const en = {
     already_enrolled: (waiting: number) =>
       waiting === 0
         ? "This device is enrolled with a force already. To enrol it with another force, wipe it first on the sync screen."
-        : waiting === 1
-          ? "This device is enrolled with a force already. To enrol it with another force, wipe it first: 1 finalised assessment still waiting would be destroyed."
-          : `This device is enrolled with a force already. To enrol it with another force, wipe it first: ${waiting} finalised assessments still waiting would be destroyed.`,
+        : enPlural(waiting, { one: "This device is enrolled with a force already. To enrol it with another force, wipe it first: 1 finalised assessment still waiting would be destroyed.", other: `This device is enrolled with a force already. To enrol it with another force, wipe it first: ${num(waiting)} finalised assessments still waiting would be destroyed.` }),
     waiting_changed: (waiting: number) =>
       waiting === 0
         ? "Nothing was wiped: the number of finalised assessments waiting has changed, and none waits now. Check it and confirm again."
-        : waiting === 1
-          ? "Nothing was wiped: the number of finalised assessments waiting has changed, and 1 waits now. Check it and confirm again."
-          : `Nothing was wiped: the number of finalised assessments waiting has changed, and ${waiting} wait now. Check them and confirm again.`,
+        : enPlural(waiting, { one: "Nothing was wiped: the number of finalised assessments waiting has changed, and 1 waits now. Check it and confirm again.", other: `Nothing was wiped: the number of finalised assessments waiting has changed, and ${num(waiting)} wait now. Check them and confirm again.` }),
     pack_refused: "The form pack was refused and cannot be used. Contact force IT.",
     pack_tampered: "The form pack has been changed since it was signed, so it cannot be used. Contact force IT.",
     pack_unsigned: "The form pack is not signed by your force, so it cannot be used. Contact force IT.",
@@ -260,6 +288,10 @@ export type Words = typeof en;
 export type Wording = (t: Words) => string;
 
 const cy: Words = {
+  locale: "cy-GB",
+  dateTime: dateTimeIn("cy-GB"),
+  day: dayIn("cy-GB"),
+  gradeName: { standard: "safonol", medium: "canolig", high: "uchel" },
   appName: "Firstline",
   home: "Hafan",
   startAssessment: "Dechrau asesiad",
@@ -276,6 +308,7 @@ const cy: Words = {
   backHome: "Yn ôl i'r hafan",
   language: "English",
   languageName: "Newid i Saesneg",
+  hideShortcut: "(neu pwyswch Shift dair gwaith)",
   questionOf: (n, total) => `Cwestiwn ${n} o ${total}`,
   errorTitle: "Ni all yr ap barhau",
   chars: (max) => `Hyd at ${max} nod`,
@@ -334,6 +367,11 @@ const cy: Words = {
   auditChain: "Cadwyn archwilio",
   auditVerifies: (n) => `Yn gwirio (${n} cofnod)`,
   informationDue: "Sgriniau gwybodaeth sydd wedi pasio eu dyddiad adolygu",
+  display: "Dangosydd",
+  themeLabel: "Lliwiau",
+  themes: { system: "Fel y mae'r ddyfais hon wedi'i gosod", light: "Golau", dark: "Tywyll" },
+  textSizeLabel: "Maint y testun",
+  textSizes: { standard: "Safonol", large: "Mawr", largest: "Mwyaf" },
   noneDue: "Dim",
   reviewOverdue: (date) =>
     `Roedd angen adolygu'r sgrin hon erbyn ${date}: efallai bod ei geiriad wedi dyddio. Holwch eich goruchwyliwr cyn dibynnu arni.`,
@@ -398,9 +436,7 @@ const cy: Words = {
   wipeWaiting: (n) =>
     n === 0
       ? "Mae'r heddlu wedi derbyn pob asesiad wedi'i gwblhau o'r ddyfais hon: ni chollir dim wrth ddileu'r data."
-      : n === 1
-        ? "Nid yw'r heddlu wedi derbyn 1 asesiad wedi'i gwblhau. Bydd dileu'r data yn ei ddinistrio ac ni ellir byth ei anfon. Cysonwch yn gyntaf os gallwch."
-        : `Nid yw'r heddlu wedi derbyn ${n} asesiad wedi'u cwblhau. Bydd dileu'r data yn eu dinistrio ac ni ellir byth eu hanfon. Cysonwch yn gyntaf os gallwch.`,
+      : cyPlural(n, { one: "Nid yw'r heddlu wedi derbyn 1 asesiad wedi'i gwblhau. Bydd dileu'r data yn ei ddinistrio ac ni ellir byth ei anfon. Cysonwch yn gyntaf os gallwch.", other: `Nid yw'r heddlu wedi derbyn ${num(n)} asesiad wedi'u cwblhau. Bydd dileu'r data yn eu dinistrio ac ni ellir byth eu hanfon. Cysonwch yn gyntaf os gallwch.` }),
   wipeStart: "Dileu data'r ddyfais hon",
   wipePin: "Eich PIN, i gadarnhau'r dileu",
   wipeConfirm: "Dileu popeth nawr",
@@ -420,9 +456,7 @@ const cy: Words = {
     waiting_for_enrolment: "Yn aros i'r ddyfais hon gael ei chofrestru",
   },
   hiddenAnswers: (n) =>
-    n === 1
-      ? "Nid yw 1 ateb yn cael ei ofyn mwyach ac ni fydd yn cael ei anfon oni bai bod hyn yn newid yn ôl"
-      : `Nid yw ${n} ateb yn cael eu gofyn mwyach ac ni fyddant yn cael eu hanfon oni bai bod hyn yn newid yn ôl`,
+    cyPlural(n, { one: "Nid yw 1 ateb yn cael ei ofyn mwyach ac ni fydd yn cael ei anfon oni bai bod hyn yn newid yn ôl", other: `Nid yw ${num(n)} ateb yn cael eu gofyn mwyach ac ni fyddant yn cael eu hanfon oni bai bod hyn yn newid yn ôl` }),
   gateClosedAgain: (title) =>
     `Mae "${title}" ar gau eto: ni fydd dim a ofynnwyd yno yn cael ei anfon oni bai ei fod yn agor eto.`,
   gateClosed: (title) => `Ni ofynnir nac anfonir dim y tu ôl i "${title}" tra bo ar gau.`,
@@ -445,7 +479,7 @@ const cy: Words = {
     not_shown: "Nid yw'r cwestiwn hwn yn cael ei ofyn mwyach oherwydd ateb cynharach",
     gated: "Dim ond ar ôl ateb yr hyn y mae'n dibynnu arno y mae'r cwestiwn hwn yn agor",
     missing_required: (count) =>
-      count === 1 ? "Mae 1 cwestiwn gofynnol heb ei ateb eto" : `Mae ${count} cwestiwn gofynnol heb eu hateb eto`,
+      cyPlural(count, { one: "Mae 1 cwestiwn gofynnol heb ei ateb eto", other: `Mae ${num(count)} cwestiwn gofynnol heb eu hateb eto` }),
     steps_not_done: "Rhaid gwneud rhai camau cyn i chi gwblhau, neu ohirio'r cwestiynau ar eu hôl: gweler y rhestr ar y brig",
     no_assessment_open: "Nid oes asesiad ar agor. Dechreuwch neu ailddechreuwch un o'r hafan.",
     finalised: "Mae'r asesiad hwn wedi'i gwblhau ac ni all newid. I'w gywiro, defnyddiwch Cywiro ar y sgrin cysoni.",
@@ -483,15 +517,11 @@ const cy: Words = {
     already_enrolled: (waiting) =>
       waiting === 0
         ? "Mae'r ddyfais hon eisoes wedi'i chofrestru gyda heddlu. I'w chofrestru gyda heddlu arall, dilëwch ei data yn gyntaf ar y sgrin cysoni."
-        : waiting === 1
-          ? "Mae'r ddyfais hon eisoes wedi'i chofrestru gyda heddlu. I'w chofrestru gyda heddlu arall, dilëwch ei data yn gyntaf: byddai 1 asesiad wedi'i gwblhau sy'n dal i aros yn cael ei ddinistrio."
-          : `Mae'r ddyfais hon eisoes wedi'i chofrestru gyda heddlu. I'w chofrestru gyda heddlu arall, dilëwch ei data yn gyntaf: byddai ${waiting} asesiad wedi'u cwblhau sy'n dal i aros yn cael eu dinistrio.`,
+        : cyPlural(waiting, { one: "Mae'r ddyfais hon eisoes wedi'i chofrestru gyda heddlu. I'w chofrestru gyda heddlu arall, dilëwch ei data yn gyntaf: byddai 1 asesiad wedi'i gwblhau sy'n dal i aros yn cael ei ddinistrio.", other: `Mae'r ddyfais hon eisoes wedi'i chofrestru gyda heddlu. I'w chofrestru gyda heddlu arall, dilëwch ei data yn gyntaf: byddai ${num(waiting)} asesiad wedi'u cwblhau sy'n dal i aros yn cael eu dinistrio.` }),
     waiting_changed: (waiting) =>
       waiting === 0
         ? "Ni ddilëwyd dim: mae nifer yr asesiadau wedi'u cwblhau sy'n aros wedi newid, ac nid oes yr un yn aros nawr. Gwiriwch a chadarnhewch eto."
-        : waiting === 1
-          ? "Ni ddilëwyd dim: mae nifer yr asesiadau wedi'u cwblhau sy'n aros wedi newid, ac mae 1 yn aros nawr. Gwiriwch a chadarnhewch eto."
-          : `Ni ddilëwyd dim: mae nifer yr asesiadau wedi'u cwblhau sy'n aros wedi newid, ac mae ${waiting} yn aros nawr. Gwiriwch a chadarnhewch eto.`,
+        : cyPlural(waiting, { one: "Ni ddilëwyd dim: mae nifer yr asesiadau wedi'u cwblhau sy'n aros wedi newid, ac mae 1 yn aros nawr. Gwiriwch a chadarnhewch eto.", other: `Ni ddilëwyd dim: mae nifer yr asesiadau wedi'u cwblhau sy'n aros wedi newid, ac mae ${num(waiting)} yn aros nawr. Gwiriwch a chadarnhewch eto.` }),
     pack_refused: "Gwrthodwyd y pecyn ffurflen ac ni ellir ei ddefnyddio. Cysylltwch â TG yr heddlu.",
     pack_tampered: "Mae'r pecyn ffurflen wedi'i newid ers iddo gael ei lofnodi, felly ni ellir ei ddefnyddio. Cysylltwch â TG yr heddlu.",
     pack_unsigned: "Nid yw'r pecyn ffurflen wedi'i lofnodi gan eich heddlu, felly ni ellir ei ddefnyddio. Cysylltwch â TG yr heddlu.",
