@@ -841,8 +841,9 @@ describe("accessibility in the flow", () => {
     await fireEvent.click(await screen.findByTestId("start-assessment"));
     const heading = await screen.findByRole("heading", { level: 1, name: "Is everyone safe?" });
     await waitFor(() => expect(document.activeElement).toBe(heading));
-    expect(document.title).toBe("Is everyone safe? – Firstline");
-    expect(backend.windowTitle).toBe("Is everyone safe? – Firstline");
+    // Named by its number: the window title reaches the task bar, the question's words do not.
+    expect(document.title).toBe("Question 1 of 2 – Firstline");
+    expect(backend.windowTitle).toBe("Question 1 of 2 – Firstline");
     await fireEvent.click(screen.getByTestId("choice-yes"));
     await fireEvent.click(screen.getByTestId("continue"));
     const next = await screen.findByRole("heading", { level: 1, name: "Is anyone hurt?" });
@@ -899,8 +900,9 @@ describe("dates and counts in the officer's language", () => {
   it("formats dates with Intl and picks plural forms by the language's rules", () => {
     const en = words("en");
     const cy = words("cy");
-    expect(en.dateTime(1_800_000_000)).toBe(new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" }).format(new Date(1_800_000_000_000)));
-    expect(cy.day("2027-05-25")).toBe(new Intl.DateTimeFormat("cy-GB", { dateStyle: "long", timeZone: "UTC" }).format(new Date(Date.UTC(2027, 4, 25))));
+    expect(en.day("2027-05-25")).toBe("25 May 2027");
+    expect(cy.day("2027-05-25")).toBe("25 Mai 2027");
+    expect(en.dateTime(1_800_000_000)).toMatch(/^15 Jan 2027, \d\d:\d\d$/);
     expect(en.hiddenAnswers(1)).toMatch(/^1 answer is/);
     expect(en.hiddenAnswers(2)).toMatch(/^2 answers are/);
     expect(en.hiddenAnswers(1200)).toMatch(/^1,200 answers/);

@@ -253,6 +253,9 @@ pub struct SummaryRow {
     pub label: String,
     /// The answer as the officer would read it, or `None` when not answered.
     pub answer: Option<String>,
+    /// Words were typed on its screen and never saved with Continue: finalising waits until
+    /// they are (or cleared), so nothing typed is dropped unseen.
+    pub unsaved: bool,
 }
 
 /// Which questions are visible and which gates are open, given the answers.
@@ -332,7 +335,8 @@ impl Assessment {
                     && ((self.answers[*index].is_none()
                         && self.pack.questions[*index].kind != Kind::Information
                         && self.is_required(evaluation, *index))
-                        || self.needs_attention(evaluation, *index))
+                        || self.needs_attention(evaluation, *index)
+                        || self.pending[*index].is_some())
             })
             .map(|index| self.pack.question(index).id.as_str())
             .collect()
@@ -687,10 +691,18 @@ impl Assessment {
     }
 
     /// The risk factors present, by index in the pack.
+    /// The risk factors present, by index in the pack. A factor that reads a question behind a
+    /// gate is absent while that gate is closed: a condition such as `not q == 'yes'` would
+    /// otherwise hold over hidden answers, and its label tell what is behind the gate.
     fn present_factors(&self, evaluation: &Evaluation) -> Vec<usize> {
         let value_of = |read: &usize| self.visible_value(&evaluation.visible, *read);
         (0..self.pack.risk_factors.len())
-            .filter(|factor| self.pack.risk_factors[*factor].eval_by(&value_of))
+            .filter(|factor| {
+                self.pack.risk_factor_gates[*factor]
+                    .iter()
+                    .all(|gate| evaluation.gate_open[*gate])
+                    && self.pack.risk_factors[*factor].eval_by(&value_of)
+            })
             .collect()
     }
 
@@ -757,16 +769,15 @@ impl Assessment {
         Ok(AnswerValue::Referral { services, consent })
     }
 
-    /// What is wrong with `value` as a grade given the guidance now: below it without every
-    /// factor to weigh confirmed (or naming one that is not), or without the longer rationale.
-    /// With `strict`, a weighed id that is not a factor to weigh now is refused too (a new
-    /// answer); a stored one may name a factor an answer since has taken away.
+    /// What is wrong with `value` as a grade given the guidance now: a weighed id that is not a
+    /// factor to weigh now (an answer since may have taken it away: the record must not name
+    /// it), or below the guidance without every factor to weigh confirmed, or without the
+    /// longer rationale.
     fn grade_problem(
         &self,
         evaluation: &Evaluation,
         kind: &Kind,
         value: &AnswerValue,
-        strict: bool,
     ) -> Option<AnswerProblem> {
         let (
             Kind::RiskGrade {
@@ -787,7 +798,7 @@ impl Assessment {
             .iter()
             .map(|factor| self.pack.file().risk_factors[*factor].id.as_str())
             .collect();
-        if strict && weighed.iter().any(|id| !ids.contains(&id.as_str())) {
+        if weighed.iter().any(|id| !ids.contains(&id.as_str())) {
             return Some(AnswerProblem::FactorsNotWeighed);
         }
         if below.is_none_or(|below| *grade >= below) {
@@ -812,7 +823,7 @@ impl Assessment {
     fn needs_attention(&self, evaluation: &Evaluation, index: usize) -> bool {
         evaluation.visible[index]
             && self.answers[index].as_ref().is_some_and(|value| {
-                self.grade_problem(evaluation, &self.pack.questions[index].kind, value, false)
+                self.grade_problem(evaluation, &self.pack.questions[index].kind, value)
                     .is_some()
             })
     }
@@ -836,7 +847,7 @@ impl Assessment {
         let kind = &self.pack.questions[index].kind;
         check_answer(question_id, kind, &value)?;
         let value = self.with_directory_names(question_id, value)?;
-        if let Some(problem) = self.grade_problem(&self.evaluation, kind, &value, true) {
+        if let Some(problem) = self.grade_problem(&self.evaluation, kind, &value) {
             return Err(AnswerError::Invalid {
                 question: question_id.to_string(),
                 problem,
@@ -957,9 +968,11 @@ impl Assessment {
                 answer: self.answers[index]
                     .as_ref()
                     .map(|value| readable_answer(kind, value, language)),
+                unsaved: self.pending[index].is_some(),
             };
             if (row.answer.is_none() && self.is_required(evaluation, index))
                 || self.needs_attention(evaluation, index)
+                || row.unsaved
             {
                 missing.push(row.clone());
             }

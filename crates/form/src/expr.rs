@@ -161,6 +161,7 @@ impl Expr {
             tokens,
             next: 0,
             end: source.chars().count(),
+            depth: 0,
         };
         let expr = parser.or()?;
         match parser.peek() {
@@ -407,7 +408,13 @@ struct Parser {
     tokens: Vec<(usize, Token)>,
     next: usize,
     end: usize,
+    /// How deep in `not`, `(` and `count(` the parser is: bounded, so a hostile condition
+    /// cannot exhaust the stack.
+    depth: usize,
 }
+
+/// The deepest a condition may nest `not`, brackets and `count(`.
+const MAX_DEPTH: usize = 32;
 
 impl Parser {
     fn peek(&self) -> Option<(usize, &Token)> {
@@ -454,11 +461,21 @@ impl Parser {
     }
 
     fn unary(&mut self) -> Result<Expr, SyntaxError> {
-        if self.is_word("not") {
-            self.next += 1;
-            return Ok(Expr::Not(Box::new(self.unary()?)));
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(SyntaxError {
+                at: self.peek().map(|(at, _)| at).unwrap_or(self.end),
+                message: format!("the condition nests deeper than {MAX_DEPTH} levels"),
+            });
         }
-        self.primary()
+        let parsed = if self.is_word("not") {
+            self.next += 1;
+            self.unary().map(|inner| Expr::Not(Box::new(inner)))
+        } else {
+            self.primary()
+        };
+        self.depth -= 1;
+        parsed
     }
 
     fn primary(&mut self) -> Result<Expr, SyntaxError> {

@@ -25,6 +25,8 @@ pub struct Pack {
     /// Such a factor is guidance on the device only: grading below it is never written into
     /// the main record (that would tell a safeguarding answer).
     pub(crate) risk_factor_reads_safeguarding: Vec<bool>,
+    /// By risk factor: the gates of the sections it reads (it is absent while any is closed).
+    pub(crate) risk_factor_gates: Vec<Vec<usize>>,
     pub(crate) order: Vec<Node>,
     /// By node slot (see [`Pack::slot`]): the nodes whose visibility or openness it decides, so
     /// an answer re-evaluates only what it can affect.
@@ -300,6 +302,19 @@ fn compile(file: FormPack, content_hash: String) -> Result<Pack, PackError> {
         .collect::<Result<Vec<_>, _>>()?;
 
     check_nothing_outside_reads_behind_a_gate(&file, &questions, &sections, &gates, &gate_defer)?;
+    let risk_factor_gates = risk_factors
+        .iter()
+        .map(|factor| {
+            let mut gates: Vec<usize> = factor
+                .questions()
+                .into_iter()
+                .filter_map(|read| sections[questions[*read].section].gate)
+                .collect();
+            gates.sort_unstable();
+            gates.dedup();
+            gates
+        })
+        .collect();
     let risk_factor_reads_safeguarding = risk_factors
         .iter()
         .map(|factor| {
@@ -339,6 +354,7 @@ fn compile(file: FormPack, content_hash: String) -> Result<Pack, PackError> {
         gate_defer,
         risk_factors,
         risk_factor_reads_safeguarding,
+        risk_factor_gates,
         order,
         dependents,
         choice_views,
@@ -515,9 +531,9 @@ fn kind_of(pack: &str, question: &Question) -> Result<Kind, PackError> {
             let below = question
                 .min_rationale_chars_below_guidance
                 .unwrap_or(min_rationale_chars);
-            if below < min_rationale_chars {
+            if below < min_rationale_chars || below > 10_000 {
                 return Err(invalid(
-                    "min_rationale_chars_below_guidance must be at least min_rationale_chars",
+                    "min_rationale_chars_below_guidance must be from min_rationale_chars to 10000 (the longest rationale)",
                 ));
             }
             Kind::RiskGrade {

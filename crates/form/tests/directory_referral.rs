@@ -44,8 +44,33 @@ fn problem(result: Result<(), AnswerError>) -> Option<AnswerProblem> {
     }
 }
 
+/// An assessment where the victim has been spoken to alone: consent to a referral is asked
+/// only then.
 fn assessment() -> Assessment {
-    Assessment::new(Arc::new(default_pack().expect("default pack")))
+    let mut assessment = Assessment::new(Arc::new(default_pack().expect("default pack")));
+    assessment
+        .answer("spoken_alone", AnswerValue::Choice("yes".into()))
+        .expect("alone");
+    assessment
+}
+
+#[test]
+fn consent_to_a_referral_is_not_asked_before_the_victim_is_spoken_to_alone() {
+    let mut assessment = Assessment::new(Arc::new(default_pack().expect("default pack")));
+    assessment.set_directory(vec![service("bawso", "BAWSO")]);
+    for not_alone in ["not_yet", "not_safe_now"] {
+        assessment
+            .answer("spoken_alone", AnswerValue::Choice(not_alone.into()))
+            .expect("answer");
+        assert!(!assessment
+            .view(Language::En)
+            .questions
+            .iter()
+            .any(|question| question.id == QUESTION));
+        assert!(assessment
+            .answer(QUESTION, referral(&[("bawso", "BAWSO")], true))
+            .is_err());
+    }
 }
 
 #[test]

@@ -516,3 +516,62 @@ fn answers_hidden_inside_a_safeguarding_section_are_never_counted() {
         "a count moved by the safeguarding section's own answers"
     );
 }
+
+#[test]
+fn a_weighed_factor_an_answer_since_took_away_needs_the_grade_again() {
+    let mut assessment = safeguarded_assessment();
+    for id in ["strangulation", "stalking"] {
+        assessment
+            .answer(id, AnswerValue::Choice("yes".into()))
+            .expect("answer");
+    }
+    let long = "Strangulation a year ago, once; stalking ended when he moved abroad; on bail with a condition not to contact her, and no breach since.";
+    assessment
+        .answer(
+            "risk_grade",
+            AnswerValue::Grade {
+                grade: firstline_form::Grade::Medium,
+                rationale: long.into(),
+                weighed: vec!["f_strangulation".into(), "f_stalking".into()],
+            },
+        )
+        .expect("grade");
+    assert!(!assessment.missing_required().contains(&"risk_grade"));
+    // No stalking after all: the grade still names it, so it needs the officer again (the
+    // record must not name a factor that is not there).
+    assessment
+        .answer("stalking", AnswerValue::Choice("no".into()))
+        .expect("answer");
+    assert!(assessment.missing_required().contains(&"risk_grade"));
+}
+
+#[test]
+fn a_risk_factor_is_absent_while_a_gate_it_reads_is_closed() {
+    // A factor that holds when a gated question is not yes: it must not show (naming what is
+    // behind the gate) while the gate is closed and every answer there is hidden.
+    let text = |s: &str| format!(r#"{{"en":"{s}","cy":"{s} (cy)"}}"#);
+    let pack = format!(
+        r#"{{"format":1,"id":"p","version":"1","title":{},
+            "gates":[{{"id":"g","title":{},"conditions":[{{"when":"q1 == 'yes'","description":{}}}]}}],
+            "sections":[
+              {{"id":"s1","title":{},"questions":[{{"id":"q1","kind":"yes_no_unknown","label":{}}}]}},
+              {{"id":"s2","title":{},"gate":"g","sealed_to":"safeguarding",
+                "questions":[{{"id":"status_threats","kind":"yes_no_unknown","label":{}}}]}}],
+            "risk_factors":[{{"id":"f","when":"not status_threats == 'no'","label":{},"suggests":"medium"}}]}}"#,
+        text("P"),
+        text("G"),
+        text("Q1"),
+        text("S1"),
+        text("Q1"),
+        text("S2"),
+        text("Threats"),
+        text("Immigration threats not ruled out"),
+    );
+    let pack = firstline_form::load_pack(pack.as_bytes()).expect("pack loads");
+    let mut assessment = Assessment::new(Arc::new(pack));
+    assert!(assessment.view(Language::En).guidance.factors.is_empty());
+    assessment
+        .answer("q1", AnswerValue::Choice("yes".into()))
+        .expect("open");
+    assert_eq!(assessment.view(Language::En).guidance.factors.len(), 1);
+}

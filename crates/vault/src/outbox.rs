@@ -171,14 +171,18 @@ pub struct SyncStatus {
     pub revoked_at: Option<i64>,
     /// When the force had this device wiped, if it did.
     pub wiped_at: Option<i64>,
+    /// Assessments finalised (every officer's) before the device was enrolled, not sealed yet:
+    /// each officer's are sealed at their first unlock after enrolment.
+    pub waiting_for_enrolment: u32,
 }
 
 impl SyncStatus {
-    /// Finalised assessments the force has not received: waiting to be sent, or set aside. A
-    /// wipe destroys them, so this is the number said before one (and when an enrolment is
-    /// refused because the device belongs to a force already).
+    /// Finalised assessments the force has not received: waiting to be sent, set aside, or
+    /// waiting for enrolment to be sealed. A wipe destroys them, so this is the number said
+    /// before one (and when an enrolment is refused because the device belongs to a force
+    /// already).
     pub fn not_received(&self) -> u32 {
-        self.pending + self.quarantined.len() as u32
+        self.pending + self.quarantined.len() as u32 + self.waiting_for_enrolment
     }
 }
 
@@ -584,7 +588,13 @@ pub(crate) fn status(connection: &Connection) -> Result<SyncStatus, VaultError> 
         },
     )?;
     let last_error_kind = last_error_kind.as_deref().and_then(ProblemKind::from_name);
+    let waiting_for_enrolment: u32 = connection.query_row(
+        "SELECT COUNT(*) FROM assessments WHERE waiting_notes IS NOT NULL",
+        [],
+        |row| row.get(0),
+    )?;
     Ok(SyncStatus {
+        waiting_for_enrolment,
         pending,
         acknowledged,
         quarantined,

@@ -467,6 +467,20 @@ fn a_record_finalised_before_enrolment_waits_locked_and_is_sealed_at_the_first_u
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].state, "waiting_for_enrolment");
     assert_eq!(vault.seal_waiting().expect("nothing to seal yet").len(), 0);
+    // The hidden answer is destroyed at once, row and all; the waiting record counts among
+    // what a wipe would destroy.
+    let hidden_rows: i64 = rusqlite::Connection::open(dir.path().join("vault.sqlite"))
+        .expect("open")
+        .query_row(
+            "SELECT COUNT(DISTINCT question_tag) FROM answers",
+            [],
+            |row| row.get(0),
+        )
+        .expect("count");
+    assert_eq!(hidden_rows, 2, "the hidden answer outlived finalising");
+    let status = vault.sync_status().expect("status");
+    assert_eq!(status.waiting_for_enrolment, 1);
+    assert_eq!(status.not_received(), 1);
 
     // Enrolled (while the officer is unlocked), then the next unlock seals it.
     let permit = vault.enrolment_permit().expect("a permit");
@@ -504,9 +518,19 @@ fn a_record_finalised_before_enrolment_waits_locked_and_is_sealed_at_the_first_u
     assert_eq!(opened.record["answers"]["injuries"], "CANARY-main-51c2");
     let section = opened.safeguarding_section.expect("section");
     assert_eq!(section["answers"]["status_threats"], "CANARY-migrant-a9e0");
-    // Sealed now: the safeguarding compartment and hidden answers are gone from the device.
-    let bytes = file_bytes(&setup.dir);
-    assert!(!contains(&bytes, "CANARY-hidden"));
+    // Sealed now: the safeguarding compartment (key and answers) is gone from the device, and
+    // the waiting notes with it; the record counts as sent, not as waiting.
+    let db = rusqlite::Connection::open(setup.dir.path().join("vault.sqlite")).expect("open");
+    let (compartment_keys, notes_left): (i64, i64) = db
+        .query_row(
+            "SELECT COUNT(wrapped_compartment_key), COUNT(waiting_notes) FROM assessments",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .expect("read");
+    assert_eq!((compartment_keys, notes_left), (0, 0));
+    let status = vault.sync_status().expect("status");
+    assert_eq!((status.pending, status.waiting_for_enrolment), (1, 0));
     let kept: Vec<String> = vault
         .answers(&id)
         .expect("answers")

@@ -31,6 +31,7 @@ use firstline_form::{
 };
 use firstline_vault::{
     AssessmentId, Compartment, EnrolmentPermit, Finalised, RecordNotes, ShownAnswer, Vault,
+    VaultError,
 };
 use zeroize::Zeroizing;
 
@@ -199,7 +200,9 @@ impl Workspace {
         self.lock();
         self.vault.unlock(officer, pin)?;
         if !self.vault.pin_change_required() {
-            self.seal_waiting()?;
+            // A record that cannot be sealed stays waiting (audited, and listed on the sync
+            // screen); unlocking does not fail for it.
+            let _ = self.seal_waiting();
         }
         Ok(())
     }
@@ -266,6 +269,14 @@ impl Workspace {
     /// A draft rebuilt from the vault on the very pack it was started on, with the question
     /// answered last (the vault gives answers in the order they were last saved).
     fn restored(&self, id: &AssessmentId) -> Result<(Assessment, Option<String>), WorkspaceError> {
+        // A finalised record (one waiting for enrolment still holds its answers) is never
+        // reopened: only an amendment, a new record, is.
+        if self.vault.is_finalised(id)? {
+            return Err(VaultError::Finalised {
+                record: id.0.clone(),
+            }
+            .into());
+        }
         let (draft_hash, kept) = self.vault.pack_of(id)?;
         let pack = match kept {
             Some(bytes) => packs::verify(&bytes, &self.vault, self.trust)?,
@@ -289,7 +300,13 @@ impl Workspace {
         }
         let last = stored.last().map(|answer| answer.question_id.clone());
         let mut assessment = Assessment::restore(Arc::new(pack), values)?;
-        for pending in self.vault.pending(id)? {
+        // Typed words that do not open (changed on disk) are not worth the draft: it opens
+        // with its answers, without them.
+        let pending = match self.vault.pending(id) {
+            Err(VaultError::Damaged { .. }) => Vec::new(),
+            other => other?,
+        };
+        for pending in pending {
             let text = String::from_utf8(pending.text.to_vec()).map_err(|_| {
                 WorkspaceError::UnreadableAnswer {
                     record: id.0.clone(),

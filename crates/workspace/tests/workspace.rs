@@ -531,6 +531,15 @@ fn finalised_before_enrolment_the_record_waits_and_the_first_unlock_after_seals_
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].state, "waiting_for_enrolment");
     assert!(workspace.drafts().expect("drafts").is_empty());
+    // Locked: page code cannot reopen it as a draft (its safeguarding answers are still on the
+    // device until it is sealed).
+    let waiting = AssessmentId(finalising.submission_id().to_string());
+    let reopened = workspace.resume(Language::En, waiting.clone());
+    assert!(
+        matches!(reopened, Err(ref error) if error.refusal() == Refusal::Finalised),
+        "a waiting record reopened: {:?}",
+        reopened.map(|_| ())
+    );
 
     // Enrolled with a force while the officer is unlocked (as the sync client does).
     let (records_secret, records_public) = firstline_seal::RecordsKey::generate();
@@ -571,4 +580,42 @@ fn finalised_before_enrolment_the_record_waits_and_the_first_unlock_after_seals_
     let records_key = firstline_seal::RecordsKey::from_bytes(&records_secret).expect("key");
     let opened = firstline_seal::open_submission(&envelope, &records_key, None).expect("opens");
     assert_eq!(opened.record["answers"]["spoken_alone"]["value"], "yes");
+}
+
+#[test]
+fn words_typed_and_never_saved_hold_finalising_until_saved_or_cleared() {
+    let device = Device::enrolled();
+    let mut workspace = device.workspace(PackSource::default());
+    workspace.start(Language::En).expect("start");
+    answer_the_rest(
+        &mut workspace,
+        &[
+            ("spoken_alone", yes()),
+            ("interpreter_needed", AnswerValue::Choice("no".into())),
+        ],
+    );
+    // The account is optional: typed, never saved with Continue.
+    workspace
+        .save_pending("first_account", "She said he held her passport")
+        .expect("kept");
+    let summary = workspace.summary(Language::En).expect("summary");
+    let row = summary
+        .missing
+        .iter()
+        .find(|row| row.question_id == "first_account")
+        .expect("listed as still to do");
+    assert!(row.unsaved);
+    assert!(matches!(
+        workspace.finalise(),
+        Err(WorkspaceError::MissingRequired { .. })
+    ));
+    assert!(
+        device.outbox().is_empty(),
+        "sealed with typed words dropped"
+    );
+    // Cleared: nothing holds it.
+    workspace
+        .save_pending("first_account", "")
+        .expect("cleared");
+    workspace.finalise().expect("finalised");
 }

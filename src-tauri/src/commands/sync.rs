@@ -54,6 +54,8 @@ pub struct SyncView {
     pub gateway_url: Option<String>,
     /// Waiting to be sent.
     pub pending: u32,
+    /// Finalised before the device was enrolled (every officer's), not sealed yet.
+    pub waiting_for_enrolment: u32,
     /// Received by the force.
     pub received: u32,
     /// Set aside, with reasons.
@@ -102,6 +104,7 @@ pub fn sync_status(state: State<'_, AppState>) -> Result<SyncView, IpcError> {
             force_name: device.as_ref().map(|device| device.force_name.clone()),
             gateway_url: device.map(|device| device.gateway_url),
             pending: status.pending,
+            waiting_for_enrolment: status.waiting_for_enrolment,
             received: status.acknowledged,
             quarantined: status
                 .quarantined
@@ -171,8 +174,9 @@ pub async fn enrol_device(
     let device = client
         .enrol(permit, &gateway_url, &code, &crate::sync::device_name())
         .await?;
-    // Records finalised while the device waited for enrolment are sealed now.
-    state.with_workspace(|workspace| Ok(workspace.seal_waiting()?))?;
+    // Records finalised while the device waited for enrolment are sealed now; one that cannot
+    // be stays waiting (audited, listed on the sync screen): the enrolment itself succeeded.
+    let _ = state.with_workspace(|workspace| Ok(workspace.seal_waiting()?));
     state.wake_sync();
     Ok(device.force_name)
 }

@@ -227,6 +227,8 @@ export interface SyncView {
   force_name: string | null;
   gateway_url: string | null;
   pending: number;
+  /** Finalised before the device was enrolled (every officer's), not sealed yet. */
+  waiting_for_enrolment: number;
   received: number;
   quarantined: QuarantinedView[];
   last_success_at: number | null;

@@ -83,6 +83,7 @@ function notEnrolled(wipedAt: number | null): SyncView {
     force_name: null,
     gateway_url: null,
     pending: 0,
+    waiting_for_enrolment: 0,
     received: 0,
     quarantined: [],
     last_success_at: null,
@@ -351,7 +352,8 @@ export class FakeBackend implements Backend {
       state: waiting ? "waiting_for_enrolment" : "pending",
       reason: null,
     });
-    if (!waiting) this.sync.pending += 1;
+    if (waiting) this.sync.waiting_for_enrolment += 1;
+    else this.sync.pending += 1;
     this.answers.clear();
     return { submission_id: id, waiting_for_enrolment: waiting };
   }

@@ -119,6 +119,13 @@ impl Vault {
             })
     }
 
+    /// Whether an assessment of the unlocked officer is finalised (sealed, or waiting for
+    /// enrolment): then it is never reopened as a draft, only amended.
+    pub fn is_finalised(&self, assessment: &AssessmentId) -> Result<bool, VaultError> {
+        let officer = &officer_session(&self.session)?.officer;
+        Ok(self.record_of(officer, assessment)?.finalised_at.is_some())
+    }
+
     /// The device's enrolment, if any.
     pub fn device(&self) -> Result<Option<DeviceInfo>, VaultError> {
         device::info(&self.connection)
@@ -245,7 +252,12 @@ impl Vault {
         let mut sealed = Vec::new();
         for (id, sealed_notes) in waiting {
             let id = AssessmentId(id);
-            sealed.push(self.seal_one_waiting(&id, &sealed_notes));
+            let outcome = self.seal_one_waiting(&id, &sealed_notes);
+            if outcome.is_err() {
+                // It stays waiting (the sync screen lists it so); the chain says it was tried.
+                self.record_event("waiting_record_not_sealed", Some(&id))?;
+            }
+            sealed.push(outcome);
         }
         Ok(sealed)
     }
