@@ -97,12 +97,31 @@ impl App {
 
     /// Waits for the element with `data-testid` = `test_id`.
     pub async fn find(&self, test_id: &str) -> Element {
-        self.client
+        match self
+            .client
             .wait()
             .at_most(WAIT)
             .for_element(Locator::Css(&format!("[data-testid='{test_id}']")))
             .await
-            .unwrap_or_else(|error| panic!("the app did not show [data-testid={test_id}]: {error}"))
+        {
+            Ok(element) => element,
+            Err(error) => {
+                // Say what the window shows instead, so a failure can be read from the log.
+                let showing = self
+                    .client
+                    .execute(
+                        "return document.querySelector('main')?.innerText ?? '';",
+                        vec![],
+                    )
+                    .await
+                    .ok()
+                    .and_then(|text| text.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                panic!(
+                    "the app did not show [data-testid={test_id}]: {error}; it shows: {showing:?}"
+                )
+            }
+        }
     }
 
     /// Clicks the element with `data-testid` = `test_id`.
@@ -162,6 +181,55 @@ impl App {
         let path = self.screenshots.join(format!("{step:02}-{name}.png"));
         std::fs::write(&path, png).expect("write the screenshot");
         path
+    }
+
+    /// Runs axe-core (from the UI's npm packages) inside the window on the screen showing, with
+    /// the WCAG 2.0, 2.1 and 2.2 A and AA rules, and fails naming every violation (rule, impact,
+    /// the elements and why). `screen` names the screen in the failure.
+    pub async fn check_accessibility(&self, screen: &str) {
+        let loaded = self
+            .client
+            .execute("return typeof window.axe === 'object';", vec![])
+            .await
+            .ok()
+            .and_then(|value| value.as_bool())
+            .unwrap_or(false);
+        if !loaded {
+            let source = std::fs::read_to_string(
+                workspace_root().join("ui/node_modules/axe-core/axe.min.js"),
+            )
+            .expect("axe-core is installed (cargo xtask setup runs npm ci)");
+            self.client
+                .execute(&source, vec![])
+                .await
+                .unwrap_or_else(|error| panic!("could not load axe-core into the window: {error}"));
+        }
+        let outcome = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\n\
+                 window.axe.run(document, {\n\
+                   runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },\n\
+                   resultTypes: ['violations'],\n\
+                 }).then(\n\
+                   (results) => done(JSON.stringify(results.violations.map((v) => ({\n\
+                     id: v.id, impact: v.impact, help: v.help,\n\
+                     nodes: v.nodes.map((n) => ({ target: n.target, why: n.failureSummary })),\n\
+                   })))),\n\
+                   (error) => done('axe failed: ' + error),\n\
+                 );",
+                vec![],
+            )
+            .await
+            .unwrap_or_else(|error| panic!("axe-core did not run on {screen}: {error}"));
+        let text = outcome.as_str().unwrap_or_default().to_string();
+        let violations: Vec<serde_json::Value> =
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("axe-core on {screen}: {text}"));
+        assert!(
+            violations.is_empty(),
+            "accessibility violations on {screen}:\n{}",
+            serde_json::to_string_pretty(&violations).unwrap_or_default()
+        );
     }
 
     /// Calls an app command straight from the page's JavaScript, as hostile page code could,

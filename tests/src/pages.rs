@@ -26,12 +26,23 @@ impl SignIn<'_> {
         self.unlock_with(PIN).await;
     }
 
-    /// Unlocks as the test officer with `pin`.
+    /// Unlocks as the test officer with `pin`, and waits for what unlocking shows: home, or the
+    /// question the officer was on when the app locked or closed.
     pub async fn unlock_with(&self, pin: &str) {
         self.0.find("unlock").await;
         self.fill("pin", pin).await;
         self.0.click("sign-in").await;
-        self.0.find("start-assessment").await;
+        self.0
+            .client
+            .wait()
+            .at_most(crate::WAIT)
+            .for_element(fantoccini::Locator::Css(
+                "[data-testid='start-assessment'], [data-testid^='question-']",
+            ))
+            .await
+            .unwrap_or_else(|error| {
+                panic!("unlocking showed neither home nor a question: {error}")
+            });
     }
 
     async fn fill(&self, test_id: &str, text: &str) {
@@ -116,6 +127,13 @@ impl QuestionPage<'_> {
     pub async fn continue_on(&self) {
         let before = self.current_id().await;
         self.0.click("continue").await;
+        self.settle(&before).await;
+    }
+
+    /// Waits until the app has answered Continue on `before`'s screen: that screen is gone, or
+    /// it shows an error summary.
+    pub async fn settle(&self, before: &str) {
+        let before = before.to_string();
         let deadline = std::time::Instant::now() + crate::WAIT;
         loop {
             let settled = self
@@ -143,13 +161,23 @@ impl QuestionPage<'_> {
 }
 
 /// The default pack's migrant-victim questions (behind its safeguarding gate).
-pub const MIGRANT_QUESTIONS: [&str; 5] = [
+pub const MIGRANT_QUESTIONS: [&str; 12] = [
     "deportation_threats",
     "documents_withheld",
     "no_funds_used_to_stop_leaving",
+    "sponsor_threats",
+    "children_abroad_threats",
+    "abandon_abroad_threats",
+    "in_laws_involved",
+    "servitude_signs",
+    "safe_place_and_money",
     "wants_immigration_advice",
     "consents_to_specialist_referral",
+    "support_schemes",
 ];
+
+/// The support service the tests' force lists in its directory (see `LocalForce::put_service`).
+pub const TEST_SERVICE: (&str, &str) = ("idva-north", "North IDVA service");
 
 /// How the tests answer a question of the default pack.
 pub enum Answer {
@@ -163,30 +191,49 @@ pub enum Answer {
     Set(&'static str),
     /// A grade and its rationale.
     Grade(&'static str, &'static str),
+    /// A directory referral the victim agrees to, to these services (by id).
+    Referral(&'static [&'static str]),
     /// An information screen: read it and go on.
     Read,
 }
 
-/// A complete, consistent set of answers to the default pack: a migrant victim whose
-/// documents are withheld, graded high, so every section (the gated one too) is filled in.
+/// A complete, consistent set of answers to the default pack, one of every question kind: a
+/// migrant victim with two children, strangled, whose documents are withheld, graded high, so
+/// every section (the gated ones too) is filled in, the number typed, and a service from the
+/// force's directory referred to with consent.
 pub fn default_answer(question: &str) -> Answer {
     use Answer::*;
     match question {
         "incident_reference" => Text("INC-2026-0042"),
         "incident_time" => Set("2026-11-25T07:30"),
         "medical_need" => Choice("none"),
-        "children_present" | "pregnancy_or_baby" | "interpreter_needed" | "injuries_seen"
-        | "witnesses" | "threats_to_kill" | "stalking" | "no_funds_used_to_stop_leaving" => Choice("no"),
+        "children_count" => Text("2"),
+        "children_seen" => Choice("seen_spoken"),
+        "other_vulnerable_checked" => Choice("checked"),
+        "interpreter_needed" | "witnesses" | "victim_suicidal_thoughts" | "stalking"
+        | "pregnancy_or_baby" | "abuser_hurt_children" | "weapons" | "threats_to_kill"
+        | "sexual_abuse" | "others_feared" | "honour_based_abuse" | "abuser_hurt_others"
+        | "animal_abuse" | "abuser_mental_health" | "abuser_suicide_threats" | "breaches"
+        | "no_funds_used_to_stop_leaving" | "sponsor_threats" | "children_abroad_threats"
+        | "abandon_abroad_threats" | "in_laws_involved" | "servitude_signs"
+        | "counter_allegation" => Choice("no"),
         "first_account" => Text("He took my passport and said he would have me sent back."),
-        "coercive_control_frequency" => Choice("often"),
-        "coercive_control_kinds" => Choices(&["monitoring", "money"]),
+        "what_victim_fears" => Text("That he will take the children abroad."),
         "victim_fear" => Choice("very_afraid"),
-        "rapport_prompts" | "migrant_reassurance" | "migrant_schemes" => Read,
+        "control_frequency" => Choice("often"),
+        "coercive_control_kinds" => Choices(&["monitoring", "humiliation"]),
+        "rapport_prompts" | "information_sharing" | "support_schemes" => Read,
         "risk_grade" => Grade(
             "high",
             "Strangulation, escalation, separation and documents withheld: serious harm could happen at any time.",
         ),
-        "referrals" => Choices(&["idva", "marac", "specialist"]),
+        "referrals" => Choices(&["idva", "marac", "specialist", "childrens_services"]),
+        "support_service_referral" => Referral(&["idva-north"]),
+        "safe_contact" => Choice("phone_safe_times"),
+        "positive_action" => Choice("arrested"),
+        "offences_identified" => Choices(&["controlling_or_coercive_behaviour", "non_fatal_strangulation"]),
+        "protection_notice" => Choice("dvpn"),
+        "dvds" => Choice("right_to_ask_explained"),
         _ => Choice("yes"),
     }
 }
@@ -220,22 +267,46 @@ impl QuestionPage<'_> {
                     .await
                     .unwrap_or_else(|error| panic!("could not type the rationale: {error}"));
             }
+            Answer::Referral(services) => {
+                self.0.click("consent-yes").await;
+                // A device whose directory does not list them (no such service at its force)
+                // records that there was no referral from the directory.
+                for service in services {
+                    let listed = self
+                        .0
+                        .client
+                        .find(fantoccini::Locator::Css(&format!(
+                            "[data-testid='service-{service}']"
+                        )))
+                        .await;
+                    match listed {
+                        Ok(checkbox) => checkbox.click().await.unwrap_or_else(|error| {
+                            panic!("could not pick service {service}: {error}")
+                        }),
+                        Err(_) => {
+                            self.0.click("consent-no").await;
+                            return;
+                        }
+                    }
+                }
+            }
             Answer::Read => {}
         }
     }
 
+    /// Whether the screen showing says an answer was refused (its error summary).
+    pub async fn refused(&self) -> bool {
+        self.0
+            .client
+            .find(fantoccini::Locator::Css("[data-testid='error-summary']"))
+            .await
+            .is_ok()
+    }
+
     /// Answers every question with [`default_answer`] until check your answers shows.
     pub async fn answer_everything(&self) {
-        for _ in 0..80 {
-            if self
-                .0
-                .client
-                .find(fantoccini::Locator::Css(
-                    "[data-testid='check-answers-title']",
-                ))
-                .await
-                .is_ok()
-            {
+        for _ in 0..140 {
+            if CheckAnswers(self.0).is_showing().await {
                 return;
             }
             let id = self.current_id().await;
@@ -250,6 +321,17 @@ impl QuestionPage<'_> {
 pub struct CheckAnswers<'a>(pub &'a App);
 
 impl CheckAnswers<'_> {
+    /// Whether check your answers is the screen showing (now, without waiting).
+    pub async fn is_showing(&self) -> bool {
+        self.0
+            .client
+            .find(fantoccini::Locator::Css(
+                "[data-testid='check-answers-title']",
+            ))
+            .await
+            .is_ok()
+    }
+
     /// Whether check-your-answers shows a row for `question_id`.
     pub async fn has_row(&self, question_id: &str) -> bool {
         self.0
@@ -329,5 +411,132 @@ impl CheckAnswers<'_> {
             .await
             .unwrap_or_else(|error| panic!("no answer shown for {question_id}: {error}"));
         answer.text().await.unwrap_or_default()
+    }
+}
+
+/// The officer's flow driven from the keyboard alone: Tab, the arrow keys, Space, Enter and
+/// typing, sent to whatever has focus, as a keyboard user would. The page's state is only read
+/// (to know when to stop pressing Tab), never set. One exception, said where it is used: the
+/// date-and-time field, which WebKitGTK's WebDriver cannot type into, is set as [`Answer::Set`]
+/// does.
+pub struct KeyboardPage<'a>(pub &'a App);
+
+const TAB: &str = "\u{E004}";
+const ENTER: &str = "\u{E007}";
+const SPACE: &str = " ";
+const ARROW_DOWN: &str = "\u{E015}";
+
+impl KeyboardPage<'_> {
+    /// The `data-testid` of the element with focus, and whether it is checked.
+    async fn focused(&self) -> (String, bool) {
+        let value = self
+            .0
+            .client
+            .execute(
+                "const e = document.activeElement;\n\
+                 return [e ? (e.getAttribute('data-testid') || e.id || e.tagName) : '', !!(e && e.checked)];",
+                vec![],
+            )
+            .await
+            .unwrap_or_default();
+        (
+            value[0].as_str().unwrap_or_default().to_string(),
+            value[1].as_bool().unwrap_or(false),
+        )
+    }
+
+    /// Presses `keys`, one after another, as the keyboard does (WebDriver key actions, which
+    /// go to whatever has focus: the browser moves focus on Tab as it would for a person).
+    async fn press(&self, keys: &str) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let mut actions = KeyActions::new("keyboard".into());
+        for key in keys.chars() {
+            actions = actions
+                .then(KeyAction::Down { value: key })
+                .then(KeyAction::Up { value: key });
+        }
+        self.0
+            .client
+            .perform_actions(actions)
+            .await
+            .unwrap_or_else(|error| panic!("could not press keys: {error}"));
+    }
+
+    /// Presses Tab until the element `test_id` has focus.
+    async fn tab_to(&self, test_id: &str) {
+        let mut seen = Vec::new();
+        // Check your answers has a Change button per answer before Finalise.
+        for _ in 0..250 {
+            let focused = self.focused().await.0;
+            if focused == test_id {
+                return;
+            }
+            seen.push(focused);
+            self.press(TAB).await;
+        }
+        panic!("Tab never reached {test_id}; focus went {seen:?}");
+    }
+
+    /// Tabs to the button `test_id` and presses Enter.
+    pub async fn activate(&self, test_id: &str) {
+        // A new screen puts focus on its heading; wait for the button first.
+        self.0.find(test_id).await;
+        self.tab_to(test_id).await;
+        self.press(ENTER).await;
+    }
+
+    /// Picks the radio button `test_id` of its group: Tab into the group, then the arrow keys
+    /// (which select as they move), or Space if focus landed on it unselected.
+    async fn pick_radio(&self, test_id: &str, first_of_group: &str) {
+        for _ in 0..60 {
+            let (focused, _) = self.focused().await;
+            if focused.starts_with(first_of_group) || focused == test_id {
+                break;
+            }
+            self.press(TAB).await;
+        }
+        for _ in 0..12 {
+            let (focused, checked) = self.focused().await;
+            if focused == test_id {
+                if !checked {
+                    self.press(SPACE).await;
+                }
+                return;
+            }
+            self.press(ARROW_DOWN).await;
+        }
+        panic!("the arrow keys never reached {test_id}");
+    }
+
+    /// Gives `answer` to the question showing, from the keyboard.
+    pub async fn give(&self, answer: Answer) {
+        match answer {
+            Answer::Choice(value) => self.pick_radio(&format!("choice-{value}"), "choice-").await,
+            Answer::Choices(values) => {
+                for value in values {
+                    self.tab_to(&format!("choice-{value}")).await;
+                    self.press(SPACE).await;
+                }
+            }
+            Answer::Text(text) => {
+                self.tab_to("text-answer").await;
+                self.press(text).await;
+            }
+            // WebKitGTK's WebDriver cannot type into a date-and-time field (see Answer::Set).
+            Answer::Set(value) => QuestionPage(self.0).set_value("text-answer", value).await,
+            Answer::Grade(grade, rationale) => {
+                self.pick_radio(&format!("choice-{grade}"), "choice-").await;
+                self.tab_to("rationale").await;
+                self.press(rationale).await;
+            }
+            Answer::Referral(services) => {
+                self.pick_radio("consent-yes", "consent-").await;
+                for service in services {
+                    self.tab_to(&format!("service-{service}")).await;
+                    self.press(SPACE).await;
+                }
+            }
+            Answer::Read => {}
+        }
     }
 }

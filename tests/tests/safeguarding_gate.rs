@@ -1,6 +1,8 @@
-//! The safeguarding gate in the real window: before the safeguarding steps are complete the page
-//! holds none of the migrant-victim section's text and the gate panel lists what is missing; a
-//! call of the answer command made straight from the page's JavaScript is refused by the core.
+//! The gates in the real window: before the safeguarding steps are complete the page holds none
+//! of the migrant-victim section's text, and no word naming migrants or immigration (whoever is
+//! in the room can see the screen); the gate panels list what is missing; calls of the answer
+//! command made straight from the page's JavaScript, for a migrant-victim question and for a
+//! risk question before privacy, are refused by the core.
 
 // Tests fail by panicking, with a message saying what did not happen.
 #![allow(clippy::expect_used)]
@@ -15,17 +17,43 @@ const MIGRANT_TEXTS: [&str; 4] = [
     "specialist immigration advice",
 ];
 
+/// Words that name the section: none may be on screen before it opens.
+const NAMES_THE_SECTION: [&str; 5] = [
+    "migrant",
+    "immigration",
+    "home office",
+    "passport",
+    "deport",
+];
+
+/// The text of every gate panel on the screen.
+async fn gate_panels(app: &App) -> String {
+    app.find("gate-panel").await;
+    let mut text = String::new();
+    for panel in app
+        .client
+        .find_all(fantoccini::Locator::Css("[data-testid='gate-panel']"))
+        .await
+        .expect("gate panels")
+    {
+        text += &panel.text().await.unwrap_or_default();
+        text.push('\n');
+    }
+    text
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_migrant_section_is_absent_and_refused_before_safeguarding() {
     let data = TempDir::new("safeguarding-gate-data");
     let app = App::launch_in("safeguarding-gate", data.path(), &[]).await;
     SignIn(&app).set_up().await;
     Home(&app).start_assessment().await;
-    let panel = app.text("gate-panel").await;
+    let panel = gate_panels(&app).await;
     assert!(
-        panel.contains("Migrant victim support"),
-        "gate panel: {panel}"
+        panel.contains("Questions for the victim"),
+        "gate panels: {panel}"
     );
+    assert!(panel.contains("Further questions"), "gate panels: {panel}");
     assert!(
         panel.contains("Immediate safety confirmed"),
         "gate panel: {panel}"
@@ -43,6 +71,29 @@ async fn the_migrant_section_is_absent_and_refused_before_safeguarding() {
             "{text:?} is in the page before safeguarding"
         );
     }
+    let lower = source.to_lowercase();
+    for word in NAMES_THE_SECTION {
+        assert!(
+            !lower.contains(word),
+            "{word:?} is on screen before the section opens"
+        );
+    }
+
+    // A risk question before the victim is spoken to alone: refused by the core too.
+    let refused = app
+        .invoke_from_page(
+            "answer_question",
+            serde_json::json!({
+                "language": "en",
+                "questionId": "strangulation",
+                "value": { "type": "choice", "value": "yes" },
+            }),
+        )
+        .await;
+    assert!(
+        refused.contains("\"code\":\"Gated\""),
+        "the core answered {refused}"
+    );
 
     let refused = app
         .invoke_from_page(
@@ -67,10 +118,15 @@ async fn the_migrant_section_is_absent_and_refused_before_safeguarding() {
     app.click("language-switch").await;
     let welsh = app.text("question-label").await;
     assert_eq!(welsh, "Beth yw cyfeirnod y digwyddiad?");
-    assert!(app
-        .text("gate-panel")
-        .await
-        .contains("Cymorth i ddioddefwyr mudol"));
+    let welsh_panels = gate_panels(&app).await;
+    assert!(
+        welsh_panels.contains("Cwestiynau pellach"),
+        "{welsh_panels}"
+    );
+    assert!(
+        !welsh_panels.to_lowercase().contains("mudol"),
+        "{welsh_panels}"
+    );
     app.screenshot("welsh").await;
 
     app.close().await;
@@ -87,12 +143,14 @@ async fn the_migrant_section_is_absent_and_refused_before_safeguarding() {
         })
         .expect("read the audit chain");
     // The question is named by a keyed hash, as in the answers table: never in clear.
-    assert_eq!(refusals.len(), 1, "{refusals:?}");
-    let tag = refusals[0]
-        .strip_prefix("gated_answer_refused gate=safeguarding question=")
-        .unwrap_or_else(|| panic!("unexpected audit entry {:?}", refusals[0]));
-    assert!(
-        tag.len() == 32 && tag.chars().all(|c| c.is_ascii_hexdigit()),
-        "the question is not named by a keyed hash: {tag}"
-    );
+    assert_eq!(refusals.len(), 2, "{refusals:?}");
+    for (refusal, gate) in refusals.iter().zip(["privacy", "safeguarding"]) {
+        let tag = refusal
+            .strip_prefix(&format!("gated_answer_refused gate={gate} question="))
+            .unwrap_or_else(|| panic!("unexpected audit entry {refusal:?}"));
+        assert!(
+            tag.len() == 32 && tag.chars().all(|c| c.is_ascii_hexdigit()),
+            "the question is not named by a keyed hash: {tag}"
+        );
+    }
 }

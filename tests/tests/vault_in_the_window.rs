@@ -1,6 +1,7 @@
-//! The encrypted vault through the real window: answers survive closing the app and are resumed
-//! after unlocking at the question where the officer stopped; nothing typed is readable in the
-//! app's files; quick-hide and the idle lock put the app behind the PIN.
+//! The encrypted vault through the real window: answers survive closing the app, and unlocking
+//! returns to the question the officer was on; words being typed survive Hide and a killed app
+//! and come back on the same screen; nothing typed is readable in the app's files; quick-hide
+//! (the button or Shift three times) and the idle lock put the app behind the PIN.
 
 // Tests fail by panicking, with a message saying what did not happen.
 #![allow(clippy::expect_used)]
@@ -8,7 +9,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use firstline_e2e::pages::{CheckAnswers, Home, QuestionPage, SignIn};
+use firstline_e2e::pages::{default_answer, CheckAnswers, Home, QuestionPage, SignIn};
 use firstline_e2e::{App, TempDir};
 
 const CANARY: &str = "CANARY-e2e-91f3";
@@ -43,10 +44,13 @@ async fn answers_survive_closing_the_app_and_resume_where_the_officer_stopped() 
     page.continue_on().await;
     page.set_value("text-answer", "2026-11-25T07:30").await;
     page.continue_on().await;
+    assert_eq!(page.current_id().await, "history_checked");
+    page.choose("yes").await;
+    page.continue_on().await;
     assert_eq!(page.current_id().await, "parties_separated");
     page.choose("yes").await;
     page.continue_on().await;
-    assert_eq!(page.current_id().await, "immediate_safety_confirmed");
+    assert_eq!(page.current_id().await, "suspect_location_known");
     app.screenshot("before-closing").await;
     app.close().await;
 
@@ -64,13 +68,11 @@ async fn answers_survive_closing_the_app_and_resume_where_the_officer_stopped() 
         "{said}"
     );
 
+    // Unlocking returns to the screen the officer was on.
     let app = App::launch_in("vault-resume", data.path(), &[]).await;
     SignIn(&app).unlock().await;
-    app.screenshot("unlocked-again").await;
-    app.click("drafts").await;
-    app.click("resume").await;
     let page = QuestionPage(&app);
-    assert_eq!(page.current_id().await, "immediate_safety_confirmed");
+    assert_eq!(page.current_id().await, "suspect_location_known");
     app.screenshot("resumed").await;
     app.click("go-check-answers").await;
     let check = CheckAnswers(&app);
@@ -79,6 +81,72 @@ async fn answers_survive_closing_the_app_and_resume_where_the_officer_stopped() 
         format!("INC-{CANARY}")
     );
     assert_eq!(check.answer_to("parties_separated").await, "Yes");
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn words_being_typed_survive_hide_and_a_killed_app_on_the_same_screen() {
+    let data = TempDir::new("never-lose-words-data");
+    let app = App::launch_in("never-lose-words", data.path(), &[]).await;
+    SignIn(&app).set_up().await;
+    Home(&app).start_assessment().await;
+    let page = QuestionPage(&app);
+    for _ in 0..40 {
+        let id = page.current_id().await;
+        if id == "first_account" {
+            break;
+        }
+        page.give(default_answer(&id)).await;
+        page.continue_on().await;
+    }
+    assert_eq!(page.current_id().await, "first_account");
+    let typed = format!("He said {CANARY} he would take the children");
+    page.type_text(&typed).await;
+    // Hide at once, before the moment after typing has passed.
+    app.click("quick-hide").await;
+    app.find("hidden-screen").await;
+    app.click("unlock-again").await;
+    SignIn(&app).unlock().await;
+    assert_eq!(page.current_id().await, "first_account");
+    let field = app.find("text-answer").await;
+    assert_eq!(
+        field.prop("value").await.expect("value").as_deref(),
+        Some(typed.as_str())
+    );
+    app.screenshot("words-back-after-hide").await;
+
+    // More words; the tablet dies a moment after typing stops.
+    page.type_text(" abroad").await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    app.kill_app();
+    drop(app);
+    let found = files_containing(data.path(), CANARY.as_bytes());
+    assert!(found.is_empty(), "typed words are readable in {found:?}");
+
+    let app = App::launch_in("never-lose-words-again", data.path(), &[]).await;
+    SignIn(&app).unlock().await;
+    let page = QuestionPage(&app);
+    assert_eq!(page.current_id().await, "first_account");
+    let field = app.find("text-answer").await;
+    assert_eq!(
+        field.prop("value").await.expect("value"),
+        Some(format!("{typed} abroad"))
+    );
+    app.screenshot("words-back-after-kill").await;
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shift_three_times_hides_like_the_button() {
+    let app = App::launch("shift-hide").await;
+    SignIn(&app).set_up().await;
+    Home(&app).start_assessment().await;
+    QuestionPage(&app).label().await;
+    let focused = app.client.active_element().await.expect("focus");
+    for _ in 0..3 {
+        focused.send_keys("\u{E008}").await.expect("Shift");
+    }
+    app.find("hidden-screen").await;
     app.close().await;
 }
 
@@ -98,6 +166,8 @@ async fn quick_hide_locks_at_once_and_leaves_nothing_on_screen() {
     app.screenshot("hidden").await;
     app.click("unlock-again").await;
     SignIn(&app).unlock().await;
+    // Back on the screen the officer hid.
+    assert_eq!(QuestionPage(&app).current_id().await, "incident_reference");
     app.close().await;
 }
 

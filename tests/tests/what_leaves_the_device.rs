@@ -39,7 +39,7 @@ async fn answers_hidden_by_a_changed_safeguarding_answer_are_never_sent() {
     assert_eq!(check.answer_to("deportation_threats").await, "Yes");
 
     // An ordinary condition: no control after all hides the kinds of control, and says so.
-    check.change("coercive_control_frequency").await;
+    check.change("control_frequency").await;
     page.choose("never").await;
     page.continue_on().await;
     assert_eq!(
@@ -48,20 +48,21 @@ async fn answers_hidden_by_a_changed_safeguarding_answer_are_never_sent() {
     );
     app.screenshot("an-answer-no-longer-asked").await;
     app.click("go-check-answers").await;
-    check.change("coercive_control_frequency").await;
+    check.change("control_frequency").await;
     page.choose("often").await;
     page.continue_on().await;
 
-    // The victim was not spoken to alone after all: the gate closes again. The screen says so
-    // in fixed words that are the same whether or not anything was answered behind it.
+    // Immediate safety advice was not given after all: the safeguarding gate closes again. The
+    // screen says so in fixed words that are the same whether or not anything was answered
+    // behind it.
     app.click("go-check-answers").await;
-    check.change("spoken_alone").await;
+    check.change("safety_advice_given").await;
     page.choose("no").await;
     page.continue_on().await;
     let notice = app.text("gate-closed-notice").await;
     assert_eq!(
         notice,
-        "\"Migrant victim support\" is closed again: nothing asked there will be sent unless it opens again."
+        "\"Further questions\" is closed again: nothing asked there will be sent unless it opens again."
     );
     assert!(
         app.client
@@ -80,7 +81,7 @@ async fn answers_hidden_by_a_changed_safeguarding_answer_are_never_sent() {
     check.title().await;
     assert_eq!(
         app.text("gate-closed-summary").await,
-        "Nothing behind \"Migrant victim support\" is asked or sent while it is closed."
+        "Nothing behind \"Further questions\" is asked or sent while it is closed."
     );
     assert!(!check.has_row("deportation_threats").await);
     let shown_rows = app
@@ -140,7 +141,7 @@ async fn answers_hidden_by_a_changed_safeguarding_answer_are_never_sent() {
             "{question} is in the main record"
         );
     }
-    assert_eq!(record["spoken_alone"]["value"], "no");
+    assert_eq!(record["safety_advice_given"]["value"], "no");
     // After the receipt nothing readable of the record is left on the device.
     let rows: i64 = vault(&data)
         .query_row("SELECT COUNT(*) FROM answers", [], |row| row.get(0))
@@ -155,7 +156,7 @@ async fn a_too_short_rationale_is_refused_in_welsh() {
     app.click("language-switch").await;
     Home(&app).start_assessment().await;
     let page = QuestionPage(&app);
-    for _ in 0..80 {
+    for _ in 0..140 {
         let id = page.current_id().await;
         if id == "risk_grade" {
             break;
@@ -168,7 +169,7 @@ async fn a_too_short_rationale_is_refused_in_welsh() {
     page.continue_on().await;
     let refusal = app.text("error-summary").await;
     assert!(
-        refusal.contains("Ysgrifennwch eich rhesymeg dros y radd: o leiaf 20 nod"),
+        refusal.contains("Ysgrifennwch eich rhesymeg dros y radd: o leiaf 40 nod"),
         "the refusal is not in Welsh: {refusal}"
     );
     assert!(!refusal.contains("Write your rationale"), "{refusal}");
@@ -200,7 +201,7 @@ async fn the_children_branch_takes_a_number_and_counts_its_answers_when_it_close
     assert!(
         app.text("error-summary")
             .await
-            .contains("Enter a number from 1 to 20"),
+            .contains("Enter a number from 1 to 30"),
         "an out-of-range number was not refused in words"
     );
     page.give(Answer::Text("2")).await;
