@@ -908,3 +908,24 @@ describe("dates and counts in the officer's language", () => {
     expect(en.hiddenAnswers(1200)).toMatch(/^1,200 answers/);
   });
 });
+
+describe("an information screen past its review date", () => {
+  it("tells the officer its wording may be out of date, with the date in their language", async () => {
+    const backend = new FakeBackend([
+      fakeQuestion({
+        id: "support_schemes",
+        kind: "information",
+        label: "Support the victim may be able to get",
+        body: "Schemes",
+        choices: [],
+        information: { owner: "Force safeguarding unit", review_by: "2027-05-25" },
+        review_overdue: true,
+      }),
+    ]);
+    render(App, { props: { backend } });
+    await fireEvent.click(await screen.findByTestId("start-assessment"));
+    const flag = await screen.findByTestId("review-overdue");
+    expect(flag.textContent).toContain("25 May 2027");
+    expect(flag.textContent).toContain("may be out of date");
+  });
+});

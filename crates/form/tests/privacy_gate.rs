@@ -376,3 +376,40 @@ fn high_risk_needs_marac_and_idva_or_a_reason_and_children_need_social_care_or_a
     assert!(!shown.contains(&"high_without_marac_idva_reason".to_string()));
     assert!(!shown.contains(&"childrens_services_reason".to_string()));
 }
+
+#[test]
+fn an_information_screen_past_its_review_date_is_flagged_once_the_app_gives_today() {
+    let mut assessment = assessment();
+    fill(&mut assessment, &privacy_done());
+    let overdue = |assessment: &Assessment| -> Vec<String> {
+        assessment
+            .view(Language::En)
+            .questions
+            .iter()
+            .filter(|question| question.review_overdue)
+            .map(|question| question.id.to_string())
+            .collect()
+    };
+    // No date given: nothing flagged (the engine reads no clock).
+    assert!(overdue(&assessment).is_empty());
+    // Not a date: ignored.
+    assert!(!assessment.set_today("next Tuesday"));
+    assert!(overdue(&assessment).is_empty());
+    // The day of the review: still in date; the day after: flagged.
+    assert!(assessment.set_today("2027-05-25"));
+    assert!(overdue(&assessment).is_empty());
+    assert!(assessment.set_today("2027-05-26"));
+    assert_eq!(overdue(&assessment), ["rapport_prompts"]);
+    let pack = default_pack().expect("default pack");
+    let due: Vec<&str> = pack
+        .information_due_for_review("2027-05-26")
+        .iter()
+        .map(|question| question.id.as_str())
+        .collect();
+    assert_eq!(
+        due,
+        ["rapport_prompts", "information_sharing", "support_schemes"]
+    );
+    assert!(pack.information_due_for_review("2026-11-25").is_empty());
+    assert!(pack.information_due_for_review("not a date").is_empty());
+}

@@ -619,3 +619,38 @@ fn words_typed_and_never_saved_hold_finalising_until_saved_or_cleared() {
         .expect("cleared");
     workspace.finalise().expect("finalised");
 }
+
+#[test]
+fn diagnostics_list_an_information_screen_past_its_review_date() {
+    let text = |s: &str| format!(r#"{{"en":"{s}","cy":"{s} (cy)"}}"#);
+    let pack = format!(
+        r#"{{"format":1,"id":"p","version":"1","title":{},
+            "sections":[{{"id":"s1","title":{},"questions":[
+              {{"id":"q1","kind":"yes_no_unknown","label":{}}},
+              {{"id":"old_advice","kind":"information","label":{},"body":{},
+                "information":{{"owner":"Force DA lead","review_by":"2020-01-31"}}}}]}}]}}"#,
+        text("P"),
+        text("S1"),
+        text("Q1"),
+        text("Old advice"),
+        text("Body"),
+    );
+    let device = Device::enrolled();
+    let mut workspace = device.workspace(PackSource::File(device.signed_pack(&pack)));
+    assert_eq!(
+        workspace.information_due_for_review().expect("due"),
+        [(
+            "old_advice".to_string(),
+            "Force DA lead".to_string(),
+            "2020-01-31".to_string()
+        )]
+    );
+    // On its screen too: the app gave the engine today's date.
+    let view = workspace.start(Language::En).expect("start");
+    let screen = view
+        .questions
+        .iter()
+        .find(|question| question.id == "old_advice")
+        .expect("shown");
+    assert!(screen.review_overdue);
+}
