@@ -8,7 +8,8 @@
 //!   prompts medical advice at once; the gate closes again and reopens with its answers kept;
 //! - "not safe to talk now" defers the risk questions, and the record the force receives says
 //!   so, with no risk answer in it;
-//! - a keyboard-only walk-through (Tab, arrows, Space, Enter and typing) reaches finalise.
+//! - a keyboard-only walk-through (Tab, arrows, Space, Enter and typing) reaches finalise; the
+//!   one field set by script is the date and time, which WebKitGTK's WebDriver cannot type into.
 
 // Tests fail by panicking, with a message saying what did not happen.
 #![allow(clippy::expect_used)]

@@ -929,3 +929,32 @@ describe("an information screen past its review date", () => {
     expect(flag.textContent).toContain("may be out of date");
   });
 });
+
+describe("words typed around a refusal and check your answers", () => {
+  it("keeps saving what is typed after an answer is refused", async () => {
+    const backend = new FakeBackend([{ ...shortText("ref", "What is the reference?"), max_chars: 5 }, yesNo("q2", "Next?")]);
+    render(App, { props: { backend } });
+    await fireEvent.click(await screen.findByTestId("start-assessment"));
+    const field = await screen.findByTestId("text-answer");
+    await fireEvent.input(field, { target: { value: "far too long" } });
+    await fireEvent.click(screen.getByTestId("continue"));
+    await screen.findByTestId("error-summary");
+    await fireEvent.input(field, { target: { value: "INC-9" } });
+    await fireEvent.click(screen.getByTestId("quick-hide"));
+    await screen.findByTestId("hidden-screen");
+    expect(backend.pending.get("ref")).toBe("INC-9");
+  });
+
+  it("says on check your answers which words were typed and not saved, and offers no Finalise", async () => {
+    const backend = new FakeBackend([{ ...shortText("ref", "What is the reference?"), required: false }]);
+    render(App, { props: { backend } });
+    await fireEvent.click(await screen.findByTestId("start-assessment"));
+    await fireEvent.input(await screen.findByTestId("text-answer"), { target: { value: "INC-9" } });
+    // At once, before the moment after typing has passed.
+    await fireEvent.click(screen.getByTestId("go-check-answers"));
+    const summary = await screen.findByTestId("error-summary");
+    expect(summary.textContent).toContain("words typed and not saved");
+    expect(screen.getByTestId("unsaved-words")).toBeTruthy();
+    expect(screen.queryByTestId("finalise")).toBeNull();
+  });
+});

@@ -589,7 +589,9 @@ pub(crate) fn status(connection: &Connection) -> Result<SyncStatus, VaultError> 
     )?;
     let last_error_kind = last_error_kind.as_deref().and_then(ProblemKind::from_name);
     let waiting_for_enrolment: u32 = connection.query_row(
-        "SELECT COUNT(*) FROM assessments WHERE waiting_notes IS NOT NULL",
+        // A record whose keys a wrong-PIN lockout destroyed can never be sealed: not counted.
+        "SELECT COUNT(*) FROM assessments
+         WHERE waiting_notes IS NOT NULL AND wrapped_record_key IS NOT NULL",
         [],
         |row| row.get(0),
     )?;

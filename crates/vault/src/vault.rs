@@ -337,8 +337,10 @@ impl Vault {
                     "UPDATE officers SET wrapped_dek = NULL, failed_pins = ?2 WHERE officer_id = ?1",
                     params![officer, failed],
                 )?;
+                // Records waiting for enrolment go with the keys: they can never be sealed now.
                 transaction.execute(
-                    "UPDATE assessments SET wrapped_record_key = NULL, wrapped_compartment_key = NULL
+                    "UPDATE assessments SET wrapped_record_key = NULL, wrapped_compartment_key = NULL,
+                         waiting_notes = NULL
                      WHERE officer_id = ?1",
                     [officer],
                 )?;

@@ -5,6 +5,8 @@
 
 mod support;
 
+use std::sync::Arc;
+
 use support::{enrolled, open, PIN, SECRET};
 
 use firstline_vault::{
@@ -549,4 +551,48 @@ fn finalising_before_enrolment_is_refused_on_an_enrolled_device() {
         vault.finalise_before_enrolment(&id, &BOTH_SHOWN, &RecordNotes::default()),
         Err(VaultError::AlreadyEnrolled { .. })
     ));
+}
+
+#[test]
+fn a_waiting_record_goes_with_its_officers_keys_after_too_many_wrong_pins() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A clock that moves on an hour at each reading, so the lockout's waits pass.
+    let seconds = Arc::new(std::sync::atomic::AtomicI64::new(1_800_000_000));
+    let clock = seconds.clone();
+    let mut vault = Vault::open(
+        &dir.path().join("vault.sqlite"),
+        DeviceSecret::provided(&SECRET),
+        firstline_vault::VaultOptions {
+            kdf: firstline_vault::KdfParams::FOR_TESTS,
+            max_failed_pins: 5,
+            clock: Arc::new(move || clock.fetch_add(3_600, std::sync::atomic::Ordering::Relaxed)),
+        },
+    )
+    .expect("vault opens");
+    let id = answered(&mut vault);
+    vault
+        .finalise_before_enrolment(&id, &BOTH_SHOWN, &RecordNotes::default())
+        .expect("waiting");
+    assert_eq!(
+        vault.sync_status().expect("status").waiting_for_enrolment,
+        1
+    );
+    vault.lock();
+    let mut wiped = false;
+    for _ in 0..5 {
+        wiped = matches!(vault.unlock("PC 1", "000000"), Err(VaultError::Wiped));
+    }
+    assert!(wiped, "five wrong PINs did not destroy the officer's keys");
+    // It can never be sealed now: no longer counted as waiting, and its notes are gone.
+    assert_eq!(
+        vault.sync_status().expect("status").waiting_for_enrolment,
+        0
+    );
+    let notes: i64 = rusqlite::Connection::open(dir.path().join("vault.sqlite"))
+        .expect("open")
+        .query_row("SELECT COUNT(waiting_notes) FROM assessments", [], |row| {
+            row.get(0)
+        })
+        .expect("count");
+    assert_eq!(notes, 0);
 }

@@ -570,6 +570,14 @@ fn finalised_before_enrolment_the_record_waits_and_the_first_unlock_after_seals_
         .expect("unlock seals");
     let records = workspace.sent_records().expect("records");
     assert_eq!(records[0].state, "pending");
+    assert_eq!(
+        workspace
+            .vault()
+            .sync_status()
+            .expect("status")
+            .waiting_for_enrolment,
+        0
+    );
     let outbox = firstline_vault::Outbox::open(&vault_path, support::device_secret())
         .expect("outbox")
         .claim_due(i64::MAX, 10)
@@ -653,4 +661,70 @@ fn diagnostics_list_an_information_screen_past_its_review_date() {
         .find(|question| question.id == "old_advice")
         .expect("shown");
     assert!(screen.review_overdue);
+}
+
+#[test]
+fn a_waiting_record_that_cannot_be_sealed_stays_audited_and_unlocking_still_works() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let vault_path = dir.path().join("vault.sqlite");
+    let mut workspace = Device::unlocked_workspace(&vault_path);
+    workspace.start(Language::En).expect("start");
+    answer_the_rest(
+        &mut workspace,
+        &[
+            ("spoken_alone", yes()),
+            ("interpreter_needed", AnswerValue::Choice("no".into())),
+        ],
+    );
+    workspace.finalise().expect("finalised, waiting");
+    let (_, records_public) = firstline_seal::RecordsKey::generate();
+    let (_, safeguarding_public) = firstline_seal::SafeguardingKey::generate();
+    let permit = workspace.enrolment_permit().expect("a permit");
+    firstline_vault::Outbox::open(&vault_path, support::device_secret())
+        .expect("outbox")
+        .enrol(
+            permit,
+            &firstline_vault::Enrolment {
+                device_id: "dev_late".into(),
+                gateway_url: "http://127.0.0.1:9".into(),
+                keys: support::force_keys(
+                    "Test Constabulary",
+                    records_public,
+                    safeguarding_public,
+                    vec![0; 32],
+                ),
+                token: zeroize::Zeroizing::new("fl1_token".into()),
+                signing_key: firstline_seal::DeviceKey::generate().secret_bytes(),
+            },
+            1_800_000_000,
+        )
+        .expect("enrolled");
+    workspace.lock();
+    // The notes kept for sealing are damaged on disk.
+    rusqlite::Connection::open(&vault_path)
+        .expect("open")
+        .execute(
+            "UPDATE assessments SET waiting_notes = zeroblob(60) WHERE waiting_notes IS NOT NULL",
+            [],
+        )
+        .expect("damage");
+    workspace
+        .unlock("PC 1", support::PIN)
+        .expect("unlocking does not fail for a record it cannot seal");
+    let records = workspace.sent_records().expect("records");
+    assert_eq!(records[0].state, "not_sealed");
+    assert!(workspace
+        .vault()
+        .verify_audit()
+        .expect("audit chain")
+        .iter()
+        .any(|entry| entry.event == "waiting_record_not_sealed"));
+    assert_eq!(
+        workspace
+            .vault()
+            .sync_status()
+            .expect("status")
+            .not_received(),
+        1
+    );
 }

@@ -27,8 +27,9 @@ pub struct SentView {
     pub id: String,
     /// When finalised, seconds since the epoch.
     pub finalised_at: i64,
-    /// `pending`, `sending`, `acknowledged`, `quarantined`, or `waiting_for_enrolment`
-    /// (finalised before the device was enrolled; sealed at the first unlock after).
+    /// `pending`, `sending`, `acknowledged`, `quarantined`, `waiting_for_enrolment`
+    /// (finalised before the device was enrolled; sealed at the first unlock after), or
+    /// `not_sealed` (that sealing failed; audited).
     pub state: String,
     /// Why quarantined or waiting.
     pub reason: Option<String>,

@@ -135,6 +135,8 @@ export interface SummaryRow {
   question_id: string;
   section: string;
   label: string;
+  /** Words were typed on its screen and never saved with Continue: finalising waits. */
+  unsaved: boolean;
   answer: string | null;
 }
 
@@ -190,7 +192,13 @@ export interface FinalisedView {
   waiting_for_enrolment: boolean;
 }
 
-export type OutboxState = "pending" | "sending" | "acknowledged" | "quarantined" | "waiting_for_enrolment";
+export type OutboxState =
+  | "pending"
+  | "sending"
+  | "acknowledged"
+  | "quarantined"
+  | "waiting_for_enrolment"
+  | "not_sealed";
 
 export interface SentView {
   id: string;

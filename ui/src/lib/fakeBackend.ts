@@ -493,11 +493,17 @@ export class FakeBackend implements Backend {
           : answer?.type === "text"
             ? answer.value
             : undefined;
-      return { question_id: question.id, section: question.section, label: question.label, answer: shown ?? null };
+      return {
+        question_id: question.id,
+        section: question.section,
+        label: question.label,
+        answer: shown ?? null,
+        unsaved: this.pending.has(question.id),
+      };
     });
     return {
       rows,
-      missing: rows.filter((row) => row.answer === null),
+      missing: rows.filter((row) => row.answer === null || row.unsaved),
       hidden_answers: this.hiddenAnswers(),
       closed_gates: this.gateViews(language)
         .filter((gate) => !gate.open)

@@ -117,6 +117,8 @@ const en = {
   auditVerifies: (n: number) => `Verifies (${n} entries)`,
   informationDue: "Information screens past their review date",
   waitingForEnrolmentCount: "Finalised, waiting for this device to be enrolled (every officer's)",
+  unsavedWords: (label: string) => `${label}: words typed and not saved. Open it and select Continue, or clear them.`,
+  unsavedHint: "Words typed here are not saved yet: open it and select Continue, or clear them.",
   display: "Display",
   themeLabel: "Colours",
   themes: { system: "As this device is set", light: "Light", dark: "Dark" },
@@ -204,6 +206,7 @@ const en = {
     acknowledged: "Received",
     quarantined: "Set aside",
     waiting_for_enrolment: "Waiting for this device to be enrolled",
+    not_sealed: "Could not be sealed. Contact force IT.",
   } as Record<string, string>,
   hiddenAnswers: (n: number) =>
     enPlural(n, { one: "1 answer is no longer asked and will not be sent unless this changes back", other: `${num(n)} answers are no longer asked and will not be sent unless this changes back` }),
@@ -369,6 +372,8 @@ const cy: Words = {
   auditVerifies: (n) => `Yn gwirio (${n} cofnod)`,
   informationDue: "Sgriniau gwybodaeth sydd wedi pasio eu dyddiad adolygu",
   waitingForEnrolmentCount: "Wedi'u cwblhau, yn aros i'r ddyfais hon gael ei chofrestru (pob swyddog)",
+  unsavedWords: (label) => `${label}: geiriau wedi'u teipio heb eu cadw. Agorwch ef a dewiswch Parhau, neu clirio nhw.`,
+  unsavedHint: "Nid yw'r geiriau a deipiwyd yma wedi'u cadw eto: agorwch ef a dewiswch Parhau, neu clirio nhw.",
   display: "Dangosydd",
   themeLabel: "Lliwiau",
   themes: { system: "Fel y mae'r ddyfais hon wedi'i gosod", light: "Golau", dark: "Tywyll" },
@@ -456,6 +461,7 @@ const cy: Words = {
     acknowledged: "Wedi'i dderbyn",
     quarantined: "O'r neilltu",
     waiting_for_enrolment: "Yn aros i'r ddyfais hon gael ei chofrestru",
+    not_sealed: "Nid oedd modd ei selio. Cysylltwch â TG yr heddlu.",
   },
   hiddenAnswers: (n) =>
     cyPlural(n, { one: "Nid yw 1 ateb yn cael ei ofyn mwyach ac ni fydd yn cael ei anfon oni bai bod hyn yn newid yn ôl", other: `Nid yw ${num(n)} ateb yn cael eu gofyn mwyach ac ni fyddant yn cael eu hanfon oni bai bod hyn yn newid yn ôl` }),

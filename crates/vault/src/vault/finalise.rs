@@ -55,7 +55,8 @@ pub struct SentRecord {
     /// When it was finalised.
     pub finalised_at: i64,
     /// `pending`, `sending`, `acknowledged` or `quarantined`; `waiting_for_enrolment` for a
-    /// record finalised before the device was enrolled, not sealed yet.
+    /// record finalised before the device was enrolled, not sealed yet; `not_sealed` for one
+    /// that could not be sealed once it was (see the audit chain's `waiting_record_not_sealed`).
     pub state: String,
     /// Why it is quarantined or waiting, if it is.
     pub reason: Option<String>,
@@ -584,14 +585,18 @@ impl Vault {
         let officer = &officer_session(&self.session)?.officer;
         let mut statement = self.connection.prepare(
             "SELECT s.assessment_id, s.finalised_at,
-                    COALESCE(o.state, 'waiting_for_enrolment'), o.reason, s.supersedes
+                    COALESCE(o.state, CASE WHEN ?2 THEN 'not_sealed' ELSE 'waiting_for_enrolment' END),
+                    o.reason, s.supersedes
              FROM assessments s LEFT JOIN outbox o ON o.submission_id = s.assessment_id
              WHERE s.officer_id = ?1 AND s.finalised_at IS NOT NULL
                  AND (o.submission_id IS NOT NULL OR s.waiting_notes IS NOT NULL)
              ORDER BY s.finalised_at DESC, s.assessment_id",
         )?;
+        // On an enrolled device, a record of the unlocked officer still waiting could not be
+        // sealed at their unlock (audited `waiting_record_not_sealed`): say so, not "waiting".
+        let enrolled = device::info(&self.connection)?.is_some();
         let records = statement
-            .query_map([officer], |row| {
+            .query_map(params![officer, enrolled], |row| {
                 Ok(SentRecord {
                     submission_id: row.get(0)?,
                     finalised_at: row.get(1)?,

@@ -1,5 +1,6 @@
 //! Words being typed and the screen the officer is on, so that nothing is lost to Hide, the
-//! idle lock, Back or a crash: a pending value is the text of one question not yet answered,
+//! idle lock, Back or a crash: a pending value is the text typed for one question and not yet
+//! saved with Continue (a new answer, or a change to one),
 //! sealed like an answer row (question and compartment as keyed tags, padded, under the key of
 //! the compartment its section is kept in), one per question, replaced as typing goes on. It is
 //! never sealed to the force: saving the answer drops it, and so do finalising and discarding.
