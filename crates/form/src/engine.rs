@@ -2,20 +2,29 @@
 //! their questions, risk guidance and the check-your-answers summary.
 //!
 //! Everything the UI receives is computed here from the pack and the answers alone; there is no
-//! flag a caller can set. A question behind a closed gate is absent from every view, summary and
+//! flag a caller can set. Grading and risk guidance are in `engine/grading.rs`; answers checked
+//! against their kind, and read back in words, in `engine/checks.rs`. A question behind a closed gate is absent from every view, summary and
 //! error; an answer to it is refused and the refusal is kept as an audit event for the vault.
 
 use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::error::{show_number, AnswerError, AnswerProblem};
+use crate::error::{AnswerError, AnswerProblem};
 use crate::expr::{Expr, Value};
-use crate::model::{
-    AnswerValue, Choice, Grade, InformationOwner, KindName, Language, ReferredService, SealedTo,
-    Service,
-};
+use crate::model::{AnswerValue, KindName, Language, ReferredService, SealedTo, Service};
 use crate::pack::{Kind, Node, Pack};
+
+mod checks;
+mod grading;
+mod views;
+
+use checks::{check_answer, grade_value, readable_answer};
+pub(crate) use checks::{choices_of, is_date, is_review_overdue};
+pub use views::{
+    AssessmentView, BlockingGate, ChoiceView, GateView, Guidance, GuidanceFactor, QuestionView,
+    SectionView, ShownAnswer, Summary, SummaryRow,
+};
 
 /// One assessment in progress over one pack.
 #[derive(Debug, Clone)]
@@ -48,234 +57,12 @@ pub enum AuditEvent {
     },
 }
 
-/// What the UI is given to draw the assessment. It borrows its texts from the pack and its
-/// answers from the assessment, so building it copies no text: it is serialised straight into
-/// the IPC answer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AssessmentView<'a> {
-    /// The pack's id.
-    pub pack_id: &'a str,
-    /// The pack's version.
-    pub pack_version: &'a str,
-    /// The pack's content hash.
-    pub pack_hash: &'a str,
-    /// The pack's title.
-    pub title: &'a str,
-    /// The pack's notice, if it has one.
-    pub notice: Option<&'a str>,
-    /// Whether this language's wording still awaits review.
-    pub awaiting_review: bool,
-    /// The visible sections with their progress.
-    pub sections: Vec<SectionView<'a>>,
-    /// The visible questions, in order.
-    pub questions: Vec<QuestionView<'a>>,
-    /// Every gate: open, or what is still missing.
-    pub gates: Vec<GateView<'a>>,
-    /// Risk guidance for the grade.
-    pub guidance: Guidance<'a>,
-    /// Answers hidden by an ordinary condition: kept, never sent unless they are shown again. A
-    /// count only, never which questions, and never counting answers behind a closed gate or in
-    /// a section sealed to the safeguarding key (so it cannot tell who answered there).
-    pub hidden_answers: usize,
-}
-
-/// A visible section and how far it has got.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SectionView<'a> {
-    /// Id.
-    pub id: &'a str,
-    /// Title.
-    pub title: &'a str,
-    /// Questions answered (information screens count as read once shown).
-    pub answered: usize,
-    /// Questions shown.
-    pub total: usize,
-    /// Required questions still unanswered.
-    pub missing_required: usize,
-}
-
-/// A gate as the gate panel shows it: never the questions behind it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct GateView<'a> {
-    /// Id.
-    pub id: &'a str,
-    /// What opens (for example "Migrant victim support").
-    pub title: &'a str,
-    /// Whether it is open.
-    pub open: bool,
-    /// What is still missing, in plain words.
-    pub missing: Vec<&'a str>,
-    /// Whether the assessment cannot be finalised while it is closed, unless deferred.
-    pub blocks_finalise: bool,
-    /// While closed and deferred: the words saying so (for example "Not safe to talk now").
-    pub deferred: Option<&'a str>,
-}
-
-/// Risk factors present, and the lowest grade they suggest. Guidance only: the grade is the
-/// officer's, and guidance never lowers it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Guidance<'a> {
-    /// The factors present.
-    pub factors: Vec<GuidanceFactor<'a>>,
-    /// The lowest grade the factors suggest, if any is present.
-    pub suggested: Option<Grade>,
-    /// The grade below which the officer must confirm each factor with `weigh` was weighed and
-    /// write a longer rationale (the highest such factor's suggestion), if any.
-    pub confirm_below: Option<Grade>,
-}
-
-/// A risk factor present, as the guidance beside the grade names it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct GuidanceFactor<'a> {
-    /// Its id: what a grade below the guidance lists as weighed.
-    pub id: &'a str,
-    /// How the guidance names it.
-    pub label: &'a str,
-    /// The lowest grade it suggests.
-    pub suggests: Grade,
-    /// Whether grading below `Guidance::confirm_below` needs it confirmed as weighed. Factors
-    /// that read the safeguarding section are guidance only: never part of the main record.
-    pub weigh: bool,
-}
-
-/// One visible question as the UI draws it, in one language.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct QuestionView<'a> {
-    /// The question's id, used to answer it.
-    pub id: &'a str,
-    /// The section's id.
-    pub section_id: &'a str,
-    /// The section's title.
-    pub section: &'a str,
-    /// What kind of answer it takes.
-    pub kind: KindName,
-    /// The question as the officer reads it.
-    pub label: &'a str,
-    /// Guidance under the question.
-    pub help: Option<&'a str>,
-    /// The text of an information screen.
-    pub body: Option<&'a str>,
-    /// Who owns an information screen's wording.
-    pub information: Option<&'a InformationOwner>,
-    /// Whether this information screen's review date has passed (today as the app gave it with
-    /// [`Assessment::set_today`]): the officer is told the wording may be out of date.
-    pub review_overdue: bool,
-    /// The choices, for choice questions.
-    pub choices: &'a [ChoiceView],
-    /// For a directory referral: the services it offers (the directory on the device now).
-    pub services: &'a [Service],
-    /// The longest text accepted.
-    pub max_chars: Option<usize>,
-    /// The smallest number accepted.
-    pub min: Option<f64>,
-    /// The largest number accepted.
-    pub max: Option<f64>,
-    /// The shortest rationale accepted, for a grade.
-    pub min_rationale_chars: Option<usize>,
-    /// The shortest rationale accepted for a grade below the guidance.
-    pub min_rationale_chars_below_guidance: Option<usize>,
-    /// The current answer needs the officer again: a grade that is below the guidance now (an
-    /// answer changed since) without the confirmations or length that asks for.
-    pub needs_attention: bool,
-    /// Whether an answer is needed to finish, given the answers so far.
-    pub required: bool,
-    /// The current answer, if any.
-    pub answer: Option<&'a AnswerValue>,
-    /// Text typed on this screen and not yet answered (kept so that nothing is lost): the
-    /// screen shows it in place of the answer.
-    pub pending: Option<&'a str>,
-}
-
-/// A choice as the UI draws it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ChoiceView {
-    /// The value to answer with.
-    pub value: String,
-    /// The label to show.
-    pub label: String,
-    /// A warning or prompt to show at once when it is picked.
-    pub warning: Option<String>,
-}
-
-/// The check-your-answers page.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Summary {
-    /// One row per visible question, in order.
-    pub rows: Vec<SummaryRow>,
-    /// Required questions still unanswered, in order: the page's error summary.
-    pub missing: Vec<SummaryRow>,
-    /// Answers hidden by an ordinary condition, which finalising destroys: a count only (see
-    /// `AssessmentView::hidden_answers`).
-    pub hidden_answers: usize,
-    /// The titles of the gates closed now: nothing behind them is asked or sent. Said whether or
-    /// not anything was answered behind them.
-    pub closed_gates: Vec<String>,
-    /// Closed gates that stop finalising until they open or are deferred: the page's error
-    /// summary lists them after the missing answers.
-    pub blocking_gates: Vec<BlockingGate>,
-    /// Closed gates that are deferred, in the words the record's reader sees (for example "Not
-    /// safe to talk now: the risk questions are deferred").
-    pub deferred: Vec<String>,
-}
-
-/// A closed gate that stops finalising, as check-your-answers lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct BlockingGate {
-    /// The gate's id.
-    pub gate_id: String,
-    /// What opens.
-    pub title: String,
-    /// What is still missing, in plain words.
-    pub missing: Vec<String>,
-    /// A shown question that the first missing step reads (where the officer can act on it).
-    pub question_id: Option<String>,
-}
-
-/// One answer as check-your-answers shows it, with the key it is sealed to.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ShownAnswer<'a> {
-    /// The question's id.
-    pub question_id: &'a str,
-    /// Which of the force's keys it is sealed to.
-    pub sealed_to: SealedTo,
-    /// The answer.
-    pub value: &'a AnswerValue,
-}
-
-/// One row of check-your-answers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SummaryRow {
-    /// The question's id (for its Change link).
-    pub question_id: String,
-    /// The section's title.
-    pub section: String,
-    /// The question as asked.
-    pub label: String,
-    /// The answer as the officer would read it, or `None` when not answered.
-    pub answer: Option<String>,
-    /// Words were typed on its screen and never saved with Continue: finalising waits until
-    /// they are (or cleared), so nothing typed is dropped unseen.
-    pub unsaved: bool,
-}
-
 /// Which questions are visible and which gates are open, given the answers.
 #[derive(Debug, Clone)]
 struct Evaluation {
     visible: Vec<bool>,
     gate_open: Vec<bool>,
 }
-
-const YES_NO_UNKNOWN: [(&str, &str, &str); 3] = [
-    ("yes", "Yes", "Ie"),
-    ("no", "No", "Na"),
-    ("unknown", "Don't know", "Ddim yn gwybod"),
-];
-
-const GRADE_LABELS: [(Grade, &str, &str); 3] = [
-    (Grade::Standard, "Standard", "Safonol"),
-    (Grade::Medium, "Medium", "Canolig"),
-    (Grade::High, "High", "Uchel"),
-];
 
 impl Assessment {
     /// Starts an assessment with no answers.
@@ -690,56 +477,6 @@ impl Assessment {
         }
     }
 
-    /// The risk factors present, by index in the pack.
-    /// The risk factors present, by index in the pack. A factor that reads a question behind a
-    /// gate is absent while that gate is closed: a condition such as `not q == 'yes'` would
-    /// otherwise hold over hidden answers, and its label tell what is behind the gate.
-    fn present_factors(&self, evaluation: &Evaluation) -> Vec<usize> {
-        let value_of = |read: &usize| self.visible_value(&evaluation.visible, *read);
-        (0..self.pack.risk_factors.len())
-            .filter(|factor| {
-                self.pack.risk_factor_gates[*factor]
-                    .iter()
-                    .all(|gate| evaluation.gate_open[*gate])
-                    && self.pack.risk_factors[*factor].eval_by(&value_of)
-            })
-            .collect()
-    }
-
-    /// The factors present that a grade below the guidance must confirm, and the grade below
-    /// which it must (the highest of their suggestions).
-    fn to_weigh(&self, evaluation: &Evaluation) -> (Vec<usize>, Option<Grade>) {
-        let factors = &self.pack.file().risk_factors;
-        let weigh: Vec<usize> = self
-            .present_factors(evaluation)
-            .into_iter()
-            .filter(|factor| !self.pack.risk_factor_reads_safeguarding[*factor])
-            .collect();
-        let below = weigh.iter().map(|factor| factors[*factor].suggests).max();
-        (weigh, below)
-    }
-
-    fn guidance(&self, evaluation: &Evaluation, language: Language) -> Guidance<'_> {
-        let factors = &self.pack.file().risk_factors;
-        let present = self.present_factors(evaluation);
-        Guidance {
-            factors: present
-                .iter()
-                .map(|index| {
-                    let factor = &factors[*index];
-                    GuidanceFactor {
-                        id: &factor.id,
-                        label: factor.label.get(language),
-                        suggests: factor.suggests,
-                        weigh: !self.pack.risk_factor_reads_safeguarding[*index],
-                    }
-                })
-                .collect(),
-            suggested: present.iter().map(|index| factors[*index].suggests).max(),
-            confirm_below: self.to_weigh(evaluation).1,
-        }
-    }
-
     /// A referral as it is kept: each service one of the directory's now, with the directory's
     /// name for it (whatever name the caller sent). Other answers pass through.
     fn with_directory_names(
@@ -767,78 +504,6 @@ impl Assessment {
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(AnswerValue::Referral { services, consent })
-    }
-
-    /// What is wrong with `value` as a grade given the guidance now: a weighed id that is not a
-    /// factor to weigh now (an answer since may have taken it away: the record must not name
-    /// it), or below the guidance without every factor to weigh confirmed, or without the
-    /// longer rationale.
-    fn grade_problem(
-        &self,
-        evaluation: &Evaluation,
-        kind: &Kind,
-        value: &AnswerValue,
-    ) -> Option<AnswerProblem> {
-        let (
-            Kind::RiskGrade {
-                min_rationale_chars_below_guidance,
-                ..
-            },
-            AnswerValue::Grade {
-                grade,
-                rationale,
-                weighed,
-            },
-        ) = (kind, value)
-        else {
-            return None;
-        };
-        let (to_weigh, below) = self.to_weigh(evaluation);
-        let ids: Vec<&str> = to_weigh
-            .iter()
-            .map(|factor| self.pack.file().risk_factors[*factor].id.as_str())
-            .collect();
-        if weighed.iter().any(|id| !ids.contains(&id.as_str())) {
-            return Some(AnswerProblem::FactorsNotWeighed);
-        }
-        if below.is_none_or(|below| *grade >= below) {
-            return None;
-        }
-        if !ids
-            .iter()
-            .all(|id| weighed.iter().any(|weighed| weighed == id))
-        {
-            return Some(AnswerProblem::FactorsNotWeighed);
-        }
-        if rationale.trim().chars().count() < *min_rationale_chars_below_guidance {
-            return Some(AnswerProblem::RationaleTooShort {
-                min: *min_rationale_chars_below_guidance,
-            });
-        }
-        None
-    }
-
-    /// Whether question `index` is shown with an answer that no longer holds as given: a grade
-    /// now below the guidance without what that asks for.
-    fn needs_attention(&self, evaluation: &Evaluation, index: usize) -> bool {
-        evaluation.visible[index]
-            && self.answers[index].as_ref().is_some_and(|value| {
-                self.grade_problem(evaluation, &self.pack.questions[index].kind, value)
-                    .is_some()
-            })
-    }
-
-    /// Whether the officer's grade, as shown now, is below the grade the guidance suggests
-    /// (from the factors the main record may tell): the record says so for the supervisor.
-    pub fn graded_below_guidance(&self) -> bool {
-        let (_, below) = self.to_weigh(&self.evaluation);
-        (0..self.pack.len()).any(|index| {
-            self.evaluation.visible[index]
-                && matches!(
-                    (self.answers[index].as_ref(), below),
-                    (Some(AnswerValue::Grade { grade, .. }), Some(below)) if *grade < below
-                )
-        })
     }
 
     /// Records an answer after checking that its question is open to answer and the value fits.
@@ -892,8 +557,10 @@ impl Assessment {
         Ok(index)
     }
 
-    /// Keeps `text` as what is being typed for a question not yet answered: a text, number,
-    /// date or grade rationale question that is shown now. Refused (and audited) behind a
+    /// Keeps `text` as what is being typed for a question and not yet saved with Continue (a
+    /// new answer, or a change to one given before): a text, number, date or grade rationale
+    /// question that is shown now. Until it is saved or cleared, the question is listed as
+    /// missing, so finalising never drops it unseen. Refused (and audited) behind a
     /// closed gate exactly as an answer is; refused for a question that takes no typing, and
     /// for text too long for any answer. Blank text drops it. Never sealed.
     pub fn set_pending(&mut self, question_id: &str, text: &str) -> Result<(), AnswerError> {
@@ -1039,271 +706,4 @@ fn holds<'a>(
     condition
         .as_ref()
         .is_none_or(|condition| condition.eval_by(value_of))
-}
-
-fn grade_value(grade: Grade) -> &'static str {
-    match grade {
-        Grade::Standard => "standard",
-        Grade::Medium => "medium",
-        Grade::High => "high",
-    }
-}
-
-fn pick(language: Language, en: &str, cy: &str) -> String {
-    match language {
-        Language::En => en,
-        Language::Cy => cy,
-    }
-    .to_string()
-}
-
-/// A kind's choices as the UI shows them in `language` (the pack keeps them, built once at load).
-pub(crate) fn choices_of(kind: &Kind, language: Language) -> Vec<ChoiceView> {
-    match kind {
-        Kind::YesNoUnknown => YES_NO_UNKNOWN
-            .iter()
-            .map(|(value, en, cy)| ChoiceView {
-                value: value.to_string(),
-                label: pick(language, en, cy),
-                warning: None,
-            })
-            .collect(),
-        Kind::SingleChoice(choices) | Kind::MultipleChoice(choices) => choices
-            .iter()
-            .map(|choice: &Choice| ChoiceView {
-                value: choice.value.clone(),
-                label: choice.label.get(language).to_string(),
-                warning: choice
-                    .warning
-                    .as_ref()
-                    .map(|warning| warning.get(language).to_string()),
-            })
-            .collect(),
-        Kind::RiskGrade { .. } => GRADE_LABELS
-            .iter()
-            .map(|(grade, en, cy)| ChoiceView {
-                value: grade_value(*grade).to_string(),
-                label: pick(language, en, cy),
-                warning: None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn is_listed(kind: &Kind, value: &str) -> bool {
-    choices_of(kind, Language::En)
-        .iter()
-        .any(|choice| choice.value == value)
-}
-
-fn check_answer(question: &str, kind: &Kind, value: &AnswerValue) -> Result<(), AnswerError> {
-    let refuse = |problem: AnswerProblem| {
-        Err(AnswerError::Invalid {
-            question: question.to_string(),
-            problem,
-        })
-    };
-    let check_text = |text: &str, max: usize| {
-        if text.contains('\0') {
-            return refuse(AnswerProblem::BadCharacter);
-        }
-        if text.chars().count() > max {
-            return refuse(AnswerProblem::TooLong { max });
-        }
-        Ok(())
-    };
-    match (kind, value) {
-        (Kind::YesNoUnknown | Kind::SingleChoice(_), AnswerValue::Choice(picked)) => {
-            if is_listed(kind, picked) {
-                Ok(())
-            } else {
-                refuse(AnswerProblem::NotAChoice)
-            }
-        }
-        (Kind::MultipleChoice(_), AnswerValue::Choices(picked)) => {
-            let mut seen = std::collections::BTreeSet::new();
-            if picked.is_empty() {
-                return refuse(AnswerProblem::NoneSelected);
-            }
-            if picked
-                .iter()
-                .all(|value| is_listed(kind, value) && seen.insert(value))
-            {
-                Ok(())
-            } else {
-                refuse(AnswerProblem::UnlistedChoice)
-            }
-        }
-        (Kind::Text { max_chars, .. }, AnswerValue::Text(text)) => {
-            check_text(text, *max_chars)?;
-            if text.trim().is_empty() {
-                return refuse(AnswerProblem::Blank);
-            }
-            Ok(())
-        }
-        (Kind::Number { min, max }, AnswerValue::Number(number)) => {
-            if number.is_finite() && number >= min && number <= max {
-                Ok(())
-            } else {
-                refuse(AnswerProblem::NumberOutOfRange {
-                    min: *min,
-                    max: *max,
-                })
-            }
-        }
-        (Kind::DateTime, AnswerValue::DateTime(text)) => {
-            if is_date_time(text) {
-                Ok(())
-            } else {
-                refuse(AnswerProblem::BadDateTime)
-            }
-        }
-        (
-            Kind::RiskGrade {
-                min_rationale_chars,
-                ..
-            },
-            AnswerValue::Grade {
-                rationale, weighed, ..
-            },
-        ) => {
-            check_text(rationale, 10_000)?;
-            if weighed.len() > 100 || weighed.iter().any(|id| id.len() > 200) {
-                return refuse(AnswerProblem::FactorsNotWeighed);
-            }
-            if rationale.trim().chars().count() < *min_rationale_chars {
-                return refuse(AnswerProblem::RationaleTooShort {
-                    min: *min_rationale_chars,
-                });
-            }
-            Ok(())
-        }
-        (Kind::DirectoryReferral, AnswerValue::Referral { services, consent }) => {
-            let mut seen = std::collections::BTreeSet::new();
-            let fits = services.len() <= 20
-                && services.iter().all(|service| {
-                    seen.insert(service.id.as_str())
-                        && [&service.id, &service.name]
-                            .iter()
-                            .all(|text| text.len() <= 500 && !text.contains('\0'))
-                });
-            match (fits, *consent, services.is_empty()) {
-                (false, _, _) => refuse(AnswerProblem::UnlistedChoice),
-                (true, true, true) => refuse(AnswerProblem::NoneSelected),
-                (true, false, false) => refuse(AnswerProblem::ReferralWithoutConsent),
-                _ => Ok(()),
-            }
-        }
-        (Kind::Information, _) => refuse(AnswerProblem::TakesNoAnswer),
-        _ => refuse(AnswerProblem::WrongKind),
-    }
-}
-
-/// `YYYY-MM-DD`, a real date.
-pub(crate) fn is_date(text: &str) -> bool {
-    text.len() == 10 && is_date_time(&format!("{text}T00:00"))
-}
-
-/// Whether `information` was due for review before `today` (both `YYYY-MM-DD`, so they order
-/// as text).
-pub(crate) fn is_review_overdue(information: &InformationOwner, today: &str) -> bool {
-    information.review_by.as_str() < today
-}
-
-/// `YYYY-MM-DDTHH:MM`, with a real month, day, hour and minute.
-fn is_date_time(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    if bytes.len() != 16
-        || bytes[4] != b'-'
-        || bytes[7] != b'-'
-        || bytes[10] != b'T'
-        || bytes[13] != b':'
-    {
-        return false;
-    }
-    let number =
-        |from: usize, to: usize| text.get(from..to).and_then(|part| part.parse::<u32>().ok());
-    let (Some(year), Some(month), Some(day), Some(hour), Some(minute)) = (
-        number(0, 4),
-        number(5, 7),
-        number(8, 10),
-        number(11, 13),
-        number(14, 16),
-    ) else {
-        return false;
-    };
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1900..=2999).contains(&year) && (1..=days).contains(&day) && hour < 24 && minute < 60
-}
-
-fn readable_answer(kind: &Kind, value: &AnswerValue, language: Language) -> String {
-    let label_of = |picked: &str| {
-        choices_of(kind, language)
-            .into_iter()
-            .find(|choice| choice.value == picked)
-            .map(|choice| choice.label)
-            .unwrap_or_default()
-    };
-    match value {
-        AnswerValue::Choice(picked) => label_of(picked),
-        AnswerValue::Choices(picked) => picked
-            .iter()
-            .map(|value| label_of(value))
-            .collect::<Vec<_>>()
-            .join(", "),
-        AnswerValue::Text(text) => text.clone(),
-        AnswerValue::Number(number) => show_number(*number),
-        AnswerValue::DateTime(text) => text.replacen('T', " ", 1),
-        AnswerValue::Referral { services, consent } => {
-            if *consent {
-                let names: Vec<&str> = services
-                    .iter()
-                    .map(|service| service.name.as_str())
-                    .collect();
-                format!(
-                    "{} {}",
-                    names.join(", "),
-                    pick(
-                        language,
-                        "(the victim agrees)",
-                        "(mae'r dioddefwr yn cytuno)"
-                    )
-                )
-            } else {
-                pick(
-                    language,
-                    "Not referred: the victim does not agree",
-                    "Heb atgyfeirio: nid yw'r dioddefwr yn cytuno",
-                )
-            }
-        }
-        AnswerValue::Grade {
-            grade,
-            rationale,
-            weighed,
-        } => {
-            let below = if weighed.is_empty() {
-                String::new()
-            } else {
-                pick(
-                    language,
-                    " (below the guidance; each factor weighed)",
-                    " (yn is na'r arweiniad; pob ffactor wedi'i bwyso)",
-                )
-            };
-            format!(
-                "{}{below} — {}",
-                label_of(grade_value(*grade)),
-                rationale.trim()
-            )
-        }
-    }
 }
