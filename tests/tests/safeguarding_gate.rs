@@ -18,7 +18,7 @@ const MIGRANT_TEXTS: [&str; 4] = [
 ];
 
 /// Words that name the section: none may be on screen before it opens.
-const NAMES_THE_SECTION: [&str; 8] = [
+const NAMES_THE_SECTION: [&str; 10] = [
     "migrant",
     "immigration",
     "home office",
@@ -27,6 +27,8 @@ const NAMES_THE_SECTION: [&str; 8] = [
     "mudol",
     "mewnfud",
     "swyddfa gartref",
+    "pasbort",
+    "alltud",
 ];
 
 /// The text of every gate panel on the screen.

@@ -415,9 +415,16 @@ describe("the notice after finalising", () => {
     const { unmount } = render(App, { props: { backend } });
     await fireEvent.click(await screen.findByTestId("start-assessment"));
     while (!screen.queryByTestId("check-answers-title")) {
+      const before = screen.queryByTestId("question-label")?.textContent;
       await fireEvent.click(await screen.findByTestId("choice-yes"));
       await fireEvent.click(screen.getByTestId("continue"));
-      await screen.findByTestId(/question-label|check-answers-title/);
+      // The next question, or check your answers (read after the typed words are saved).
+      await waitFor(() =>
+        expect(
+          screen.queryByTestId("check-answers-title") !== null ||
+            screen.queryByTestId("question-label")?.textContent !== before,
+        ).toBe(true),
+      );
     }
     await fireEvent.click(screen.getByTestId("finalise"));
     await screen.findByTestId("sync-pending");
@@ -630,7 +637,9 @@ describe("a gate that closes again", () => {
     expect(screen.queryByTestId("hidden-answers-summary")).toBeNull();
 
     await fireEvent.click(screen.getByTestId("language-switch"));
-    expect((await screen.findByTestId("gate-closed-summary")).textContent).toBe(words("cy").gateClosed(migrantTitleCy));
+    await waitFor(() =>
+      expect(screen.getByTestId("gate-closed-summary").textContent).toBe(words("cy").gateClosed(migrantTitleCy)),
+    );
     expect(screen.getByTestId("gate-closed-notice").textContent).toBe(words("cy").gateClosedAgain(migrantTitleCy));
   });
 
@@ -949,6 +958,11 @@ describe("words typed around a refusal and check your answers", () => {
     const backend = new FakeBackend([{ ...shortText("ref", "What is the reference?"), required: false }]);
     render(App, { props: { backend } });
     await fireEvent.click(await screen.findByTestId("start-assessment"));
+    // Answered, then changed and not saved.
+    await fireEvent.input(await screen.findByTestId("text-answer"), { target: { value: "INC-1" } });
+    await fireEvent.click(screen.getByTestId("continue"));
+    await screen.findByTestId("finalise");
+    await fireEvent.click(screen.getByRole("button", { name: /^Change/ }));
     await fireEvent.input(await screen.findByTestId("text-answer"), { target: { value: "INC-9" } });
     // At once, before the moment after typing has passed.
     await fireEvent.click(screen.getByTestId("go-check-answers"));
@@ -956,5 +970,12 @@ describe("words typed around a refusal and check your answers", () => {
     expect(summary.textContent).toContain("words typed and not saved");
     expect(screen.getByTestId("unsaved-words")).toBeTruthy();
     expect(screen.queryByTestId("finalise")).toBeNull();
+
+    // Opened from the page: the words are there; Continue saves them and Finalise is back.
+    await fireEvent.click(within(summary).getByRole("button"));
+    expect((await screen.findByTestId<HTMLInputElement>("text-answer")).value).toBe("INC-9");
+    await fireEvent.click(screen.getByTestId("continue"));
+    await screen.findByTestId("finalise");
+    expect(backend.answers.get("ref")).toEqual({ type: "text", value: "INC-9" });
   });
 });

@@ -2,8 +2,9 @@
 //! their questions, risk guidance and the check-your-answers summary.
 //!
 //! Everything the UI receives is computed here from the pack and the answers alone; there is no
-//! flag a caller can set. Grading and risk guidance are in `engine/grading.rs`; answers checked
-//! against their kind, and read back in words, in `engine/checks.rs`. A question behind a closed gate is absent from every view, summary and
+//! flag a caller can set. Grading and risk guidance are in `engine/grading.rs`; answers
+//! checked against their kind, and read back in words, in `engine/checks.rs`; the types that
+//! cross to the UI in `engine/views.rs`. A question behind a closed gate is absent from every view, summary and
 //! error; an answer to it is refused and the refusal is kept as an audit event for the vault.
 
 use std::sync::Arc;

@@ -596,3 +596,27 @@ fn a_waiting_record_goes_with_its_officers_keys_after_too_many_wrong_pins() {
         .expect("count");
     assert_eq!(notes, 0);
 }
+
+#[test]
+fn a_waiting_record_whose_keys_are_gone_is_not_counted_as_waiting() {
+    // A vault locked out by wrong PINs before the lockout cleared waiting notes: the record's
+    // keys are gone but its notes stayed. It can never be sealed, so it is not counted.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut vault = open(&dir);
+    let id = answered(&mut vault);
+    vault
+        .finalise_before_enrolment(&id, &BOTH_SHOWN, &RecordNotes::default())
+        .expect("waiting");
+    rusqlite::Connection::open(dir.path().join("vault.sqlite"))
+        .expect("open")
+        .execute(
+            "UPDATE assessments SET wrapped_record_key = NULL, wrapped_compartment_key = NULL",
+            [],
+        )
+        .expect("keys gone");
+    let status = vault.sync_status().expect("status");
+    assert_eq!(
+        (status.waiting_for_enrolment, status.not_received()),
+        (0, 0)
+    );
+}

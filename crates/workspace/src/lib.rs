@@ -215,7 +215,10 @@ impl Workspace {
             .map(str::to_string)
             .ok_or(WorkspaceError::Locked)?;
         self.unlock(&officer, current_pin)?;
-        Ok(self.vault.change_pin(new_pin)?)
+        self.vault.change_pin(new_pin)?;
+        // Unlocking skips sealing while a PIN change is required: seal now it is done.
+        let _ = self.seal_waiting();
+        Ok(())
     }
 
     /// A permit to enrol this device with a force, which the sync client's `enrol` needs:

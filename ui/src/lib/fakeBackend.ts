@@ -503,7 +503,12 @@ export class FakeBackend implements Backend {
     });
     return {
       rows,
-      missing: rows.filter((row) => row.answer === null || row.unsaved),
+      // As the engine: required questions not answered, and words typed and not saved.
+      missing: rows.filter(
+        (row) =>
+          (row.answer === null && (this.questions.find((question) => question.id === row.question_id)?.required ?? false)) ||
+          row.unsaved,
+      ),
       hidden_answers: this.hiddenAnswers(),
       closed_gates: this.gateViews(language)
         .filter((gate) => !gate.open)

@@ -1,6 +1,7 @@
 // Words being typed reach the vault a moment after typing stops (the screen saves them as a
-// pending value). Before the app locks (Hide, the idle timer) it asks the screen showing to save
-// what it has now, so nothing typed since is lost: screens register a flush here while mounted.
+// pending value). Before the app locks (Hide, the idle timer) and before check your answers is
+// read, it asks the screen showing to save what it has now, so nothing typed since is lost (and
+// the page counts it): screens register a flush here while mounted.
 
 type Flush = () => Promise<void>;
 
@@ -12,8 +13,8 @@ export function whileMounted(flush: Flush): () => void {
   return () => flushes.delete(flush);
 }
 
-/** Saves what every mounted screen has typed and not yet saved; a failure (locked already) is
- *  not the caller's concern: it locks either way. */
+/** Saves what every mounted screen has typed and not yet saved. A failure (locked already, or
+ *  refused) is not the caller's concern: the words stay on screen, and the core decides. */
 export async function flushPending(): Promise<void> {
   await Promise.allSettled([...flushes].map((flush) => flush()));
 }

@@ -1,6 +1,7 @@
 //! What crosses to the UI: the assessment's view (sections, questions, gates, guidance), the
-//! check-your-answers summary, and the answers finalising seals. Built in `engine.rs` from the
-//! pack and the answers alone; texts are borrowed from the pack, never copied.
+//! check-your-answers summary, and the answers finalising seals. Built by the engine from the
+//! pack and the answers alone. The view borrows its texts from the pack; the summary and the
+//! choices (built once per pack) own theirs.
 
 use serde::Serialize;
 
