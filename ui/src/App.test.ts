@@ -979,3 +979,21 @@ describe("words typed around a refusal and check your answers", () => {
     expect(backend.answers.get("ref")).toEqual({ type: "text", value: "INC-9" });
   });
 });
+
+describe("a finalise refused for something still to do", () => {
+  it("returns to check your answers, not an error screen", async () => {
+    const backend = new FakeBackend([yesNo("q1", "Is everyone safe?")]);
+    render(App, { props: { backend } });
+    await fireEvent.click(await screen.findByTestId("start-assessment"));
+    await fireEvent.click(await screen.findByTestId("choice-yes"));
+    await fireEvent.click(screen.getByTestId("continue"));
+    backend.refuseNextFinalise = true;
+    await fireEvent.click(await screen.findByTestId("finalise"));
+    await waitFor(() => expect(backend.refuseNextFinalise).toBe(false));
+    expect(await screen.findByTestId("check-answers-title")).toBeTruthy();
+    expect(screen.queryByTestId("error-screen")).toBeNull();
+    // Nothing is still to do in fact: Finalise works from the page again.
+    await fireEvent.click(await screen.findByTestId("finalise"));
+    expect(await screen.findByTestId("sync-pending")).toBeTruthy();
+  });
+});

@@ -334,8 +334,16 @@ export class FakeBackend implements Backend {
   sync: SyncView = notEnrolled(null);
   syncNowCalls = 0;
 
+  /** Refuse the next finalise as the core does when something became still to do after the
+   *  page was read (words typed a moment before): for testing the page's return. */
+  refuseNextFinalise = false;
+
   async finaliseAssessment(): Promise<FinalisedView> {
     this.officerSession();
+    if (this.refuseNextFinalise) {
+      this.refuseNextFinalise = false;
+      throw refusal("Invalid", "1 required questions are not answered yet", { kind: "missing_required", count: 1 });
+    }
     const missing = (await this.assessmentSummary("en")).missing.length;
     if (missing > 0) {
       throw refusal("Invalid", `${missing} required questions are not answered yet`, {
