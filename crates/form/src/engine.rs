@@ -589,6 +589,13 @@ impl Assessment {
         Ok(())
     }
 
+    /// Whether the question is shown now (false for one the pack lacks).
+    pub fn is_shown_now(&self, question_id: &str) -> bool {
+        self.pack
+            .question_index(question_id)
+            .is_some_and(|index| self.evaluation.visible[index])
+    }
+
     /// The answer kept for a question (as the engine keeps it: a referral with the
     /// directory's names), shown or not.
     pub fn answer_to(&self, question_id: &str) -> Option<&AnswerValue> {

@@ -614,27 +614,19 @@ impl Vault {
         let mut answers = Vec::new();
         for row in rows {
             let (question_tag, revision, compartment_tag, sealed) = row?;
-            let damaged = || VaultError::Damaged {
-                record: assessment.0.clone(),
-                place: format!("answer {question_tag} revision {revision}"),
-            };
-            let compartment = keys
-                .tags
-                .compartment_of(&question_tag, revision, &compartment_tag)
-                .ok_or_else(damaged)?;
-            let key = keys
-                .for_compartment(compartment, assessment)
-                .map_err(|_| damaged())?;
-            let plaintext = key
-                .open(
+            let (question_id, compartment, plaintext) = keys
+                .open_row(
+                    assessment,
+                    &question_tag,
+                    revision,
+                    &compartment_tag,
                     &sealed,
                     &answer_row::aad(&assessment.0, &question_tag, revision, &compartment_tag),
                 )
-                .ok_or_else(damaged)?;
-            let (question_id, plaintext) = answer_row::decode(&plaintext).ok_or_else(damaged)?;
-            if keys.tags.question(&assessment.0, &question_id) != question_tag {
-                return Err(damaged());
-            }
+                .ok_or_else(|| VaultError::Damaged {
+                    record: assessment.0.clone(),
+                    place: format!("answer {question_tag} revision {revision}"),
+                })?;
             answers.push(StoredAnswer {
                 question_id,
                 revision,
@@ -919,6 +911,32 @@ impl AssessmentKeys {
                     })
             }
         }
+    }
+
+    /// Opens one keyed row (an answer revision or a pending value): the compartment its tag
+    /// names, the plaintext under that compartment's key with `aad`, and the question id inside,
+    /// which must hash to the row's question tag. `None` if anything does not hold: the row was
+    /// changed, moved, or its compartment's key destroyed.
+    pub(crate) fn open_row(
+        &self,
+        assessment: &AssessmentId,
+        question_tag: &str,
+        revision: u32,
+        compartment_tag: &str,
+        sealed: &[u8],
+        aad: &[u8],
+    ) -> Option<(String, Compartment, Zeroizing<Vec<u8>>)> {
+        let compartment = self
+            .tags
+            .compartment_of(question_tag, revision, compartment_tag)?;
+        let key = self.for_compartment(compartment, assessment).ok()?;
+        let plaintext = key.open(sealed, aad)?;
+        let (question_id, value) = answer_row::decode(&plaintext)?;
+        (self.tags.question(&assessment.0, &question_id) == question_tag).then_some((
+            question_id,
+            compartment,
+            value,
+        ))
     }
 }
 

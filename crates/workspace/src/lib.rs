@@ -446,13 +446,7 @@ impl Workspace {
     /// relaunch) the officer returns to it. Only a question shown now can be on screen.
     pub fn set_screen(&mut self, question_id: &str) -> Result<(), WorkspaceError> {
         let open = self.open_assessment()?;
-        let shown = open
-            .assessment
-            .view(Language::En)
-            .questions
-            .iter()
-            .any(|question| question.id == question_id);
-        if !shown {
+        if !open.assessment.is_shown_now(question_id) {
             return Err(firstline_form::AnswerError::NotShown {
                 question: question_id.to_string(),
             }

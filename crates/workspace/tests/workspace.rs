@@ -542,28 +542,7 @@ fn finalised_before_enrolment_the_record_waits_and_the_first_unlock_after_seals_
     );
 
     // Enrolled with a force while the officer is unlocked (as the sync client does).
-    let (records_secret, records_public) = firstline_seal::RecordsKey::generate();
-    let (_, safeguarding_public) = firstline_seal::SafeguardingKey::generate();
-    let permit = workspace.enrolment_permit().expect("a permit");
-    firstline_vault::Outbox::open(&vault_path, support::device_secret())
-        .expect("outbox")
-        .enrol(
-            permit,
-            &firstline_vault::Enrolment {
-                device_id: "dev_late".into(),
-                gateway_url: "http://127.0.0.1:9".into(),
-                keys: support::force_keys(
-                    "Test Constabulary",
-                    records_public,
-                    safeguarding_public,
-                    vec![0; 32],
-                ),
-                token: zeroize::Zeroizing::new("fl1_token".into()),
-                signing_key: firstline_seal::DeviceKey::generate().secret_bytes(),
-            },
-            1_800_000_000,
-        )
-        .expect("enrolled");
+    let records_key = enrol_late(&workspace, &vault_path);
     workspace.lock();
     workspace
         .unlock("PC 1", support::PIN)
@@ -585,7 +564,6 @@ fn finalised_before_enrolment_the_record_waits_and_the_first_unlock_after_seals_
     assert_eq!(outbox.len(), 1);
     let envelope: firstline_protocol::Envelope =
         serde_json::from_slice(&outbox[0].envelope).expect("envelope");
-    let records_key = firstline_seal::RecordsKey::from_bytes(&records_secret).expect("key");
     let opened = firstline_seal::open_submission(&envelope, &records_key, None).expect("opens");
     assert_eq!(opened.record["answers"]["spoken_alone"]["value"], "yes");
 }
@@ -677,28 +655,7 @@ fn a_waiting_record_that_cannot_be_sealed_stays_audited_and_unlocking_still_work
         ],
     );
     workspace.finalise().expect("finalised, waiting");
-    let (_, records_public) = firstline_seal::RecordsKey::generate();
-    let (_, safeguarding_public) = firstline_seal::SafeguardingKey::generate();
-    let permit = workspace.enrolment_permit().expect("a permit");
-    firstline_vault::Outbox::open(&vault_path, support::device_secret())
-        .expect("outbox")
-        .enrol(
-            permit,
-            &firstline_vault::Enrolment {
-                device_id: "dev_late".into(),
-                gateway_url: "http://127.0.0.1:9".into(),
-                keys: support::force_keys(
-                    "Test Constabulary",
-                    records_public,
-                    safeguarding_public,
-                    vec![0; 32],
-                ),
-                token: zeroize::Zeroizing::new("fl1_token".into()),
-                signing_key: firstline_seal::DeviceKey::generate().secret_bytes(),
-            },
-            1_800_000_000,
-        )
-        .expect("enrolled");
+    enrol_late(&workspace, &vault_path);
     workspace.lock();
     // The notes kept for sealing are damaged on disk.
     rusqlite::Connection::open(&vault_path)
@@ -727,4 +684,35 @@ fn a_waiting_record_that_cannot_be_sealed_stays_audited_and_unlocking_still_work
             .not_received(),
         1
     );
+}
+
+/// Enrols the device of `workspace` (an officer unlocked, not enrolled yet) with a new test
+/// force, as the sync client does, and gives back the force's records key.
+fn enrol_late(
+    workspace: &firstline_workspace::Workspace,
+    vault_path: &std::path::Path,
+) -> firstline_seal::RecordsKey {
+    let (records_secret, records_public) = firstline_seal::RecordsKey::generate();
+    let (_, safeguarding_public) = firstline_seal::SafeguardingKey::generate();
+    let permit = workspace.enrolment_permit().expect("a permit");
+    firstline_vault::Outbox::open(vault_path, support::device_secret())
+        .expect("outbox")
+        .enrol(
+            permit,
+            &firstline_vault::Enrolment {
+                device_id: "dev_late".into(),
+                gateway_url: "http://127.0.0.1:9".into(),
+                keys: support::force_keys(
+                    "Test Constabulary",
+                    records_public,
+                    safeguarding_public,
+                    vec![0; 32],
+                ),
+                token: zeroize::Zeroizing::new("fl1_token".into()),
+                signing_key: firstline_seal::DeviceKey::generate().secret_bytes(),
+            },
+            1_800_000_000,
+        )
+        .expect("enrolled");
+    firstline_seal::RecordsKey::from_bytes(&records_secret).expect("key")
 }

@@ -109,27 +109,19 @@ impl Vault {
         let mut values = Vec::new();
         for row in rows {
             let (question_tag, compartment_tag, sealed) = row?;
-            let damaged = || VaultError::Damaged {
-                record: assessment.0.clone(),
-                place: format!("pending value {question_tag}"),
-            };
-            let compartment = keys
-                .tags
-                .compartment_of(&question_tag, PENDING_REVISION, &compartment_tag)
-                .ok_or_else(damaged)?;
-            let key = keys
-                .for_compartment(compartment, assessment)
-                .map_err(|_| damaged())?;
-            let plaintext = key
-                .open(
+            let (question_id, compartment, text) = keys
+                .open_row(
+                    assessment,
+                    &question_tag,
+                    PENDING_REVISION,
+                    &compartment_tag,
                     &sealed,
                     &pending_aad(&assessment.0, &question_tag, &compartment_tag),
                 )
-                .ok_or_else(damaged)?;
-            let (question_id, text) = answer_row::decode(&plaintext).ok_or_else(damaged)?;
-            if keys.tags.question(&assessment.0, &question_id) != question_tag {
-                return Err(damaged());
-            }
+                .ok_or_else(|| VaultError::Damaged {
+                    record: assessment.0.clone(),
+                    place: format!("pending value {question_tag}"),
+                })?;
             values.push(PendingValue {
                 question_id,
                 compartment,
