@@ -14,7 +14,6 @@
 //! for a keyring secret, in a 0600 file beside a file secret.
 
 use std::io::Write;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
@@ -172,7 +171,7 @@ impl DeviceSecret {
         };
         match std::fs::metadata(path) {
             Ok(metadata) => {
-                if metadata.permissions().mode() & 0o077 != 0 {
+                if crate::private_file::open_to_others(&metadata) {
                     return Err(VaultError::DeviceSecret(format!(
                         "{} is readable by other users; it must be mode 0600",
                         path.display()
@@ -194,12 +193,8 @@ impl DeviceSecret {
             }
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 let secret = Zeroizing::new(random_bytes::<32>()?.to_vec());
-                let mut file = std::fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .mode(0o600)
-                    .open(path)
-                    .map_err(|e| fail("cannot create", e))?;
+                let mut file =
+                    crate::private_file::create_new(path).map_err(|e| fail("cannot create", e))?;
                 file.write_all(&secret)
                     .map_err(|e| fail("cannot write", e))?;
                 file.sync_all().map_err(|e| fail("cannot sync", e))?;
@@ -294,12 +289,7 @@ impl DeviceSecret {
                 partial.push("-new");
                 let partial = PathBuf::from(partial);
                 let _ = std::fs::remove_file(&partial);
-                let mut file = std::fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .mode(0o600)
-                    .open(&partial)
-                    .map_err(fail)?;
+                let mut file = crate::private_file::create_new(&partial).map_err(fail)?;
                 file.write_all(value).map_err(fail)?;
                 file.sync_all().map_err(fail)?;
                 std::fs::rename(&partial, path).map_err(fail)
@@ -329,7 +319,10 @@ fn write_marker(marker: &Path) -> Result<(), VaultError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(unix)]
+    use std::os::unix::fs::PermissionsExt;
 
+    #[cfg(unix)]
     #[test]
     fn a_file_secret_is_made_0600_and_read_back_the_same() {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -346,6 +339,7 @@ mod tests {
         assert_eq!(again.mode(), DeviceSecretMode::File);
     }
 
+    #[cfg(unix)]
     #[test]
     fn a_secret_file_others_can_read_is_refused() {
         let dir = tempfile::tempdir().expect("temp dir");

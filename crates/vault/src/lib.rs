@@ -28,6 +28,7 @@ mod device_secret;
 mod error;
 mod integrity;
 mod outbox;
+mod private_file;
 mod schema;
 mod vault;
 
