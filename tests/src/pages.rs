@@ -127,34 +127,49 @@ impl QuestionPage<'_> {
     pub async fn continue_on(&self) {
         let before = self.current_id().await;
         self.0.click("continue").await;
-        self.settle(&before).await;
+        self.wait_answered(&before, true).await;
     }
 
     /// Waits until the app has answered Continue on `before`'s screen: that screen is gone, or
-    /// it shows an error summary.
+    /// it shows an error summary (for Continue pressed some other way, such as the keyboard).
     pub async fn settle(&self, before: &str) {
-        let before = before.to_string();
+        self.wait_answered(before, false).await;
+    }
+
+    /// [`QuestionPage::settle`]; with `click_again`, a click WebKitWebDriver lost (the screen
+    /// still showing, its Continue not busy, after a few seconds) is made again, as an officer
+    /// would tap again. A Continue still busy at the deadline fails saying so.
+    async fn wait_answered(&self, before: &str, click_again: bool) {
         let deadline = std::time::Instant::now() + crate::WAIT;
+        let mut next_retry = std::time::Instant::now() + std::time::Duration::from_secs(4);
         loop {
-            let settled = self
+            let state = self
                 .0
                 .client
                 .execute(
-                    "return document.querySelector(`form[data-testid='question-${arguments[0]}']`) === null\n\
-                     || document.querySelector(\"[data-testid='error-summary']\") !== null;",
-                    vec![before.clone().into()],
+                    "if (document.querySelector(`form[data-testid='question-${arguments[0]}']`) === null\n\
+                         || document.querySelector(\"[data-testid='error-summary']\") !== null) return 'settled';\n\
+                     const button = document.querySelector(\"[data-testid='continue']\");\n\
+                     return button === null ? 'no-button' : button.disabled ? 'busy' : 'idle';",
+                    vec![before.into()],
                 )
                 .await
                 .ok()
-                .and_then(|value| value.as_bool())
-                .unwrap_or(false);
-            if settled {
+                .and_then(|value| value.as_str().map(str::to_string))
+                .unwrap_or_default();
+            if state == "settled" {
                 return;
             }
+            let now = std::time::Instant::now();
             assert!(
-                std::time::Instant::now() < deadline,
-                "Continue on {before} never settled"
+                now < deadline,
+                "Continue on {before} never settled (the screen's Continue: {state})"
             );
+            if click_again && state == "idle" && now >= next_retry {
+                eprintln!("Continue on {before} was not taken: pressing it again");
+                let _ = self.0.find("continue").await.click().await;
+                next_retry = now + std::time::Duration::from_secs(4);
+            }
             tokio::time::sleep(std::time::Duration::from_millis(25)).await;
         }
     }
