@@ -30,7 +30,9 @@ use crate::{GatewayState, Metrics};
 pub fn router(state: GatewayState) -> Router {
     Router::new()
         .route(paths::META, get(meta))
-        .route(paths::HEALTH, get(health))
+        .route(paths::HEALTH, get(ready))
+        .route(paths::LIVE, get(live))
+        .route(paths::READY, get(ready))
         .route(paths::METRICS, get(metrics))
         .route(paths::ENROL, post(enrol))
         .route(paths::SUBMISSIONS, post(submit))
@@ -126,15 +128,24 @@ async fn count_and_log(
     next: Next,
 ) -> Response {
     let method = request.method().clone();
-    let path = request.uri().path().to_string();
+    // The route template, never the path itself (it may hold a submission id).
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|matched| matched.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
+    let started = std::time::Instant::now();
     let response = next.run(request).await;
     let status = response.status();
+    state
+        .metrics
+        .observe(&method, &route, status.as_u16(), started.elapsed());
     if status.is_client_error() {
         Metrics::count(&state.metrics.requests_refused);
     } else if status.is_server_error() {
         Metrics::count(&state.metrics.requests_failed);
     }
-    tracing::debug!(%method, %path, status = status.as_u16(), "request");
+    tracing::debug!(%method, %route, status = status.as_u16(), "request");
     response
 }
 
@@ -151,7 +162,7 @@ async fn limit_by_address(
         .extensions()
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|info| info.0.ip())
-        .filter(|_| path != paths::HEALTH);
+        .filter(|_| ![paths::HEALTH, paths::LIVE, paths::READY].contains(&path));
     let limited = address.and_then(|address| {
         let enrolment = (path == paths::ENROL)
             .then(|| state.limits.enrolment(address).err())
@@ -285,11 +296,33 @@ async fn meta(State(state): State<GatewayState>) -> Json<Meta> {
     })
 }
 
-async fn health(State(state): State<GatewayState>) -> Response {
+/// The separate metrics listener's routes: `/metrics` with no token (the listener is bound
+/// where only Prometheus reaches it) and nothing else.
+pub fn metrics_router(state: GatewayState) -> Router {
+    Router::new()
+        .route(
+            paths::METRICS,
+            get(|State(state): State<GatewayState>| async move { render_metrics(&state).await }),
+        )
+        .fallback(|| async {
+            Failure::new(
+                StatusCode::NOT_FOUND,
+                ErrorCode::NotFound,
+                "no such endpoint",
+            )
+        })
+        .with_state(state)
+}
+
+async fn live() -> Response {
+    Json(serde_json::json!({ "status": "ok" })).into_response()
+}
+
+async fn ready(State(state): State<GatewayState>) -> Response {
     match state.storage.ping().await {
         Ok(()) => Json(serde_json::json!({ "status": "ok" })).into_response(),
         Err(error) => {
-            tracing::error!(%error, "health check: storage unreachable");
+            tracing::error!(%error, "readiness check: storage unreachable");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
                 Json(serde_json::json!({ "status": "database unreachable" })),
@@ -321,11 +354,15 @@ async fn metrics(State(state): State<GatewayState>, headers: HeaderMap) -> Respo
         )
         .into_response();
     }
+    render_metrics(&state).await
+}
+
+async fn render_metrics(state: &GatewayState) -> Response {
     let counts = state.storage.counts().await.ok();
     (
         [(
             CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; version=0.0.4"),
+            HeaderValue::from_static(crate::metrics::CONTENT_TYPE),
         )],
         state.metrics.render(counts),
     )

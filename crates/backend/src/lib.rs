@@ -6,13 +6,14 @@
 
 mod api;
 mod auth;
+pub mod config;
 mod limits;
 mod metrics;
 pub mod storage;
 
 use std::sync::Arc;
 
-pub use api::router;
+pub use api::{metrics_router, router};
 pub use auth::{enrolment_code_hash, new_enrolment_code, token_hash};
 pub use limits::{LimitConfig, Limits};
 pub use metrics::Metrics;

@@ -31,6 +31,8 @@ fn the_document_names_exactly_the_gateways_paths() {
         paths::KEYS,
         paths::COMMANDS,
         paths::HEALTH,
+        paths::LIVE,
+        paths::READY,
         paths::METRICS,
         paths::RECEIPT,
         paths::COMMAND_DONE,

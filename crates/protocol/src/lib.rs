@@ -54,9 +54,16 @@ pub mod paths {
     /// `POST`: the device's audit chain length and head, at every sync; `GET`: the longest the
     /// gateway holds for the device.
     pub const AUDIT_HEAD: &str = "/v1/device/audit-head";
-    /// `GET`: liveness and database reachability (no authentication).
+    /// `GET`: readiness, the same as [`READY`] (kept for probes that already use it).
     pub const HEALTH: &str = "/health";
-    /// `GET`: Prometheus text metrics (counts only), only with the metrics token.
+    /// `GET`: liveness: the process answers (no storage touched, no authentication). A
+    /// supervisor restarts a gateway that stops answering it.
+    pub const LIVE: &str = "/health/live";
+    /// `GET`: readiness: the database answers, so requests can be served (no authentication).
+    /// A load balancer sends no devices to a gateway that is not ready.
+    pub const READY: &str = "/health/ready";
+    /// `GET`: OpenMetrics text (counts and request-latency histograms), only with the metrics
+    /// token on the device listener, or on the gateway's separate metrics listener.
     pub const METRICS: &str = "/metrics";
 
     /// A route template with its one `{parameter}` filled in, as a client requests it.

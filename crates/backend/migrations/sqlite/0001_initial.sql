@@ -1,4 +1,6 @@
--- The gateway's schema on SQLite. Ciphertext, credential hashes and public keys only.
+-- Step 1 of the gateway's schema on SQLite (what it was before versions began; every table
+-- IF NOT EXISTS, so a database from then is brought level). Ciphertext, credential hashes and
+-- public keys only.
 CREATE TABLE IF NOT EXISTS force (
     singleton               INTEGER PRIMARY KEY CHECK (singleton = 1),
     name                    TEXT NOT NULL,

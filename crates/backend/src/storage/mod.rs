@@ -2,6 +2,7 @@
 //! file path) and PostgreSQL (a `postgres://` URL). Everything the gateway keeps goes through
 //! here; it holds ciphertext, hashes of credentials, and public keys, never a private key.
 
+pub mod migrations;
 mod postgres;
 mod postgres_tls;
 mod sqlite;
@@ -12,6 +13,7 @@ use firstline_protocol::{
 };
 use thiserror::Error;
 
+pub use migrations::{Migrate, SchemaState};
 pub use postgres::PostgresStorage;
 pub use sqlite::SqliteStorage;
 
@@ -140,6 +142,8 @@ pub struct Counts {
 pub trait Storage: Send + Sync {
     /// Whether the database answers.
     async fn ping(&self) -> StorageResult<()>;
+    /// Where the schema stood when the storage was opened, and stands now.
+    fn schema(&self) -> SchemaState;
     /// Sets (or replaces) the force's name and public keys.
     async fn set_force(&self, force: &ForceRecord) -> StorageResult<()>;
     /// The force, once set.
@@ -242,15 +246,44 @@ pub trait Storage: Send + Sync {
 /// Opens the storage a `--database` value names: a `postgres://` or `postgresql://` URL, or
 /// else a SQLite file path (created if missing). Brings the schema up to date.
 pub async fn open(database: &str) -> StorageResult<std::sync::Arc<dyn Storage>> {
-    if database.starts_with("postgres://") || database.starts_with("postgresql://") {
+    open_with(database, None, Migrate::Apply).await
+}
+
+/// [`open`] with the PostgreSQL password kept apart from the URL (ignored for SQLite), and a
+/// choice of whether to bring the schema up to date.
+pub async fn open_with(
+    database: &str,
+    password: Option<&str>,
+    migrate: Migrate,
+) -> StorageResult<std::sync::Arc<dyn Storage>> {
+    if is_postgres(database) {
         Ok(std::sync::Arc::new(
-            PostgresStorage::connect(database).await?,
+            PostgresStorage::connect_with(database, password, migrate).await?,
         ))
     } else {
-        Ok(std::sync::Arc::new(SqliteStorage::open(
+        Ok(std::sync::Arc::new(SqliteStorage::open_with(
             std::path::Path::new(database),
+            migrate,
         )?))
     }
+}
+
+fn is_postgres(database: &str) -> bool {
+    database.starts_with("postgres://") || database.starts_with("postgresql://")
+}
+
+/// A database for a person to read: a SQLite path as it is; a PostgreSQL URL's host, port
+/// and database only (no user, no query).
+pub fn describe(database: &str) -> String {
+    if !is_postgres(database) {
+        return format!("SQLite {database}");
+    }
+    let rest = database.split_once("://").map_or("", |(_, rest)| rest);
+    let without_query = rest.split('?').next().unwrap_or_default();
+    let host_and_db = without_query
+        .rsplit_once('@')
+        .map_or(without_query, |(_, after)| after);
+    format!("PostgreSQL {host_and_db}")
 }
 
 /// The force's key set as `firstline-admin init-force` stored it, read back (`None` before the

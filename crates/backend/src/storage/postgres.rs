@@ -7,6 +7,7 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use firstline_protocol::{CommandKind, DeviceCommand, DirectoryEntry, DirectoryPage, Policy};
 use tokio_postgres::{NoTls, Row};
 
+use super::migrations::{self, Migrate, SchemaState};
 use super::{
     audit_verdict, command_kind, command_name, receipt, AuditRecorded, AuditReport, AuditVerdict,
     Counts, DeviceRecord, ForceRecord, NewDevice, NewSubmission, Redeemed, Storage, StorageError,
@@ -16,6 +17,7 @@ use super::{
 /// The gateway's PostgreSQL storage.
 pub struct PostgresStorage {
     pool: Pool,
+    schema: SchemaState,
 }
 
 impl From<tokio_postgres::Error> for StorageError {
@@ -54,7 +56,20 @@ impl PostgresStorage {
     /// Connects to the server a `postgres://` URL names, over TLS when its `sslmode` asks (see
     /// [`super::postgres_tls`]), and brings the schema up to date.
     pub async fn connect(url: &str) -> StorageResult<PostgresStorage> {
-        let connection = super::postgres_tls::connection_for(url)?;
+        PostgresStorage::connect_with(url, None, Migrate::Apply).await
+    }
+
+    /// [`PostgresStorage::connect`] with a password kept out of the URL, and a choice of
+    /// whether to bring the schema up to date.
+    pub async fn connect_with(
+        url: &str,
+        password: Option<&str>,
+        migrate: Migrate,
+    ) -> StorageResult<PostgresStorage> {
+        let mut connection = super::postgres_tls::connection_for(url)?;
+        if let Some(password) = password {
+            connection.config.password(password);
+        }
         if let Some(warning) = &connection.warning {
             tracing::warn!("{warning}");
         }
@@ -69,16 +84,84 @@ impl PostgresStorage {
             .max_size(16)
             .build()
             .map_err(|error| StorageError(error.to_string()))?;
-        let storage = PostgresStorage { pool };
-        let client = storage.pool.get().await?;
-        client
-            .batch_execute(&format!(
-                "SELECT pg_advisory_lock(20261125); {} SELECT pg_advisory_unlock(20261125);",
-                include_str!("../../migrations/postgres.sql")
-            ))
-            .await?;
-        Ok(storage)
+        let mut client = pool.get().await?;
+        let schema = migrate_postgres(&mut client, migrate).await?;
+        drop(client);
+        Ok(PostgresStorage { pool, schema })
     }
+}
+
+/// Applies the steps after the one `schema_version` records, each with its new version in one
+/// transaction, under an advisory lock so that two gateways starting together take turns.
+async fn migrate_postgres(
+    client: &mut deadpool_postgres::Object,
+    migrate: Migrate,
+) -> StorageResult<SchemaState> {
+    let found = |rows: Option<tokio_postgres::Row>| -> u32 {
+        rows.map(|row| row.get::<_, i32>(0).max(0) as u32)
+            .unwrap_or(0)
+    };
+    if migrate == Migrate::CheckOnly {
+        let exists: bool = client
+            .query_one("SELECT to_regclass('schema_version') IS NOT NULL", &[])
+            .await?
+            .get(0);
+        let version = if exists {
+            found(
+                client
+                    .query_opt("SELECT version FROM schema_version", &[])
+                    .await?,
+            )
+        } else {
+            0
+        };
+        migrations::refuse_newer(version)?;
+        return Ok(SchemaState {
+            found: version,
+            now: version,
+        });
+    }
+    client
+        .batch_execute(
+            "SELECT pg_advisory_lock(20261125);
+             CREATE TABLE IF NOT EXISTS schema_version (
+                 singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                 version   INTEGER NOT NULL
+             );",
+        )
+        .await?;
+    let outcome = apply_postgres_steps(client).await;
+    client
+        .batch_execute("SELECT pg_advisory_unlock(20261125);")
+        .await?;
+    outcome
+}
+
+async fn apply_postgres_steps(
+    client: &mut deadpool_postgres::Object,
+) -> StorageResult<SchemaState> {
+    let found = client
+        .query_opt("SELECT version FROM schema_version", &[])
+        .await?
+        .map(|row| row.get::<_, i32>(0).max(0) as u32)
+        .unwrap_or(0);
+    migrations::refuse_newer(found)?;
+    for (index, step) in migrations::POSTGRES.iter().enumerate().skip(found as usize) {
+        let transaction = client.transaction().await?;
+        transaction.batch_execute(step).await?;
+        transaction
+            .execute(
+                "INSERT INTO schema_version (singleton, version) VALUES (1, $1)
+                 ON CONFLICT (singleton) DO UPDATE SET version = excluded.version",
+                &[&(index as i32 + 1)],
+            )
+            .await?;
+        transaction.commit().await?;
+    }
+    Ok(SchemaState {
+        found,
+        now: migrations::LATEST,
+    })
 }
 
 fn device_row(row: &Row) -> DeviceRecord {
@@ -99,6 +182,10 @@ impl Storage for PostgresStorage {
     async fn ping(&self) -> StorageResult<()> {
         self.pool.get().await?.query_one("SELECT 1", &[]).await?;
         Ok(())
+    }
+
+    fn schema(&self) -> SchemaState {
+        self.schema
     }
 
     async fn set_force(&self, force: &ForceRecord) -> StorageResult<()> {

@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use firstline_protocol::{CommandKind, DeviceCommand, DirectoryEntry, DirectoryPage, Policy};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
+use super::migrations::{self, Migrate, SchemaState};
 use super::{
     audit_verdict, command_kind, command_name, receipt, AuditRecorded, AuditReport, AuditVerdict,
     Counts, DeviceRecord, ForceRecord, NewDevice, NewSubmission, Redeemed, Storage, StorageError,
@@ -17,6 +18,7 @@ use super::{
 /// The gateway's SQLite storage.
 pub struct SqliteStorage {
     connection: Arc<Mutex<Connection>>,
+    schema: SchemaState,
 }
 
 impl From<rusqlite::Error> for StorageError {
@@ -28,14 +30,31 @@ impl From<rusqlite::Error> for StorageError {
 impl SqliteStorage {
     /// Opens (creating if needed) the database file and brings its schema up to date.
     pub fn open(path: &Path) -> StorageResult<SqliteStorage> {
-        let connection = Connection::open(path)?;
-        connection.pragma_update(None, "journal_mode", "WAL")?;
-        connection.pragma_update(None, "synchronous", "FULL")?;
+        SqliteStorage::open_with(path, Migrate::Apply)
+    }
+
+    /// Opens the database file; with [`Migrate::CheckOnly`], only one that exists, changing
+    /// nothing in it.
+    pub fn open_with(path: &Path, migrate: Migrate) -> StorageResult<SqliteStorage> {
+        let mut connection = match migrate {
+            Migrate::Apply => Connection::open(path)?,
+            Migrate::CheckOnly => Connection::open_with_flags(
+                path,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(|error| StorageError(format!("{}: {error}", path.display())))?,
+        };
+        if migrate == Migrate::Apply {
+            connection.pragma_update(None, "journal_mode", "WAL")?;
+            connection.pragma_update(None, "synchronous", "FULL")?;
+        }
         connection.pragma_update(None, "foreign_keys", "ON")?;
         connection.busy_timeout(std::time::Duration::from_secs(10))?;
-        connection.execute_batch(include_str!("../../migrations/sqlite.sql"))?;
+        let schema = migrate_sqlite(&mut connection, migrate)?;
         Ok(SqliteStorage {
             connection: Arc::new(Mutex::new(connection)),
+            schema,
         })
     }
 
@@ -54,6 +73,26 @@ impl SqliteStorage {
         .await
         .map_err(|error| StorageError(format!("storage task failed: {error}")))?
     }
+}
+
+/// Applies the steps after the database's `user_version`, each with its new version in one
+/// transaction.
+fn migrate_sqlite(connection: &mut Connection, migrate: Migrate) -> StorageResult<SchemaState> {
+    let found: u32 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    migrations::refuse_newer(found)?;
+    if migrate == Migrate::CheckOnly {
+        return Ok(SchemaState { found, now: found });
+    }
+    for (index, step) in migrations::SQLITE.iter().enumerate().skip(found as usize) {
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        transaction.execute_batch(step)?;
+        transaction.pragma_update(None, "user_version", index as u32 + 1)?;
+        transaction.commit()?;
+    }
+    Ok(SchemaState {
+        found,
+        now: migrations::LATEST,
+    })
 }
 
 fn device_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceRecord> {
@@ -77,6 +116,10 @@ impl Storage for SqliteStorage {
             Ok(())
         })
         .await
+    }
+
+    fn schema(&self) -> SchemaState {
+        self.schema
     }
 
     async fn set_force(&self, force: &ForceRecord) -> StorageResult<()> {

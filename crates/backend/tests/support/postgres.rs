@@ -197,6 +197,59 @@ impl Postgres {
         format!("postgres://firstline@127.0.0.1:{}/postgres", self.port)
     }
 
+    /// Makes the server ask TCP clients for `password` (SCRAM), as a production server would;
+    /// the URL stays without it.
+    pub fn require_password(&self, password: &str) {
+        self.run(
+            "psql",
+            &[
+                "-h",
+                &self.dir.path().display().to_string(),
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                "firstline",
+                "-d",
+                "postgres",
+                "-c",
+                &format!("ALTER ROLE firstline PASSWORD '{password}'"),
+            ],
+        );
+        std::fs::write(
+            self.dir.path().join("data/pg_hba.conf"),
+            "local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n",
+        )
+        .expect("pg_hba.conf written");
+        self.run("pg_ctl", &["-D", &self.data(), "reload"]);
+        // The reload is asynchronous: wait until a password-less connection is refused.
+        for _ in 0..100 {
+            let refused = Command::new(self.bin.join("psql"))
+                .args([
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    &self.port.to_string(),
+                    "-U",
+                    "firstline",
+                ])
+                .args(["-d", "postgres", "-w", "-c", "SELECT 1"])
+                .env_remove("PGPASSWORD")
+                .output()
+                .map(|output| !output.status.success())
+                .unwrap_or(false);
+            if refused {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("PostgreSQL never started asking for a password");
+    }
+
+    /// Stops the server (a database gone away), keeping its files.
+    pub fn stop(&self) {
+        self.run("pg_ctl", &["-D", &self.data(), "-m", "fast", "-w", "stop"]);
+    }
+
     /// From now on, `url()` carries `query` (say `sslmode=verify-full&sslrootcert=…`).
     pub fn set_url_query(&mut self, query: &str) {
         self.url_query = Some(query.to_string());
