@@ -147,27 +147,30 @@ enum Command {
         /// Its id.
         id: String,
     },
-    /// Set the policy devices fetch from the gateway (idle lock, PIN lockout, how long a
+    /// Change the policy devices fetch from the gateway (idle lock, PIN lockout, how long a
     /// received record stays readable on the device, whether a device secret may live in a
-    /// file).
+    /// file). Only the settings given change; the others keep their stored (or default)
+    /// values. Prints the policy as it now stands.
     SetPolicy {
         /// The gateway's database.
         #[arg(long)]
         database: String,
-        /// Seconds without input after which the app locks.
-        #[arg(long, default_value_t = 300)]
-        idle_lock_seconds: u32,
-        /// Wrong PINs in a row after which an officer's key is destroyed.
-        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=100))]
-        max_failed_pins: u32,
+        /// Seconds without input after which the app locks [default: 300].
+        #[arg(long, value_parser = clap::value_parser!(u32).range(30..=3600))]
+        idle_lock_seconds: Option<u32>,
+        /// Wrong PINs in a row after which an officer's key is destroyed [default: 10].
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
+        max_failed_pins: Option<u32>,
         /// Destroy a finalised record's readable copy on the device at sealing, instead of
-        /// keeping it until the force's receipt.
-        #[arg(long)]
-        destroy_readable_copy_at_sealing: bool,
+        /// keeping it until the force's receipt (`--destroy-readable-copy-at-sealing false`
+        /// keeps it again) [default: false].
+        #[arg(long, num_args = 0..=1, default_missing_value = "true")]
+        destroy_readable_copy_at_sealing: Option<bool>,
         /// Forbid the device secret in a file where no OS keyring answers: such devices refuse
-        /// to open, and a file secret moves into the keyring where one answers.
-        #[arg(long)]
-        forbid_file_secret: bool,
+        /// to open, and a file secret moves into the keyring where one answers
+        /// (`--forbid-file-secret false` allows it again) [default: false].
+        #[arg(long, num_args = 0..=1, default_missing_value = "true")]
+        forbid_file_secret: Option<bool>,
     },
     /// Open stored submissions into JSON lines for the records system, each after checking its
     /// device signature against the enrolled device that sent it. The migrant-victim
@@ -207,10 +210,26 @@ fn main() -> ExitCode {
     }
 }
 
+/// Opens the gateway's database (bringing its schema up to date, as the gateway would). A
+/// PostgreSQL password comes from FIRSTLINE_DATABASE_PASSWORD, never the command line.
 async fn database(url: &str) -> Result<std::sync::Arc<dyn Storage>, String> {
-    storage::open(url)
-        .await
-        .map_err(|error| format!("cannot open the database: {error}"))
+    if firstline_backend::config::url_has_password(url) {
+        return Err(format!(
+            "--database has a password in it, which every user can read in the process list: give it in {}",
+            firstline_backend::config::PASSWORD_VARIABLE
+        ));
+    }
+    let password = std::env::var(firstline_backend::config::PASSWORD_VARIABLE)
+        .ok()
+        .filter(|password| !password.is_empty())
+        .map(zeroize::Zeroizing::new);
+    storage::open_with(
+        url,
+        password.as_deref().map(String::as_str),
+        storage::Migrate::Apply,
+    )
+    .await
+    .map_err(|error| format!("cannot open the database: {error}"))
 }
 
 /// The force's stored key set, verified (under its own root: init-force signed it).
@@ -478,14 +497,25 @@ async fn run(command: Command) -> Result<(), String> {
             destroy_readable_copy_at_sealing,
             forbid_file_secret,
         } => {
-            let policy = firstline_protocol::Policy {
-                idle_lock_seconds,
-                max_failed_pins,
-                keep_readable_copy_until_receipt: !destroy_readable_copy_at_sealing,
-                allow_file_secret: !forbid_file_secret,
-            };
-            database(&url)
-                .await?
+            let storage = database(&url).await?;
+            let mut policy = storage
+                .policy()
+                .await
+                .map_err(|error| error.to_string())?
+                .unwrap_or_else(firstline_backend::default_policy);
+            if let Some(seconds) = idle_lock_seconds {
+                policy.idle_lock_seconds = seconds;
+            }
+            if let Some(count) = max_failed_pins {
+                policy.max_failed_pins = count;
+            }
+            if let Some(destroy) = destroy_readable_copy_at_sealing {
+                policy.keep_readable_copy_until_receipt = !destroy;
+            }
+            if let Some(forbid) = forbid_file_secret {
+                policy.allow_file_secret = !forbid;
+            }
+            storage
                 .set_policy(&policy)
                 .await
                 .map_err(|error| error.to_string())?;

@@ -321,6 +321,65 @@ async fn policy_is_set_for_devices_and_nonsense_refused() {
     assert_eq!((policy.idle_lock_seconds, policy.max_failed_pins), (120, 5));
     let (success, _, stderr) = admin(&["set-policy", "--database", &db, "--max-failed-pins", "0"]);
     assert!(!success && stderr.contains("max-failed-pins"), "{stderr}");
+    let (success, _, stderr) =
+        admin(&["set-policy", "--database", &db, "--idle-lock-seconds", "0"]);
+    assert!(!success && stderr.contains("idle-lock-seconds"), "{stderr}");
+}
+
+#[tokio::test]
+async fn set_policy_changes_only_the_settings_it_is_given() {
+    let setup = Setup::new();
+    let db = setup.database();
+    let stored = || async {
+        storage::open(&db)
+            .await
+            .expect("db")
+            .policy()
+            .await
+            .expect("read")
+            .expect("set")
+    };
+    ok(&[
+        "set-policy",
+        "--database",
+        &db,
+        "--idle-lock-seconds",
+        "120",
+        "--forbid-file-secret",
+    ]);
+    ok(&["set-policy", "--database", &db, "--max-failed-pins", "4"]);
+    let policy = stored().await;
+    assert_eq!(
+        policy.idle_lock_seconds, 120,
+        "an unnamed setting was reset"
+    );
+    assert!(!policy.allow_file_secret, "an unnamed setting was reset");
+    assert_eq!(policy.max_failed_pins, 4);
+    assert!(policy.keep_readable_copy_until_receipt);
+
+    ok(&[
+        "set-policy",
+        "--database",
+        &db,
+        "--destroy-readable-copy-at-sealing",
+    ]);
+    ok(&[
+        "set-policy",
+        "--database",
+        &db,
+        "--forbid-file-secret",
+        "false",
+    ]);
+    let policy = stored().await;
+    assert!(!policy.keep_readable_copy_until_receipt);
+    assert!(policy.allow_file_secret);
+    assert_eq!((policy.idle_lock_seconds, policy.max_failed_pins), (120, 4));
+
+    // Nothing given changes nothing, and prints the policy as it stands.
+    let printed = ok(&["set-policy", "--database", &db]);
+    let printed: serde_json::Value = serde_json::from_str(printed.trim()).expect("JSON");
+    assert_eq!(printed["idle_lock_seconds"], 120);
+    assert_eq!(stored().await, policy);
 }
 
 #[tokio::test]

@@ -13,7 +13,7 @@ pub mod storage;
 
 use std::sync::Arc;
 
-pub use api::{metrics_router, router};
+pub use api::{default_policy, metrics_router, router};
 pub use auth::{enrolment_code_hash, new_enrolment_code, token_hash};
 pub use limits::{LimitConfig, Limits};
 pub use metrics::Metrics;
