@@ -2,6 +2,7 @@
 //! (`--database`, the same value the gateway takes) and on key files, never over the network,
 //! so there is no admin endpoint to attack.
 
+mod fleet;
 mod keys;
 
 use std::io::Write;
@@ -72,8 +73,59 @@ enum Command {
         #[arg(long, default_value_t = 24)]
         valid_hours: i64,
     },
-    /// List enrolled devices (JSON lines), with the longest audit chain each reported and a
-    /// flag if its chain ever got shorter or a head changed for a length already seen.
+    /// Issue one-time enrolment codes for a fleet. Writes OUT/codes.csv (label, code id,
+    /// typed code, enrolment URI, expiry) and OUT/<label>.svg, a QR code of each device's
+    /// enrolment URI (gateway URL, code, force root fingerprint) for device-management tools
+    /// or devices that scan. Until used, these files enrol devices: keep them like passwords.
+    EnrolmentCodes {
+        /// The gateway's database.
+        #[arg(long)]
+        database: String,
+        /// How many codes (at most 5000).
+        #[arg(long)]
+        count: u32,
+        /// Labels are this and a number: `tablet-` gives tablet-001, tablet-002…
+        #[arg(long, default_value = "device-")]
+        label_prefix: String,
+        /// The gateway's URL as devices reach it (https://…).
+        #[arg(long)]
+        gateway_url: String,
+        /// Hours until the codes expire (at most 720).
+        #[arg(long, default_value_t = 72)]
+        valid_hours: i64,
+        /// A new or empty folder for the CSV and the SVGs (made readable by its owner only).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// List enrolment codes (JSON lines): id, label, state (unused, used, expired,
+    /// withdrawn), when issued, when it expires, the device that used it. Never the code.
+    Codes {
+        /// The gateway's database.
+        #[arg(long)]
+        database: String,
+    },
+    /// Label a code (and the device enrolled with it, if any).
+    LabelCode {
+        /// The gateway's database.
+        #[arg(long)]
+        database: String,
+        /// The code's id, from `codes` or the batch's CSV.
+        code_id: String,
+        /// The label.
+        label: String,
+    },
+    /// Withdraw an unused code: it enrols nothing from now on (a device that tries is told
+    /// the code is unknown or expired).
+    WithdrawCode {
+        /// The gateway's database.
+        #[arg(long)]
+        database: String,
+        /// The code's id.
+        code_id: String,
+    },
+    /// List enrolled devices (JSON lines): label, name, state, app version, last sync, the
+    /// longest audit chain each reported and a flag if its chain ever got shorter or a head
+    /// changed for a length already seen.
     Devices {
         /// The gateway's database.
         #[arg(long)]
@@ -363,6 +415,98 @@ async fn run(command: Command) -> Result<(), String> {
             println!("{}", EnrolmentCode::link(&secret, &fingerprint));
             Ok(())
         }
+        Command::EnrolmentCodes {
+            database: url,
+            count,
+            label_prefix,
+            gateway_url,
+            valid_hours,
+            out,
+        } => {
+            let storage = database(&url).await?;
+            let root = stored_key_set(&*storage)
+                .await?
+                .ok_or("the force is not set up: run init-force first")?
+                .root_public;
+            let batch = fleet::Batch {
+                count,
+                label_prefix: &label_prefix,
+                gateway_url: &gateway_url,
+                valid_hours,
+                out: &out,
+            };
+            let csv =
+                fleet::issue(&*storage, &firstline_trust::fingerprint(&root), &batch, now).await?;
+            println!(
+                "{count} codes: {} and one QR code (SVG) per device beside it",
+                csv.display()
+            );
+            Ok(())
+        }
+        Command::Codes { database: url } => {
+            let storage = database(&url).await?;
+            for code in storage
+                .enrolment_codes()
+                .await
+                .map_err(|error| error.to_string())?
+            {
+                print_json(&serde_json::json!({
+                    "code_id": code.id,
+                    "label": code.label,
+                    "state": fleet::state(&code, now),
+                    "issued_at": code.issued_at,
+                    "expires_at": code.expires_at,
+                    "used_at": code.used_at,
+                    "device_id": code.device_id,
+                    "withdrawn_at": code.withdrawn_at,
+                }))?;
+            }
+            Ok(())
+        }
+        Command::LabelCode {
+            database: url,
+            code_id,
+            label,
+        } => {
+            fleet::check_label(&label)?;
+            if database(&url)
+                .await?
+                .label_enrolment_code(&code_id.to_ascii_lowercase(), &label)
+                .await
+                .map_err(|error| error.to_string())?
+            {
+                println!("code {code_id} is labelled {label}");
+                Ok(())
+            } else {
+                Err(format!("no code {code_id}: see `firstline-admin codes`"))
+            }
+        }
+        Command::WithdrawCode {
+            database: url,
+            code_id,
+        } => {
+            match database(&url)
+                .await?
+                .withdraw_enrolment_code(&code_id.to_ascii_lowercase(), now)
+                .await
+                .map_err(|error| error.to_string())?
+            {
+                storage::Withdrawal::Withdrawn => {
+                    println!("code {code_id} is withdrawn: it enrols nothing from now on");
+                    Ok(())
+                }
+                storage::Withdrawal::AlreadyWithdrawn => {
+                    println!("code {code_id} was already withdrawn");
+                    Ok(())
+                }
+                storage::Withdrawal::AlreadyUsed => Err(format!(
+                    "code {code_id} has enrolled a device already: revoke or wipe the device instead"
+                )),
+                storage::Withdrawal::NoSuchCode => {
+                    Err(format!("no code {code_id}: see `firstline-admin codes`"))
+                }
+            }
+        }
         Command::Devices { database: url } => {
             let storage = database(&url).await?;
             for device in storage.devices().await.map_err(|error| error.to_string())? {
@@ -372,7 +516,10 @@ async fn run(command: Command) -> Result<(), String> {
                     .map_err(|error| error.to_string())?;
                 print_json(&serde_json::json!({
                     "device_id": device.device_id,
+                    "label": device.label,
                     "name": device.name,
+                    "state": if device.revoked_at.is_some() { "revoked" } else { "active" },
+                    "app_version": device.app_version,
                     "enrolled_at": device.enrolled_at,
                     "last_seen_at": device.last_seen_at,
                     "revoked_at": device.revoked_at,

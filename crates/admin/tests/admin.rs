@@ -557,3 +557,190 @@ async fn submissions_open_for_the_records_system_and_the_migrant_section_only_wi
         "{stderr}"
     );
 }
+
+#[tokio::test]
+async fn a_fleet_batch_writes_labelled_codes_and_qr_codes_that_enrol_once_and_can_be_withdrawn() {
+    let setup = Setup::new();
+    let db = setup.database();
+    let out = setup.dir.path().join("batch");
+    let printed = ok(&[
+        "enrolment-codes",
+        "--database",
+        &db,
+        "--count",
+        "3",
+        "--label-prefix",
+        "tablet-",
+        "--gateway-url",
+        "https://gateway.test.example:8643",
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert!(printed.starts_with("3 codes: "), "{printed}");
+    assert_eq!(
+        std::fs::metadata(&out)
+            .expect("folder")
+            .permissions()
+            .mode()
+            & 0o777,
+        0o700
+    );
+    let csv = std::fs::read_to_string(out.join("codes.csv")).expect("csv");
+    let rows: Vec<Vec<&str>> = csv.lines().map(|line| line.split(',').collect()).collect();
+    assert_eq!(
+        rows[0],
+        [
+            "label",
+            "code_id",
+            "typed_code",
+            "enrolment_uri",
+            "expires_at"
+        ]
+    );
+    assert_eq!(rows.len(), 4);
+    let storage = storage::open(&db).await.expect("db");
+    let signed: firstline_protocol::SignedKeySet =
+        serde_json::from_str(&storage.key_set().await.expect("read").expect("a key set"))
+            .expect("json");
+    let fingerprint = firstline_trust::fingerprint(&signed.root_public_key.0);
+    for (index, row) in rows[1..].iter().enumerate() {
+        let label = format!("tablet-{:03}", index + 1);
+        assert_eq!(row[0], label);
+        let uri = firstline_trust::EnrolmentUri::parse(row[3]).expect("an enrolment URI");
+        assert_eq!(uri.gateway_url, "https://gateway.test.example:8643");
+        assert_eq!(uri.code.fingerprint, fingerprint.to_vec());
+        let typed = firstline_trust::EnrolmentCode::parse(row[2]).expect("a typed code");
+        assert_eq!(typed.secret, uri.code.secret);
+        let svg_path = out.join(format!("{label}.svg"));
+        let svg = std::fs::read_to_string(&svg_path).expect("svg");
+        assert!(
+            svg.contains("<svg") && svg.contains("</svg>"),
+            "{svg_path:?}"
+        );
+        assert_eq!(
+            std::fs::metadata(&svg_path)
+                .expect("svg")
+                .permissions()
+                .mode()
+                & 0o777,
+            0o600
+        );
+    }
+    assert_eq!(
+        std::fs::metadata(out.join("codes.csv"))
+            .expect("csv")
+            .permissions()
+            .mode()
+            & 0o777,
+        0o600
+    );
+
+    let listed = |db: &str| -> Vec<serde_json::Value> {
+        ok(&["codes", "--database", db])
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("JSON line"))
+            .collect()
+    };
+    let codes = listed(&db);
+    assert_eq!(codes.len(), 3);
+    assert!(codes.iter().all(|code| code["state"] == "unused"));
+    assert!(
+        !ok(&["codes", "--database", &db]).contains(rows[1][2]),
+        "the list shows a code"
+    );
+
+    // The first enrols a device, which takes its label; the second is withdrawn and enrols
+    // nothing; a used code cannot be withdrawn.
+    let redeem = |id: &str| NewDevice {
+        device_id: id.into(),
+        name: format!("host-{id}"),
+        public_key: vec![1; 32],
+        token_hash: firstline_backend::token_hash(id),
+    };
+    let now = firstline_backend::unix_now();
+    let first = firstline_trust::EnrolmentCode::parse(rows[1][2]).expect("code");
+    assert_eq!(
+        storage
+            .redeem_enrolment_code(
+                &firstline_backend::enrolment_code_hash(&first.secret),
+                &redeem("dev_a"),
+                now
+            )
+            .await
+            .expect("redeem"),
+        Redeemed::Enrolled
+    );
+    ok(&["withdraw-code", "--database", &db, rows[2][1]]);
+    let second = firstline_trust::EnrolmentCode::parse(rows[2][2]).expect("code");
+    assert_eq!(
+        storage
+            .redeem_enrolment_code(
+                &firstline_backend::enrolment_code_hash(&second.secret),
+                &redeem("dev_b"),
+                now
+            )
+            .await
+            .expect("redeem"),
+        Redeemed::UnknownOrExpired,
+        "a withdrawn code enrolled a device"
+    );
+    let (success, _, stderr) = admin(&["withdraw-code", "--database", &db, rows[1][1]]);
+    assert!(!success && stderr.contains("revoke or wipe"), "{stderr}");
+    let (success, _, stderr) = admin(&["withdraw-code", "--database", &db, "0123456789ab"]);
+    assert!(!success && stderr.contains("no code"), "{stderr}");
+
+    ok(&[
+        "label-code",
+        "--database",
+        &db,
+        rows[1][1],
+        "response-car-7",
+    ]);
+    let (success, _, stderr) = admin(&["label-code", "--database", &db, rows[3][1], "../etc"]);
+    assert!(!success && stderr.contains("not a label"), "{stderr}");
+    let states: Vec<(String, String)> = listed(&db)
+        .iter()
+        .map(|code| {
+            (
+                code["label"].as_str().unwrap_or_default().to_string(),
+                code["state"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        states.contains(&("response-car-7".into(), "used".into())),
+        "{states:?}"
+    );
+    assert!(
+        states.contains(&("tablet-002".into(), "withdrawn".into())),
+        "{states:?}"
+    );
+    assert!(
+        states.contains(&("tablet-003".into(), "unused".into())),
+        "{states:?}"
+    );
+    let device: serde_json::Value = serde_json::from_str(
+        ok(&["devices", "--database", &db])
+            .lines()
+            .next()
+            .expect("a device"),
+    )
+    .expect("json");
+    assert_eq!(device["label"], "response-car-7");
+    assert_eq!(device["state"], "active");
+
+    // A second batch into the same folder is refused before any code is stored.
+    let (success, _, stderr) = admin(&[
+        "enrolment-codes",
+        "--database",
+        &db,
+        "--count",
+        "2",
+        "--gateway-url",
+        "https://gateway.test.example:8643",
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert!(!success && stderr.contains("not empty"), "{stderr}");
+    assert_eq!(listed(&db).len(), 3);
+}

@@ -209,7 +209,11 @@ impl FromRequestParts<GatewayState> for KnownDevice {
             .ok_or_else(|| unauthenticated("this endpoint needs a device credential"))?;
         let device = state
             .storage
-            .device_by_token(&token_hash(token.trim()), state.now())
+            .device_by_token(
+                &token_hash(token.trim()),
+                state.now(),
+                app_version(&parts.headers),
+            )
             .await?
             .ok_or_else(|| unauthenticated("this device is not enrolled with the force"))?;
         state.limits.device(&device.device_id).map_err(|seconds| {
@@ -218,6 +222,22 @@ impl FromRequestParts<GatewayState> for KnownDevice {
         })?;
         Ok(KnownDevice(device))
     }
+}
+
+/// The app version a device's `User-Agent` gives (`firstline/<version>`), if it reads as one:
+/// digits, dots, letters and dashes, at most 32 characters (force IT lists it; nothing else).
+fn app_version(headers: &HeaderMap) -> Option<&str> {
+    let version = headers
+        .get(axum::http::header::USER_AGENT)?
+        .to_str()
+        .ok()?
+        .strip_prefix("firstline/")?;
+    let plausible = !version.is_empty()
+        && version.len() <= 32
+        && version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'));
+    plausible.then_some(version)
 }
 
 /// The device a request is authenticated as, refused if force IT revoked it.

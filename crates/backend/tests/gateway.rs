@@ -7,8 +7,8 @@
 mod support;
 
 use firstline_protocol::{
-    ApiError, DeviceCommands, DirectoryEntry, DirectoryPage, EnrolRequest, ErrorCode, Meta, Policy,
-    Receipt, ReceiptStatus, MAX_BODY_BYTES,
+    paths, ApiError, DeviceCommands, DirectoryEntry, DirectoryPage, EnrolRequest, ErrorCode, Meta,
+    Policy, Receipt, ReceiptStatus, MAX_BODY_BYTES,
 };
 use reqwest::StatusCode;
 use support::{Database, Gateway};
@@ -36,7 +36,54 @@ on_both_databases!(
     a_device_whose_audit_chain_shrinks_or_changes_is_flagged,
     supersedes_must_name_a_record_the_same_device_sent,
     a_device_over_its_storage_quota_is_refused_with_507,
+    force_it_sees_the_app_version_each_device_last_reported,
 );
+
+/// The `User-Agent` the sync client sends (`firstline/<version>`) is kept as the device's app
+/// version for `firstline-admin devices`; anything that does not read as a version is not.
+async fn force_it_sees_the_app_version_each_device_last_reported(database: Database) {
+    let gateway = Gateway::start(database).await;
+    let client = reqwest::Client::new();
+    let device = gateway.enrol(&client).await;
+    let sync_as = |agent: &'static str| {
+        client
+            .get(format!("{}{}", gateway.url, paths::POLICY))
+            .header("authorization", device.bearer())
+            .header("user-agent", agent)
+            .send()
+    };
+    let version = || async {
+        gateway.storage.devices().await.expect("devices")[0]
+            .app_version
+            .clone()
+    };
+    assert_eq!(
+        sync_as("firstline/1.4.2").await.expect("sync").status(),
+        200
+    );
+    assert_eq!(version().await.as_deref(), Some("1.4.2"));
+    assert_eq!(
+        sync_as("firstline/1.5.0").await.expect("sync").status(),
+        200
+    );
+    assert_eq!(
+        version().await.as_deref(),
+        Some("1.5.0"),
+        "an update is seen at once"
+    );
+    for hostile in [
+        "firstline/<script>alert(1)</script>",
+        "curl/8.0",
+        "firstline/",
+    ] {
+        assert_eq!(sync_as(hostile).await.expect("sync").status(), 200);
+        assert_eq!(
+            version().await.as_deref(),
+            Some("1.5.0"),
+            "{hostile} was kept"
+        );
+    }
+}
 
 /// Asserts that a request was refused with `status` and `code`; returns the error body.
 async fn refused(

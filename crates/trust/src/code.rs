@@ -2,7 +2,9 @@
 //! root's fingerprint, which only the device checks. Typed, a code is eight groups of four
 //! letters and digits an officer can read aloud (`ABCD-EFGH-JKLM-NPQR` secret, then 80 bits of
 //! fingerprint); the QR link `firstline-enrol:1:<secret>:<fingerprint>` carries the whole
-//! 256-bit fingerprint. Case, spaces and dashes do not matter.
+//! 256-bit fingerprint. Case, spaces and dashes do not matter. The enrolment URI
+//! `firstline-enrol:2:<secret>:<fingerprint>:<gateway URL>` adds where the gateway is, so a
+//! device-management tool or a device that scans needs nothing typed.
 
 use data_encoding::{Encoding, Specification};
 
@@ -98,6 +100,49 @@ impl EnrolmentCode {
     }
 }
 
+const URI_PREFIX: &str = "firstline-enrol:2:";
+
+/// An enrolment code with its gateway: everything a device needs to enrol.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnrolmentUri {
+    /// The gateway's base URL (`https://…`, or `http://` on loopback for development).
+    pub gateway_url: String,
+    /// The code, with the whole root fingerprint.
+    pub code: EnrolmentCode,
+}
+
+impl EnrolmentUri {
+    /// The URI for `secret` at `gateway_url`, carrying the whole `fingerprint`.
+    pub fn format(gateway_url: &str, secret: &str, fingerprint: &[u8; 32]) -> String {
+        let link = EnrolmentCode::link(secret, fingerprint);
+        let rest = link.strip_prefix(LINK_PREFIX).unwrap_or_default();
+        format!("{URI_PREFIX}{rest}:{gateway_url}")
+    }
+
+    /// Reads an enrolment URI; `None` if it is not one, or its gateway URL is not http(s) or
+    /// holds spaces or control characters.
+    pub fn parse(text: &str) -> Option<EnrolmentUri> {
+        let text = text.trim();
+        if text.len() > 600 {
+            return None;
+        }
+        let rest = text.strip_prefix(URI_PREFIX)?;
+        let mut parts = rest.splitn(3, ':');
+        let (secret, fingerprint, gateway_url) = (parts.next()?, parts.next()?, parts.next()?);
+        let code = EnrolmentCode::parse(&format!("{LINK_PREFIX}{secret}:{fingerprint}"))?;
+        let web = gateway_url.starts_with("https://") || gateway_url.starts_with("http://");
+        let clean = gateway_url
+            .chars()
+            .all(|c| !c.is_whitespace() && !c.is_control());
+        (code.fingerprint.len() == 32 && web && clean && gateway_url.len() > 8).then(|| {
+            EnrolmentUri {
+                gateway_url: gateway_url.trim_end_matches('/').to_string(),
+                code,
+            }
+        })
+    }
+}
+
 /// Upper case, without spaces and dashes; `None` if anything else is in it.
 fn normal(text: &str) -> Option<String> {
     let mut normal = String::with_capacity(text.len());
@@ -129,6 +174,36 @@ mod tests {
         let parsed = EnrolmentCode::parse(&link).expect("ok");
         assert_eq!(parsed.fingerprint, fingerprint.to_vec());
         assert_eq!(parsed.secret, "ABCDEFGHJKLMNPQR");
+    }
+
+    #[test]
+    fn an_enrolment_uri_carries_the_gateway_the_code_and_the_whole_fingerprint() {
+        let fingerprint = crate::fingerprint(&[5; 32]);
+        let uri = EnrolmentUri::format(
+            "https://gateway.force.example:8643",
+            "ABCDEFGHJKLMNPQR",
+            &fingerprint,
+        );
+        assert!(
+            uri.starts_with("firstline-enrol:2:ABCDEFGHJKLMNPQR:"),
+            "{uri}"
+        );
+        let parsed = EnrolmentUri::parse(&uri).expect("parses");
+        assert_eq!(parsed.gateway_url, "https://gateway.force.example:8643");
+        assert_eq!(parsed.code.secret, "ABCDEFGHJKLMNPQR");
+        assert_eq!(parsed.code.fingerprint, fingerprint.to_vec());
+        let link = EnrolmentCode::link("ABCDEFGHJKLMNPQR", &fingerprint);
+        for bad in [
+            link.as_str(),
+            &uri.replace("https://", "ftp://"),
+            &uri.replace("gateway.force", "gateway force"),
+            &uri.replace("8643", "86\u{7}43"),
+            &uri[..uri.find(":https").unwrap_or(0)],
+            &uri.replace("https://gateway.force.example:8643", "https://"),
+            &uri.replace("firstline-enrol:2:ABCD", "firstline-enrol:2:ABC!"),
+        ] {
+            assert!(EnrolmentUri::parse(bad).is_none(), "{bad:?} parsed");
+        }
     }
 
     #[test]

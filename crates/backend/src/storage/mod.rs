@@ -53,6 +53,60 @@ pub struct DeviceRecord {
     pub revoked_at: Option<i64>,
     /// When it last made an authenticated request.
     pub last_seen_at: Option<i64>,
+    /// Force IT's label, from the code it enrolled with.
+    pub label: Option<String>,
+    /// The app version it last reported (its `User-Agent`, `firstline/<version>`).
+    pub app_version: Option<String>,
+}
+
+/// A one-time enrolment code to keep (its hash only).
+#[derive(Debug, Clone)]
+pub struct NewEnrolmentCode {
+    /// SHA-256 (hex) of the code.
+    pub code_hash: String,
+    /// When it stops working.
+    pub expires_at: i64,
+    /// When it was issued.
+    pub issued_at: Option<i64>,
+    /// Force IT's label for the device it is meant for.
+    pub label: Option<String>,
+}
+
+/// An enrolment code as force IT lists it: never the code, only its id (the first
+/// [`CODE_ID_CHARS`] characters of its hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnrolmentCodeRecord {
+    /// The code's id.
+    pub id: String,
+    /// Force IT's label.
+    pub label: Option<String>,
+    /// When it was issued (codes from before labels: unknown).
+    pub issued_at: Option<i64>,
+    /// When it stops working.
+    pub expires_at: i64,
+    /// When a device redeemed it.
+    pub used_at: Option<i64>,
+    /// The device that redeemed it.
+    pub device_id: Option<String>,
+    /// When force IT withdrew it.
+    pub withdrawn_at: Option<i64>,
+}
+
+/// Characters of a code's hash that name it in lists (48 bits: no two codes of a force share
+/// one in practice, and the storage refuses to act on an id that names two).
+pub const CODE_ID_CHARS: usize = 12;
+
+/// What withdrawing a code did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Withdrawal {
+    /// It can no longer enrol a device.
+    Withdrawn,
+    /// No code has that id (or more than one has).
+    NoSuchCode,
+    /// A device already enrolled with it (revoke the device instead).
+    AlreadyUsed,
+    /// It was withdrawn before.
+    AlreadyWithdrawn,
 }
 
 /// A device about to be enrolled by redeeming a code.
@@ -152,20 +206,39 @@ pub trait Storage: Send + Sync {
     async fn set_key_set(&self, signed_json: &str) -> StorageResult<()>;
     /// The force's current signed key set (JSON), once set up.
     async fn key_set(&self) -> StorageResult<Option<String>>;
-    /// Keeps a one-time enrolment code's hash until `expires_at`.
-    async fn add_enrolment_code(&self, code_hash: &str, expires_at: i64) -> StorageResult<()>;
-    /// Redeems a code for a new device, atomically: a code enrols at most one device.
+    /// Keeps a one-time enrolment code's hash until `expires_at`, with no label.
+    async fn add_enrolment_code(&self, code_hash: &str, expires_at: i64) -> StorageResult<()> {
+        self.add_enrolment_codes(&[NewEnrolmentCode {
+            code_hash: code_hash.to_string(),
+            expires_at,
+            issued_at: None,
+            label: None,
+        }])
+        .await
+    }
+    /// Keeps a batch of codes, all or none.
+    async fn add_enrolment_codes(&self, codes: &[NewEnrolmentCode]) -> StorageResult<()>;
+    /// Every code, oldest first.
+    async fn enrolment_codes(&self) -> StorageResult<Vec<EnrolmentCodeRecord>>;
+    /// Sets the label of the one code with this id; false if no code (or more than one) has it.
+    async fn label_enrolment_code(&self, id: &str, label: &str) -> StorageResult<bool>;
+    /// Withdraws the one unused code with this id: it enrols nothing from now on.
+    async fn withdraw_enrolment_code(&self, id: &str, now: i64) -> StorageResult<Withdrawal>;
+    /// Redeems a code for a new device, atomically: a code enrols at most one device, and a
+    /// withdrawn one none. The device takes the code's label.
     async fn redeem_enrolment_code(
         &self,
         code_hash: &str,
         device: &NewDevice,
         now: i64,
     ) -> StorageResult<Redeemed>;
-    /// The device whose token has this hash, noting that it was seen now.
+    /// The device whose token has this hash, noting that it was seen now, running
+    /// `app_version` when it said.
     async fn device_by_token(
         &self,
         token_hash: &str,
         now: i64,
+        app_version: Option<&str>,
     ) -> StorageResult<Option<DeviceRecord>>;
     /// Every enrolled device.
     async fn devices(&self) -> StorageResult<Vec<DeviceRecord>>;

@@ -10,8 +10,9 @@ use tokio_postgres::{NoTls, Row};
 use super::migrations::{self, Migrate, SchemaState};
 use super::{
     audit_verdict, command_kind, command_name, receipt, AuditRecorded, AuditReport, AuditVerdict,
-    Counts, DeviceRecord, ForceRecord, NewDevice, NewSubmission, Redeemed, Storage, StorageError,
-    StorageResult, Stored, StoredReceipt, StoredSubmission,
+    Counts, DeviceRecord, EnrolmentCodeRecord, ForceRecord, NewDevice, NewEnrolmentCode,
+    NewSubmission, Redeemed, Storage, StorageError, StorageResult, Stored, StoredReceipt,
+    StoredSubmission, Withdrawal, CODE_ID_CHARS,
 };
 
 /// The gateway's PostgreSQL storage.
@@ -172,10 +173,28 @@ fn device_row(row: &Row) -> DeviceRecord {
         enrolled_at: row.get(3),
         revoked_at: row.get(4),
         last_seen_at: row.get(5),
+        label: row.get(6),
+        app_version: row.get(7),
     }
 }
 
-const DEVICE_COLUMNS: &str = "device_id, name, public_key, enrolled_at, revoked_at, last_seen_at";
+const DEVICE_COLUMNS: &str =
+    "device_id, name, public_key, enrolled_at, revoked_at, last_seen_at, label, app_version";
+
+/// The codes whose hash starts with `id` (at most two counted: one is the only good answer),
+/// locked for the caller's transaction.
+async fn codes_with_id(
+    transaction: &tokio_postgres::Transaction<'_>,
+    id: &str,
+) -> StorageResult<usize> {
+    Ok(transaction
+        .query(
+            "SELECT 1 FROM enrolment_codes WHERE left(code_hash, $2) = $1 LIMIT 2 FOR UPDATE",
+            &[&id, &(CODE_ID_CHARS as i32)],
+        )
+        .await?
+        .len())
+}
 
 #[async_trait]
 impl Storage for PostgresStorage {
@@ -246,16 +265,110 @@ impl Storage for PostgresStorage {
         }))
     }
 
-    async fn add_enrolment_code(&self, code_hash: &str, expires_at: i64) -> StorageResult<()> {
-        self.pool
-            .get()
-            .await?
-            .execute(
-                "INSERT INTO enrolment_codes (code_hash, expires_at) VALUES ($1, $2)",
-                &[&code_hash, &expires_at],
+    async fn add_enrolment_codes(&self, codes: &[NewEnrolmentCode]) -> StorageResult<()> {
+        let mut client = self.pool.get().await?;
+        let transaction = client.transaction().await?;
+        let insert = transaction
+            .prepare(
+                "INSERT INTO enrolment_codes (code_hash, expires_at, issued_at, label)
+                 VALUES ($1, $2, $3, $4)",
             )
             .await?;
+        for code in codes {
+            transaction
+                .execute(
+                    &insert,
+                    &[
+                        &code.code_hash,
+                        &code.expires_at,
+                        &code.issued_at,
+                        &code.label,
+                    ],
+                )
+                .await?;
+        }
+        transaction.commit().await?;
         Ok(())
+    }
+
+    async fn enrolment_codes(&self) -> StorageResult<Vec<EnrolmentCodeRecord>> {
+        let rows = self
+            .pool
+            .get()
+            .await?
+            .query(
+                "SELECT left(code_hash, $1), label, issued_at, expires_at, used_at, device_id, withdrawn_at
+                 FROM enrolment_codes ORDER BY issued_at NULLS FIRST, label NULLS FIRST, code_hash",
+                &[&(CODE_ID_CHARS as i32)],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|row| EnrolmentCodeRecord {
+                id: row.get(0),
+                label: row.get(1),
+                issued_at: row.get(2),
+                expires_at: row.get(3),
+                used_at: row.get(4),
+                device_id: row.get(5),
+                withdrawn_at: row.get(6),
+            })
+            .collect())
+    }
+
+    async fn label_enrolment_code(&self, id: &str, label: &str) -> StorageResult<bool> {
+        let mut client = self.pool.get().await?;
+        let transaction = client.transaction().await?;
+        if codes_with_id(&transaction, id).await? != 1 {
+            return Ok(false);
+        }
+        let width = CODE_ID_CHARS as i32;
+        transaction
+            .execute(
+                "UPDATE enrolment_codes SET label = $3 WHERE left(code_hash, $2) = $1",
+                &[&id, &width, &label],
+            )
+            .await?;
+        // A device already enrolled with it takes the new label too.
+        transaction
+            .execute(
+                "UPDATE devices SET label = $3 WHERE device_id =
+                     (SELECT device_id FROM enrolment_codes WHERE left(code_hash, $2) = $1)",
+                &[&id, &width, &label],
+            )
+            .await?;
+        transaction.commit().await?;
+        Ok(true)
+    }
+
+    async fn withdraw_enrolment_code(&self, id: &str, now: i64) -> StorageResult<Withdrawal> {
+        let mut client = self.pool.get().await?;
+        let transaction = client.transaction().await?;
+        if codes_with_id(&transaction, id).await? != 1 {
+            return Ok(Withdrawal::NoSuchCode);
+        }
+        let width = CODE_ID_CHARS as i32;
+        let row = transaction
+            .query_one(
+                "SELECT used_at, withdrawn_at FROM enrolment_codes WHERE left(code_hash, $2) = $1",
+                &[&id, &width],
+            )
+            .await?;
+        let outcome = match (row.get::<_, Option<i64>>(0), row.get::<_, Option<i64>>(1)) {
+            (Some(_), _) => Withdrawal::AlreadyUsed,
+            (None, Some(_)) => Withdrawal::AlreadyWithdrawn,
+            (None, None) => {
+                transaction
+                    .execute(
+                        "UPDATE enrolment_codes SET withdrawn_at = $3 WHERE left(code_hash, $2) = $1",
+                        &[&id, &width, &now],
+                    )
+                    .await?;
+                Withdrawal::Withdrawn
+            }
+        };
+        transaction.commit().await?;
+        Ok(outcome)
     }
 
     async fn redeem_enrolment_code(
@@ -268,15 +381,25 @@ impl Storage for PostgresStorage {
         let transaction = client.transaction().await?;
         let code = transaction
             .query_opt(
-                "SELECT expires_at, used_at FROM enrolment_codes WHERE code_hash = $1 FOR UPDATE",
+                "SELECT expires_at, used_at, withdrawn_at, label FROM enrolment_codes WHERE code_hash = $1 FOR UPDATE",
                 &[&code_hash],
             )
             .await?;
-        let outcome = match code.map(|row| (row.get::<_, i64>(0), row.get::<_, Option<i64>>(1))) {
+        let code = code.map(|row| {
+            (
+                row.get::<_, i64>(0),
+                row.get::<_, Option<i64>>(1),
+                row.get::<_, Option<i64>>(2),
+                row.get::<_, Option<String>>(3),
+            )
+        });
+        let outcome = match code {
             None => Redeemed::UnknownOrExpired,
-            Some((_, Some(_))) => Redeemed::AlreadyUsed,
-            Some((expires_at, None)) if expires_at <= now => Redeemed::UnknownOrExpired,
-            Some(_) => {
+            Some((_, Some(_), _, _)) => Redeemed::AlreadyUsed,
+            // Withdrawn reads as unknown: the device learns nothing of force IT's lists.
+            Some((_, None, Some(_), _)) => Redeemed::UnknownOrExpired,
+            Some((expires_at, None, None, _)) if expires_at <= now => Redeemed::UnknownOrExpired,
+            Some((_, None, None, label)) => {
                 transaction
                     .execute(
                         "UPDATE enrolment_codes SET used_at = $2, device_id = $3 WHERE code_hash = $1",
@@ -285,14 +408,15 @@ impl Storage for PostgresStorage {
                     .await?;
                 transaction
                     .execute(
-                        "INSERT INTO devices (device_id, name, public_key, token_hash, enrolled_at)
-                         VALUES ($1, $2, $3, $4, $5)",
+                        "INSERT INTO devices (device_id, name, public_key, token_hash, enrolled_at, label)
+                         VALUES ($1, $2, $3, $4, $5, $6)",
                         &[
                             &device.device_id,
                             &device.name,
                             &device.public_key,
                             &device.token_hash,
                             &now,
+                            &label,
                         ],
                     )
                     .await?;
@@ -307,6 +431,7 @@ impl Storage for PostgresStorage {
         &self,
         token_hash: &str,
         now: i64,
+        app_version: Option<&str>,
     ) -> StorageResult<Option<DeviceRecord>> {
         let client = self.pool.get().await?;
         let device = client
@@ -319,9 +444,10 @@ impl Storage for PostgresStorage {
         if let Some(device) = &device {
             client
                 .execute(
-                    "UPDATE devices SET last_seen_at = $2::BIGINT
-                     WHERE device_id = $1 AND (last_seen_at IS NULL OR last_seen_at < $2::BIGINT - 60)",
-                    &[&device.device_id, &now],
+                    "UPDATE devices SET last_seen_at = $2::BIGINT, app_version = COALESCE($3::TEXT, app_version)
+                     WHERE device_id = $1 AND (last_seen_at IS NULL OR last_seen_at < $2::BIGINT - 60
+                         OR ($3::TEXT IS NOT NULL AND app_version IS DISTINCT FROM $3::TEXT))",
+                    &[&device.device_id, &now, &app_version],
                 )
                 .await?;
         }

@@ -11,8 +11,9 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use super::migrations::{self, Migrate, SchemaState};
 use super::{
     audit_verdict, command_kind, command_name, receipt, AuditRecorded, AuditReport, AuditVerdict,
-    Counts, DeviceRecord, ForceRecord, NewDevice, NewSubmission, Redeemed, Storage, StorageError,
-    StorageResult, Stored, StoredReceipt, StoredSubmission,
+    Counts, DeviceRecord, EnrolmentCodeRecord, ForceRecord, NewDevice, NewEnrolmentCode,
+    NewSubmission, Redeemed, Storage, StorageError, StorageResult, Stored, StoredReceipt,
+    StoredSubmission, Withdrawal, CODE_ID_CHARS,
 };
 
 /// The gateway's SQLite storage.
@@ -103,10 +104,22 @@ fn device_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceRecord> {
         enrolled_at: row.get(3)?,
         revoked_at: row.get(4)?,
         last_seen_at: row.get(5)?,
+        label: row.get(6)?,
+        app_version: row.get(7)?,
     })
 }
 
-const DEVICE_COLUMNS: &str = "device_id, name, public_key, enrolled_at, revoked_at, last_seen_at";
+const DEVICE_COLUMNS: &str =
+    "device_id, name, public_key, enrolled_at, revoked_at, last_seen_at, label, app_version";
+
+/// The codes whose hash starts with `id` (at most two counted: one is the only good answer).
+fn codes_with_id(connection: &Connection, id: &str) -> rusqlite::Result<i64> {
+    connection.query_row(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM enrolment_codes WHERE substr(code_hash, 1, ?2) = ?1 LIMIT 2)",
+        params![id, CODE_ID_CHARS as i64],
+        |row| row.get(0),
+    )
+}
 
 #[async_trait]
 impl Storage for SqliteStorage {
@@ -183,14 +196,102 @@ impl Storage for SqliteStorage {
         .await
     }
 
-    async fn add_enrolment_code(&self, code_hash: &str, expires_at: i64) -> StorageResult<()> {
-        let code_hash = code_hash.to_string();
+    async fn add_enrolment_codes(&self, codes: &[NewEnrolmentCode]) -> StorageResult<()> {
+        let codes = codes.to_vec();
         self.with(move |connection| {
-            connection.execute(
-                "INSERT INTO enrolment_codes (code_hash, expires_at) VALUES (?1, ?2)",
-                params![code_hash, expires_at],
-            )?;
+            let transaction =
+                connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            {
+                let mut insert = transaction.prepare(
+                    "INSERT INTO enrolment_codes (code_hash, expires_at, issued_at, label)
+                     VALUES (?1, ?2, ?3, ?4)",
+                )?;
+                for code in &codes {
+                    insert.execute(params![
+                        code.code_hash,
+                        code.expires_at,
+                        code.issued_at,
+                        code.label
+                    ])?;
+                }
+            }
+            transaction.commit()?;
             Ok(())
+        })
+        .await
+    }
+
+    async fn enrolment_codes(&self) -> StorageResult<Vec<EnrolmentCodeRecord>> {
+        self.with(|connection| {
+            let mut statement = connection.prepare(
+                "SELECT substr(code_hash, 1, ?1), label, issued_at, expires_at, used_at, device_id, withdrawn_at
+                 FROM enrolment_codes ORDER BY issued_at, label, code_hash",
+            )?;
+            let rows = statement.query_map([CODE_ID_CHARS as i64], |row| {
+                Ok(EnrolmentCodeRecord {
+                    id: row.get(0)?,
+                    label: row.get(1)?,
+                    issued_at: row.get(2)?,
+                    expires_at: row.get(3)?,
+                    used_at: row.get(4)?,
+                    device_id: row.get(5)?,
+                    withdrawn_at: row.get(6)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
+    async fn label_enrolment_code(&self, id: &str, label: &str) -> StorageResult<bool> {
+        let (id, label) = (id.to_string(), label.to_string());
+        self.with(move |connection| {
+            let transaction =
+                connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if codes_with_id(&transaction, &id)? != 1 {
+                return Ok(false);
+            }
+            transaction.execute(
+                "UPDATE enrolment_codes SET label = ?3 WHERE substr(code_hash, 1, ?2) = ?1",
+                params![id, CODE_ID_CHARS as i64, label],
+            )?;
+            // A device already enrolled with it takes the new label too.
+            transaction.execute(
+                "UPDATE devices SET label = ?3 WHERE device_id =
+                     (SELECT device_id FROM enrolment_codes WHERE substr(code_hash, 1, ?2) = ?1)",
+                params![id, CODE_ID_CHARS as i64, label],
+            )?;
+            transaction.commit()?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn withdraw_enrolment_code(&self, id: &str, now: i64) -> StorageResult<Withdrawal> {
+        let id = id.to_string();
+        self.with(move |connection| {
+            let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if codes_with_id(&transaction, &id)? != 1 {
+                return Ok(Withdrawal::NoSuchCode);
+            }
+            let (used_at, withdrawn_at): (Option<i64>, Option<i64>) = transaction.query_row(
+                "SELECT used_at, withdrawn_at FROM enrolment_codes WHERE substr(code_hash, 1, ?2) = ?1",
+                params![id, CODE_ID_CHARS as i64],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )?;
+            let outcome = match (used_at, withdrawn_at) {
+                (Some(_), _) => Withdrawal::AlreadyUsed,
+                (None, Some(_)) => Withdrawal::AlreadyWithdrawn,
+                (None, None) => {
+                    transaction.execute(
+                        "UPDATE enrolment_codes SET withdrawn_at = ?3 WHERE substr(code_hash, 1, ?2) = ?1",
+                        params![id, CODE_ID_CHARS as i64, now],
+                    )?;
+                    Withdrawal::Withdrawn
+                }
+            };
+            transaction.commit()?;
+            Ok(outcome)
         })
         .await
     }
@@ -205,26 +306,28 @@ impl Storage for SqliteStorage {
         let device = device.clone();
         self.with(move |connection| {
             let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let code: Option<(i64, Option<i64>)> = transaction
+            let code: Option<(i64, Option<i64>, Option<i64>, Option<String>)> = transaction
                 .query_row(
-                    "SELECT expires_at, used_at FROM enrolment_codes WHERE code_hash = ?1",
+                    "SELECT expires_at, used_at, withdrawn_at, label FROM enrolment_codes WHERE code_hash = ?1",
                     [&code_hash],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
                 )
                 .optional()?;
             let outcome = match code {
                 None => Redeemed::UnknownOrExpired,
-                Some((_, Some(_))) => Redeemed::AlreadyUsed,
-                Some((expires_at, None)) if expires_at <= now => Redeemed::UnknownOrExpired,
-                Some(_) => {
+                Some((_, Some(_), _, _)) => Redeemed::AlreadyUsed,
+                // Withdrawn reads as unknown: the device learns nothing of force IT's lists.
+                Some((_, None, Some(_), _)) => Redeemed::UnknownOrExpired,
+                Some((expires_at, None, None, _)) if expires_at <= now => Redeemed::UnknownOrExpired,
+                Some((_, None, None, label)) => {
                     transaction.execute(
                         "UPDATE enrolment_codes SET used_at = ?2, device_id = ?3 WHERE code_hash = ?1",
                         params![code_hash, now, device.device_id],
                     )?;
                     transaction.execute(
-                        "INSERT INTO devices (device_id, name, public_key, token_hash, enrolled_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![device.device_id, device.name, device.public_key, device.token_hash, now],
+                        "INSERT INTO devices (device_id, name, public_key, token_hash, enrolled_at, label)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        params![device.device_id, device.name, device.public_key, device.token_hash, now, label],
                     )?;
                     Redeemed::Enrolled
                 }
@@ -239,8 +342,10 @@ impl Storage for SqliteStorage {
         &self,
         token_hash: &str,
         now: i64,
+        app_version: Option<&str>,
     ) -> StorageResult<Option<DeviceRecord>> {
         let token_hash = token_hash.to_string();
+        let app_version = app_version.map(str::to_string);
         self.with(move |connection| {
             let device = connection
                 .query_row(
@@ -250,11 +355,13 @@ impl Storage for SqliteStorage {
                 )
                 .optional()?;
             if let Some(device) = &device {
-                // At most one write a minute per device: last-seen is for force IT, not a log.
+                // At most one write a minute per device (last-seen is for force IT, not a log),
+                // and one when its version changes.
                 connection.execute(
-                    "UPDATE devices SET last_seen_at = ?2
-                     WHERE device_id = ?1 AND (last_seen_at IS NULL OR last_seen_at < ?2 - 60)",
-                    params![device.device_id, now],
+                    "UPDATE devices SET last_seen_at = ?2, app_version = COALESCE(?3, app_version)
+                     WHERE device_id = ?1 AND (last_seen_at IS NULL OR last_seen_at < ?2 - 60
+                         OR (?3 IS NOT NULL AND app_version IS NOT ?3))",
+                    params![device.device_id, now, app_version],
                 )?;
             }
             Ok(device)

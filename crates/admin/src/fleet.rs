@@ -1,0 +1,182 @@
+//! Enrolling a fleet: a batch of labelled one-time codes written as a CSV and one SVG QR code
+//! per device (its enrolment URI: gateway, code and the force root's whole fingerprint), and
+//! force IT's views of codes and devices. The batch is a secret until used: its folder and
+//! files are made readable by their owner only.
+
+use std::io::Write;
+use std::path::Path;
+
+use firstline_backend::storage::{EnrolmentCodeRecord, NewEnrolmentCode, Storage};
+use firstline_trust::{EnrolmentCode, EnrolmentUri};
+use qrcode::render::svg;
+use qrcode::{EcLevel, QrCode};
+
+/// The most codes one batch issues.
+pub const MAX_BATCH: u32 = 5000;
+
+/// What a batch needs.
+pub struct Batch<'a> {
+    /// How many codes.
+    pub count: u32,
+    /// Each label is this and a number (`tablet-` gives `tablet-001`…).
+    pub label_prefix: &'a str,
+    /// The gateway's URL as devices reach it.
+    pub gateway_url: &'a str,
+    /// Hours each code stays valid.
+    pub valid_hours: i64,
+    /// An empty or new folder for `codes.csv` and the SVGs.
+    pub out: &'a Path,
+}
+
+/// Issues a batch: the codes' hashes stored in one transaction, then the CSV and the SVGs
+/// written. Returns the CSV's path.
+pub async fn issue(
+    storage: &dyn Storage,
+    fingerprint: &[u8; 32],
+    batch: &Batch<'_>,
+    now: i64,
+) -> Result<std::path::PathBuf, String> {
+    check_label(batch.label_prefix)?;
+    if !(1..=MAX_BATCH).contains(&batch.count) {
+        return Err(format!("--count must be between 1 and {MAX_BATCH}"));
+    }
+    if EnrolmentUri::parse(&EnrolmentUri::format(
+        batch.gateway_url,
+        "ABCDEFGHJKLMNPQR",
+        fingerprint,
+    ))
+    .is_none()
+    {
+        return Err(format!(
+            "--gateway-url {} is not an http(s) URL devices could reach",
+            batch.gateway_url
+        ));
+    }
+    private_folder(batch.out)?;
+    let width = batch.count.to_string().len().max(3);
+    let expires_at = now + batch.valid_hours.clamp(1, 24 * 30) * 3600;
+    let issued: Vec<(String, String)> = (1..=batch.count)
+        .map(|number| {
+            (
+                format!("{}{number:0width$}", batch.label_prefix),
+                firstline_backend::new_enrolment_code(),
+            )
+        })
+        .collect();
+    let rows: Vec<NewEnrolmentCode> = issued
+        .iter()
+        .map(|(label, secret)| NewEnrolmentCode {
+            code_hash: firstline_backend::enrolment_code_hash(secret),
+            expires_at,
+            issued_at: Some(now),
+            label: Some(label.clone()),
+        })
+        .collect();
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    let csv_failed = |error: csv::Error| error.to_string();
+    csv.write_record([
+        "label",
+        "code_id",
+        "typed_code",
+        "enrolment_uri",
+        "expires_at",
+    ])
+    .map_err(csv_failed)?;
+    for ((label, secret), row) in issued.iter().zip(&rows) {
+        let uri = EnrolmentUri::format(batch.gateway_url, secret, fingerprint);
+        csv.write_record([
+            label.as_str(),
+            &row.code_hash[..firstline_backend::storage::CODE_ID_CHARS],
+            &EnrolmentCode::typed(secret, fingerprint),
+            &uri,
+            &expires_at.to_string(),
+        ])
+        .map_err(csv_failed)?;
+        private_file(
+            &batch.out.join(format!("{label}.svg")),
+            qr_svg(&uri)?.as_bytes(),
+        )?;
+    }
+    let csv_path = batch.out.join("codes.csv");
+    private_file(
+        &csv_path,
+        &csv.into_inner().map_err(|error| error.to_string())?,
+    )?;
+    // Stored last: a batch whose files could not be written enrols nothing.
+    storage
+        .add_enrolment_codes(&rows)
+        .await
+        .map_err(|error| error.to_string())?;
+    Ok(csv_path)
+}
+
+/// A label force IT can give: letters, digits, `.`, `_` and `-` (it names a file), 1–64 long.
+pub fn check_label(label: &str) -> Result<(), String> {
+    let fits = !label.is_empty()
+        && label.len() <= 64
+        && !label.starts_with('.')
+        && label
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if fits {
+        Ok(())
+    } else {
+        Err(format!(
+            "{label:?} is not a label: use 1 to 64 letters, digits, '.', '_' and '-', not starting with '.'"
+        ))
+    }
+}
+
+/// The QR code of `text` as an SVG (medium error correction: it survives a scuffed label).
+fn qr_svg(text: &str) -> Result<String, String> {
+    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
+        .map_err(|error| format!("cannot make a QR code: {error}"))?;
+    Ok(code
+        .render::<svg::Color<'_>>()
+        .min_dimensions(256, 256)
+        .quiet_zone(true)
+        .build())
+}
+
+/// A code's state as force IT reads it.
+pub fn state(code: &EnrolmentCodeRecord, now: i64) -> &'static str {
+    match (code.used_at, code.withdrawn_at) {
+        (Some(_), _) => "used",
+        (None, Some(_)) => "withdrawn",
+        (None, None) if code.expires_at <= now => "expired",
+        (None, None) => "unused",
+    }
+}
+
+fn private_folder(path: &Path) -> Result<(), String> {
+    let fail = |error: std::io::Error| format!("{}: {error}", path.display());
+    if path.exists() {
+        if std::fs::read_dir(path).map_err(fail)?.next().is_some() {
+            return Err(format!(
+                "{} is not empty: give a new folder for the batch",
+                path.display()
+            ));
+        }
+    } else {
+        std::fs::create_dir_all(path).map_err(fail)?;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700)).map_err(fail)?;
+    }
+    Ok(())
+}
+
+fn private_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(path)
+        .map_err(|error| format!("{}: {error}", path.display()))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|error| format!("{}: {error}", path.display()))
+}
