@@ -152,6 +152,13 @@ enum Command {
         /// The device id.
         device_id: String,
     },
+    /// Check a machine policy file (policy.toml) before the device-management system drops
+    /// it on devices: prints each setting it fixes, or what is wrong and where. With
+    /// managed enrolment and a code, the code is checked against the root fingerprint.
+    CheckPolicy {
+        /// The policy file.
+        file: PathBuf,
+    },
     /// Sign a form pack with the force's pack-signing key.
     SignPack {
         /// The force's key directory.
@@ -506,6 +513,45 @@ async fn run(command: Command) -> Result<(), String> {
                     Err(format!("no code {code_id}: see `firstline-admin codes`"))
                 }
             }
+        }
+        Command::CheckPolicy { file } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|error| format!("{}: {error}", file.display()))?;
+            let policy = firstline_policy::MachinePolicy::parse(&text, &file.display().to_string())
+                .map_err(|error| error.to_string())?;
+            println!("{} is a valid machine policy. It fixes:", file.display());
+            let settings = firstline_policy::effective(
+                Some(&policy),
+                None,
+                &firstline_policy::StartOptions::default(),
+            );
+            let rows = serde_json::to_value(&settings).map_err(|error| error.to_string())?;
+            let mut fixed = 0;
+            if let Some(rows) = rows.as_object() {
+                for (name, setting) in rows {
+                    if setting["locked"] == true {
+                        fixed += 1;
+                        println!("  {name} = {}", setting["value"]);
+                    }
+                }
+            }
+            if let Some(enrolment) = &policy.enrolment {
+                fixed += 1;
+                println!(
+                    "  enrolment: with {} at the first officer unlock, code {}",
+                    enrolment.gateway_url,
+                    match (&enrolment.code, &enrolment.code_file) {
+                        (Some(_), _) => "in the file (checked)".to_string(),
+                        (None, Some(path)) =>
+                            format!("from {} (read on the device)", path.display()),
+                        (None, None) => String::new(),
+                    }
+                );
+            }
+            if fixed == 0 {
+                println!("  nothing: every setting keeps the force's value or the default");
+            }
+            Ok(())
         }
         Command::Devices { database: url } => {
             let storage = database(&url).await?;

@@ -744,3 +744,35 @@ async fn a_fleet_batch_writes_labelled_codes_and_qr_codes_that_enrol_once_and_ca
     assert!(!success && stderr.contains("not empty"), "{stderr}");
     assert_eq!(listed(&db).len(), 3);
 }
+
+#[test]
+fn check_policy_lists_what_a_policy_fixes_and_refuses_a_bad_one_saying_where() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let good = dir.path().join("policy.toml");
+    std::fs::write(
+        &good,
+        "idle_lock_seconds = 120\nallow_file_secret = false\n\n[enrolment]\ngateway_url = \"https://gateway.force.example\"\nroot_fingerprint = \"0000000000000000000000000000000000000000000000000000000000000000\"\ncode_file = \"/etc/firstline/enrolment-code\"\n",
+    )
+    .expect("written");
+    let printed = ok(&["check-policy", &good.display().to_string()]);
+    assert!(printed.contains("is a valid machine policy"), "{printed}");
+    assert!(printed.contains("idle_lock_seconds = 120"), "{printed}");
+    assert!(printed.contains("allow_file_secret = false"), "{printed}");
+    assert!(
+        printed.contains("https://gateway.force.example"),
+        "{printed}"
+    );
+    assert!(
+        !printed.contains("max_failed_pins"),
+        "a setting it leaves alone: {printed}"
+    );
+
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "idle_lock_seconds = 120\nmax_failed_pin = 3\n").expect("written");
+    let (success, _, stderr) = admin(&["check-policy", &bad.display().to_string()]);
+    assert!(!success);
+    assert!(
+        stderr.contains("bad.toml") && stderr.contains("max_failed_pin"),
+        "{stderr}"
+    );
+}
