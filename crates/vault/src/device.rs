@@ -380,13 +380,46 @@ pub(crate) fn apply_policy(
     policy: &firstline_protocol::Policy,
 ) -> Result<(), VaultError> {
     connection.execute(
-        "UPDATE device SET destroy_copy_at_sealing = ?1, allow_file_secret = ?2",
-        [
+        "UPDATE device SET destroy_copy_at_sealing = ?1, allow_file_secret = ?2,
+             force_idle_lock_seconds = ?3, force_max_failed_pins = ?4",
+        rusqlite::params![
             !policy.keep_readable_copy_until_receipt,
             policy.allow_file_secret,
+            policy.idle_lock_seconds,
+            policy.max_failed_pins,
         ],
     )?;
     Ok(())
+}
+
+/// The force's policy as last pulled, once a pull since migration 0014 has written all of it.
+pub(crate) fn force_policy(
+    connection: &Connection,
+) -> Result<Option<firstline_protocol::Policy>, VaultError> {
+    Ok(connection
+        .query_row(
+            "SELECT destroy_copy_at_sealing, allow_file_secret, force_idle_lock_seconds,
+                 force_max_failed_pins
+             FROM device",
+            [],
+            |row| {
+                Ok((
+                    row.get::<_, bool>(0)?,
+                    row.get::<_, bool>(1)?,
+                    row.get::<_, Option<u32>>(2)?,
+                    row.get::<_, Option<u32>>(3)?,
+                ))
+            },
+        )
+        .optional()?
+        .and_then(|(destroy, allow_file, idle, max_failed)| {
+            Some(firstline_protocol::Policy {
+                idle_lock_seconds: idle?,
+                max_failed_pins: max_failed?,
+                keep_readable_copy_until_receipt: !destroy,
+                allow_file_secret: allow_file,
+            })
+        }))
 }
 
 /// Whether the device already applies `policy` (nothing to write).
@@ -394,17 +427,10 @@ pub(crate) fn policy_is(
     connection: &Connection,
     policy: &firstline_protocol::Policy,
 ) -> Result<bool, VaultError> {
-    Ok(connection
-        .query_row(
-            "SELECT destroy_copy_at_sealing, allow_file_secret FROM device",
-            [],
-            |row| Ok((row.get::<_, bool>(0)?, row.get::<_, bool>(1)?)),
-        )
-        .optional()?
-        .is_none_or(|(destroy, allow_file)| {
-            destroy != policy.keep_readable_copy_until_receipt
-                && allow_file == policy.allow_file_secret
-        }))
+    let enrolled: bool =
+        connection.query_row("SELECT COUNT(*) > 0 FROM device", [], |row| row.get(0))?;
+    // Not enrolled: nothing to write to. Enrolled: the same policy held already.
+    Ok(!enrolled || force_policy(connection)?.is_some_and(|held| held == *policy))
 }
 
 /// Whether the force's policy destroys a finalised record's readable copy at sealing.

@@ -101,6 +101,14 @@ fn state_mac(
         protected.update(b"table");
         hash_rows(connection, query, &mut protected)?;
     }
+    // The force's limits (migration 0014) add to the hash only once pulled, so a vault from
+    // before them keeps its MAC; once there, removing them changes it like any other edit.
+    hash_rows(
+        connection,
+        "SELECT force_idle_lock_seconds, force_max_failed_pins FROM device
+         WHERE force_idle_lock_seconds IS NOT NULL OR force_max_failed_pins IS NOT NULL",
+        &mut protected,
+    )?;
     Ok(hmac(
         &mac_key(secret),
         &[

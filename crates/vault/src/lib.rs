@@ -44,5 +44,5 @@ pub use outbox::{
 };
 pub use vault::{
     AssessmentId, Compartment, DraftSummary, EnrolmentPermit, Finalised, PendingValue, RecordNotes,
-    SentRecord, ShownAnswer, StoredAnswer, Vault, VaultOptions,
+    SentRecord, ShownAnswer, StoredAnswer, Vault, VaultOptions, MAX_PIN_DIGITS, MIN_PIN_DIGITS,
 };

@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0011_keyed_audit.sql"),
     include_str!("../migrations/0012_pending.sql"),
     include_str!("../migrations/0013_waiting_for_enrolment.sql"),
+    include_str!("../migrations/0014_force_limits.sql"),
 ];
 
 /// The newest schema this build knows.

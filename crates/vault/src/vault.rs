@@ -30,6 +30,9 @@ pub struct VaultOptions {
     pub kdf: KdfParams,
     /// Wrong PINs in a row after which the officer's key is destroyed.
     pub max_failed_pins: u32,
+    /// The fewest digits a new PIN may have; an officer whose PIN is shorter must change it at
+    /// their next unlock (at most [`MAX_PIN_DIGITS`]).
+    pub min_pin_digits: usize,
     /// Seconds since the Unix epoch.
     pub clock: Arc<dyn Fn() -> i64 + Send + Sync>,
 }
@@ -39,6 +42,7 @@ impl Default for VaultOptions {
         VaultOptions {
             kdf: KdfParams::APP,
             max_failed_pins: 10,
+            min_pin_digits: MIN_PIN_DIGITS,
             clock: Arc::new(|| {
                 std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)
@@ -62,8 +66,9 @@ pub struct Vault {
 struct Session {
     officer: String,
     dek: Key,
-    /// Unlocked with a PIN shorter than today's minimum: nothing but a PIN change until then.
-    pin_change_required: bool,
+    /// Unlocked with a PIN shorter than today's minimum (which it holds): nothing but a PIN
+    /// change until then.
+    pin_change_required: Option<usize>,
 }
 
 /// An assessment's id: a UUID made when the record is made.
@@ -129,7 +134,10 @@ struct OfficerKeyRow {
 
 /// Digits a new PIN has: at least 6 (a million PINs; a shorter PIN set before this rule still
 /// unlocks, once, into a PIN change).
-const PIN_DIGITS: std::ops::RangeInclusive<usize> = 6..=12;
+/// The fewest digits a PIN may ever have (policy may ask for more).
+pub const MIN_PIN_DIGITS: usize = 6;
+/// The most digits a PIN may have.
+pub const MAX_PIN_DIGITS: usize = 12;
 
 fn dek_aad(officer: &str) -> Vec<u8> {
     format!("firstline dek v1\0{officer}").into_bytes()
@@ -143,13 +151,13 @@ fn record_key_aad(assessment: &str, compartment: Compartment) -> Vec<u8> {
     .into_bytes()
 }
 
-fn check_pin(pin: &str) -> Result<(), VaultError> {
-    if PIN_DIGITS.contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit()) {
+fn check_pin(pin: &str, min: usize) -> Result<(), VaultError> {
+    if (min..=MAX_PIN_DIGITS).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {
         Err(VaultError::BadPin {
-            min: *PIN_DIGITS.start(),
-            max: *PIN_DIGITS.end(),
+            min,
+            max: MAX_PIN_DIGITS,
         })
     }
 }
@@ -158,10 +166,8 @@ fn check_pin(pin: &str) -> Result<(), VaultError> {
 /// a PIN shorter than today's minimum has not been changed.
 fn officer_session(session: &Option<Session>) -> Result<&Session, VaultError> {
     let session = session.as_ref().ok_or(VaultError::Locked)?;
-    if session.pin_change_required {
-        return Err(VaultError::PinChangeRequired {
-            min: *PIN_DIGITS.start(),
-        });
+    if let Some(min) = session.pin_change_required {
+        return Err(VaultError::PinChangeRequired { min });
     }
     Ok(session)
 }
@@ -220,7 +226,7 @@ impl Vault {
 
     /// Sets up an officer with a new random data key wrapped by their PIN.
     pub fn set_up_officer(&mut self, officer: &str, pin: &str) -> Result<(), VaultError> {
-        check_pin(pin)?;
+        check_pin(pin, self.min_pin_digits())?;
         let now = self.now();
         let salt = random_bytes::<16>()?;
         let kek = derive_kek(pin, &salt, self.device_secret.bytes(), self.options.kdf)?;
@@ -311,7 +317,7 @@ impl Vault {
         self.session = Some(Session {
             officer: officer.to_string(),
             dek,
-            pin_change_required: pin.len() < *PIN_DIGITS.start(),
+            pin_change_required: (pin.len() < self.min_pin_digits()).then(|| self.min_pin_digits()),
         });
         // Answers saved by an older build name their question in clear: rewrite them now that
         // the officer's keys are here. An unlock that cannot finish that stays locked.
@@ -409,7 +415,26 @@ impl Vault {
     pub fn pin_change_required(&self) -> bool {
         self.session
             .as_ref()
-            .is_some_and(|session| session.pin_change_required)
+            .is_some_and(|session| session.pin_change_required.is_some())
+    }
+
+    /// Applies the effective policy's limits (the workspace works them out at each unlock):
+    /// wrong PINs allowed, and the fewest digits a PIN may have (kept within 6 to 12).
+    pub fn set_limits(&mut self, max_failed_pins: u32, min_pin_digits: usize) {
+        self.options.max_failed_pins = max_failed_pins.clamp(1, 100);
+        self.options.min_pin_digits = min_pin_digits.clamp(MIN_PIN_DIGITS, MAX_PIN_DIGITS);
+    }
+
+    fn min_pin_digits(&self) -> usize {
+        self.options
+            .min_pin_digits
+            .clamp(MIN_PIN_DIGITS, MAX_PIN_DIGITS)
+    }
+
+    /// The force's policy as last pulled by the sync client, if a pull since this version
+    /// has written it all (read without an officer: it decides the limits of the unlock).
+    pub fn force_policy(&self) -> Result<Option<firstline_protocol::Policy>, VaultError> {
+        crate::device::force_policy(&self.connection)
     }
 
     /// The officer who has the vault unlocked, if any.
@@ -430,7 +455,7 @@ impl Vault {
     /// Re-wraps the data key under a new PIN (nothing else is re-encrypted).
     pub fn change_pin(&mut self, new_pin: &str) -> Result<(), VaultError> {
         let session = self.session.as_ref().ok_or(VaultError::Locked)?;
-        check_pin(new_pin)?;
+        check_pin(new_pin, self.min_pin_digits())?;
         let now = self.now();
         let salt = random_bytes::<16>()?;
         let params = self.options.kdf;
@@ -456,7 +481,7 @@ impl Vault {
         let generation = integrity::advance(&transaction, &self.device_secret)?;
         transaction.commit()?;
         if let Some(session) = self.session.as_mut() {
-            session.pin_change_required = false;
+            session.pin_change_required = None;
         }
         integrity::publish(&self.device_secret, generation)?;
         self.checkpoint()

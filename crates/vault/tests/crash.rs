@@ -83,6 +83,7 @@ fn every_acknowledged_answer_survives_sigkill() {
         VaultOptions {
             kdf: KdfParams::FOR_TESTS,
             max_failed_pins: 10,
+            min_pin_digits: firstline_vault::MIN_PIN_DIGITS,
             clock: Arc::new(|| 1_800_000_000),
         },
     )

@@ -565,6 +565,7 @@ fn a_waiting_record_goes_with_its_officers_keys_after_too_many_wrong_pins() {
         firstline_vault::VaultOptions {
             kdf: firstline_vault::KdfParams::FOR_TESTS,
             max_failed_pins: 5,
+            min_pin_digits: firstline_vault::MIN_PIN_DIGITS,
             clock: Arc::new(move || clock.fetch_add(3_600, std::sync::atomic::Ordering::Relaxed)),
         },
     )

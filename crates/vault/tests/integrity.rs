@@ -37,6 +37,7 @@ impl Device {
             VaultOptions {
                 kdf: KdfParams::FOR_TESTS,
                 max_failed_pins: 5,
+                min_pin_digits: firstline_vault::MIN_PIN_DIGITS,
                 // Ten minutes pass between any two readings: no lockout delay gets in the way.
                 clock: std::sync::Arc::new(|| {
                     static NOW: std::sync::atomic::AtomicI64 =

@@ -41,6 +41,7 @@ impl TestVault {
             VaultOptions {
                 kdf: KdfParams::FOR_TESTS,
                 max_failed_pins: 5,
+                min_pin_digits: firstline_vault::MIN_PIN_DIGITS,
                 clock: Arc::new(move || clock.load(Ordering::SeqCst)),
             },
         )

@@ -205,6 +205,7 @@ pub fn vault_options() -> VaultOptions {
     VaultOptions {
         kdf: KdfParams::FOR_TESTS,
         max_failed_pins: 5,
+        min_pin_digits: firstline_vault::MIN_PIN_DIGITS,
         ..VaultOptions::default()
     }
 }

@@ -30,6 +30,7 @@ fn run() -> Result<(), VaultError> {
     let options = VaultOptions {
         kdf: KdfParams::FOR_TESTS,
         max_failed_pins: 10,
+        min_pin_digits: firstline_vault::MIN_PIN_DIGITS,
         clock: Arc::new(|| 1_800_000_000),
     };
     let mut vault = Vault::open(path.as_ref(), DeviceSecret::provided(&[9u8; 32]), options)?;

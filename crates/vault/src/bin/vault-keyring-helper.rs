@@ -32,6 +32,7 @@ fn options() -> VaultOptions {
     VaultOptions {
         kdf: KdfParams::FOR_TESTS,
         max_failed_pins: 5,
+        min_pin_digits: firstline_vault::MIN_PIN_DIGITS,
         clock: Arc::new(|| {
             static NOW: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(1);
             NOW.fetch_add(600, std::sync::atomic::Ordering::SeqCst)

@@ -194,6 +194,7 @@ impl Device {
             VaultOptions {
                 kdf: KdfParams::FOR_TESTS,
                 max_failed_pins: 5,
+                min_pin_digits: firstline_vault::MIN_PIN_DIGITS,
                 clock: Arc::new(|| 1_800_000_000),
             },
         )
