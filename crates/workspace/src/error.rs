@@ -31,6 +31,12 @@ pub enum WorkspaceError {
     /// Nobody has the vault unlocked (or the idle lock just locked it).
     #[error("unlock to go on")]
     Locked,
+    /// The device's machine policy forbids it.
+    #[error("this device's policy does not allow {what}")]
+    ForbiddenByPolicy {
+        /// What was asked for.
+        what: Forbidden,
+    },
     /// `--pack` in a release build.
     #[error("this build uses only the force's form packs and the one built in; --pack is for development builds")]
     PackFileNotAllowed,
@@ -71,10 +77,34 @@ pub enum WorkspaceError {
     },
 }
 
+/// What a machine policy can forbid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Forbidden {
+    /// Setting up another officer on this device.
+    OfficerSetUp,
+    /// `--pack`.
+    PackOverride,
+}
+
+impl std::fmt::Display for Forbidden {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(match self {
+            Forbidden::OfficerSetUp => "setting up another officer",
+            Forbidden::PackOverride => "another form pack (--pack)",
+        })
+    }
+}
+
 /// A refusal as the UI receives it in `detail`: a stable kind and its parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Refusal {
+    /// The device's machine policy forbids what was asked.
+    ForbiddenByPolicy {
+        /// What.
+        what: Forbidden,
+    },
     /// See [`AnswerProblem::NotAChoice`].
     NotAChoice,
     /// See [`AnswerProblem::NoneSelected`].
@@ -291,6 +321,9 @@ impl WorkspaceError {
             WorkspaceError::Pack(_) => Refusal::PackRefused,
             WorkspaceError::Locked => Refusal::Locked,
             WorkspaceError::PackFileNotAllowed => Refusal::PackRefused,
+            WorkspaceError::ForbiddenByPolicy { what } => {
+                Refusal::ForbiddenByPolicy { what: *what }
+            }
             WorkspaceError::PackNotTheDrafts { .. } => Refusal::PackTampered,
             WorkspaceError::NoAssessmentOpen => Refusal::NoAssessmentOpen,
             WorkspaceError::MissingRequired { count } => Refusal::MissingRequired { count: *count },

@@ -34,6 +34,11 @@ impl IdleLock {
         self.limit
     }
 
+    /// A new idle time allowed (the policy changed), counting from the last activity.
+    pub fn set_limit(&mut self, limit: Duration) {
+        self.limit = limit;
+    }
+
     /// Called before each command at `now`: whether the vault must lock first (idle too long);
     /// then counts `activity`.
     pub fn must_lock(&mut self, activity: Activity, now: Instant) -> bool {

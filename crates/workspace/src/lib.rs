@@ -13,6 +13,9 @@
 //! - **what is sealed is what was shown**: finalising seals exactly the answers
 //!   check-your-answers shows at that moment; the vault destroys every other;
 //! - **the idle lock**: after the policy's idle time the vault locks before the next command;
+//! - **the device's policy** (`policy.rs`): the machine policy re-read and merged with the
+//!   force's at each unlock, and applied (idle lock, PIN rules, officer set-up, `--pack`,
+//!   managed enrolment);
 //! - **typed audit events**: a refused gated answer is audited naming its question only by a
 //!   keyed hash.
 //!
@@ -22,6 +25,7 @@
 mod error;
 mod idle;
 mod packs;
+mod policy;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -35,9 +39,11 @@ use firstline_vault::{
 };
 use zeroize::Zeroizing;
 
-pub use error::{Refusal, WorkspaceError};
+pub use error::{Forbidden, Refusal, WorkspaceError};
+pub use firstline_policy::{Effective, Setting, Source, StartOptions};
 pub use idle::{Activity, IdleLock};
 pub use packs::{verify as verify_pack, PackSource, PackTrust};
+pub use policy::{file_secret_allowed, DevicePolicy};
 
 /// The assessment on screen and its record in the vault.
 struct OpenAssessment {
@@ -90,6 +96,7 @@ pub struct Workspace {
     vault: Vault,
     open: Option<OpenAssessment>,
     idle: IdleLock,
+    policy: DevicePolicy,
     packs: PackSource,
     trust: PackTrust,
 }
@@ -135,20 +142,69 @@ pub fn checked_officer_id(raw: &str) -> Result<String, WorkspaceError> {
 }
 
 impl Workspace {
-    /// A workspace over an opened vault, with the idle lock and pack source in force.
+    /// A workspace over an opened vault with no machine policy, `idle_limit` standing in for
+    /// the default idle lock (tests).
     pub fn new(
         vault: Vault,
         packs: PackSource,
         trust: PackTrust,
         idle_limit: Duration,
     ) -> Workspace {
-        Workspace {
+        let policy = DevicePolicy::unmanaged(StartOptions {
+            idle_lock_seconds: Some(u32::try_from(idle_limit.as_secs()).unwrap_or(u32::MAX)),
+        });
+        Workspace::with_policy(vault, packs, trust, policy)
+    }
+
+    /// A workspace over an opened vault under the device's `policy`, applied at once.
+    pub fn with_policy(
+        vault: Vault,
+        packs: PackSource,
+        trust: PackTrust,
+        policy: DevicePolicy,
+    ) -> Workspace {
+        let mut workspace = Workspace {
             vault,
             open: None,
-            idle: IdleLock::new(idle_limit),
+            idle: IdleLock::new(Duration::from_secs(300)),
             packs,
             trust,
+            policy,
+        };
+        workspace.apply_policy();
+        workspace
+    }
+
+    /// Re-reads the machine policy, merges it with the force's as the vault keeps it, and
+    /// applies the result: the idle lock and the vault's PIN limits.
+    fn apply_policy(&mut self) {
+        let force = self.vault.force_policy().ok().flatten();
+        self.policy.refresh(force.as_ref());
+        let settings = self.policy.effective();
+        self.idle
+            .set_limit(Duration::from_secs(settings.idle_lock_seconds.value.into()));
+        self.vault.set_limits(
+            settings.max_failed_pins.value,
+            settings.min_pin_length.value as usize,
+        );
+    }
+
+    fn allows_pack_override(&self) -> bool {
+        self.policy.effective().allow_pack_override.value
+    }
+
+    /// The device's policy: effective settings, their sources, any problem re-reading it.
+    pub fn policy(&self) -> &DevicePolicy {
+        &self.policy
+    }
+
+    /// Managed enrolment, when the machine policy asks for it and the device is not enrolled:
+    /// the gateway URL and the code to enrol with, or why they cannot be used.
+    pub fn managed_enrolment(&self) -> Option<Result<(String, Zeroizing<String>), String>> {
+        if self.vault.device().ok().flatten().is_some() {
+            return None;
         }
+        self.policy.managed_enrolment()
     }
 
     /// Called before every command: locks first if the officer has been idle longer than the
@@ -186,10 +242,19 @@ impl Workspace {
         self.vault.unlocked_officer()
     }
 
-    /// Sets up an officer with their PIN, and unlocks.
+    /// Sets up an officer with their PIN, and unlocks. The first officer on a device may always
+    /// be set up; another only where the policy allows it.
     pub fn set_up_officer(&mut self, officer: &str, pin: &str) -> Result<(), WorkspaceError> {
         let officer = checked_officer_id(officer)?;
         self.lock();
+        self.apply_policy();
+        if !self.policy.effective().allow_local_officer_setup.value
+            && !self.vault.officers()?.is_empty()
+        {
+            return Err(WorkspaceError::ForbiddenByPolicy {
+                what: Forbidden::OfficerSetUp,
+            });
+        }
         self.vault.set_up_officer(&officer, pin)?;
         Ok(self.vault.unlock(&officer, pin)?)
     }
@@ -198,6 +263,8 @@ impl Workspace {
     /// their records that waited for the device's enrolment.
     pub fn unlock(&mut self, officer: &str, pin: &str) -> Result<(), WorkspaceError> {
         self.lock();
+        // The policy is re-read at each unlock: its limits apply to this very attempt.
+        self.apply_policy();
         self.vault.unlock(officer, pin)?;
         if !self.vault.pin_change_required() {
             // A record that cannot be sealed stays waiting (audited, and listed on the sync
@@ -243,7 +310,9 @@ impl Workspace {
 
     /// The pack a new assessment would use: id, version and content hash.
     pub fn pack_in_use(&self) -> Result<(String, String, String), WorkspaceError> {
-        let (pack, _) = self.packs.load(&self.vault, self.trust)?;
+        let (pack, _) = self
+            .packs
+            .load(&self.vault, self.trust, self.allows_pack_override())?;
         Ok((
             pack.id().to_string(),
             pack.version().to_string(),
@@ -283,7 +352,11 @@ impl Workspace {
         let (draft_hash, kept) = self.vault.pack_of(id)?;
         let pack = match kept {
             Some(bytes) => packs::verify(&bytes, &self.vault, self.trust)?,
-            None => self.packs.load(&self.vault, self.trust)?.0,
+            None => {
+                self.packs
+                    .load(&self.vault, self.trust, self.allows_pack_override())?
+                    .0
+            }
         };
         // The kept pack must be the very pack the draft was started on.
         if pack.content_hash() != draft_hash {
@@ -345,7 +418,9 @@ impl Workspace {
     pub fn information_due_for_review(
         &self,
     ) -> Result<Vec<(String, String, String)>, WorkspaceError> {
-        let (pack, _) = self.packs.load(&self.vault, self.trust)?;
+        let (pack, _) = self
+            .packs
+            .load(&self.vault, self.trust, self.allows_pack_override())?;
         Ok(pack
             .information_due_for_review(&today())
             .into_iter()
@@ -369,7 +444,9 @@ impl Workspace {
     /// always be resumed on it.
     pub fn start(&mut self, language: Language) -> Result<AssessmentView<'_>, WorkspaceError> {
         self.require_unlocked()?;
-        let (pack, signed_bytes) = self.packs.load(&self.vault, self.trust)?;
+        let (pack, signed_bytes) =
+            self.packs
+                .load(&self.vault, self.trust, self.allows_pack_override())?;
         self.vault.keep_pack(pack.content_hash(), &signed_bytes)?;
         let id = self
             .vault

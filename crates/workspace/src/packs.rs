@@ -44,8 +44,14 @@ impl PackSource {
     }
 
     /// Reads and verifies the pack new assessments use; returns it with its signed bytes (kept
-    /// with drafts). A pack file is refused in a release build.
-    pub fn load(&self, vault: &Vault, trust: PackTrust) -> Result<(Pack, Vec<u8>), WorkspaceError> {
+    /// with drafts). A pack file is refused in a release build, and where the device's policy
+    /// does not `allow_file`.
+    pub fn load(
+        &self,
+        vault: &Vault,
+        trust: PackTrust,
+        allow_file: bool,
+    ) -> Result<(Pack, Vec<u8>), WorkspaceError> {
         let bytes = match self {
             PackSource::ForceOrBuiltIn => match vault.force_pack()? {
                 Some(force_pack) => force_pack,
@@ -54,6 +60,11 @@ impl PackSource {
             PackSource::File(path) => {
                 if trust == PackTrust::Release {
                     return Err(WorkspaceError::PackFileNotAllowed);
+                }
+                if !allow_file {
+                    return Err(WorkspaceError::ForbiddenByPolicy {
+                        what: crate::Forbidden::PackOverride,
+                    });
                 }
                 std::fs::read(path).map_err(|error| WorkspaceError::PackUnreadable {
                     path: path.display().to_string(),

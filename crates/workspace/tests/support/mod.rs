@@ -76,6 +76,31 @@ pub struct Device {
     pack_key: SigningKey,
 }
 
+/// Enrols the vault at `vault_path` with a test force under `permit`, as the sync client would.
+pub fn enrol_with_permit(vault_path: &std::path::Path, permit: firstline_vault::EnrolmentPermit) {
+    let (_, records_public) = RecordsKey::generate();
+    let (_, safeguarding_public) = SafeguardingKey::generate();
+    Outbox::open(vault_path, DeviceSecret::provided(&SECRET))
+        .expect("outbox")
+        .enrol(
+            permit,
+            &Enrolment {
+                device_id: "dev_2".into(),
+                gateway_url: "http://127.0.0.1:9".into(),
+                keys: force_keys(
+                    "Test Constabulary",
+                    records_public,
+                    safeguarding_public,
+                    vec![1; 32],
+                ),
+                token: Zeroizing::new("fl1_token".into()),
+                signing_key: firstline_seal::DeviceKey::generate().secret_bytes(),
+            },
+            1_800_000_000,
+        )
+        .expect("enrolled");
+}
+
 impl Device {
     pub fn enrolled() -> Device {
         let dir = tempfile::tempdir().expect("temp dir");
