@@ -84,7 +84,9 @@ fn code_of(refusal: Refusal) -> ErrorCode {
         | Refusal::PackTampered
         | Refusal::PackUnsigned
         | Refusal::PackUnknownKey
-        | Refusal::PackUnreadable => ErrorCode::Damaged,
+        | Refusal::PackUnreadable
+        | Refusal::PackOverrideForbidden
+        | Refusal::PolicyUnusable => ErrorCode::Damaged,
         Refusal::NoAssessmentOpen | Refusal::NotEnrolled | Refusal::SyncNotRunning => {
             ErrorCode::NotReady
         }
@@ -112,6 +114,7 @@ fn code_of(refusal: Refusal) -> ErrorCode {
         | Refusal::TooSoon { .. }
         | Refusal::BadPin { .. }
         | Refusal::OfficerExists
+        | Refusal::OfficerSetUpForbidden
         | Refusal::UnknownOfficer
         | Refusal::BadOfficerId
         | Refusal::BadGatewayUrl

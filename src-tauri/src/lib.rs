@@ -11,32 +11,29 @@ mod sync;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use firstline_vault::{DeviceSecret, Vault, VaultError, VaultOptions};
-use firstline_workspace::{PackSource, PackTrust, Workspace};
+use firstline_vault::{DeviceSecret, Vault, VaultOptions};
+use firstline_workspace::{DevicePolicy, PackSource, PackTrust, StartOptions, Workspace};
 use ipc_error::IpcError;
 use state::AppState;
 use tauri::Manager;
 
 /// What the command line chose.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Options {
     /// A signed form pack to use instead of the default pack.
     pub pack: Option<PathBuf>,
-    /// Idle time before the vault locks itself.
-    pub idle_lock: Duration,
+    /// Idle time before the vault locks itself, in place of the default (the policy's
+    /// strictest still wins).
+    pub idle_lock: Option<Duration>,
     /// Enrol with this gateway and one-time code at the first unlock, if not enrolled yet.
     pub enrol: Option<(String, String)>,
+    /// The machine policy file, in place of the platform's (development builds only).
+    pub policy: Option<PathBuf>,
 }
 
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            pack: None,
-            idle_lock: Duration::from_secs(300),
-            enrol: None,
-        }
-    }
-}
+/// Whether this build takes `--policy` (a policy file anyone could write must never stand in
+/// for force IT's on a managed device).
+pub const POLICY_OPTION_ALLOWED: bool = cfg!(feature = "development");
 
 /// The app's data folder, created if missing.
 fn data_folder(app: &tauri::App) -> Result<PathBuf, String> {
@@ -64,16 +61,42 @@ const PACK_TRUST: PackTrust = if cfg!(feature = "development") {
 const KEYRING_SERVICE: &str = "uk.firstline.app";
 
 /// The device secret for the vault in `folder`: from the OS keyring (Secret Service, Credential
-/// Manager), or, where none answers and the force's policy as last pulled allows it, from the
-/// 0600 file `device-secret` beside the vault (the weaker mode, which diagnostics show).
-fn device_secret(folder: &std::path::Path) -> Result<DeviceSecret, VaultError> {
-    let allow_file = firstline_vault::file_secret_allowed(&folder.join("vault.sqlite"))?;
-    DeviceSecret::from_keyring_or_file(
+/// Manager), or, where none answers and the device's policy allows it (the machine policy's
+/// word, else the force's as last pulled), from the 0600 file `device-secret` beside the vault
+/// (the weaker mode, which diagnostics show).
+fn device_secret(
+    folder: &std::path::Path,
+    policy: &DevicePolicy,
+) -> Result<DeviceSecret, IpcError> {
+    let allow_file =
+        firstline_workspace::file_secret_allowed(&folder.join("vault.sqlite"), policy)?;
+    Ok(DeviceSecret::from_keyring_or_file(
         KEYRING_SERVICE,
         "device-secret",
         &folder.join("device-secret"),
         allow_file,
-    )
+    )?)
+}
+
+/// The device's policy: the machine policy file (the platform's, or `--policy` in a
+/// development build) with the start options. A file that cannot be used stops the app with
+/// what is wrong, for force IT to fix.
+fn device_policy(options: &Options) -> Result<DevicePolicy, IpcError> {
+    let path = match &options.policy {
+        Some(path) if POLICY_OPTION_ALLOWED => path.clone(),
+        _ => firstline_workspace::machine_policy_path(),
+    };
+    let start = StartOptions {
+        idle_lock_seconds: options
+            .idle_lock
+            .map(|limit| u32::try_from(limit.as_secs()).unwrap_or(u32::MAX)),
+    };
+    DevicePolicy::read(&path, start).map_err(|error| {
+        IpcError::refused(
+            firstline_workspace::Refusal::PolicyUnusable,
+            error.to_string(),
+        )
+    })
 }
 
 /// Opens the vault in the app's data folder with `secret`; the vault checks its file was not
@@ -96,8 +119,8 @@ fn open_vault(
 /// Builds and runs the app until its last window closes.
 pub fn run(options: Options) {
     let state = AppState::default();
+    let policy = device_policy(&options);
     let packs = PackSource::from_option(options.pack);
-    let idle_lock = options.idle_lock;
     let enrol = options
         .enrol
         .map(|(gateway_url, code)| sync::EnrolOnStart { gateway_url, code });
@@ -111,13 +134,19 @@ pub fn run(options: Options) {
                 .clone()
                 .map_err(IpcError::damaged)
                 .and_then(|folder| {
-                    let secret = device_secret(&folder)?;
+                    let policy = policy.clone()?;
+                    let secret = device_secret(&folder, &policy)?;
                     let for_sync = secret.share();
-                    open_vault(&folder, secret, &state).map(|vault| (vault, for_sync))
+                    open_vault(&folder, secret, &state).map(|vault| (vault, for_sync, policy))
                 });
             let (workspace, sync_secret) = match opened {
-                Ok((vault, for_sync)) => (
-                    Ok(Workspace::new(vault, packs.clone(), PACK_TRUST, idle_lock)),
+                Ok((vault, for_sync, policy)) => (
+                    Ok(Workspace::with_policy(
+                        vault,
+                        packs.clone(),
+                        PACK_TRUST,
+                        policy,
+                    )),
                     Some(for_sync),
                 ),
                 Err(error) => (Err(error), None),

@@ -9,6 +9,7 @@ const HELP: &str = "\
 firstline — safeguarding-first domestic abuse risk assessment
 
 Usage: firstline [--pack PATH] [--idle-lock-seconds N] [--enrol GATEWAY_URL CODE]
+                 [--policy FILE]
        firstline --verify-vault FILE
 
 Options:
@@ -17,19 +18,26 @@ Options:
                            instead of the default pack. It must be
                            signed by a key the app trusts; otherwise the app says why and uses
                            nothing.
-  --idle-lock-seconds N    Lock after N idle seconds (default 300). Managed policy will set
-                           this on force devices.
+  --idle-lock-seconds N    Lock after N idle seconds in place of the default (300). The
+                           device's policy still wins where it is stricter: the shortest of
+                           this, the machine policy and the force's policy applies.
   --enrol GATEWAY_URL CODE Enrol this device with the force gateway at GATEWAY_URL using a
                            one-time CODE from `firstline-admin enrolment-code` when an officer
                            first unlocks, unless it is enrolled already (the same checks as the
                            enrolment screen). Finalised assessments then sync on their own.
+  --policy FILE            Development builds only: read the machine policy from FILE
+                           instead of /etc/firstline/policy.toml (builds without the
+                           `development` feature refuse it).
   --verify-vault FILE      Check the audit chain's links of a vault file (read-only, needs no
                            PIN; keyed entries' MACs are checked by the app's diagnostics)
                            and exit: 0 if it verifies, 1 if not.
   --help                   This text.
 
 Data (the encrypted vault and the device secret) lives in the app's data folder,
-$XDG_DATA_HOME/uk.firstline.app on Linux.
+$XDG_DATA_HOME/uk.firstline.app on Linux. On a managed device, force IT's machine policy
+(/etc/firstline/policy.toml; %ProgramData%\\Firstline\\policy.toml on Windows) sets the idle
+lock, PIN rules and more, and may enrol the device at the first officer unlock; Settings shows
+each setting and where it came from (docs/deploy.md).
 ";
 
 fn main() -> ExitCode {
@@ -63,6 +71,13 @@ fn main() -> ExitCode {
                 Some(path) => options.pack = Some(path.into()),
                 None => return usage("--pack needs a path"),
             },
+            Some("--policy") => match args.next() {
+                Some(_) if !firstline_app::POLICY_OPTION_ALLOWED => {
+                    return usage("--policy is for development builds: this build reads the machine policy from /etc/firstline/policy.toml only")
+                }
+                Some(path) => options.policy = Some(path.into()),
+                None => return usage("--policy needs a file"),
+            },
             Some("--enrol") => match (args.next(), args.next()) {
                 (Some(url), Some(code)) => match (url.into_string(), code.into_string()) {
                     (Ok(url), Ok(code)) => options.enrol = Some((url, code)),
@@ -72,7 +87,7 @@ fn main() -> ExitCode {
             },
             Some("--idle-lock-seconds") => match args.next().and_then(|n| n.to_str()?.parse().ok())
             {
-                Some(seconds) => options.idle_lock = std::time::Duration::from_secs(seconds),
+                Some(seconds) => options.idle_lock = Some(std::time::Duration::from_secs(seconds)),
                 None => return usage("--idle-lock-seconds needs a whole number of seconds"),
             },
             _ => return usage(&format!("unknown argument {arg:?}")),

@@ -17,6 +17,8 @@ pub struct AppState {
     sync: Mutex<Option<crate::sync::SyncHandle>>,
     /// `--enrol`, waiting for the first unlock.
     enrol_on_unlock: Mutex<Option<crate::sync::EnrolOnStart>>,
+    /// An enrolment started in the background and not finished (one at a time).
+    enrolling: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Default for AppState {
@@ -26,6 +28,7 @@ impl Default for AppState {
             workspace: Mutex::new(Err(IpcError::damaged("The vault is not open yet"))),
             sync: Mutex::new(None),
             enrol_on_unlock: Mutex::new(None),
+            enrolling: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
         }
     }
 }
@@ -62,16 +65,30 @@ impl AppState {
         }
     }
 
-    /// After an unlock: enrols as `--enrol` asked, once, if the workspace gives a permit (an
-    /// officer unlocked, the device not enrolled). An enrolled device drops the request.
+    /// After an unlock: enrols as `--enrol` asked (once), or else as the machine policy's
+    /// managed enrolment asks (at every unlock until the device is enrolled), if the workspace
+    /// gives a permit (an officer unlocked, the device not enrolled). One enrolment at a time.
     pub fn enrol_if_asked(&self) {
-        let Some(enrol) = self
+        let asked = self
             .enrol_on_unlock
             .lock()
             .ok()
-            .and_then(|mut slot| slot.take())
-        else {
-            return;
+            .and_then(|mut slot| slot.take());
+        let enrol = match asked {
+            Some(enrol) => enrol,
+            None => match self.peek_workspace(|workspace| Ok(workspace.managed_enrolment())) {
+                Ok(Some(Ok((gateway_url, code)))) => crate::sync::EnrolOnStart {
+                    gateway_url,
+                    code: code.to_string(),
+                },
+                Ok(Some(Err(problem))) => {
+                    eprintln!(
+                        "firstline: the policy's managed enrolment cannot be used: {problem}"
+                    );
+                    return;
+                }
+                Ok(None) | Err(_) => return,
+            },
         };
         let Some((client, wake)) = self.sync.lock().ok().and_then(|sync| {
             sync.as_ref()
@@ -79,9 +96,25 @@ impl AppState {
         }) else {
             return;
         };
+        if self
+            .enrolling
+            .swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
+            return;
+        }
         match self.with_workspace(|workspace| Ok(workspace.enrolment_permit()?)) {
-            Ok(permit) => crate::sync::enrol_in_background(client, wake, permit, enrol),
-            Err(error) => eprintln!("firstline: --enrol not used: {}", error.message()),
+            Ok(permit) => crate::sync::enrol_in_background(
+                client,
+                wake,
+                permit,
+                enrol,
+                self.enrolling.clone(),
+            ),
+            Err(error) => {
+                self.enrolling
+                    .store(false, std::sync::atomic::Ordering::SeqCst);
+                eprintln!("firstline: enrolment not started: {}", error.message());
+            }
         }
     }
 

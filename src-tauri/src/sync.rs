@@ -1,7 +1,8 @@
 //! Starts the sync client beside the app: its own connection to the vault's outbox, the one
 //! scheduler on Tauri's async runtime, and a wipe order from the force carried through to the
 //! screen (keys dropped, officers gone). Enrolment asked for on the command line waits for the
-//! first unlock and takes the same permit as the enrolment screen.
+//! first unlock, managed enrolment (the machine policy) waits for an officer's unlock, and both
+//! take the same permit as the enrolment screen.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -22,7 +23,7 @@ pub struct SyncHandle {
     pub wake: Arc<Notify>,
 }
 
-/// Enrolment asked for on the command line.
+/// Enrolment asked for on the command line or by the machine policy.
 #[derive(Debug, Clone)]
 pub struct EnrolOnStart {
     /// The gateway's base URL.
@@ -68,13 +69,15 @@ pub fn start(
     Ok(SyncHandle { client, wake })
 }
 
-/// Enrols in the background with what `--enrol` gave, under a permit the workspace made at an
-/// officer's unlock; a refusal is printed for whoever started the app.
+/// Enrols in the background with what `--enrol` or the machine policy gave, under a permit
+/// the workspace made at an officer's unlock; a refusal is printed for whoever started the
+/// app. `enrolling` is cleared when it is done, either way.
 pub fn enrol_in_background(
     client: Arc<SyncClient>,
     wake: Arc<Notify>,
     permit: EnrolmentPermit,
     enrol: EnrolOnStart,
+    enrolling: Arc<std::sync::atomic::AtomicBool>,
 ) {
     tauri::async_runtime::spawn(async move {
         match client
@@ -82,8 +85,9 @@ pub fn enrol_in_background(
             .await
         {
             Ok(_) => wake.notify_one(),
-            Err(error) => eprintln!("firstline: --enrol: {error}"),
+            Err(error) => eprintln!("firstline: enrolment at unlock: {error}"),
         }
+        enrolling.store(false, std::sync::atomic::Ordering::SeqCst);
     });
 }
 

@@ -130,6 +130,13 @@ impl LocalForce {
             .to_string()
     }
 
+    /// The force root key's fingerprint, 64 hex digits (a machine policy's `root_fingerprint`).
+    pub fn root_fingerprint(&self) -> String {
+        admin(&["root-fingerprint", "--database", &self.database()])
+            .trim()
+            .to_string()
+    }
+
     /// The ids of the devices enrolled, in enrolment order.
     pub fn device_ids(&self) -> Vec<String> {
         admin(&["devices", "--database", &self.database()])

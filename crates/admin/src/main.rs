@@ -152,6 +152,13 @@ enum Command {
         /// The device id.
         device_id: String,
     },
+    /// Print the force root key's fingerprint (64 hex digits), as a machine policy's managed
+    /// enrolment names it (`root_fingerprint`).
+    RootFingerprint {
+        /// The gateway's database.
+        #[arg(long)]
+        database: String,
+    },
     /// Check a machine policy file (policy.toml) before the device-management system drops
     /// it on devices: prints each setting it fixes, or what is wrong and where. With
     /// managed enrolment and a code, the code is checked against the root fingerprint.
@@ -327,6 +334,11 @@ fn tls_ca_der(path: &std::path::Path) -> Result<Vec<u8>, String> {
     Ok(der)
 }
 
+/// Bytes as lower-case hex.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
 fn print_json(value: &impl serde::Serialize) -> Result<(), String> {
     let line = serde_json::to_string(value).map_err(|error| error.to_string())?;
     let mut stdout = std::io::stdout().lock();
@@ -448,6 +460,10 @@ async fn run(command: Command) -> Result<(), String> {
                 "{count} codes: {} and one QR code (SVG) per device beside it",
                 csv.display()
             );
+            println!(
+                "force root fingerprint (a machine policy's root_fingerprint): {}",
+                hex(&firstline_trust::fingerprint(&root))
+            );
             Ok(())
         }
         Command::Codes { database: url } => {
@@ -513,6 +529,15 @@ async fn run(command: Command) -> Result<(), String> {
                     Err(format!("no code {code_id}: see `firstline-admin codes`"))
                 }
             }
+        }
+        Command::RootFingerprint { database: url } => {
+            let storage = database(&url).await?;
+            let root = stored_key_set(&*storage)
+                .await?
+                .ok_or("the force is not set up: run init-force first")?
+                .root_public;
+            println!("{}", hex(&firstline_trust::fingerprint(&root)));
+            Ok(())
         }
         Command::CheckPolicy { file } => {
             let text = std::fs::read_to_string(&file)

@@ -603,6 +603,12 @@ async fn a_fleet_batch_writes_labelled_codes_and_qr_codes_that_enrol_once_and_ca
         serde_json::from_str(&storage.key_set().await.expect("read").expect("a key set"))
             .expect("json");
     let fingerprint = firstline_trust::fingerprint(&signed.root_public_key.0);
+    let hex: String = fingerprint
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    assert_eq!(ok(&["root-fingerprint", "--database", &db]).trim(), hex);
+    assert!(printed.contains(&hex), "{printed}");
     for (index, row) in rows[1..].iter().enumerate() {
         let label = format!("tablet-{:03}", index + 1);
         assert_eq!(row[0], label);

@@ -78,8 +78,7 @@ pub enum WorkspaceError {
 }
 
 /// What a machine policy can forbid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Forbidden {
     /// Setting up another officer on this device.
     OfficerSetUp,
@@ -100,11 +99,12 @@ impl std::fmt::Display for Forbidden {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Refusal {
-    /// The device's machine policy forbids what was asked.
-    ForbiddenByPolicy {
-        /// What.
-        what: Forbidden,
-    },
+    /// The device's policy forbids setting up another officer.
+    OfficerSetUpForbidden,
+    /// The device's policy forbids `--pack`.
+    PackOverrideForbidden,
+    /// The device's machine policy cannot be read or is out of range: the app does not open.
+    PolicyUnusable,
     /// See [`AnswerProblem::NotAChoice`].
     NotAChoice,
     /// See [`AnswerProblem::NoneSelected`].
@@ -321,9 +321,12 @@ impl WorkspaceError {
             WorkspaceError::Pack(_) => Refusal::PackRefused,
             WorkspaceError::Locked => Refusal::Locked,
             WorkspaceError::PackFileNotAllowed => Refusal::PackRefused,
-            WorkspaceError::ForbiddenByPolicy { what } => {
-                Refusal::ForbiddenByPolicy { what: *what }
-            }
+            WorkspaceError::ForbiddenByPolicy {
+                what: Forbidden::OfficerSetUp,
+            } => Refusal::OfficerSetUpForbidden,
+            WorkspaceError::ForbiddenByPolicy {
+                what: Forbidden::PackOverride,
+            } => Refusal::PackOverrideForbidden,
             WorkspaceError::PackNotTheDrafts { .. } => Refusal::PackTampered,
             WorkspaceError::NoAssessmentOpen => Refusal::NoAssessmentOpen,
             WorkspaceError::MissingRequired { count } => Refusal::MissingRequired { count: *count },

@@ -40,7 +40,7 @@ use firstline_vault::{
 use zeroize::Zeroizing;
 
 pub use error::{Forbidden, Refusal, WorkspaceError};
-pub use firstline_policy::{Effective, Setting, Source, StartOptions};
+pub use firstline_policy::{machine_policy_path, Effective, Setting, Source, StartOptions};
 pub use idle::{Activity, IdleLock};
 pub use packs::{verify as verify_pack, PackSource, PackTrust};
 pub use policy::{file_secret_allowed, DevicePolicy};

@@ -137,6 +137,19 @@ pub struct Diagnostics {
     pub key_set_serial: Option<u64>,
     /// The pack's information screens whose review date has passed.
     pub information_due: Vec<InformationDue>,
+    /// The device's policy: each setting's value, where it came from, whether it is locked.
+    pub policy: PolicyView,
+}
+
+/// The device's policy as Settings shows it.
+#[derive(Debug, Serialize)]
+pub struct PolicyView {
+    /// Whether a machine policy is in force.
+    pub managed: bool,
+    /// Why the machine policy could not be re-read (the last good one is in force).
+    pub problem: Option<String>,
+    /// Every setting, in a fixed order.
+    pub settings: serde_json::Value,
 }
 
 /// An information screen past its review date, for the force to review.
@@ -180,6 +193,12 @@ pub fn diagnostics(state: State<'_, AppState>) -> Result<Diagnostics, IpcError> 
                     review_by,
                 })
                 .collect(),
+            policy: PolicyView {
+                managed: workspace.policy().is_managed(),
+                problem: workspace.policy().problem().map(str::to_string),
+                settings: serde_json::to_value(workspace.policy().effective())
+                    .map_err(|error| IpcError::damaged(error.to_string()))?,
+            },
         })
     })
 }

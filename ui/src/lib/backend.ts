@@ -184,6 +184,39 @@ export interface Diagnostics {
   key_set_serial: number | null;
   /** The pack's information screens whose review date has passed. */
   information_due: { id: string; owner: string; review_by: string }[];
+  /** The device's policy: each setting, where it came from, whether it is locked. */
+  policy: DevicePolicy;
+}
+
+/** Where an effective setting came from. */
+export type PolicySource = "default" | "start_option" | "force" | "machine";
+
+export interface PolicySetting<T> {
+  value: T;
+  source: PolicySource;
+  /** The machine policy names it: nothing on the device changes it. */
+  locked: boolean;
+}
+
+/** Every setting of the device's policy, as the core merged them. */
+export interface PolicySettings {
+  idle_lock_seconds: PolicySetting<number>;
+  min_pin_length: PolicySetting<number>;
+  max_failed_pins: PolicySetting<number>;
+  allow_file_secret: PolicySetting<boolean>;
+  allow_local_officer_setup: PolicySetting<boolean>;
+  allow_pack_override: PolicySetting<boolean>;
+  allow_training: PolicySetting<boolean>;
+  trainer_min_pin_length: PolicySetting<number>;
+  log_level: PolicySetting<string>;
+}
+
+export interface DevicePolicy {
+  /** A machine policy is in force. */
+  managed: boolean;
+  /** Why the machine policy could not be re-read (the last good one applies). */
+  problem: string | null;
+  settings: PolicySettings;
 }
 
 export interface FinalisedView {
@@ -309,6 +342,7 @@ export type ErrorDetail =
   | { kind: "bad_pin"; min: number; max: number }
   | { kind: "pin_change_required"; min: number }
   | { kind: "officer_exists" }
+  | { kind: "officer_set_up_forbidden" }
   | { kind: "unknown_officer" }
   | { kind: "bad_officer_id" }
   | { kind: "locked" }
@@ -334,7 +368,9 @@ export type ErrorDetail =
   | { kind: "pack_tampered" }
   | { kind: "pack_unsigned" }
   | { kind: "pack_unknown_key" }
-  | { kind: "pack_unreadable" };
+  | { kind: "pack_unreadable" }
+  | { kind: "pack_override_forbidden" }
+  | { kind: "policy_unusable" };
 
 export type ErrorKind = ErrorDetail["kind"];
 
@@ -371,6 +407,7 @@ export const ERROR_DETAIL_PARAMS: { readonly [K in ErrorKind]: { readonly [P in 
   bad_pin: { min: true, max: true },
   pin_change_required: { min: true },
   officer_exists: {},
+  officer_set_up_forbidden: {},
   unknown_officer: {},
   bad_officer_id: {},
   locked: {},
@@ -395,6 +432,8 @@ export const ERROR_DETAIL_PARAMS: { readonly [K in ErrorKind]: { readonly [P in 
   pack_unsigned: {},
   pack_unknown_key: {},
   pack_unreadable: {},
+  pack_override_forbidden: {},
+  policy_unusable: {},
 };
 
 export class BackendError extends Error {

@@ -318,6 +318,21 @@ export class FakeBackend implements Backend {
       force_keys: this.sync.force_name ? "enrolment_code" : "not_enrolled",
       key_set_serial: this.sync.force_name ? 1 : null,
       information_due: [],
+      policy: {
+        managed: false,
+        problem: null,
+        settings: {
+          idle_lock_seconds: { value: 300, source: "default", locked: false },
+          min_pin_length: { value: 6, source: "default", locked: false },
+          max_failed_pins: { value: 10, source: "default", locked: false },
+          allow_file_secret: { value: true, source: "default", locked: false },
+          allow_local_officer_setup: { value: true, source: "default", locked: false },
+          allow_pack_override: { value: true, source: "default", locked: false },
+          allow_training: { value: true, source: "default", locked: false },
+          trainer_min_pin_length: { value: 6, source: "default", locked: false },
+          log_level: { value: "info", source: "default", locked: false },
+        },
+      },
     };
   }
 

@@ -112,7 +112,6 @@ const en = {
   deviceSecret: "Device secret",
   secretFile: "File (weaker than a keyring)",
   secretOther: "Keyring",
-  idleLock: "Locks after idle seconds",
   auditChain: "Audit chain",
   auditVerifies: (n: number) => `Verifies (${n} entries)`,
   informationDue: "Information screens past their review date",
@@ -126,6 +125,38 @@ const en = {
   textSizeLabel: "Text size",
   textSizes: { standard: "Standard", large: "Large", largest: "Largest" },
   noneDue: "None",
+  devicePolicy: "This device's policy",
+  policyManaged: "Force IT manages this device. Settings marked Locked are fixed by its policy; nothing on the device changes them.",
+  policyUnmanaged: "This device has no machine policy: the force's settings and Firstline's defaults apply.",
+  policyProblem: (problem: string) => `The device's policy could not be read again, so the last good one still applies: ${problem}`,
+  policySettingNames: {
+    idle_lock_seconds: "Locks after being idle for",
+    min_pin_length: "Shortest PIN",
+    max_failed_pins: "Wrong PINs before an officer's data is destroyed",
+    allow_file_secret: "Device secret may be kept in a file",
+    allow_local_officer_setup: "Other officers may be set up here",
+    allow_pack_override: "Another form pack may be used (development builds)",
+    allow_training: "Scenario training may run",
+    trainer_min_pin_length: "Shortest trainer PIN",
+    log_level: "Log detail",
+  },
+  policySources: {
+    default: "Firstline's default",
+    start_option: "How the app was started",
+    force: "The force's policy",
+    machine: "This device's policy",
+  },
+  policyLocked: "Locked",
+  yesNo: (value: boolean): string => (value ? "Yes" : "No"),
+  digits: (n: number) => `${num(n)} digits`,
+  duration: (seconds: number) => {
+    const minutes = Math.floor(seconds / 60);
+    const rest = seconds % 60;
+    const inMinutes = minutes ? enPlural(minutes, { one: "1 minute", other: `${num(minutes)} minutes` }) : "";
+    const inSeconds = rest ? enPlural(rest, { one: "1 second", other: `${num(rest)} seconds` }) : "";
+    return [inMinutes, inSeconds].filter(Boolean).join(" ") || "0 seconds";
+  },
+  logLevels: { error: "Errors only", warn: "Warnings and errors", info: "Normal", debug: "Detailed" } as Record<string, string>,
   reviewOverdue: (date: string) =>
     `This screen was due for review by ${date}: its wording may be out of date. Check with your supervisor before relying on it.`,
   forceKeys: "Force keys",
@@ -248,6 +279,7 @@ const en = {
     bad_pin: (min: number, max: number) => `A PIN must be ${min} to ${max} digits`,
     pin_change_required: (min: number) => `PINs must now be at least ${min} digits. Change your PIN to go on.`,
     officer_exists: "That officer is already set up on this device",
+    officer_set_up_forbidden: "This device's policy does not allow another officer to be set up here. Contact force IT.",
     unknown_officer: "That officer is not set up on this device",
     bad_officer_id: "Enter a valid collar or staff number",
     locked: "Firstline is locked. Enter your PIN to unlock it.",
@@ -283,6 +315,8 @@ const en = {
     pack_unsigned: "The form pack is not signed by your force, so it cannot be used. Contact force IT.",
     pack_unknown_key: "The form pack is signed by a key this device does not trust, so it cannot be used. Contact force IT.",
     pack_unreadable: "The form pack cannot be read. Contact force IT.",
+    pack_override_forbidden: "This device's policy does not allow another form pack. Contact force IT.",
+    policy_unusable: "This device's policy from force IT cannot be used, so Firstline will not open. Tell force IT what it says:",
   } satisfies ErrorWords,
 };
 
@@ -368,7 +402,6 @@ const cy: Words = {
   deviceSecret: "Cyfrinach y ddyfais",
   secretFile: "Ffeil (gwannach nag allweddgadwyn)",
   secretOther: "Allweddgadwyn",
-  idleLock: "Yn cloi ar ôl eiliadau segur",
   auditChain: "Cadwyn archwilio",
   auditVerifies: (n) => `Yn gwirio (${n} cofnod)`,
   informationDue: "Sgriniau gwybodaeth sydd wedi pasio eu dyddiad adolygu",
@@ -382,6 +415,38 @@ const cy: Words = {
   textSizeLabel: "Maint y testun",
   textSizes: { standard: "Safonol", large: "Mawr", largest: "Mwyaf" },
   noneDue: "Dim",
+  devicePolicy: "Polisi'r ddyfais hon",
+  policyManaged: "Mae TG yr heddlu'n rheoli'r ddyfais hon. Mae'r gosodiadau a nodir Wedi'u cloi wedi'u pennu gan ei pholisi; ni all dim ar y ddyfais eu newid.",
+  policyUnmanaged: "Nid oes gan y ddyfais hon bolisi peiriant: mae gosodiadau'r heddlu a rhagosodiadau Firstline yn berthnasol.",
+  policyProblem: (problem) => `Nid oedd modd darllen polisi'r ddyfais eto, felly mae'r un da diwethaf yn dal yn berthnasol: ${problem}`,
+  policySettingNames: {
+    idle_lock_seconds: "Yn cloi ar ôl bod yn segur am",
+    min_pin_length: "PIN byrraf",
+    max_failed_pins: "PINau anghywir cyn dinistrio data swyddog",
+    allow_file_secret: "Gellir cadw cyfrinach y ddyfais mewn ffeil",
+    allow_local_officer_setup: "Gellir gosod swyddogion eraill yma",
+    allow_pack_override: "Gellir defnyddio pecyn ffurflen arall (fersiynau datblygu)",
+    allow_training: "Gellir cynnal hyfforddiant senario",
+    trainer_min_pin_length: "PIN hyfforddwr byrraf",
+    log_level: "Manylder y log",
+  },
+  policySources: {
+    default: "Rhagosodiad Firstline",
+    start_option: "Sut y cychwynnwyd yr ap",
+    force: "Polisi'r heddlu",
+    machine: "Polisi'r ddyfais hon",
+  },
+  policyLocked: "Wedi'i gloi",
+  yesNo: (value) => (value ? "Ydy" : "Nac ydy"),
+  digits: (n) => `${num(n)} digid`,
+  duration: (seconds) => {
+    const minutes = Math.floor(seconds / 60);
+    const rest = seconds % 60;
+    const inMinutes = minutes ? `${num(minutes)} munud` : "";
+    const inSeconds = rest ? `${num(rest)} eiliad` : "";
+    return [inMinutes, inSeconds].filter(Boolean).join(" ") || "0 eiliad";
+  },
+  logLevels: { error: "Gwallau yn unig", warn: "Rhybuddion a gwallau", info: "Arferol", debug: "Manwl" },
   reviewOverdue: (date) =>
     `Roedd angen adolygu'r sgrin hon erbyn ${date}: efallai bod ei geiriad wedi dyddio. Holwch eich goruchwyliwr cyn dibynnu arni.`,
   forceKeys: "Allweddi'r heddlu",
@@ -502,6 +567,7 @@ const cy: Words = {
     bad_pin: (min, max) => `Rhaid i PIN fod yn ${min} i ${max} digid`,
     pin_change_required: (min) => `Rhaid i bob PIN fod yn ${min} digid o leiaf bellach. Newidiwch eich PIN i barhau.`,
     officer_exists: "Mae'r swyddog hwnnw eisoes wedi'i osod ar y ddyfais hon",
+    officer_set_up_forbidden: "Nid yw polisi'r ddyfais hon yn caniatáu gosod swyddog arall yma. Cysylltwch â TG yr heddlu.",
     unknown_officer: "Nid yw'r swyddog hwnnw wedi'i osod ar y ddyfais hon",
     bad_officer_id: "Rhowch rif coler neu staff dilys",
     locked: "Mae Firstline wedi'i gloi. Rhowch eich PIN i'w ddatgloi.",
@@ -537,6 +603,8 @@ const cy: Words = {
     pack_unsigned: "Nid yw'r pecyn ffurflen wedi'i lofnodi gan eich heddlu, felly ni ellir ei ddefnyddio. Cysylltwch â TG yr heddlu.",
     pack_unknown_key: "Mae'r pecyn ffurflen wedi'i lofnodi ag allwedd nad yw'r ddyfais hon yn ymddiried ynddi, felly ni ellir ei ddefnyddio. Cysylltwch â TG yr heddlu.",
     pack_unreadable: "Ni ellir darllen y pecyn ffurflen. Cysylltwch â TG yr heddlu.",
+    pack_override_forbidden: "Nid yw polisi'r ddyfais hon yn caniatáu pecyn ffurflen arall. Cysylltwch â TG yr heddlu.",
+    policy_unusable: "Ni ellir defnyddio polisi TG yr heddlu ar gyfer y ddyfais hon, felly ni fydd Firstline yn agor. Dywedwch wrth TG yr heddlu beth mae'n ei ddweud:",
   },
 };
 
