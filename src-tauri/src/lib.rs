@@ -121,9 +121,10 @@ pub fn run(options: Options) {
     let state = AppState::default();
     let policy = device_policy(&options);
     let packs = PackSource::from_option(options.pack);
-    let enrol = options
-        .enrol
-        .map(|(gateway_url, code)| sync::EnrolOnStart { gateway_url, code });
+    let enrol = options.enrol.map(|(gateway_url, code)| sync::EnrolOnStart {
+        gateway_url,
+        code: zeroize::Zeroizing::new(code),
+    });
     let result = tauri::Builder::default()
         .manage(state)
         .setup(move |app| {

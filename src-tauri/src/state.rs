@@ -19,6 +19,9 @@ pub struct AppState {
     enrol_on_unlock: Mutex<Option<crate::sync::EnrolOnStart>>,
     /// An enrolment started in the background and not finished (one at a time).
     enrolling: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// The code of the last background enrolment the force refused for good: not tried again
+    /// until the policy names another.
+    refused_code: std::sync::Arc<Mutex<Option<zeroize::Zeroizing<String>>>>,
 }
 
 impl Default for AppState {
@@ -29,6 +32,7 @@ impl Default for AppState {
             sync: Mutex::new(None),
             enrol_on_unlock: Mutex::new(None),
             enrolling: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+            refused_code: std::sync::Arc::new(Mutex::new(None)),
         }
     }
 }
@@ -65,29 +69,52 @@ impl AppState {
         }
     }
 
-    /// After an unlock: enrols as `--enrol` asked (once), or else as the machine policy's
-    /// managed enrolment asks (at every unlock until the device is enrolled), if the workspace
-    /// gives a permit (an officer unlocked, the device not enrolled). One enrolment at a time.
+    /// After an unlock: enrols as the machine policy's managed enrolment asks (at every unlock
+    /// until the device is enrolled, unless the force refused that code for good), or else as
+    /// `--enrol` asked (once; ignored on a managed device, whose gateway is force IT's choice),
+    /// if the workspace gives a permit (an officer unlocked, the device not enrolled). One
+    /// enrolment at a time.
     pub fn enrol_if_asked(&self) {
         let asked = self
             .enrol_on_unlock
             .lock()
             .ok()
             .and_then(|mut slot| slot.take());
-        let enrol = match asked {
-            Some(enrol) => enrol,
-            None => match self.peek_workspace(|workspace| Ok(workspace.managed_enrolment())) {
-                Ok(Some(Ok((gateway_url, code)))) => crate::sync::EnrolOnStart {
-                    gateway_url,
-                    code: code.to_string(),
-                },
-                Ok(Some(Err(problem))) => {
-                    eprintln!(
-                        "firstline: the policy's managed enrolment cannot be used: {problem}"
-                    );
+        let managed = self
+            .peek_workspace(|workspace| {
+                Ok((
+                    workspace.policy().is_managed(),
+                    workspace.managed_enrolment(),
+                ))
+            })
+            .unwrap_or((false, None));
+        let enrol = match managed {
+            (_, Some(Ok((gateway_url, code)))) => {
+                let refused_before = self
+                    .refused_code
+                    .lock()
+                    .ok()
+                    .is_some_and(|refused| refused.as_deref() == Some(&*code));
+                if refused_before {
                     return;
                 }
-                Ok(None) | Err(_) => return,
+                crate::sync::EnrolOnStart { gateway_url, code }
+            }
+            (_, Some(Err(problem))) => {
+                eprintln!("firstline: the policy's managed enrolment cannot be used: {problem}");
+                return;
+            }
+            (true, None) => {
+                if asked.is_some() {
+                    eprintln!(
+                        "firstline: --enrol ignored: this device is managed by force IT's policy"
+                    );
+                }
+                return;
+            }
+            (false, None) => match asked {
+                Some(enrol) => enrol,
+                None => return,
             },
         };
         let Some((client, wake)) = self.sync.lock().ok().and_then(|sync| {
@@ -109,6 +136,7 @@ impl AppState {
                 permit,
                 enrol,
                 self.enrolling.clone(),
+                self.refused_code.clone(),
             ),
             Err(error) => {
                 self.enrolling

@@ -24,12 +24,32 @@ pub struct SyncHandle {
 }
 
 /// Enrolment asked for on the command line or by the machine policy.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct EnrolOnStart {
     /// The gateway's base URL.
     pub gateway_url: String,
-    /// The one-time code.
-    pub code: String,
+    /// The one-time code, wiped from memory when dropped.
+    pub code: zeroize::Zeroizing<String>,
+}
+
+impl std::fmt::Debug for EnrolOnStart {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("EnrolOnStart")
+            .field("gateway_url", &self.gateway_url)
+            .field("code", &"(hidden)")
+            .finish()
+    }
+}
+
+/// Clears the "enrolling" flag when the background enrolment ends, however it ends (a panic
+/// included), so that a later unlock can try again.
+struct Enrolling(Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for Enrolling {
+    fn drop(&mut self) {
+        self.0.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 /// Opens the outbox with the app's device secret and starts the scheduler.
@@ -71,31 +91,43 @@ pub fn start(
 
 /// Enrols in the background with what `--enrol` or the machine policy gave, under a permit
 /// the workspace made at an officer's unlock; a refusal is printed for whoever started the
-/// app. `enrolling` is cleared when it is done, either way.
+/// app. `enrolling` is cleared when it is done, either way; a refusal that trying again cannot
+/// change (anything but the gateway out of reach) is kept in `refused`, so that the same code
+/// is not spent on again at every unlock.
 pub fn enrol_in_background(
     client: Arc<SyncClient>,
     wake: Arc<Notify>,
     permit: EnrolmentPermit,
     enrol: EnrolOnStart,
     enrolling: Arc<std::sync::atomic::AtomicBool>,
+    refused: Arc<std::sync::Mutex<Option<zeroize::Zeroizing<String>>>>,
 ) {
     tauri::async_runtime::spawn(async move {
+        let _done = Enrolling(enrolling);
         match client
             .enrol(permit, &enrol.gateway_url, &enrol.code, &device_name())
             .await
         {
             Ok(_) => wake.notify_one(),
-            Err(error) => eprintln!("firstline: enrolment at unlock: {error}"),
+            Err(error) => {
+                eprintln!("firstline: enrolment at unlock: {error}");
+                if !matches!(error, firstline_sync::SyncError::Unreachable(_)) {
+                    if let Ok(mut refused) = refused.lock() {
+                        *refused = Some(enrol.code.clone());
+                    }
+                }
+            }
         }
-        enrolling.store(false, std::sync::atomic::Ordering::SeqCst);
     });
 }
 
 /// A label for force IT's device list: the host name where there is one.
 pub fn device_name() -> String {
-    std::fs::read_to_string("/etc/hostname")
-        .ok()
-        .map(|name| name.trim().to_string())
+    #[cfg(windows)]
+    let name = std::env::var("COMPUTERNAME").ok();
+    #[cfg(not(windows))]
+    let name = std::fs::read_to_string("/etc/hostname").ok();
+    name.map(|name| name.trim().to_string())
         .filter(|name| !name.is_empty())
         .unwrap_or_else(|| "Firstline device".into())
 }

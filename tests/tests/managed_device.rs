@@ -3,7 +3,8 @@
 //! /etc/firstline/policy.toml) enrols the device at the first officer's set-up with nothing
 //! typed, Settings shows each setting with where it came from and the policy's idle lock as
 //! locked, and a finalised assessment reaches the force. A policy that cannot be used stops the
-//! app, saying what is wrong for force IT.
+//! app, telling the officer to contact force IT (whose `firstline-admin check-policy` says what
+//! is wrong; the app's stderr says it too).
 
 // Tests fail by panicking, with a message saying what did not happen.
 #![allow(clippy::expect_used)]
@@ -101,6 +102,17 @@ async fn the_machine_policy_enrols_at_the_first_unlock_and_settings_show_what_it
     app.screenshot("settings-managed").await;
     app.click("back-home").await;
 
+    // Unlocking again does not enrol again: the device is enrolled.
+    app.click("quick-hide").await;
+    app.click("unlock-again").await;
+    SignIn(&app).unlock().await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(
+        force.device_ids().len(),
+        1,
+        "enrolled again at the next unlock"
+    );
+
     // A finalised assessment reaches the force.
     Home(&app).start_assessment().await;
     QuestionPage(&app).answer_everything().await;
@@ -118,7 +130,7 @@ async fn a_machine_policy_that_cannot_be_used_stops_the_app_saying_what_is_wrong
     let app = App::launch_with("bad-policy", &["--policy", &policy.display().to_string()]).await;
     let shown = app.text("error-screen").await;
     assert!(
-        shown.contains("policy") && shown.contains("idle_lock_seconds must be 30 to 3600"),
+        shown.contains("policy from force IT cannot be used") && shown.contains("check-policy"),
         "{shown}"
     );
     app.screenshot("policy-unusable").await;

@@ -71,3 +71,24 @@ async fn a_release_build_refuses_pack_files_and_runs_only_the_built_in_demo_sign
     QuestionPage(&app).label().await;
     app.close().await;
 }
+
+/// A force build reads the machine policy from /etc/firstline/policy.toml and nowhere else: a
+/// policy file named on its command line (a laxer one of the user's own) is refused before
+/// anything starts.
+#[test]
+fn a_release_build_refuses_a_policy_file_on_its_command_line() {
+    let folder = TempDir::new("release-policy");
+    let policy = folder.path().join("policy.toml");
+    std::fs::write(&policy, "idle_lock_seconds = 300\n").expect("policy written");
+    let output = std::process::Command::new(firstline_e2e::release_trust_binary())
+        .arg("--policy")
+        .arg(&policy)
+        .output()
+        .expect("the release build runs");
+    assert_eq!(output.status.code(), Some(2), "--policy was taken");
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains("--policy is for development builds"),
+        "{said}"
+    );
+}

@@ -1,12 +1,14 @@
 //! Enrolling a fleet: a batch of labelled one-time codes written as a CSV and one SVG QR code
 //! per device (its enrolment URI: gateway, code and the force root's whole fingerprint), and
-//! force IT's views of codes and devices. The batch is a secret until used: its folder and
-//! files are made readable by their owner only.
+//! force IT's work on codes afterwards (list, label, withdraw). The batch is a secret until
+//! used: its folder and files are made readable by their owner only.
 
 use std::io::Write;
 use std::path::Path;
 
-use firstline_backend::storage::{EnrolmentCodeRecord, NewEnrolmentCode, Storage};
+use firstline_backend::storage::{
+    EnrolmentCodeRecord, NewEnrolmentCode, Storage, Withdrawal, CODE_ID_CHARS,
+};
 use firstline_trust::{EnrolmentCode, EnrolmentUri};
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
@@ -22,7 +24,7 @@ pub struct Batch<'a> {
     pub label_prefix: &'a str,
     /// The gateway's URL as devices reach it.
     pub gateway_url: &'a str,
-    /// Hours each code stays valid.
+    /// Hours each code stays valid (the command line keeps it to 1 to 720).
     pub valid_hours: i64,
     /// An empty or new folder for `codes.csv` and the SVGs.
     pub out: &'a Path,
@@ -54,7 +56,7 @@ pub async fn issue(
     }
     private_folder(batch.out)?;
     let width = batch.count.to_string().len().max(3);
-    let expires_at = now + batch.valid_hours.clamp(1, 24 * 30) * 3600;
+    let expires_at = now + batch.valid_hours * 3600;
     let issued: Vec<(String, String)> = (1..=batch.count)
         .map(|number| {
             (
@@ -158,7 +160,12 @@ fn private_folder(path: &Path) -> Result<(), String> {
             ));
         }
     } else {
-        std::fs::create_dir_all(path).map_err(fail)?;
+        let mut folder = std::fs::DirBuilder::new();
+        folder.recursive(true);
+        // Made private, not made and then narrowed: no moment where others can look in.
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
+        folder.create(path).map_err(fail)?;
     }
     #[cfg(unix)]
     {
@@ -179,4 +186,68 @@ fn private_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
     file.write_all(bytes)
         .and_then(|()| file.sync_all())
         .map_err(|error| format!("{}: {error}", path.display()))
+}
+
+/// `codes`: every code as a JSON line (never the code itself).
+pub async fn list_codes(storage: &dyn Storage, now: i64) -> Result<(), String> {
+    for code in storage
+        .enrolment_codes()
+        .await
+        .map_err(|error| error.to_string())?
+    {
+        crate::print_json(&serde_json::json!({
+            "code_id": code.id,
+            "label": code.label,
+            "state": state(&code, now),
+            "issued_at": code.issued_at,
+            "expires_at": code.expires_at,
+            "used_at": code.used_at,
+            "device_id": code.device_id,
+            "withdrawn_at": code.withdrawn_at,
+        }))?;
+    }
+    Ok(())
+}
+
+/// `label-code`: labels the one code with this id (and its device, if enrolled).
+pub async fn label_code(storage: &dyn Storage, code_id: &str, label: &str) -> Result<(), String> {
+    check_label(label)?;
+    if storage
+        .label_enrolment_code(&code_id.to_ascii_lowercase(), label)
+        .await
+        .map_err(|error| error.to_string())?
+    {
+        println!("code {code_id} is labelled {label}");
+        Ok(())
+    } else {
+        Err(no_single_code(code_id))
+    }
+}
+
+/// `withdraw-code`: the one unused code with this id enrols nothing from now on.
+pub async fn withdraw_code(storage: &dyn Storage, code_id: &str, now: i64) -> Result<(), String> {
+    match storage
+        .withdraw_enrolment_code(&code_id.to_ascii_lowercase(), now)
+        .await
+        .map_err(|error| error.to_string())?
+    {
+        Withdrawal::Withdrawn => {
+            println!("code {code_id} is withdrawn: it enrols nothing from now on");
+            Ok(())
+        }
+        Withdrawal::AlreadyWithdrawn => {
+            println!("code {code_id} was already withdrawn");
+            Ok(())
+        }
+        Withdrawal::AlreadyUsed => Err(format!(
+            "code {code_id} has enrolled a device already: revoke or wipe the device instead"
+        )),
+        Withdrawal::NoSuchCode => Err(no_single_code(code_id)),
+    }
+}
+
+fn no_single_code(code_id: &str) -> String {
+    format!(
+        "no code has the id {code_id}, or more than one does: see `firstline-admin codes` for the {CODE_ID_CHARS}-character ids"
+    )
 }

@@ -4,6 +4,7 @@
 
 mod fleet;
 mod keys;
+mod policy_check;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -90,8 +91,8 @@ enum Command {
         /// The gateway's URL as devices reach it (https://…).
         #[arg(long)]
         gateway_url: String,
-        /// Hours until the codes expire (at most 720).
-        #[arg(long, default_value_t = 72)]
+        /// Hours until the codes expire, 1 to 720.
+        #[arg(long, default_value_t = 72, value_parser = clap::value_parser!(i64).range(1..=720))]
         valid_hours: i64,
         /// A new or empty folder for the CSV and the SVGs (made readable by its owner only).
         #[arg(long)]
@@ -221,11 +222,13 @@ enum Command {
         /// The gateway's database.
         #[arg(long)]
         database: String,
-        /// Seconds without input after which the app locks [default: 300].
-        #[arg(long, value_parser = clap::value_parser!(u32).range(30..=3600))]
+        /// Seconds without input after which the app locks, 30 to 300 [default: 300]. A
+        /// device takes the shortest of this, its machine policy and the default.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(30..=300))]
         idle_lock_seconds: Option<u32>,
-        /// Wrong PINs in a row after which an officer's key is destroyed [default: 10].
-        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
+        /// Wrong PINs in a row after which an officer's key is destroyed, 1 to 10
+        /// [default: 10]. A device takes the fewest of this, its machine policy and the default.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10))]
         max_failed_pins: Option<u32>,
         /// Destroy a finalised record's readable copy on the device at sealing, instead of
         /// keeping it until the force's receipt (`--destroy-readable-copy-at-sealing false`
@@ -339,7 +342,7 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
-fn print_json(value: &impl serde::Serialize) -> Result<(), String> {
+pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<(), String> {
     let line = serde_json::to_string(value).map_err(|error| error.to_string())?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{line}").map_err(|error| error.to_string())
@@ -466,70 +469,16 @@ async fn run(command: Command) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Codes { database: url } => {
-            let storage = database(&url).await?;
-            for code in storage
-                .enrolment_codes()
-                .await
-                .map_err(|error| error.to_string())?
-            {
-                print_json(&serde_json::json!({
-                    "code_id": code.id,
-                    "label": code.label,
-                    "state": fleet::state(&code, now),
-                    "issued_at": code.issued_at,
-                    "expires_at": code.expires_at,
-                    "used_at": code.used_at,
-                    "device_id": code.device_id,
-                    "withdrawn_at": code.withdrawn_at,
-                }))?;
-            }
-            Ok(())
-        }
+        Command::Codes { database: url } => fleet::list_codes(&*database(&url).await?, now).await,
         Command::LabelCode {
             database: url,
             code_id,
             label,
-        } => {
-            fleet::check_label(&label)?;
-            if database(&url)
-                .await?
-                .label_enrolment_code(&code_id.to_ascii_lowercase(), &label)
-                .await
-                .map_err(|error| error.to_string())?
-            {
-                println!("code {code_id} is labelled {label}");
-                Ok(())
-            } else {
-                Err(format!("no code {code_id}: see `firstline-admin codes`"))
-            }
-        }
+        } => fleet::label_code(&*database(&url).await?, &code_id, &label).await,
         Command::WithdrawCode {
             database: url,
             code_id,
-        } => {
-            match database(&url)
-                .await?
-                .withdraw_enrolment_code(&code_id.to_ascii_lowercase(), now)
-                .await
-                .map_err(|error| error.to_string())?
-            {
-                storage::Withdrawal::Withdrawn => {
-                    println!("code {code_id} is withdrawn: it enrols nothing from now on");
-                    Ok(())
-                }
-                storage::Withdrawal::AlreadyWithdrawn => {
-                    println!("code {code_id} was already withdrawn");
-                    Ok(())
-                }
-                storage::Withdrawal::AlreadyUsed => Err(format!(
-                    "code {code_id} has enrolled a device already: revoke or wipe the device instead"
-                )),
-                storage::Withdrawal::NoSuchCode => {
-                    Err(format!("no code {code_id}: see `firstline-admin codes`"))
-                }
-            }
-        }
+        } => fleet::withdraw_code(&*database(&url).await?, &code_id, now).await,
         Command::RootFingerprint { database: url } => {
             let storage = database(&url).await?;
             let root = stored_key_set(&*storage)
@@ -539,45 +488,7 @@ async fn run(command: Command) -> Result<(), String> {
             println!("{}", hex(&firstline_trust::fingerprint(&root)));
             Ok(())
         }
-        Command::CheckPolicy { file } => {
-            let text = std::fs::read_to_string(&file)
-                .map_err(|error| format!("{}: {error}", file.display()))?;
-            let policy = firstline_policy::MachinePolicy::parse(&text, &file.display().to_string())
-                .map_err(|error| error.to_string())?;
-            println!("{} is a valid machine policy. It fixes:", file.display());
-            let settings = firstline_policy::effective(
-                Some(&policy),
-                None,
-                &firstline_policy::StartOptions::default(),
-            );
-            let rows = serde_json::to_value(&settings).map_err(|error| error.to_string())?;
-            let mut fixed = 0;
-            if let Some(rows) = rows.as_object() {
-                for (name, setting) in rows {
-                    if setting["locked"] == true {
-                        fixed += 1;
-                        println!("  {name} = {}", setting["value"]);
-                    }
-                }
-            }
-            if let Some(enrolment) = &policy.enrolment {
-                fixed += 1;
-                println!(
-                    "  enrolment: with {} at the first officer unlock, code {}",
-                    enrolment.gateway_url,
-                    match (&enrolment.code, &enrolment.code_file) {
-                        (Some(_), _) => "in the file (checked)".to_string(),
-                        (None, Some(path)) =>
-                            format!("from {} (read on the device)", path.display()),
-                        (None, None) => String::new(),
-                    }
-                );
-            }
-            if fixed == 0 {
-                println!("  nothing: every setting keeps the force's value or the default");
-            }
-            Ok(())
-        }
+        Command::CheckPolicy { file } => policy_check::check_policy(&file),
         Command::Devices { database: url } => {
             let storage = database(&url).await?;
             for device in storage.devices().await.map_err(|error| error.to_string())? {

@@ -757,7 +757,7 @@ fn check_policy_lists_what_a_policy_fixes_and_refuses_a_bad_one_saying_where() {
     let good = dir.path().join("policy.toml");
     std::fs::write(
         &good,
-        "idle_lock_seconds = 120\nallow_file_secret = false\n\n[enrolment]\ngateway_url = \"https://gateway.force.example\"\nroot_fingerprint = \"0000000000000000000000000000000000000000000000000000000000000000\"\ncode_file = \"/etc/firstline/enrolment-code\"\n",
+        "idle_lock_seconds = 120\nallow_file_secret = false\nallow_training = false\n\n[enrolment]\ngateway_url = \"https://gateway.force.example\"\nroot_fingerprint = \"0000000000000000000000000000000000000000000000000000000000000000\"\ncode_file = \"/etc/firstline/enrolment-code\"\n",
     )
     .expect("written");
     let printed = ok(&["check-policy", &good.display().to_string()]);

@@ -178,9 +178,34 @@ impl GatewayConfig {
             std::fs::read_to_string(path)
                 .map_err(|error| format!("{}: {error}", path.display()))?,
         );
-        let config: GatewayConfig =
-            toml::from_str(&text).map_err(|error| format!("{}: {error}", path.display()))?;
+        // Never the toml crate's own message: it quotes the line, which may hold the password.
+        let config: GatewayConfig = toml::from_str(&text).map_err(|error| {
+            firstline_policy::describe_toml_error(&path.display().to_string(), &text, &error)
+        })?;
         config.check()?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let readable_by_all = |file: &Path| {
+                std::fs::metadata(file)
+                    .map(|metadata| metadata.permissions().mode() & 0o004 != 0)
+                    .unwrap_or(false)
+            };
+            if config.database.password.is_some() && readable_by_all(path) {
+                return Err(format!(
+                    "{} holds the database password and every user can read it: make it 0640 root:firstline",
+                    path.display()
+                ));
+            }
+            if let Some(file) = &config.database.password_file {
+                if readable_by_all(file) {
+                    return Err(format!(
+                        "database.password_file {} can be read by every user: make it 0640 root:firstline",
+                        file.display()
+                    ));
+                }
+            }
+        }
         Ok(config)
     }
 
@@ -199,9 +224,16 @@ impl GatewayConfig {
         self.limits.checked()?;
         if self.tls.is_none() && !self.listen.ip().is_loopback() {
             return Err(format!(
-                "listen = {} is not loopback: plain HTTP is served only on loopback, so give [tls] cert and key",
+                "refusing to serve plain HTTP on {}: give [tls] cert and key (--tls-cert and --tls-key), or listen on loopback",
                 self.listen
             ));
+        }
+        if let Some(metrics) = self.metrics.listen {
+            if !metrics.ip().is_loopback() && self.metrics.token_file.is_none() {
+                return Err(format!(
+                    "metrics.listen = {metrics} is not loopback: give metrics.token_file too, and Prometheus the token"
+                ));
+            }
         }
         tracing_subscriber::EnvFilter::try_new(&self.log.level)
             .map_err(|error| format!("log.level: {error}"))?;
@@ -235,7 +267,8 @@ impl GatewayConfig {
     }
 }
 
-/// Whether a `postgres://` URL carries a password (`user:password@host`).
+/// Whether a `postgres://` URL carries a password: `user:password@host`, or a `password`
+/// pair in its query (which tokio-postgres honours), however it is percent-encoded.
 pub fn url_has_password(url: &str) -> bool {
     let Some(rest) = url
         .strip_prefix("postgres://")
@@ -244,9 +277,19 @@ pub fn url_has_password(url: &str) -> bool {
         return false;
     };
     let authority = rest.split(['/', '?']).next().unwrap_or_default();
-    authority
+    let in_authority = authority
         .rsplit_once('@')
-        .is_some_and(|(user_info, _)| user_info.contains(':'))
+        .is_some_and(|(user_info, _)| user_info.contains(':'));
+    let in_query = rest.split_once('?').is_some_and(|(_, query)| {
+        query.split('&').any(|pair| {
+            let key = pair.split_once('=').map_or(pair, |(key, _)| key);
+            percent_encoding::percent_decode_str(key)
+                .decode_utf8_lossy()
+                .trim()
+                .eq_ignore_ascii_case("password")
+        })
+    });
+    in_authority || in_query
 }
 
 #[cfg(test)]
@@ -284,6 +327,8 @@ mod tests {
         let refused = [
             format!("{base}url = \"postgres://firstline:secret@db/firstline\"\n"),
             format!("{base}url = \"x\"\npasword = \"typo\"\n"),
+            format!("{base}url = \"postgres://u@h/d?password=secret\"\n"),
+            format!("listen = \"127.0.0.1:1\"\n{base}url = \"x\"\n[metrics]\nlisten = \"0.0.0.0:9643\"\n"),
             format!("listen = \"0.0.0.0:8643\"\n{base}url = \"x\"\n"),
             format!("{base}url = \"x\"\npassword = \"a\"\npassword_file = \"b\"\n"),
             format!("{base}url = \"x\"\n[limits]\ndevice_requests_per_minute = 0\n"),
@@ -312,11 +357,30 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_file_names_the_line_and_never_quotes_the_password() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("gateway.toml");
+        for text in [
+            "receipt_key = \"k\"\n[database]\nurl = \"x\"\npasword = \"canary-pw-1234\"\n",
+            "receipt_key = \"k\"\n[database]\nurl = \"x\"\npassword = canary-pw-1234\n",
+        ] {
+            std::fs::write(&path, text).expect("written");
+            let refusal = GatewayConfig::from_file(&path).expect_err("refused");
+            assert!(refusal.contains("line 4"), "{refusal}");
+            assert!(!refusal.contains("canary-pw-1234"), "{refusal}");
+        }
+    }
+
+    #[test]
     fn only_a_url_with_user_and_password_counts_as_holding_one() {
         assert!(url_has_password("postgres://u:p@h/d"));
         assert!(url_has_password(
             "postgresql://u:p%40@h:5432/d?sslmode=require"
         ));
+        assert!(url_has_password(
+            "postgres://u@h/d?sslmode=require&password=x"
+        ));
+        assert!(url_has_password("postgres://u@h/d?pass%77ord=x"));
         assert!(!url_has_password("postgres://u@h/d"));
         assert!(!url_has_password("postgres://h/d?options=a:b@c"));
         assert!(!url_has_password("/var/lib/firstline/a:b@c.sqlite"));

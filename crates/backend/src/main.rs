@@ -325,6 +325,13 @@ async fn check(config: &GatewayConfig) -> Result<(), String> {
 }
 
 async fn serve(config: GatewayConfig) -> Result<(), String> {
+    // Everything checked before the database is changed: an upgrade with a wrong key or
+    // certificate must not leave a schema the gateway before it refuses.
+    let tls = match &config.tls {
+        Some(tls) => Some(tls_config(tls).await?),
+        None => None,
+    };
+    drop(prepare(&config, storage::Migrate::CheckOnly).await?);
     let Prepared { state, .. } = prepare(&config, storage::Migrate::Apply).await?;
     let limits = state.limits.clone();
     tokio::spawn(async move {
@@ -365,9 +372,8 @@ async fn serve(config: GatewayConfig) -> Result<(), String> {
         shutdown_signal().await;
         shutdown.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
     });
-    match &config.tls {
-        Some(tls) => {
-            let rustls = tls_config(tls).await?;
+    match tls {
+        Some(rustls) => {
             announce(&format!("https://{address}"));
             axum_server::from_tcp_rustls(listener, rustls)
                 .map_err(|error| error.to_string())?

@@ -11,6 +11,7 @@
 mod support;
 
 use std::io::{BufRead, BufReader};
+use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 
@@ -44,6 +45,8 @@ async fn force_on_postgres_with_a_password() -> Postgres {
 fn write_config(dir: &std::path::Path, database_url: &str, extra: &str) -> std::path::PathBuf {
     let password_file = dir.join("database-password");
     std::fs::write(&password_file, format!("{PASSWORD}\n")).expect("password file");
+    std::fs::set_permissions(&password_file, std::fs::Permissions::from_mode(0o640))
+        .expect("chmod");
     let config = dir.join("gateway.toml");
     std::fs::write(
         &config,
@@ -233,6 +236,43 @@ fn a_password_on_the_command_line_and_a_bad_config_file_are_refused_saying_why()
         said.contains("gateway.toml") && said.contains("listen_typo"),
         "{said}"
     );
+
+    // A password file every user can read is refused, naming it and not its contents.
+    let password_file = dir.path().join("database-password");
+    std::fs::write(&password_file, "canary-open-9911\n").expect("written");
+    std::fs::set_permissions(&password_file, std::fs::Permissions::from_mode(0o644))
+        .expect("chmod");
+    std::fs::write(
+        &config,
+        format!(
+            "receipt_key = \"k\"\n[database]\nurl = \"postgres://firstline@127.0.0.1/x\"\npassword_file = \"{}\"\n",
+            password_file.display()
+        ),
+    )
+    .expect("written");
+    let open = Command::new(gateway_binary())
+        .args(["--config", &config.display().to_string(), "--check-config"])
+        .output()
+        .expect("gateway runs");
+    let said = String::from_utf8_lossy(&open.stderr);
+    assert!(!open.status.success());
+    assert!(
+        said.contains("every user") && !said.contains("canary-open-9911"),
+        "{said}"
+    );
+
+    // In the query, too.
+    let in_query = Command::new(gateway_binary())
+        .args([
+            "--database",
+            "postgres://firstline@127.0.0.1/x?password=hunter3",
+            "--check-config",
+        ])
+        .args(["--receipt-key", &receipt_key_file()])
+        .output()
+        .expect("gateway runs");
+    assert!(!in_query.status.success());
+    assert!(!String::from_utf8_lossy(&in_query.stderr).contains("hunter3"));
 
     let mixed = Command::new(gateway_binary())
         .args([

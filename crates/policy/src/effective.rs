@@ -1,7 +1,6 @@
 //! The effective settings: machine policy, force policy and defaults merged, setting by setting,
 //! each with where its value came from and whether the machine policy locks it.
 
-use firstline_protocol::Policy;
 use serde::Serialize;
 
 use crate::MachinePolicy;
@@ -12,7 +11,7 @@ use crate::MachinePolicy;
 pub enum Source {
     /// The app's built-in default.
     Default,
-    /// The app's start options (development builds: `--idle-lock-seconds`).
+    /// The app's start options (`--idle-lock-seconds`, which can only shorten the idle lock).
     StartOption,
     /// The force's policy, from the gateway.
     Force,
@@ -31,7 +30,29 @@ pub struct Setting<T> {
     pub locked: bool,
 }
 
-/// What the app was started with that stands in for a default (development builds).
+/// The force's policy as the device last kept it: each part as far as it is known (a device
+/// that last pulled before a part was kept has none of it yet).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ForceSettings {
+    /// Seconds without input after which the app locks.
+    pub idle_lock_seconds: Option<u32>,
+    /// Wrong PINs in a row after which an officer's key is destroyed.
+    pub max_failed_pins: Option<u32>,
+    /// Whether the device secret may live in a file.
+    pub allow_file_secret: Option<bool>,
+}
+
+impl From<&firstline_protocol::Policy> for ForceSettings {
+    fn from(policy: &firstline_protocol::Policy) -> Self {
+        ForceSettings {
+            idle_lock_seconds: Some(policy.idle_lock_seconds),
+            max_failed_pins: Some(policy.max_failed_pins),
+            allow_file_secret: Some(policy.allow_file_secret),
+        }
+    }
+}
+
+/// What the app was started with that can only make a setting stricter (`--idle-lock-seconds`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StartOptions {
     /// `--idle-lock-seconds`.
@@ -126,18 +147,15 @@ fn first_set<T: Clone>(machine: Option<T>, force: Option<T>, default: T) -> Sett
 }
 
 /// The effective settings from the machine policy (if the device has one), the force's policy
-/// (once the device has pulled one) and the start options.
+/// (as far as the device has kept it) and the start options.
 pub fn effective(
     machine: Option<&MachinePolicy>,
-    force: Option<&Policy>,
+    force: Option<&ForceSettings>,
     start: &StartOptions,
 ) -> Effective {
     let empty = MachinePolicy::default();
     let machine = machine.unwrap_or(&empty);
-    let default_idle = match start.idle_lock_seconds {
-        Some(seconds) => (Some(seconds), Source::StartOption),
-        None => (Some(defaults::IDLE_LOCK_SECONDS), Source::Default),
-    };
+    let force = force.copied().unwrap_or_default();
     let min_pin_length = strictest(
         &[
             (Some(defaults::MIN_PIN_LENGTH), Source::Default),
@@ -161,11 +179,12 @@ pub fn effective(
     Effective {
         idle_lock_seconds: strictest(
             &[
-                default_idle,
+                (Some(defaults::IDLE_LOCK_SECONDS), Source::Default),
+                (start.idle_lock_seconds, Source::StartOption),
                 // A force value below the floor set-policy enforces (an old database) is read
                 // as the floor: a lock at once would leave no device usable.
                 (
-                    force.map(|policy| policy.idle_lock_seconds.max(30)),
+                    force.idle_lock_seconds.map(|seconds| seconds.max(30)),
                     Source::Force,
                 ),
                 (machine.idle_lock_seconds, Source::Machine),
@@ -178,7 +197,7 @@ pub fn effective(
             &[
                 (Some(defaults::MAX_FAILED_PINS), Source::Default),
                 (
-                    force.map(|policy| policy.max_failed_pins.max(1)),
+                    force.max_failed_pins.map(|count| count.max(1)),
                     Source::Force,
                 ),
                 (machine.max_failed_pins, Source::Machine),
@@ -186,11 +205,7 @@ pub fn effective(
             Stricter::Lower,
             machine.max_failed_pins.is_some(),
         ),
-        allow_file_secret: first_set(
-            machine.allow_file_secret,
-            force.map(|policy| policy.allow_file_secret),
-            true,
-        ),
+        allow_file_secret: first_set(machine.allow_file_secret, force.allow_file_secret, true),
         allow_local_officer_setup: first_set(machine.allow_local_officer_setup, None, true),
         allow_pack_override: first_set(machine.allow_pack_override, None, true),
         allow_training: first_set(machine.allow_training, None, true),

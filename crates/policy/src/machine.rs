@@ -43,11 +43,12 @@ pub enum PolicyError {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MachinePolicy {
-    /// Seconds without input after which the app locks (30 to 3600).
+    /// Seconds without input after which the app locks (30 to 300: never longer than the
+    /// default, which is always one of the values the strictest is taken from).
     pub idle_lock_seconds: Option<u32>,
     /// The fewest digits an officer's PIN may have (6 to 12).
     pub min_pin_length: Option<u32>,
-    /// Wrong PINs in a row after which an officer's key is destroyed (1 to 100).
+    /// Wrong PINs in a row after which an officer's key is destroyed (1 to 10, as above).
     pub max_failed_pins: Option<u32>,
     /// Whether the device secret may live in a file where no OS keyring answers.
     pub allow_file_secret: Option<bool>,
@@ -112,7 +113,12 @@ impl MachinePolicy {
         let policy: MachinePolicy =
             toml::from_str(text).map_err(|error| PolicyError::Malformed {
                 path: path.to_string(),
-                reason: error.to_string().trim().replace('\n', " "),
+                // Never the toml crate's own message: it quotes the line, which may hold the
+                // enrolment code.
+                reason: crate::describe_toml_error(path, text, &error)
+                    .trim_start_matches(path)
+                    .trim_start_matches(": ")
+                    .to_string(),
             })?;
         policy.check(path)?;
         Ok(policy)
@@ -127,8 +133,11 @@ impl MachinePolicy {
         let within = |value: Option<u32>, range: std::ops::RangeInclusive<u32>| {
             value.is_none_or(|value| range.contains(&value))
         };
-        if !within(self.idle_lock_seconds, 30..=3600) {
-            return Err(out_of_range("idle_lock_seconds", "must be 30 to 3600"));
+        if !within(self.idle_lock_seconds, 30..=300) {
+            return Err(out_of_range(
+                "idle_lock_seconds",
+                "must be 30 to 300 (the default is the longest)",
+            ));
         }
         if !within(self.min_pin_length, 6..=12) {
             return Err(out_of_range("min_pin_length", "must be 6 to 12"));
@@ -136,8 +145,11 @@ impl MachinePolicy {
         if !within(self.trainer_min_pin_length, 6..=12) {
             return Err(out_of_range("trainer_min_pin_length", "must be 6 to 12"));
         }
-        if !within(self.max_failed_pins, 1..=100) {
-            return Err(out_of_range("max_failed_pins", "must be 1 to 100"));
+        if !within(self.max_failed_pins, 1..=10) {
+            return Err(out_of_range(
+                "max_failed_pins",
+                "must be 1 to 10 (the default is the most)",
+            ));
         }
         if let Some(level) = &self.log_level {
             if !["error", "warn", "info", "debug"].contains(&level.as_str()) {
@@ -186,13 +198,14 @@ impl ManagedEnrolment {
     /// The root fingerprint's 32 bytes.
     pub fn fingerprint(&self) -> Result<[u8; 32], String> {
         let hex = self.root_fingerprint.trim().replace([':', ' '], "");
-        let bytes: Option<Vec<u8>> = (hex.len() == 64)
-            .then(|| {
-                (0..32)
-                    .map(|index| u8::from_str_radix(&hex[index * 2..index * 2 + 2], 16).ok())
-                    .collect()
-            })
-            .flatten();
+        let bytes: Option<Vec<u8>> = (hex.len() == 64
+            && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| {
+            (0..32)
+                .map(|index| u8::from_str_radix(&hex[index * 2..index * 2 + 2], 16).ok())
+                .collect()
+        })
+        .flatten();
         bytes
             .and_then(|bytes| bytes.try_into().ok())
             .ok_or_else(|| "root_fingerprint must be 64 hex digits".to_string())

@@ -6,16 +6,18 @@
 // Tests fail by panicking, with a message saying what did not happen.
 #![allow(clippy::expect_used)]
 
-use firstline_policy::{effective, MachinePolicy, PolicyError, Source, StartOptions};
+use firstline_policy::{
+    effective, ForceSettings, MachinePolicy, PolicyError, Source, StartOptions,
+};
 use firstline_protocol::Policy;
 
-fn force(idle: u32, max_failed: u32, allow_file: bool) -> Policy {
-    Policy {
+fn force(idle: u32, max_failed: u32, allow_file: bool) -> ForceSettings {
+    ForceSettings::from(&Policy {
         idle_lock_seconds: idle,
         max_failed_pins: max_failed,
         keep_readable_copy_until_receipt: true,
         allow_file_secret: allow_file,
-    }
+    })
 }
 
 fn machine(text: &str) -> MachinePolicy {
@@ -43,9 +45,9 @@ fn serde_json_like(settings: &firstline_policy::Effective) -> String {
 }
 
 #[test]
-fn the_idle_lock_is_the_shortest_of_machine_force_and_default() {
+fn the_idle_lock_is_the_shortest_of_machine_force_start_option_and_default() {
     let strict_machine = machine("idle_lock_seconds = 60");
-    let lax_machine = machine("idle_lock_seconds = 900");
+    let machine_at_default = machine("idle_lock_seconds = 300");
     let start = StartOptions::default();
     // Machine stricter than force.
     let settings = effective(Some(&strict_machine), Some(&force(120, 10, true)), &start);
@@ -58,7 +60,11 @@ fn the_idle_lock_is_the_shortest_of_machine_force_and_default() {
     );
     assert!(settings.idle_lock_seconds.locked);
     // Force stricter than machine: the force's value, still locked (the machine policy names it).
-    let settings = effective(Some(&lax_machine), Some(&force(120, 10, true)), &start);
+    let settings = effective(
+        Some(&machine_at_default),
+        Some(&force(120, 10, true)),
+        &start,
+    );
     assert_eq!(
         (
             settings.idle_lock_seconds.value,
@@ -67,8 +73,8 @@ fn the_idle_lock_is_the_shortest_of_machine_force_and_default() {
         (120, Source::Force)
     );
     assert!(settings.idle_lock_seconds.locked);
-    // A machine value laxer than the default does not loosen it.
-    let settings = effective(Some(&lax_machine), None, &start);
+    // A force looser than the default does not loosen it: the default is always a candidate.
+    let settings = effective(None, Some(&force(900, 20, true)), &start);
     assert_eq!(
         (
             settings.idle_lock_seconds.value,
@@ -76,7 +82,8 @@ fn the_idle_lock_is_the_shortest_of_machine_force_and_default() {
         ),
         (300, Source::Default)
     );
-    // A start option stands in for the default, and is no stronger than the others.
+    assert_eq!(settings.max_failed_pins.value, 10);
+    // A start option can shorten it, never lengthen it.
     let short_start = StartOptions {
         idle_lock_seconds: Some(2),
     };
@@ -95,11 +102,32 @@ fn the_idle_lock_is_the_shortest_of_machine_force_and_default() {
     let long_start = StartOptions {
         idle_lock_seconds: Some(3000),
     };
-    let settings = effective(Some(&strict_machine), None, &long_start);
-    assert_eq!(settings.idle_lock_seconds.value, 60);
+    let settings = effective(None, None, &long_start);
+    assert_eq!(
+        (
+            settings.idle_lock_seconds.value,
+            settings.idle_lock_seconds.source
+        ),
+        (300, Source::Default),
+        "a start option loosened the idle lock"
+    );
     // A force value of 0 (an old database) is read as the 30-second floor.
     let settings = effective(None, Some(&force(0, 10, true)), &start);
     assert_eq!(settings.idle_lock_seconds.value, 30);
+    // Part of the force's policy not kept yet: the rest still counts.
+    let partial = ForceSettings {
+        allow_file_secret: Some(false),
+        ..ForceSettings::default()
+    };
+    let settings = effective(None, Some(&partial), &start);
+    assert_eq!(settings.idle_lock_seconds.source, Source::Default);
+    assert_eq!(
+        (
+            settings.allow_file_secret.value,
+            settings.allow_file_secret.source
+        ),
+        (false, Source::Force)
+    );
 }
 
 #[test]
@@ -213,11 +241,13 @@ fn the_other_settings_take_machine_over_force_over_default() {
 #[test]
 fn a_bad_policy_file_is_refused_saying_where_and_why() {
     for (text, says) in [
-        ("idle_lock_seconds = 10", "idle_lock_seconds must be 30 to 3600"),
+        ("idle_lock_seconds = 10", "idle_lock_seconds must be 30 to 300"),
+        ("idle_lock_seconds = 900", "idle_lock_seconds must be 30 to 300"),
+        ("max_failed_pins = 20", "max_failed_pins must be 1 to 10"),
         ("idle_lock_seconds = \"five\"", "invalid type"),
         ("idle_lock = 60", "unknown field"),
         ("min_pin_length = 4", "min_pin_length must be 6 to 12"),
-        ("max_failed_pins = 0", "max_failed_pins must be 1 to 100"),
+        ("max_failed_pins = 0", "max_failed_pins must be 1 to 10"),
         ("log_level = \"everything\"", "log_level"),
         ("allow_training = \"no\"", "invalid type"),
         ("[enrolment]\ngateway_url = \"https://g.example\"\nroot_fingerprint = \"12\"\ncode = \"x\"", "64 hex digits"),
@@ -229,7 +259,11 @@ fn a_bad_policy_file_is_refused_saying_where_and_why() {
             "[enrolment]\ngateway_url = \"https://g.example\"\nroot_fingerprint = \"0000000000000000000000000000000000000000000000000000000000000000\"",
             "needs code or code_file",
         ),
-        ("this is not toml", "policy.toml"),
+        ("this is not toml", "policy.toml: line 1"),
+        (
+            "[enrolment]\ngateway_url = \"https://g.example\"\nroot_fingerprint = \"\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\"\ncode_file = \"/c\"",
+            "64 hex digits",
+        ),
     ] {
         let refusal = MachinePolicy::parse(text, "policy.toml")
             .expect_err(text)
@@ -237,6 +271,22 @@ fn a_bad_policy_file_is_refused_saying_where_and_why() {
         assert!(refusal.starts_with("policy.toml: "), "{refusal}");
         assert!(refusal.contains(says), "{text}: {refusal}");
     }
+}
+
+#[test]
+fn a_refusal_names_the_line_but_never_quotes_it() {
+    // A misspelt key on the line of an enrolment code: the refusal must not repeat the code.
+    let text = "idle_lock_seconds = 60\n[enrolment]\ngateway_url = \"https://g.example\"\nroot_fingerprint = \"00\"\ncoed = \"CANARY-CODE-4411\"\n";
+    let refusal = MachinePolicy::parse(text, "policy.toml")
+        .expect_err("unknown key")
+        .to_string();
+    assert!(refusal.contains("line 5"), "{refusal}");
+    assert!(!refusal.contains("CANARY-CODE-4411"), "{refusal}");
+    let unquoted = "[enrolment]\ncode = CANARY-CODE-4411\n";
+    let refusal = MachinePolicy::parse(unquoted, "policy.toml")
+        .expect_err("not TOML")
+        .to_string();
+    assert!(!refusal.contains("CANARY-CODE-4411"), "{refusal}");
 }
 
 #[test]

@@ -142,6 +142,9 @@ pub struct SyncClient {
     http: Mutex<(reqwest::Client, Option<Vec<u8>>)>,
     config: SyncConfig,
     failed_passes: AtomicU32,
+    /// Held for the whole of an enrolment: a second (the screen's, while managed enrolment
+    /// runs) waits, then finds the device enrolled and is refused before its code is spent.
+    enrolment: tokio::sync::Mutex<()>,
 }
 
 /// The most the client reads of any answer from the gateway (a form pack is the largest).
@@ -161,42 +164,31 @@ fn error_message(body: &[u8], status: reqwest::StatusCode) -> String {
 }
 
 /// The gateway address and enrolment code as typed, checked: the address as
-/// [`checked_gateway_url`] takes it; the code a typed enrolment code (eight groups of four) or
-/// the QR link, carrying the force root's fingerprint. Returns the address without a trailing
-/// slash and the parsed code.
+/// [`checked_gateway_url`] takes it; the code a typed enrolment code (eight groups of four), the
+/// QR link, or an enrolment URI (which names its gateway: the address may then be left empty,
+/// and if given must be the same). Returns the address without a trailing slash and the parsed
+/// code.
 pub fn checked_enrolment(
     gateway_url: &str,
     code: &str,
 ) -> Result<(String, EnrolmentCode), SyncError> {
+    if let Some(uri) = firstline_trust::EnrolmentUri::parse(code) {
+        let typed = gateway_url.trim();
+        if !typed.is_empty() && checked_gateway_url(typed)? != uri.gateway_url {
+            return Err(SyncError::BadGatewayUrl);
+        }
+        return Ok((uri.gateway_url, uri.code));
+    }
     let gateway_url = checked_gateway_url(gateway_url)?;
     let code = EnrolmentCode::parse(code).ok_or(SyncError::BadEnrolmentCode)?;
     Ok((gateway_url, code))
 }
 
 /// A gateway address the client will talk to: parsed as a URL, HTTPS, or plain HTTP only to
-/// this machine (loopback), with no user name, password, query or fragment. Returns it without
-/// a trailing slash.
+/// this machine (loopback), with no user name, password, query or fragment
+/// ([`firstline_trust::checked_gateway_url`]). Returns it without a trailing slash.
 pub fn checked_gateway_url(gateway_url: &str) -> Result<String, SyncError> {
-    let url = reqwest::Url::parse(gateway_url.trim()).map_err(|_| SyncError::BadGatewayUrl)?;
-    let loopback = match url.host() {
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(address)) => address.is_loopback(),
-        Some(url::Host::Ipv6(address)) => address.is_loopback(),
-        None => false,
-    };
-    let fits = match url.scheme() {
-        "https" => url.host().is_some(),
-        "http" => loopback,
-        _ => false,
-    } && url.username().is_empty()
-        && url.password().is_none()
-        && url.query().is_none()
-        && url.fragment().is_none()
-        && gateway_url.len() <= 200;
-    if !fits {
-        return Err(SyncError::BadGatewayUrl);
-    }
-    Ok(url.as_str().trim_end_matches('/').to_string())
+    firstline_trust::checked_gateway_url(gateway_url).ok_or(SyncError::BadGatewayUrl)
 }
 
 /// Whether the client can pin the gateway's TLS as the key set says: a CA is named, or the
@@ -273,6 +265,7 @@ impl SyncClient {
             http: Mutex::new((http, None)),
             config,
             failed_passes: AtomicU32::new(0),
+            enrolment: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -329,6 +322,7 @@ impl SyncClient {
         device_name: &str,
     ) -> Result<DeviceInfo, SyncError> {
         let (gateway_url, code) = checked_enrolment(gateway_url, code)?;
+        let _one_at_a_time = self.enrolment.lock().await;
         if let Some(enrolled) = self.db(|outbox| outbox.device()).await? {
             return Err(SyncError::Vault(VaultError::AlreadyEnrolled {
                 force_name: enrolled.force_name,

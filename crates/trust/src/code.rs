@@ -119,8 +119,8 @@ impl EnrolmentUri {
         format!("{URI_PREFIX}{rest}:{gateway_url}")
     }
 
-    /// Reads an enrolment URI; `None` if it is not one, or its gateway URL is not http(s) or
-    /// holds spaces or control characters.
+    /// Reads an enrolment URI; `None` if it is not one, or its gateway URL is not one a device
+    /// would talk to ([`checked_gateway_url`]).
     pub fn parse(text: &str) -> Option<EnrolmentUri> {
         let text = text.trim();
         if text.len() > 600 {
@@ -130,17 +130,32 @@ impl EnrolmentUri {
         let mut parts = rest.splitn(3, ':');
         let (secret, fingerprint, gateway_url) = (parts.next()?, parts.next()?, parts.next()?);
         let code = EnrolmentCode::parse(&format!("{LINK_PREFIX}{secret}:{fingerprint}"))?;
-        let web = gateway_url.starts_with("https://") || gateway_url.starts_with("http://");
-        let clean = gateway_url
-            .chars()
-            .all(|c| !c.is_whitespace() && !c.is_control());
-        (code.fingerprint.len() == 32 && web && clean && gateway_url.len() > 8).then(|| {
-            EnrolmentUri {
-                gateway_url: gateway_url.trim_end_matches('/').to_string(),
-                code,
-            }
-        })
+        let gateway_url = checked_gateway_url(gateway_url)?;
+        (code.fingerprint.len() == 32).then_some(EnrolmentUri { gateway_url, code })
     }
+}
+
+/// A gateway address a device will talk to: parsed as a URL, HTTPS, or plain HTTP only to this
+/// machine (loopback, for development), with no user name, password, query or fragment, at
+/// most 200 characters. Returns it without a trailing slash.
+pub fn checked_gateway_url(gateway_url: &str) -> Option<String> {
+    let url = url::Url::parse(gateway_url.trim()).ok()?;
+    let loopback = match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(address)) => address.is_loopback(),
+        Some(url::Host::Ipv6(address)) => address.is_loopback(),
+        None => false,
+    };
+    let fits = match url.scheme() {
+        "https" => url.host().is_some(),
+        "http" => loopback,
+        _ => false,
+    } && url.username().is_empty()
+        && url.password().is_none()
+        && url.query().is_none()
+        && url.fragment().is_none()
+        && gateway_url.len() <= 200;
+    fits.then(|| url.as_str().trim_end_matches('/').to_string())
 }
 
 /// Upper case, without spaces and dashes; `None` if anything else is in it.
@@ -196,6 +211,9 @@ mod tests {
         for bad in [
             link.as_str(),
             &uri.replace("https://", "ftp://"),
+            &uri.replace("https://", "http://"),
+            &uri.replace("https://gateway", "https://user:pw@gateway"),
+            &format!("{uri}/?x=1"),
             &uri.replace("gateway.force", "gateway force"),
             &uri.replace("8643", "86\u{7}43"),
             &uri[..uri.find(":https").unwrap_or(0)],

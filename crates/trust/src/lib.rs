@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
-pub use code::{EnrolmentCode, EnrolmentUri, CODE_FINGERPRINT_BYTES};
+pub use code::{checked_gateway_url, EnrolmentCode, EnrolmentUri, CODE_FINGERPRINT_BYTES};
 pub use key_file::{read_key_file, read_signing_key};
 
 /// The key-set format this build writes and reads.

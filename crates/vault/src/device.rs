@@ -392,10 +392,9 @@ pub(crate) fn apply_policy(
     Ok(())
 }
 
-/// The force's policy as last pulled, once a pull since migration 0014 has written all of it.
-pub(crate) fn force_policy(
-    connection: &Connection,
-) -> Result<Option<firstline_protocol::Policy>, VaultError> {
+/// The force's policy as last pulled into the device row, as far as it was kept: the limits
+/// only once a pull since migration 0014 wrote them. `None` before enrolment.
+pub(crate) fn force_policy(connection: &Connection) -> Result<Option<ForcePolicyKept>, VaultError> {
     Ok(connection
         .query_row(
             "SELECT destroy_copy_at_sealing, allow_file_secret, force_idle_lock_seconds,
@@ -403,23 +402,28 @@ pub(crate) fn force_policy(
              FROM device",
             [],
             |row| {
-                Ok((
-                    row.get::<_, bool>(0)?,
-                    row.get::<_, bool>(1)?,
-                    row.get::<_, Option<u32>>(2)?,
-                    row.get::<_, Option<u32>>(3)?,
-                ))
+                Ok(ForcePolicyKept {
+                    keep_readable_copy_until_receipt: !row.get::<_, bool>(0)?,
+                    allow_file_secret: row.get(1)?,
+                    idle_lock_seconds: row.get(2)?,
+                    max_failed_pins: row.get(3)?,
+                })
             },
         )
-        .optional()?
-        .and_then(|(destroy, allow_file, idle, max_failed)| {
-            Some(firstline_protocol::Policy {
-                idle_lock_seconds: idle?,
-                max_failed_pins: max_failed?,
-                keep_readable_copy_until_receipt: !destroy,
-                allow_file_secret: allow_file,
-            })
-        }))
+        .optional()?)
+}
+
+/// The force's policy as the device keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ForcePolicyKept {
+    /// Whether a finalised record stays readable until the receipt.
+    pub keep_readable_copy_until_receipt: bool,
+    /// Whether the device secret may live in a file.
+    pub allow_file_secret: bool,
+    /// The force's idle lock (kept since migration 0014).
+    pub idle_lock_seconds: Option<u32>,
+    /// The force's wrong-PIN limit (kept since migration 0014).
+    pub max_failed_pins: Option<u32>,
 }
 
 /// Whether the device already applies `policy` (nothing to write).
@@ -430,7 +434,15 @@ pub(crate) fn policy_is(
     let enrolled: bool =
         connection.query_row("SELECT COUNT(*) > 0 FROM device", [], |row| row.get(0))?;
     // Not enrolled: nothing to write to. Enrolled: the same policy held already.
-    Ok(!enrolled || force_policy(connection)?.is_some_and(|held| held == *policy))
+    Ok(!enrolled
+        || force_policy(connection)?.is_some_and(|held| {
+            held == ForcePolicyKept {
+                keep_readable_copy_until_receipt: policy.keep_readable_copy_until_receipt,
+                allow_file_secret: policy.allow_file_secret,
+                idle_lock_seconds: Some(policy.idle_lock_seconds),
+                max_failed_pins: Some(policy.max_failed_pins),
+            }
+        }))
 }
 
 /// Whether the force's policy destroys a finalised record's readable copy at sealing.

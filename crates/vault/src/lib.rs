@@ -35,7 +35,8 @@ mod vault;
 pub use audit::{verify_vault_file, AuditEntry, AuditSummary};
 pub use crypto::KdfParams;
 pub use device::{
-    file_secret_allowed, DeviceInfo, Enrolment, ForceKeys, GatewayTrust, KeySetAnchor, RootTrust,
+    file_secret_allowed, DeviceInfo, Enrolment, ForceKeys, ForcePolicyKept, GatewayTrust,
+    KeySetAnchor, RootTrust,
 };
 pub use device_secret::{DeviceSecret, DeviceSecretMode};
 pub use error::VaultError;

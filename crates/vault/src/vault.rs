@@ -431,9 +431,9 @@ impl Vault {
             .clamp(MIN_PIN_DIGITS, MAX_PIN_DIGITS)
     }
 
-    /// The force's policy as last pulled by the sync client, if a pull since this version
-    /// has written it all (read without an officer: it decides the limits of the unlock).
-    pub fn force_policy(&self) -> Result<Option<firstline_protocol::Policy>, VaultError> {
+    /// The force's policy as last pulled by the sync client, as far as it was kept (read
+    /// without an officer: it decides the limits of the unlock). `None` before enrolment.
+    pub fn force_policy(&self) -> Result<Option<crate::ForcePolicyKept>, VaultError> {
         crate::device::force_policy(&self.connection)
     }
 

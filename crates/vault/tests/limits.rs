@@ -66,7 +66,10 @@ fn fewer_wrong_pins_allowed_destroy_the_key_sooner() {
 fn the_forces_limits_are_kept_and_a_change_to_them_outside_the_app_is_refused() {
     let setup = enrolled();
     assert_eq!(
-        open(&setup.dir).force_policy().expect("read"),
+        open(&setup.dir)
+            .force_policy()
+            .expect("read")
+            .and_then(|kept| kept.idle_lock_seconds),
         None,
         "no pull yet"
     );
@@ -83,17 +86,33 @@ fn the_forces_limits_are_kept_and_a_change_to_them_outside_the_app_is_refused() 
     .expect("outbox")
     .apply_policy(&policy)
     .expect("applied");
-    assert_eq!(open(&setup.dir).force_policy().expect("read"), Some(policy));
-
-    // Someone with the file loosens the force's idle lock.
-    rusqlite::Connection::open(setup.dir.path().join("vault.sqlite"))
-        .expect("file")
-        .execute("UPDATE device SET force_idle_lock_seconds = 3600", [])
-        .expect("edited");
-    let refused = firstline_vault::Vault::open(
-        &setup.dir.path().join("vault.sqlite"),
-        DeviceSecret::provided(&SECRET),
-        firstline_vault::VaultOptions::default(),
+    assert_eq!(
+        open(&setup.dir).force_policy().expect("read"),
+        Some(firstline_vault::ForcePolicyKept {
+            keep_readable_copy_until_receipt: true,
+            allow_file_secret: false,
+            idle_lock_seconds: Some(90),
+            max_failed_pins: Some(4),
+        })
     );
-    assert!(matches!(refused, Err(VaultError::Tampered(_))));
+    let pristine = std::fs::read(setup.dir.path().join("vault.sqlite")).expect("file");
+
+    // Someone with the file loosens the force's idle lock, or removes the limits altogether
+    // (as if never pulled): refused either way.
+    for edit in [
+        "UPDATE device SET force_idle_lock_seconds = 3600",
+        "UPDATE device SET force_idle_lock_seconds = NULL, force_max_failed_pins = NULL",
+    ] {
+        std::fs::write(setup.dir.path().join("vault.sqlite"), &pristine).expect("restored");
+        rusqlite::Connection::open(setup.dir.path().join("vault.sqlite"))
+            .expect("file")
+            .execute(edit, [])
+            .expect("edited");
+        let refused = firstline_vault::Vault::open(
+            &setup.dir.path().join("vault.sqlite"),
+            DeviceSecret::provided(&SECRET),
+            firstline_vault::VaultOptions::default(),
+        );
+        assert!(matches!(refused, Err(VaultError::Tampered(_))), "{edit}");
+    }
 }

@@ -178,7 +178,16 @@ impl Workspace {
     /// Re-reads the machine policy, merges it with the force's as the vault keeps it, and
     /// applies the result: the idle lock and the vault's PIN limits.
     fn apply_policy(&mut self) {
-        let force = self.vault.force_policy().ok().flatten();
+        let force =
+            self.vault
+                .force_policy()
+                .ok()
+                .flatten()
+                .map(|kept| firstline_policy::ForceSettings {
+                    idle_lock_seconds: kept.idle_lock_seconds,
+                    max_failed_pins: kept.max_failed_pins,
+                    allow_file_secret: Some(kept.allow_file_secret),
+                });
         self.policy.refresh(force.as_ref());
         let settings = self.policy.effective();
         self.idle

@@ -3,11 +3,15 @@
 //! `firstline-policy` and applied here: the idle lock, the vault's wrong-PIN limit and PIN
 //! length, whether another officer may be set up, whether `--pack` may be used, and managed
 //! enrolment. A policy file that cannot be read at start stops the app (force IT must see it);
-//! one that goes bad later keeps the last good one in force and says so in Settings.
+//! one that goes bad or disappears later keeps the last good one in force and says so in
+//! Settings (a file hidden from the app must not free the device from its policy; removing a
+//! policy takes effect at the next start).
 
 use std::path::{Path, PathBuf};
 
-use firstline_policy::{effective, Effective, MachinePolicy, PolicyError, StartOptions};
+use firstline_policy::{
+    effective, Effective, ForceSettings, MachinePolicy, PolicyError, StartOptions,
+};
 use zeroize::Zeroizing;
 
 /// The policy this device runs under.
@@ -50,13 +54,20 @@ impl DevicePolicy {
 
     /// Re-reads the machine policy (keeping the last good one if it went bad) and merges it
     /// with the force's `force` policy.
-    pub(crate) fn refresh(&mut self, force: Option<&firstline_protocol::Policy>) {
+    pub(crate) fn refresh(&mut self, force: Option<&ForceSettings>) {
         if let Some(path) = &self.machine_path {
             match MachinePolicy::load(path) {
-                Ok(machine) => {
-                    self.machine = machine;
+                Ok(Some(machine)) => {
+                    self.machine = Some(machine);
                     self.problem = None;
                 }
+                Ok(None) if self.machine.is_some() => {
+                    self.problem = Some(format!(
+                        "{} is gone: the policy read before stays in force until Firstline restarts",
+                        path.display()
+                    ));
+                }
+                Ok(None) => self.problem = None,
                 Err(error) => self.problem = Some(error.to_string()),
             }
         }

@@ -35,9 +35,6 @@ export function describeError(t: Words, error: unknown): string {
       return t.errors.already_enrolled(detail.waiting);
     case "waiting_changed":
       return t.errors.waiting_changed(detail.waiting);
-    case "policy_unusable":
-      // The core's sentence names the file and what is wrong in it: for force IT, no personal data.
-      return `${t.errors.policy_unusable} ${error.message}`;
     default:
       return t.errors[detail.kind];
   }

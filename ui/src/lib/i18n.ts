@@ -136,9 +136,6 @@ const en = {
     allow_file_secret: "Device secret may be kept in a file",
     allow_local_officer_setup: "Other officers may be set up here",
     allow_pack_override: "Another form pack may be used (development builds)",
-    allow_training: "Scenario training may run",
-    trainer_min_pin_length: "Shortest trainer PIN",
-    log_level: "Log detail",
   },
   policySources: {
     default: "Firstline's default",
@@ -156,7 +153,6 @@ const en = {
     const inSeconds = rest ? enPlural(rest, { one: "1 second", other: `${num(rest)} seconds` }) : "";
     return [inMinutes, inSeconds].filter(Boolean).join(" ") || "0 seconds";
   },
-  logLevels: { error: "Errors only", warn: "Warnings and errors", info: "Normal", debug: "Detailed" } as Record<string, string>,
   reviewOverdue: (date: string) =>
     `This screen was due for review by ${date}: its wording may be out of date. Check with your supervisor before relying on it.`,
   forceKeys: "Force keys",
@@ -210,7 +206,8 @@ const en = {
   notEnrolled: "This device is not enrolled with a force yet. Finalised assessments wait here, encrypted, until it is.",
   gatewayUrl: "Gateway address",
   enrolmentCode: "Enrolment code from force IT",
-  enrolmentCodeHint: "8 groups of 4 letters and numbers, like ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789, or scan its QR code",
+  enrolmentCodeHint:
+    "8 groups of 4 letters and numbers, like ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789, or scan its QR code (a QR code from a fleet batch fills in the gateway address too)",
   enrol: "Enrol this device",
   enrolledWith: (force: string) => `Enrolled with ${force}`,
   wipeTitle: "Enrol with another force",
@@ -316,7 +313,8 @@ const en = {
     pack_unknown_key: "The form pack is signed by a key this device does not trust, so it cannot be used. Contact force IT.",
     pack_unreadable: "The form pack cannot be read. Contact force IT.",
     pack_override_forbidden: "This device's policy does not allow another form pack. Contact force IT.",
-    policy_unusable: "This device's policy from force IT cannot be used, so Firstline will not open. Tell force IT what it says:",
+    policy_unusable:
+      "This device's policy from force IT cannot be used, so Firstline will not open. Contact force IT: `firstline-admin check-policy` on the policy file says what is wrong.",
   } satisfies ErrorWords,
 };
 
@@ -426,9 +424,6 @@ const cy: Words = {
     allow_file_secret: "Gellir cadw cyfrinach y ddyfais mewn ffeil",
     allow_local_officer_setup: "Gellir gosod swyddogion eraill yma",
     allow_pack_override: "Gellir defnyddio pecyn ffurflen arall (fersiynau datblygu)",
-    allow_training: "Gellir cynnal hyfforddiant senario",
-    trainer_min_pin_length: "PIN hyfforddwr byrraf",
-    log_level: "Manylder y log",
   },
   policySources: {
     default: "Rhagosodiad Firstline",
@@ -446,7 +441,6 @@ const cy: Words = {
     const inSeconds = rest ? `${num(rest)} eiliad` : "";
     return [inMinutes, inSeconds].filter(Boolean).join(" ") || "0 eiliad";
   },
-  logLevels: { error: "Gwallau yn unig", warn: "Rhybuddion a gwallau", info: "Arferol", debug: "Manwl" },
   reviewOverdue: (date) =>
     `Roedd angen adolygu'r sgrin hon erbyn ${date}: efallai bod ei geiriad wedi dyddio. Holwch eich goruchwyliwr cyn dibynnu arni.`,
   forceKeys: "Allweddi'r heddlu",
@@ -500,7 +494,8 @@ const cy: Words = {
   notEnrolled: "Nid yw'r ddyfais hon wedi'i chofrestru gyda heddlu eto. Mae asesiadau wedi'u cwblhau yn aros yma, wedi'u hamgryptio, tan hynny.",
   gatewayUrl: "Cyfeiriad y porth",
   enrolmentCode: "Cod cofrestru gan TG yr heddlu",
-  enrolmentCodeHint: "8 grŵp o 4 nod, fel ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789, neu sganiwch ei god QR",
+  enrolmentCodeHint:
+    "8 grŵp o 4 nod, fel ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789, neu sganiwch ei god QR (mae cod QR o swp dyfeisiau'n llenwi cyfeiriad y porth hefyd)",
   enrol: "Cofrestru'r ddyfais hon",
   enrolledWith: (force) => `Wedi'i chofrestru gyda ${force}`,
   wipeTitle: "Cofrestru gyda heddlu arall",
@@ -604,7 +599,8 @@ const cy: Words = {
     pack_unknown_key: "Mae'r pecyn ffurflen wedi'i lofnodi ag allwedd nad yw'r ddyfais hon yn ymddiried ynddi, felly ni ellir ei ddefnyddio. Cysylltwch â TG yr heddlu.",
     pack_unreadable: "Ni ellir darllen y pecyn ffurflen. Cysylltwch â TG yr heddlu.",
     pack_override_forbidden: "Nid yw polisi'r ddyfais hon yn caniatáu pecyn ffurflen arall. Cysylltwch â TG yr heddlu.",
-    policy_unusable: "Ni ellir defnyddio polisi TG yr heddlu ar gyfer y ddyfais hon, felly ni fydd Firstline yn agor. Dywedwch wrth TG yr heddlu beth mae'n ei ddweud:",
+    policy_unusable:
+      "Ni ellir defnyddio polisi TG yr heddlu ar gyfer y ddyfais hon, felly ni fydd Firstline yn agor. Cysylltwch â TG yr heddlu: mae `firstline-admin check-policy` ar ffeil y polisi yn dweud beth sydd o'i le.",
   },
 };
 

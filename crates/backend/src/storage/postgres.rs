@@ -92,63 +92,52 @@ impl PostgresStorage {
     }
 }
 
+/// The step `schema_version` records (0 where there is no such table yet).
+async fn schema_version(client: &impl deadpool_postgres::GenericClient) -> StorageResult<u32> {
+    let exists: bool = client
+        .query_one("SELECT to_regclass('schema_version') IS NOT NULL", &[])
+        .await?
+        .get(0);
+    if !exists {
+        return Ok(0);
+    }
+    Ok(client
+        .query_opt("SELECT version FROM schema_version", &[])
+        .await?
+        .map(|row| row.get::<_, i32>(0).max(0) as u32)
+        .unwrap_or(0))
+}
+
 /// Applies the steps after the one `schema_version` records, each with its new version in one
-/// transaction, under an advisory lock so that two gateways starting together take turns.
+/// transaction under a transaction-scoped advisory lock (released however the transaction
+/// ends), reading the version again under the lock so that two gateways starting together
+/// take turns. Up to date, it takes no lock and creates nothing (a role without CREATE can run
+/// the gateway once force IT has migrated).
 async fn migrate_postgres(
     client: &mut deadpool_postgres::Object,
     migrate: Migrate,
 ) -> StorageResult<SchemaState> {
-    let found = |rows: Option<tokio_postgres::Row>| -> u32 {
-        rows.map(|row| row.get::<_, i32>(0).max(0) as u32)
-            .unwrap_or(0)
-    };
-    if migrate == Migrate::CheckOnly {
-        let exists: bool = client
-            .query_one("SELECT to_regclass('schema_version') IS NOT NULL", &[])
-            .await?
-            .get(0);
-        let version = if exists {
-            found(
-                client
-                    .query_opt("SELECT version FROM schema_version", &[])
-                    .await?,
-            )
-        } else {
-            0
-        };
-        migrations::refuse_newer(version)?;
-        return Ok(SchemaState {
-            found: version,
-            now: version,
-        });
-    }
-    client
-        .batch_execute(
-            "SELECT pg_advisory_lock(20261125);
-             CREATE TABLE IF NOT EXISTS schema_version (
-                 singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
-                 version   INTEGER NOT NULL
-             );",
-        )
-        .await?;
-    let outcome = apply_postgres_steps(client).await;
-    client
-        .batch_execute("SELECT pg_advisory_unlock(20261125);")
-        .await?;
-    outcome
-}
-
-async fn apply_postgres_steps(
-    client: &mut deadpool_postgres::Object,
-) -> StorageResult<SchemaState> {
-    let found = client
-        .query_opt("SELECT version FROM schema_version", &[])
-        .await?
-        .map(|row| row.get::<_, i32>(0).max(0) as u32)
-        .unwrap_or(0);
+    let found = schema_version(&*client).await?;
     migrations::refuse_newer(found)?;
+    if migrate == Migrate::CheckOnly || found == migrations::LATEST {
+        return Ok(SchemaState { found, now: found });
+    }
     for (index, step) in migrations::POSTGRES.iter().enumerate().skip(found as usize) {
         let transaction = client.transaction().await?;
+        transaction
+            .batch_execute(
+                "SELECT pg_advisory_xact_lock(20261125);
+                 CREATE TABLE IF NOT EXISTS schema_version (
+                     singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                     version   INTEGER NOT NULL
+                 );",
+            )
+            .await?;
+        let now = schema_version(&transaction).await?;
+        migrations::refuse_newer(now)?;
+        if now > index as u32 {
+            continue;
+        }
         transaction.batch_execute(step).await?;
         transaction
             .execute(

@@ -86,6 +86,12 @@ fn migrate_sqlite(connection: &mut Connection, migrate: Migrate) -> StorageResul
     }
     for (index, step) in migrations::SQLITE.iter().enumerate().skip(found as usize) {
         let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Read again under the write lock: another process (the admin CLI, a second gateway)
+        // may have applied this step since.
+        let now: u32 = transaction.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        if now > index as u32 {
+            continue;
+        }
         transaction.execute_batch(step)?;
         transaction.pragma_update(None, "user_version", index as u32 + 1)?;
         transaction.commit()?;
