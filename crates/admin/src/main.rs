@@ -153,6 +153,28 @@ enum Command {
         /// The device id.
         device_id: String,
     },
+    /// Back the gateway's SQLite database up while the gateway runs: a consistent copy, checked
+    /// and readable by its owner only. It holds ciphertext, hashes and public keys only, but
+    /// keep it as the force keeps sealed data. (PostgreSQL: `pg_dump`, see docs/deploy.md.)
+    Backup {
+        /// The gateway's SQLite database.
+        #[arg(long)]
+        database: String,
+        /// The backup file to write (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore the gateway's SQLite database from a backup, replacing what it holds now: the
+    /// backup is checked first (whole, a gateway database, no newer than this version). Stop
+    /// the gateway first; it brings an older backup's schema up to date when it starts.
+    Restore {
+        /// The gateway's SQLite database.
+        #[arg(long)]
+        database: String,
+        /// The backup file.
+        #[arg(long)]
+        from: PathBuf,
+    },
     /// Print the force root key's fingerprint (64 hex digits), as a machine policy's managed
     /// enrolment names it (`root_fingerprint`).
     RootFingerprint {
@@ -337,6 +359,17 @@ fn tls_ca_der(path: &std::path::Path) -> Result<Vec<u8>, String> {
     Ok(der)
 }
 
+/// A SQLite database's path; PostgreSQL is backed up with its own tools.
+fn sqlite_only(url: &str) -> Result<&std::path::Path, String> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Err(
+            "this database is PostgreSQL: back it up with pg_dump --format=custom and restore with pg_restore (docs/deploy.md)"
+                .into(),
+        );
+    }
+    Ok(std::path::Path::new(url))
+}
+
 /// Bytes as lower-case hex.
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
@@ -479,6 +512,30 @@ async fn run(command: Command) -> Result<(), String> {
             database: url,
             code_id,
         } => fleet::withdraw_code(&*database(&url).await?, &code_id, now).await,
+        Command::Backup { database: url, out } => {
+            let path = sqlite_only(&url)?;
+            let version =
+                storage::sqlite_backup::backup(path, &out).map_err(|error| error.to_string())?;
+            println!(
+                "backed up to {} (schema version {version}, checked)",
+                out.display()
+            );
+            Ok(())
+        }
+        Command::Restore {
+            database: url,
+            from,
+        } => {
+            let path = sqlite_only(&url)?;
+            let version =
+                storage::sqlite_backup::restore(path, &from).map_err(|error| error.to_string())?;
+            println!(
+                "restored {} from {} (schema version {version}: the gateway brings it up to date when it starts)",
+                path.display(),
+                from.display()
+            );
+            Ok(())
+        }
         Command::RootFingerprint { database: url } => {
             let storage = database(&url).await?;
             let root = stored_key_set(&*storage)

@@ -782,3 +782,134 @@ fn check_policy_lists_what_a_policy_fixes_and_refuses_a_bad_one_saying_where() {
         "{stderr}"
     );
 }
+
+#[tokio::test]
+async fn a_backup_taken_while_the_database_is_in_use_restores_the_same_submissions() {
+    let setup = Setup::new();
+    let db = setup.database();
+    let storage = storage::open(&db).await.expect("db");
+    let device = NewDevice {
+        device_id: "dev_b".into(),
+        name: "tablet".into(),
+        public_key: vec![1; 32],
+        token_hash: firstline_backend::token_hash("b"),
+    };
+    storage
+        .add_enrolment_code(&firstline_backend::enrolment_code_hash("CODE"), i64::MAX)
+        .await
+        .expect("code");
+    storage
+        .redeem_enrolment_code(&firstline_backend::enrolment_code_hash("CODE"), &device, 1)
+        .await
+        .expect("enrolled");
+    let submit = |id: &'static str| NewSubmission {
+        submission_id: id.into(),
+        device_id: "dev_b".into(),
+        content_hash: format!("hash-{id}"),
+        supersedes: None,
+        envelope: format!("{{\"sealed\":\"{id}\"}}"),
+        received_at: 10,
+    };
+    for id in [
+        "00000000-0000-4000-8000-0000000000b1",
+        "00000000-0000-4000-8000-0000000000b2",
+    ] {
+        storage.store_submission(&submit(id)).await.expect("stored");
+    }
+    let before = storage.submissions_after(0, 100).await.expect("read");
+
+    // Taken with the database open (the storage above holds a connection).
+    let backup = setup.dir.path().join("gateway-backup.sqlite");
+    let printed = ok(&[
+        "backup",
+        "--database",
+        &db,
+        "--out",
+        &backup.display().to_string(),
+    ]);
+    assert!(printed.contains("checked"), "{printed}");
+    assert_eq!(
+        std::fs::metadata(&backup)
+            .expect("backup")
+            .permissions()
+            .mode()
+            & 0o777,
+        0o600
+    );
+    let (success, _, stderr) = admin(&[
+        "backup",
+        "--database",
+        &db,
+        "--out",
+        &backup.display().to_string(),
+    ]);
+    assert!(!success && stderr.contains("exists already"), "{stderr}");
+
+    // Something arrives after the backup; the restore brings the database back to it.
+    storage
+        .store_submission(&submit("00000000-0000-4000-8000-0000000000b3"))
+        .await
+        .expect("stored");
+    drop(storage);
+    ok(&[
+        "restore",
+        "--database",
+        &db,
+        "--from",
+        &backup.display().to_string(),
+    ]);
+    let after = storage::open(&db)
+        .await
+        .expect("db")
+        .submissions_after(0, 100)
+        .await
+        .expect("read");
+    let ids = |rows: &[storage::StoredSubmission]| -> Vec<(String, String, String)> {
+        rows.iter()
+            .map(|row| {
+                (
+                    row.submission_id.clone(),
+                    row.content_hash.clone(),
+                    row.envelope.clone(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(ids(&after), ids(&before));
+
+    // Not a gateway database, or a damaged one: refused, the database untouched.
+    let other = setup.dir.path().join("other.sqlite");
+    rusqlite::Connection::open(&other)
+        .expect("other")
+        .execute_batch("CREATE TABLE notes (text TEXT);")
+        .expect("made");
+    let (success, _, stderr) = admin(&[
+        "restore",
+        "--database",
+        &db,
+        "--from",
+        &other.display().to_string(),
+    ]);
+    assert!(
+        !success && stderr.contains("not a Firstline gateway database"),
+        "{stderr}"
+    );
+    let (success, _, stderr) = admin(&[
+        "backup",
+        "--database",
+        "postgres://firstline@127.0.0.1/x",
+        "--out",
+        "x",
+    ]);
+    assert!(!success && stderr.contains("pg_dump"), "{stderr}");
+    assert_eq!(
+        storage::open(&db)
+            .await
+            .expect("db")
+            .submissions_after(0, 100)
+            .await
+            .expect("read")
+            .len(),
+        2
+    );
+}

@@ -6,6 +6,7 @@ pub mod migrations;
 mod postgres;
 mod postgres_tls;
 mod sqlite;
+pub mod sqlite_backup;
 
 use async_trait::async_trait;
 use firstline_protocol::{

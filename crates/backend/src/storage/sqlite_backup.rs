@@ -1,0 +1,90 @@
+//! Backing up and restoring the gateway's SQLite file while the gateway runs: a backup is a
+//! consistent copy taken with `VACUUM INTO` (readers and writers go on), checked and made
+//! readable by its owner only; a restore checks the copy is a gateway database this gateway
+//! can open, then loads it with SQLite's online backup API into the live file, so a running
+//! gateway's connection sees the restored contents whole. PostgreSQL is backed up with
+//! `pg_dump` (docs/deploy.md).
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::{migrations, StorageError, StorageResult};
+
+/// Writes a consistent copy of the database at `database` to `out` (which must not exist),
+/// then checks it. Returns the copy's schema version.
+pub fn backup(database: &Path, out: &Path) -> StorageResult<u32> {
+    if out.exists() {
+        return Err(StorageError(format!(
+            "{} exists already: give a new file for the backup",
+            out.display()
+        )));
+    }
+    let source = Connection::open_with_flags(database, OpenFlags::SQLITE_OPEN_READ_WRITE)
+        .map_err(|error| StorageError(format!("{}: {error}", database.display())))?;
+    source.busy_timeout(std::time::Duration::from_secs(30))?;
+    let out_text = out
+        .to_str()
+        .ok_or_else(|| StorageError(format!("{} is not a UTF-8 path", out.display())))?;
+    // The copy is made private before it holds anything: created empty with mode 0600.
+    create_private(out)?;
+    source.execute("VACUUM INTO ?1", [out_text])?;
+    check_copy(out)
+}
+
+/// Loads the backup at `from` into the database at `database`, replacing its contents, after
+/// checking the backup is a whole gateway database no newer than this gateway. Returns its
+/// schema version (the gateway brings it up to date when it next opens it).
+pub fn restore(database: &Path, from: &Path) -> StorageResult<u32> {
+    let version = check_copy(from)?;
+    let source = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|error| StorageError(format!("{}: {error}", from.display())))?;
+    let mut target = Connection::open(database)
+        .map_err(|error| StorageError(format!("{}: {error}", database.display())))?;
+    target.busy_timeout(std::time::Duration::from_secs(30))?;
+    let loading = rusqlite::backup::Backup::new(&source, &mut target)?;
+    loading.run_to_completion(256, std::time::Duration::from_millis(10), None)?;
+    Ok(version)
+}
+
+/// A backup is a gateway database: it passes SQLite's integrity check, has the force's
+/// tables, and is no newer than this gateway. Returns its schema version.
+fn check_copy(path: &Path) -> StorageResult<u32> {
+    let copy = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|error| StorageError(format!("{}: {error}", path.display())))?;
+    let integrity: String = copy
+        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .map_err(|error| StorageError(format!("{}: {error}", path.display())))?;
+    if integrity != "ok" {
+        return Err(StorageError(format!(
+            "{} is damaged: {integrity}",
+            path.display()
+        )));
+    }
+    let gateway_tables: i64 = copy.query_row(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'
+             AND name IN ('force', 'force_key_set', 'devices', 'submissions')",
+        [],
+        |row| row.get(0),
+    )?;
+    if gateway_tables != 4 {
+        return Err(StorageError(format!(
+            "{} is not a Firstline gateway database",
+            path.display()
+        )));
+    }
+    let version: u32 = copy.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    migrations::refuse_newer(version)?;
+    Ok(version)
+}
+
+fn create_private(path: &Path) -> StorageResult<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(path)
+        .map(drop)
+        .map_err(|error| StorageError(format!("{}: {error}", path.display())))
+}
