@@ -1,8 +1,8 @@
 //! The gateway over TLS (rustls) and the sync client pinned to the force's CA: enrolment and a
 //! submission go through; a client that does not trust the certificate is refused before any
 //! byte of the envelope leaves; once enrolled, the client trusts only the CA the force's signed
-//! key set names, whatever else the machine trusts; redirects are not followed; plain HTTP is
-//! refused anywhere but loopback.
+//! key set names, whatever else the machine trusts; a certificate renewed under that CA needs no
+//! re-enrolment; redirects are not followed; plain HTTP is refused anywhere but loopback.
 #![allow(clippy::expect_used)]
 
 mod support;
@@ -126,6 +126,102 @@ async fn after_enrolment_only_the_forces_ca_is_trusted() {
     let _ = intercepting.wait();
 }
 
+/// Force IT renews the gateway's certificate (a new key and certificate, issued by the force's
+/// CA that the key set names): devices go on syncing with no re-enrolment, since they pin the
+/// CA, not the certificate.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_certificate_renewed_under_the_forces_ca_needs_no_re_enrolment() {
+    let plain = support::Gateway::start().await;
+    plain.kill();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ca = ForceCa::new();
+    let first = ca.issue(&dir, "first");
+    let (mut gateway, url) = https_force(&plain, &first).await;
+    let vault_path = dir.path().join("vault.sqlite");
+    let client = client_trusting(&vault_path, &first);
+    enrol_and_send(&client, &vault_path, &plain, &url, 1).await;
+    let _ = gateway.kill();
+    let _ = gateway.wait();
+
+    // Renewed: the same address, a new key and certificate from the same CA.
+    let renewed = ca.issue(&dir, "renewed");
+    assert_ne!(renewed.cert_der, first.cert_der);
+    let listen = url.trim_start_matches("https://").to_string();
+    let mut restarted = None;
+    for _ in 0..50 {
+        if let Some(started) = support::try_spawn_gateway(
+            &plain.database(),
+            &listen,
+            &["--tls-cert", &renewed.cert, "--tls-key", &renewed.key],
+        ) {
+            restarted = Some(started);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let (restarted, _) = restarted.expect("the renewed gateway listens");
+    let _restarted = KillOnDrop(restarted);
+    support::finalise_in_background(&vault_path, 1).await;
+    assert_eq!(
+        client.sync_once().await.expect("pass"),
+        PassReport::Drained {
+            acknowledged: 1,
+            quarantined: 0
+        },
+        "a renewed certificate under the force's CA was refused"
+    );
+}
+
+/// A CA of the force's own, issuing gateway certificates for 127.0.0.1.
+struct ForceCa {
+    params: rcgen::CertificateParams,
+    key: rcgen::KeyPair,
+    pem: String,
+    der: Vec<u8>,
+}
+
+impl ForceCa {
+    fn new() -> ForceCa {
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        params.key_usages = vec![
+            rcgen::KeyUsagePurpose::KeyCertSign,
+            rcgen::KeyUsagePurpose::CrlSign,
+        ];
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "Test Constabulary gateway CA");
+        let key = rcgen::KeyPair::generate().expect("CA key");
+        let certificate = params.self_signed(&key).expect("CA certificate");
+        ForceCa {
+            pem: certificate.pem(),
+            der: certificate.der().to_vec(),
+            params,
+            key,
+        }
+    }
+
+    /// A new key and certificate for the gateway, issued by this CA; `der` and `pem` are the
+    /// CA's (what the key set names and what the machine trusts).
+    fn issue(&self, dir: &tempfile::TempDir, name: &str) -> Certified {
+        let key = rcgen::KeyPair::generate().expect("gateway key");
+        let params = rcgen::CertificateParams::new(vec!["127.0.0.1".to_string()]).expect("params");
+        let issuer = rcgen::Issuer::from_params(&self.params, &self.key);
+        let certificate = params.signed_by(&key, &issuer).expect("issued");
+        let cert = dir.path().join(format!("{name}.pem"));
+        let key_file = dir.path().join(format!("{name}.key"));
+        std::fs::write(&cert, format!("{}{}", certificate.pem(), self.pem)).expect("chain written");
+        std::fs::write(&key_file, key.serialize_pem()).expect("key written");
+        Certified {
+            cert: cert.display().to_string(),
+            key: key_file.display().to_string(),
+            pem: self.pem.clone(),
+            der: self.der.clone(),
+            cert_der: certificate.der().to_vec(),
+        }
+    }
+}
+
 /// The force of `plain` (stopped) with a key set naming `certified`'s CA, its gateway started
 /// again over HTTPS with that certificate: the process and its URL.
 async fn https_force(
@@ -187,11 +283,15 @@ async fn enrol_and_send(
     );
 }
 
+/// A gateway certificate and key (files), and the CA a client trusts for it (`pem`, `der`: the
+/// certificate itself when self-signed).
 struct Certified {
     cert: String,
     key: String,
     pem: String,
     der: Vec<u8>,
+    /// The gateway's own certificate.
+    cert_der: Vec<u8>,
 }
 
 fn self_signed(dir: &tempfile::TempDir, name: &str) -> Certified {
@@ -207,6 +307,7 @@ fn self_signed(dir: &tempfile::TempDir, name: &str) -> Certified {
         key: key.display().to_string(),
         pem: certified.cert.pem(),
         der: certified.cert.der().to_vec(),
+        cert_der: certified.cert.der().to_vec(),
     }
 }
 
