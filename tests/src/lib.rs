@@ -73,6 +73,16 @@ impl App {
         app
     }
 
+    /// Like [`App::launch_with`], for an app installed elsewhere: `binary` is what tauri-driver
+    /// starts (for the installed-package test, a script that runs the installed app inside its
+    /// Debian root).
+    pub async fn launch_installed(test_name: &str, binary: &Path) -> App {
+        let data = TempDir::new(test_name);
+        let mut app = Self::launch_binary(binary, test_name, data.path(), &[]).await;
+        app._data = Some(data);
+        app
+    }
+
     async fn launch_binary(binary: &Path, test_name: &str, data: &Path, args: &[&str]) -> App {
         // Released on drop, also when a test fails (tokio's mutex is never poisoned).
         let one_at_a_time = ONE_APP_AT_A_TIME.lock().await;
@@ -93,6 +103,14 @@ impl App {
             _data: None,
             _one_at_a_time: one_at_a_time,
         }
+    }
+
+    /// The element with `data-testid` = `test_id` if it is there now (no waiting).
+    pub async fn find_now(&self, test_id: &str) -> Option<Element> {
+        self.client
+            .find(Locator::Css(&format!("[data-testid='{test_id}']")))
+            .await
+            .ok()
     }
 
     /// Waits for the element with `data-testid` = `test_id`.

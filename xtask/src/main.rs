@@ -4,6 +4,8 @@
 //! Plain std, no dependencies, so it compiles in seconds on a fresh clone.
 
 mod bench;
+mod bundle;
+mod debian_root;
 mod local_force;
 mod rules;
 mod setup;
@@ -32,9 +34,13 @@ Commands:
           tests, the workspace's Rust tests (the gateway's suite on SQLite and on a real
           PostgreSQL server it starts on a private port, also over TLS; the API contract
           test, schemathesis against a real gateway; the sync fault and kill suites),
-          the app built twice (without the `development` feature, as a force ships it,
-          kept as target/debug/firstline-release-trust; then with it), and the
-          end-to-end suite in the real window against a real gateway.
+          the packages (`bundle --debug`), the app built twice (without the
+          `development` feature, as a force ships it, kept as
+          target/debug/firstline-release-trust; then with it), the end-to-end suite in
+          the real window against a real gateway, and last the packages installed with
+          apt in a clean Debian 12 root (debootstrap, kept as
+          target/tools/bookworm-minbase.tar) and driven there: the gateway from its
+          unit's ExecStart, the installed app enrolled by its machine policy.
           Phase times are written to target/xtask/test-phases.txt.
   bench   setup, then the benchmarks (release builds): the form engine (criterion:
           answer + view on a generated 300-question pack; load and verify the default
@@ -42,6 +48,13 @@ Commands:
           insert; draining 10,000 envelopes beside plain POST loops of the same bytes;
           the gateway's ingest rate on SQLite and PostgreSQL; and app cold start beside
           a bare Tauri window (target/xtask/bench.txt).
+  bundle  setup, then the packages: the app's .deb and .rpm (Tauri bundler) and the
+          gateway's .deb (firstline-gateway and firstline-admin, the systemd unit, the
+          configuration file, maintainer scripts from packaging/gateway/), under
+          target/release/bundle/ (target/debug/bundle/ with --debug, quicker).
+  package-test
+          setup, `bundle --debug`, then only the last phase of `test`: the packages
+          installed in a clean Debian 12 root and driven there.
   help    This text.
 ";
 
@@ -52,6 +65,14 @@ fn main() -> ExitCode {
         "run" => run(),
         "test" => test::test(),
         "bench" => bench::bench(),
+        "package-test" => setup::setup().and_then(|tools| {
+            let bundles = bundle::bundle(&tools, true)?;
+            test::installed_package(&bundles)
+        }),
+        "bundle" => setup::setup().and_then(|tools| {
+            let debug = std::env::args().skip(2).any(|arg| arg == "--debug");
+            bundle::bundle(&tools, debug).map(|_| ())
+        }),
         "help" | "--help" | "-h" => {
             print!("{HELP}");
             Ok(())

@@ -10,7 +10,8 @@ use crate::shell::{cmd, output, root, run};
 /// (PLATFORM.md's list for Tauri v2 on Linux, plus xauth and dbus for tests, PostgreSQL, which
 /// the gateway's suite starts for real on a private port and data directory, and gnome-keyring,
 /// the Secret Service the vault's keyring test starts in a throwaway D-Bus session, and Python's
-/// venv for the schema-driven API test's tools).
+/// venv for the schema-driven API test's tools; debootstrap and systemd's `systemd-analyze`
+/// for the installed-package test).
 const DEBIAN_PACKAGES: &[&str] = &[
     "libwebkit2gtk-4.1-dev",
     "libgtk-3-dev",
@@ -30,6 +31,9 @@ const DEBIAN_PACKAGES: &[&str] = &[
     "gnome-keyring",
     "python3",
     "python3-venv",
+    // The installed-package test: a clean Debian root, and checking the gateway's unit in it.
+    "debootstrap",
+    "systemd",
 ];
 
 /// The oldest Node.js the UI's toolchain (Vite 8) runs on.

@@ -40,6 +40,7 @@ pub fn test() -> Result<(), String> {
             "firstline-e2e",
         ]))
     })?;
+    let bundles = phases.time("packages", || crate::bundle::bundle(&tools, true))?;
     phases.time("app build", || {
         // First as every force's build is (no `development` feature), kept for the release
         // trust test; then the development build the rest of the suite drives.
@@ -65,7 +66,45 @@ pub fn test() -> Result<(), String> {
         .0
         .push(("end-to-end", started.elapsed().as_secs_f64()));
     phases.write()?;
-    result
+    result?;
+    // Last, the packages as force IT installs them, so the output ends with this runner's line.
+    let started = Instant::now();
+    let installed = installed_package(&bundles);
+    phases
+        .0
+        .push(("installed package", started.elapsed().as_secs_f64()));
+    phases.write()?;
+    installed
+}
+
+/// Installs the packages in a clean Debian 12 root and drives them there
+/// (`tests/tests/installed_package.rs`, which only this runs).
+pub fn installed_package(bundles: &crate::bundle::Bundles) -> Result<(), String> {
+    let (debian, installed) = crate::debian_root::DebianRoot::prepare(bundles)?;
+    println!(
+        "xtask: apt installed both packages and their dependencies in {:.1} s",
+        installed.install_seconds
+    );
+    let mut systemd_verify = crate::shell::cmd("systemd-analyze", &["verify"]);
+    systemd_verify
+        .arg(format!("--root={}", debian.path().display()))
+        .arg("firstline-gateway.service");
+    run(systemd_verify)?;
+    let mut test = cargo(&[
+        "test",
+        "--locked",
+        "-p",
+        "firstline-e2e",
+        "--test",
+        "installed_package",
+        "--",
+        "--ignored",
+        "--test-threads=1",
+        // It prints what it measured (the installed app's cold start).
+        "--nocapture",
+    ]);
+    test.env("FIRSTLINE_INSTALLED_ROOT", debian.path());
+    run(under_dbus(test))
 }
 
 /// Builds the UI into ui/dist.

@@ -238,9 +238,14 @@ fn http_client(
     if let Some(certificate) = certificate {
         builder = builder.tls_certs_only([certificate]);
     }
-    builder
-        .build()
-        .map_err(|error| SyncError::Setup(error.to_string()))
+    builder.build().map_err(|error| {
+        // reqwest's own words are "builder error"; the cause (no system root certificates,
+        // say) is what force IT needs.
+        let cause = std::error::Error::source(&error)
+            .map(|cause| format!(": {cause}"))
+            .unwrap_or_default();
+        SyncError::Setup(format!("{error}{cause}"))
+    })
 }
 
 /// A network failure in words for the officer (no URLs with secrets, no bodies).
