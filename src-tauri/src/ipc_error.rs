@@ -115,6 +115,7 @@ fn code_of(refusal: Refusal) -> ErrorCode {
         | Refusal::BadPin { .. }
         | Refusal::OfficerExists
         | Refusal::OfficerSetUpForbidden
+        | Refusal::TypedEnrolmentForbidden
         | Refusal::UnknownOfficer
         | Refusal::BadOfficerId
         | Refusal::BadGatewayUrl

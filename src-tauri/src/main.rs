@@ -35,7 +35,7 @@ Options:
 
 Data (the encrypted vault and the device secret) lives in the app's data folder,
 $XDG_DATA_HOME/uk.firstline.app on Linux. On a managed device, force IT's machine policy
-(/etc/firstline/policy.toml; %ProgramData%\\Firstline\\policy.toml on Windows) sets the idle
+(/etc/firstline/policy.toml; C:\\ProgramData\\Firstline\\policy.toml on Windows) sets the idle
 lock, PIN rules and more, and may enrol the device at the first officer unlock; Settings shows
 each setting and where it came from (docs/deploy.md).
 ";

@@ -111,7 +111,7 @@ pub fn enrol_in_background(
             Ok(_) => wake.notify_one(),
             Err(error) => {
                 eprintln!("firstline: enrolment at unlock: {error}");
-                if !matches!(error, firstline_sync::SyncError::Unreachable(_)) {
+                if refused_for_good(&error) {
                     if let Ok(mut refused) = refused.lock() {
                         *refused = Some(enrol.code.clone());
                     }
@@ -119,6 +119,24 @@ pub fn enrol_in_background(
             }
         }
     });
+}
+
+/// Whether trying the same code again cannot help: the force does not know it or it was used,
+/// the code is not a code, or the gateway's keys are not the force's the code names. A rate
+/// limit, a busy gateway, the network or anything else is tried again at the next unlock.
+fn refused_for_good(error: &firstline_sync::SyncError) -> bool {
+    use firstline_protocol::ErrorCode;
+    use firstline_sync::SyncError;
+    match error {
+        SyncError::BadEnrolmentCode | SyncError::BadGatewayUrl | SyncError::KeySetRefused(_) => {
+            true
+        }
+        SyncError::EnrolmentRefused { code, .. } => matches!(
+            code,
+            Some(ErrorCode::UnknownCode | ErrorCode::CodeUsed | ErrorCode::Malformed)
+        ),
+        _ => false,
+    }
 }
 
 /// A label for force IT's device list: the host name where there is one.

@@ -2,14 +2,18 @@
 //! `cargo xtask test` makes with debootstrap and installs both `.deb`s into with apt; it sets
 //! `FIRSTLINE_INSTALLED_ROOT` and runs this with `--ignored` (it cannot run without that root).
 //!
-//! In the root: the force set up with the installed `firstline-admin`; the gateway started as
-//! its unit starts it (the unit's `ExecStartPre` and `ExecStart` lines, as the `firstline`
-//! user, with `/etc/firstline/gateway.toml`); a machine policy in `/etc/firstline/policy.toml`
+//! In the root: the force set up with the installed `firstline-admin` (its keys root's, only
+//! the receipt key given to the gateway's group, and the gateway's user shown unable to read
+//! the records key); the gateway started with its unit's `ExecStartPre` and `ExecStart` lines
+//! as the unit's `User=`, with `/etc/firstline/gateway.toml`, through chroot: systemd is not
+//! PID 1 here, so the unit's sandboxing is checked by `systemd-analyze verify` (xtask), not
+//! exercised; a machine policy in `/etc/firstline/policy.toml`
 //! carrying managed enrolment. The installed `/usr/bin/firstline` runs under Xvfb through
 //! tauri-driver: after set-up the device enrols with nothing typed, Settings shows the
 //! policy's idle lock as locked, and a finalised assessment arrives at the gateway. Then the
-//! gateway's package is upgraded over itself (configuration and data kept) and purged (the
-//! configuration and user removed, the data kept, and it says so).
+//! gateway's package is installed again over itself (configuration and data kept; not a
+//! version change, with no gateway running under systemd) and purged (the configuration
+//! removed, the data and its user kept, and it says so).
 
 // Tests fail by panicking, with a message saying what did not happen.
 #![allow(clippy::expect_used)]
@@ -54,8 +58,9 @@ fn in_root(root: &Path, user: Option<&str>, args: &[&str]) -> String {
 
 /// The unit's `key=` line, split into its words.
 fn unit_line(root: &Path, key: &str) -> Vec<String> {
-    let unit = std::fs::read_to_string(root.join("lib/systemd/system/firstline-gateway.service"))
-        .expect("the gateway package installs its unit");
+    let unit =
+        std::fs::read_to_string(root.join("usr/lib/systemd/system/firstline-gateway.service"))
+            .expect("the gateway package installs its unit");
     unit.lines()
         .find_map(|line| line.strip_prefix(&format!("{key}=")))
         .unwrap_or_else(|| panic!("the unit has no {key}="))
@@ -96,7 +101,9 @@ async fn the_installed_packages_enrol_by_policy_and_an_assessment_arrives() {
     };
     const DATABASE: &str = "/var/lib/firstline/gateway.sqlite";
 
-    // Force IT sets the force up with the installed admin CLI, keys where the unit can read them.
+    // Force IT sets the force up with the installed admin CLI: the keys stay root's (in the
+    // real world on another machine), and only the receipt key is handed to the gateway's
+    // group, where the packaged configuration looks for it.
     admin(&["safeguarding-keygen", "--out", "/root/safeguarding"]);
     admin(&[
         "init-force",
@@ -105,7 +112,7 @@ async fn the_installed_packages_enrol_by_policy_and_an_assessment_arrives() {
         "--name",
         "Test Constabulary",
         "--keys",
-        "/var/lib/firstline/keys",
+        "/root/force-keys",
         "--root-key",
         "/root/offline/root.key",
         "--safeguarding-public",
@@ -116,7 +123,37 @@ async fn the_installed_packages_enrol_by_policy_and_an_assessment_arrives() {
     in_root(
         &root,
         None,
+        &[
+            "install",
+            "-o",
+            "root",
+            "-g",
+            "firstline",
+            "-m",
+            "0640",
+            "/root/force-keys/receipt-signing.key",
+            "/etc/firstline/receipt-signing.key",
+        ],
+    );
+    in_root(
+        &root,
+        None,
         &["chown", "-R", "firstline:firstline", "/var/lib/firstline"],
+    );
+    let user = unit_line(&root, "User").join(" ");
+    assert_eq!(
+        user, "firstline",
+        "the unit runs the gateway as its own user"
+    );
+    let reads_records_key = Command::new("chroot")
+        .arg(format!("--userspec={user}:{user}"))
+        .arg(&root)
+        .args(["cat", "/root/force-keys/records.key"])
+        .output()
+        .expect("chroot runs");
+    assert!(
+        !reads_records_key.status.success(),
+        "the gateway's user can read the records key"
     );
 
     // The packaged configuration, on a port of this test's own.
@@ -134,13 +171,13 @@ async fn the_installed_packages_enrol_by_policy_and_an_assessment_arrives() {
     let check = unit_line(&root, "ExecStartPre");
     let checked = in_root(
         &root,
-        Some("firstline"),
+        Some(user.as_str()),
         &check.iter().map(String::as_str).collect::<Vec<_>>(),
     );
     assert!(checked.starts_with("configuration ok"), "{checked}");
     let start = unit_line(&root, "ExecStart");
     let mut gateway = Command::new("chroot")
-        .arg("--userspec=firstline:firstline")
+        .arg(format!("--userspec={user}:{user}"))
         .arg(&root)
         .args(&start)
         .env_clear()
@@ -251,7 +288,7 @@ async fn the_installed_packages_enrol_by_policy_and_an_assessment_arrives() {
         "--database",
         DATABASE,
         "--records-key",
-        "/var/lib/firstline/keys/records.key",
+        "/root/force-keys/records.key",
     ]);
     assert_eq!(
         opened.lines().count(),
@@ -288,7 +325,7 @@ async fn the_installed_packages_enrol_by_policy_and_an_assessment_arrives() {
         "--database",
         DATABASE,
         "--records-key",
-        "/var/lib/firstline/keys/records.key",
+        "/root/force-keys/records.key",
     ]);
     assert_eq!(reopened.lines().count(), 1, "the upgrade lost a submission");
     let purged = in_root(
@@ -297,10 +334,11 @@ async fn the_installed_packages_enrol_by_policy_and_an_assessment_arrives() {
         &["apt-get", "purge", "-y", "-q", "firstline-gateway"],
     );
     assert!(
-        purged.contains("removed /etc/firstline/gateway.toml and the firstline user")
+        purged.contains("removed /etc/firstline/gateway.toml")
             && purged.contains("Kept /var/lib/firstline"),
         "{purged}"
     );
+    in_root(&root, None, &["getent", "passwd", "firstline"]);
     assert!(!config.exists());
     assert!(root.join("var/lib/firstline/gateway.sqlite").exists());
 }

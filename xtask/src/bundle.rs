@@ -23,6 +23,11 @@ pub struct Bundles {
 pub fn bundle(tools: &Tools, debug: bool) -> Result<Bundles, String> {
     crate::test::build_ui(tools)?;
     let profile = if debug { "debug" } else { "release" };
+    // Only this run's packages: an older version left here must not be the one installed.
+    let out = root().join("target").join(profile).join("bundle");
+    for kind in ["deb", "rpm", "gateway"] {
+        let _ = std::fs::remove_dir_all(out.join(kind));
+    }
     let mut tauri = tools.command(
         &root()
             .join("ui/node_modules/.bin/tauri")
@@ -48,7 +53,6 @@ pub fn bundle(tools: &Tools, debug: bool) -> Result<Bundles, String> {
         binaries.arg("--release");
     }
     run(binaries)?;
-    let out = root().join("target").join(profile).join("bundle");
     let bundles = Bundles {
         app_deb: only_file(&out.join("deb"), ".deb")?,
         app_rpm: only_file(&out.join("rpm"), ".rpm")?,
@@ -124,7 +128,7 @@ fn gateway_deb(built: &Path, out: &Path) -> Result<PathBuf, String> {
     )?;
     file(
         &packaging.join("firstline-gateway.service"),
-        "lib/systemd/system/firstline-gateway.service",
+        "usr/lib/systemd/system/firstline-gateway.service",
         0o644,
     )?;
     file(
@@ -140,6 +144,8 @@ fn gateway_deb(built: &Path, out: &Path) -> Result<PathBuf, String> {
     for script in ["postinst", "prerm", "postrm"] {
         file(&packaging.join(script), &format!("DEBIAN/{script}"), 0o755)?;
     }
+    // Folders as a package ships them, whatever the umask of whoever built it.
+    set_dir_modes(&stage)?;
     let installed_kib = dir_size(&stage) / 1024;
     let control = format!(
         "Package: firstline-gateway\n\
@@ -170,6 +176,22 @@ fn gateway_deb(built: &Path, out: &Path) -> Result<PathBuf, String> {
     build.arg(&stage).arg(&package);
     run(build)?;
     Ok(package)
+}
+
+/// Every folder under `path` (itself included) `0755`.
+fn set_dir_modes(path: &Path) -> Result<(), String> {
+    set_mode(path, 0o755)?;
+    for entry in std::fs::read_dir(path).map_err(|error| error.to_string())? {
+        let entry = entry.map_err(|error| error.to_string())?;
+        if entry
+            .file_type()
+            .map_err(|error| error.to_string())?
+            .is_dir()
+        {
+            set_dir_modes(&entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 fn set_mode(path: &Path, mode: u32) -> Result<(), String> {

@@ -5,6 +5,12 @@
 //! mounted into it while the test runs. The X display and the session bus are reached through
 //! their abstract sockets, so nothing of the host's /tmp is mounted in. No container engine
 //! exists here; this needs root, as CI runs.
+//!
+//! All of it runs in a mount namespace of its own (`unshare --mount --propagation private`,
+//! `xtask/src/test.rs`): the mounts are never the host's, an unmount cannot reach the host's
+//! mounts, and whatever way the run ends (a panic, Ctrl-C, SIGKILL) they go with the
+//! namespace. Deleting an old root still refuses while anything is mounted under it, and never
+//! follows a symlink out of it.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -92,11 +98,7 @@ impl DebianRoot {
     fn mount_all(&mut self) -> Result<(), String> {
         self.mount(&["-t", "proc", "proc"], "proc")?;
         for (from, to) in [("/sys", "sys"), ("/dev", "dev")] {
-            self.mount(&["--rbind", from], to)?;
-            // Never let an unmount here reach back into the host's own mounts.
-            let mut slave = cmd("mount", &["--make-rslave"]);
-            slave.arg(self.path.join(to));
-            run(slave)?;
+            self.mount(&["--rbind", "--make-rslave", from], to)?;
         }
         Ok(())
     }
@@ -135,35 +137,50 @@ fn bootstrap(tarball: &Path) -> Result<(), String> {
         std::fs::create_dir_all(folder).map_err(|error| error.to_string())?;
     }
     let partial = tarball.with_extension("tar.partial");
-    let mut pack = cmd("tar", &["-cf"]);
+    let mut pack = cmd("tar", &["--one-file-system", "-cf"]);
     pack.arg(&partial).arg("-C").arg(&staging).arg(".");
     run(pack)?;
     std::fs::rename(&partial, tarball).map_err(|error| error.to_string())?;
     remove_root(&staging)
 }
 
-/// Removes an earlier root, first unmounting what a killed run left mounted in it. Deleting
-/// through a mount would delete the host's own files (its /dev), so this refuses while any of
-/// the mount points is still on another file system than the root, and deletes with `rm
-/// --one-file-system`, which does not cross into one even so.
+/// Removes an earlier root. Deleting through a mount or a symlink would delete the host's own
+/// files (its /dev), so this refuses a root that is a symlink or not where it says it is,
+/// unmounts (in this namespace) whatever /proc/self/mountinfo shows at or under it, refuses
+/// while anything is still mounted there, and deletes with `rm --one-file-system`.
 fn remove_root(path: &Path) -> Result<(), String> {
-    use std::os::unix::fs::MetadataExt;
-    if !path.exists() {
+    let Ok(metadata) = std::fs::symlink_metadata(path) else {
         return Ok(());
+    };
+    let canonical = std::fs::canonicalize(path).map_err(|error| error.to_string())?;
+    if !metadata.is_dir() || canonical != path {
+        return Err(format!(
+            "{} is not a plain folder (a symlink?): remove it yourself",
+            path.display()
+        ));
     }
-    let device = |path: &Path| std::fs::symlink_metadata(path).map(|metadata| metadata.dev());
-    let root_device = device(path).map_err(|error| format!("{}: {error}", path.display()))?;
-    for sub in ["dev", "sys", "proc", "tmp"] {
-        let point = path.join(sub);
-        if device(&point).is_ok_and(|found| found != root_device) {
-            let _ = cmd("umount", &["-R"]).arg(&point).status();
-        }
-        if device(&point).is_ok_and(|found| found != root_device) {
-            return Err(format!(
-                "{} is still mounted: unmount it (umount -R) before the root can be removed",
-                point.display()
-            ));
-        }
+    let mounted = || -> Vec<String> {
+        let prefix = format!("{}/", canonical.display());
+        let mut points: Vec<String> = std::fs::read_to_string("/proc/self/mountinfo")
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| line.split(' ').nth(4).map(str::to_string))
+            .filter(|point| point.starts_with(&prefix) || *point == canonical.display().to_string())
+            .collect();
+        // Deepest first.
+        points.sort_by_key(|point| std::cmp::Reverse(point.len()));
+        points
+    };
+    for point in mounted() {
+        let _ = cmd("umount", &["-R", point.as_str()]).status();
+    }
+    let left = mounted();
+    if !left.is_empty() {
+        return Err(format!(
+            "{} still has mounts ({}): unmount them before it can be removed",
+            path.display(),
+            left.join(", ")
+        ));
     }
     let mut remove = cmd("rm", &["-rf", "--one-file-system"]);
     remove.arg(path);

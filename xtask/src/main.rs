@@ -65,6 +65,16 @@ fn main() -> ExitCode {
         "run" => run(),
         "test" => test::test(),
         "bench" => bench::bench(),
+        "installed-package-inner" => {
+            let args: Vec<String> = std::env::args().skip(2).collect();
+            match args.as_slice() {
+                [app_deb, gateway_deb] => test::installed_package_inner(
+                    std::path::Path::new(app_deb),
+                    std::path::Path::new(gateway_deb),
+                ),
+                _ => Err("installed-package-inner APP_DEB GATEWAY_DEB (run by `test`)".into()),
+            }
+        }
         "package-test" => setup::setup().and_then(|tools| {
             let bundles = bundle::bundle(&tools, true)?;
             test::installed_package(&bundles)

@@ -2,6 +2,7 @@
 //! phase is the end-to-end suite, so the output ends with its test runner's summary line.
 
 use std::fmt::Write as _;
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
@@ -78,9 +79,30 @@ pub fn test() -> Result<(), String> {
 }
 
 /// Installs the packages in a clean Debian 12 root and drives them there
-/// (`tests/tests/installed_package.rs`, which only this runs).
+/// (`tests/tests/installed_package.rs`, which only this runs), in a mount namespace of its own
+/// (see `debian_root.rs`): this process runs `xtask installed-package-inner` under `unshare`.
 pub fn installed_package(bundles: &crate::bundle::Bundles) -> Result<(), String> {
-    let (debian, installed) = crate::debian_root::DebianRoot::prepare(bundles)?;
+    let xtask = std::env::current_exe().map_err(|error| error.to_string())?;
+    let mut inner = crate::shell::cmd("unshare", &["--mount", "--propagation", "private", "--"]);
+    inner
+        .arg(xtask)
+        .arg("installed-package-inner")
+        .arg(&bundles.app_deb)
+        .arg(&bundles.gateway_deb);
+    if let Some(path) = std::env::var_os("CARGO") {
+        inner.env("CARGO", path);
+    }
+    run(inner)
+}
+
+/// Inside the namespace: the root made, the unit verified, the test run.
+pub fn installed_package_inner(app_deb: &Path, gateway_deb: &Path) -> Result<(), String> {
+    let bundles = crate::bundle::Bundles {
+        app_deb: app_deb.to_path_buf(),
+        app_rpm: std::path::PathBuf::new(),
+        gateway_deb: gateway_deb.to_path_buf(),
+    };
+    let (debian, installed) = crate::debian_root::DebianRoot::prepare(&bundles)?;
     println!(
         "xtask: apt installed both packages and their dependencies in {:.1} s",
         installed.install_seconds

@@ -894,6 +894,34 @@ async fn a_backup_taken_while_the_database_is_in_use_restores_the_same_submissio
         !success && stderr.contains("not a Firstline gateway database"),
         "{stderr}"
     );
+    let tampered = setup.dir.path().join("tampered.sqlite");
+    std::fs::copy(&backup, &tampered).expect("copied");
+    rusqlite::Connection::open(&tampered)
+        .expect("tampered")
+        .execute_batch(
+            "CREATE TRIGGER sneaky AFTER INSERT ON submissions BEGIN DELETE FROM submissions; END;",
+        )
+        .expect("a trigger added");
+    let (success, _, stderr) = admin(&[
+        "restore",
+        "--database",
+        &db,
+        "--from",
+        &tampered.display().to_string(),
+    ]);
+    assert!(!success && stderr.contains("triggers or views"), "{stderr}");
+    let missing = setup.dir.path().join("mistyped.sqlite");
+    let (success, _, _) = admin(&[
+        "restore",
+        "--database",
+        &missing.display().to_string(),
+        "--from",
+        &backup.display().to_string(),
+    ]);
+    assert!(
+        !success && !missing.exists(),
+        "a restore made a new database at a mistyped path"
+    );
     let (success, _, stderr) = admin(&[
         "backup",
         "--database",

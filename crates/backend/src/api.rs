@@ -316,13 +316,24 @@ async fn meta(State(state): State<GatewayState>) -> Json<Meta> {
     })
 }
 
-/// The separate metrics listener's routes: `/metrics` with no token (the listener is bound
-/// where only Prometheus reaches it) and nothing else.
+/// The separate metrics listener's routes: `/metrics` and nothing else; with the token when
+/// the gateway has one (which its configuration requires off loopback), else open (a loopback
+/// listener only Prometheus on the same host reaches).
 pub fn metrics_router(state: GatewayState) -> Router {
     Router::new()
         .route(
             paths::METRICS,
-            get(|State(state): State<GatewayState>| async move { render_metrics(&state).await }),
+            get(
+                |State(state): State<GatewayState>, headers: HeaderMap| async move {
+                    match &state.metrics_token {
+                        Some(token) => match token_refused(token, &headers) {
+                            Some(refused) => refused,
+                            None => render_metrics(&state).await,
+                        },
+                        None => render_metrics(&state).await,
+                    }
+                },
+            ),
         )
         .fallback(|| async {
             Failure::new(
@@ -361,20 +372,27 @@ async fn metrics(State(state): State<GatewayState>, headers: HeaderMap) -> Respo
         )
         .into_response();
     };
+    if let Some(refused) = token_refused(token, &headers) {
+        return refused;
+    }
+    render_metrics(&state).await
+}
+
+/// The refusal for a request without the metrics `token`, or `None` when it has it.
+fn token_refused(token: &str, headers: &HeaderMap) -> Option<Response> {
     let given = headers
         .get(AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.strip_prefix("Bearer "))
         .unwrap_or_default();
-    if !constant_time_eq(given.as_bytes(), token.as_bytes()) {
-        return Failure::new(
+    (!constant_time_eq(given.as_bytes(), token.as_bytes())).then(|| {
+        Failure::new(
             StatusCode::UNAUTHORIZED,
             ErrorCode::Unauthenticated,
             "/metrics needs the metrics token",
         )
-        .into_response();
-    }
-    render_metrics(&state).await
+        .into_response()
+    })
 }
 
 async fn render_metrics(state: &GatewayState) -> Response {

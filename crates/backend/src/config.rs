@@ -186,21 +186,23 @@ impl GatewayConfig {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
+            // Readable by everyone, or writable by anyone but its owner (who could then point the
+            // gateway at a database or key of their own).
             let readable_by_all = |file: &Path| {
                 std::fs::metadata(file)
-                    .map(|metadata| metadata.permissions().mode() & 0o004 != 0)
+                    .map(|metadata| metadata.permissions().mode() & 0o026 != 0)
                     .unwrap_or(false)
             };
             if config.database.password.is_some() && readable_by_all(path) {
                 return Err(format!(
-                    "{} holds the database password and every user can read it: make it 0640 root:firstline",
+                    "{} holds the database password and users other than its owner can read or change it: make it 0640 root:firstline",
                     path.display()
                 ));
             }
             if let Some(file) = &config.database.password_file {
                 if readable_by_all(file) {
                     return Err(format!(
-                        "database.password_file {} can be read by every user: make it 0640 root:firstline",
+                        "database.password_file {} can be read or changed by users other than its owner: make it 0640 root:firstline",
                         file.display()
                     ));
                 }
@@ -363,11 +365,15 @@ mod tests {
         for text in [
             "receipt_key = \"k\"\n[database]\nurl = \"x\"\npasword = \"canary-pw-1234\"\n",
             "receipt_key = \"k\"\n[database]\nurl = \"x\"\npassword = canary-pw-1234\n",
+            "receipt_key = \"k\"\n[database]\nurl = \"x\"\npassword = 12341234\n",
         ] {
             std::fs::write(&path, text).expect("written");
             let refusal = GatewayConfig::from_file(&path).expect_err("refused");
             assert!(refusal.contains("line 4"), "{refusal}");
-            assert!(!refusal.contains("canary-pw-1234"), "{refusal}");
+            assert!(
+                !refusal.contains("canary-pw-1234") && !refusal.contains("12341234"),
+                "{refusal}"
+            );
         }
     }
 

@@ -19,20 +19,44 @@ mod machine;
 pub use effective::{effective, Effective, ForceSettings, Setting, Source, StartOptions};
 pub use machine::{MachinePolicy, ManagedEnrolment, PolicyError};
 
-/// A TOML file's parse error for a person, naming the file and line but never quoting it: the
-/// `toml` crate's own message prints the offending line, which may hold a password or an
-/// enrolment code (a misspelt `pasword = "…"` is exactly such a line).
+/// A TOML file's parse error for a person, naming the file, the line and the key on it, but
+/// never quoting a value: the `toml` crate's own message prints the offending line, and its
+/// short message may quote the value (`invalid type: integer `12345678``), either of which may
+/// be a password or an enrolment code. Every part of the message in backquotes is left out.
 pub fn describe_toml_error(path: &str, text: &str, error: &toml::de::Error) -> String {
+    let message: String = error
+        .message()
+        .split('`')
+        .enumerate()
+        .map(|(index, part)| if index % 2 == 1 { "…" } else { part })
+        .collect();
     match error.span() {
         Some(span) => {
-            let line = text.as_bytes()[..span.start.min(text.len())]
+            let start = span.start.min(text.len());
+            let line = text.as_bytes()[..start]
                 .iter()
                 .filter(|byte| **byte == b'\n')
                 .count()
                 + 1;
-            format!("{path}: line {line}: {}", error.message())
+            // The key on that line, when the line is `key = …` with a bare key (a misspelt
+            // setting's name is not a secret; a line with no key says nothing more).
+            let key = text
+                .lines()
+                .nth(line - 1)
+                .and_then(|line| line.split_once('='))
+                .map(|(key, _)| key.trim())
+                .filter(|key| {
+                    !key.is_empty()
+                        && key.len() <= 40
+                        && key
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+                })
+                .map(|key| format!(" ({key})"))
+                .unwrap_or_default();
+            format!("{path}: line {line}{key}: {message}")
         }
-        None => format!("{path}: {}", error.message()),
+        None => format!("{path}: {message}"),
     }
 }
 

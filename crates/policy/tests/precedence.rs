@@ -282,6 +282,12 @@ fn a_refusal_names_the_line_but_never_quotes_it() {
         .to_string();
     assert!(refusal.contains("line 5"), "{refusal}");
     assert!(!refusal.contains("CANARY-CODE-4411"), "{refusal}");
+    let as_a_number = "[enrolment]\ngateway_url = \"https://g.example\"\nroot_fingerprint = \"00\"\ncode = 44114411\n";
+    let refusal = MachinePolicy::parse(as_a_number, "policy.toml")
+        .expect_err("not a string")
+        .to_string();
+    assert!(refusal.contains("line 4 (code)"), "{refusal}");
+    assert!(!refusal.contains("44114411"), "{refusal}");
     let unquoted = "[enrolment]\ncode = CANARY-CODE-4411\n";
     let refusal = MachinePolicy::parse(unquoted, "policy.toml")
         .expect_err("not TOML")

@@ -84,6 +84,8 @@ pub enum Forbidden {
     OfficerSetUp,
     /// `--pack`.
     PackOverride,
+    /// Enrolling by a gateway and code typed in, where the policy enrols the device.
+    TypedEnrolment,
 }
 
 impl std::fmt::Display for Forbidden {
@@ -91,6 +93,9 @@ impl std::fmt::Display for Forbidden {
         formatter.write_str(match self {
             Forbidden::OfficerSetUp => "setting up another officer",
             Forbidden::PackOverride => "another form pack (--pack)",
+            Forbidden::TypedEnrolment => {
+                "enrolling with a gateway typed in (force IT's policy enrols this device)"
+            }
         })
     }
 }
@@ -103,6 +108,8 @@ pub enum Refusal {
     OfficerSetUpForbidden,
     /// The device's policy forbids `--pack`.
     PackOverrideForbidden,
+    /// The device's policy enrols it: no gateway or code may be typed in.
+    TypedEnrolmentForbidden,
     /// The device's machine policy cannot be read or is out of range: the app does not open.
     PolicyUnusable,
     /// See [`AnswerProblem::NotAChoice`].
@@ -327,6 +334,9 @@ impl WorkspaceError {
             WorkspaceError::ForbiddenByPolicy {
                 what: Forbidden::PackOverride,
             } => Refusal::PackOverrideForbidden,
+            WorkspaceError::ForbiddenByPolicy {
+                what: Forbidden::TypedEnrolment,
+            } => Refusal::TypedEnrolmentForbidden,
             WorkspaceError::PackNotTheDrafts { .. } => Refusal::PackTampered,
             WorkspaceError::NoAssessmentOpen => Refusal::NoAssessmentOpen,
             WorkspaceError::MissingRequired { count } => Refusal::MissingRequired { count: *count },

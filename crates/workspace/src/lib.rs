@@ -297,6 +297,18 @@ impl Workspace {
         Ok(())
     }
 
+    /// A permit for an enrolment an officer typed (or scanned) on the sync screen: refused on a
+    /// device whose machine policy enrols it, so that no other gateway or force can be put in
+    /// its place; otherwise as [`Workspace::enrolment_permit`].
+    pub fn typed_enrolment_permit(&self) -> Result<EnrolmentPermit, WorkspaceError> {
+        if self.policy.enrols_by_policy() {
+            return Err(WorkspaceError::ForbiddenByPolicy {
+                what: Forbidden::TypedEnrolment,
+            });
+        }
+        self.enrolment_permit()
+    }
+
     /// A permit to enrol this device with a force, which the sync client's `enrol` needs:
     /// only while an officer is unlocked and the device is not enrolled (the refusal then says
     /// how many finalised assessments a wipe would destroy).

@@ -94,6 +94,14 @@ impl DevicePolicy {
         self.machine.is_some()
     }
 
+    /// Whether the machine policy enrols this device itself (`[enrolment]`): then no other
+    /// gateway or code may be typed in.
+    pub fn enrols_by_policy(&self) -> bool {
+        self.machine
+            .as_ref()
+            .is_some_and(|machine| machine.enrolment.is_some())
+    }
+
     /// Managed enrolment, if the machine policy asks for it: the gateway and the code (as a
     /// link with the whole root fingerprint), or why they cannot be used.
     pub(crate) fn managed_enrolment(&self) -> Option<Result<(String, Zeroizing<String>), String>> {

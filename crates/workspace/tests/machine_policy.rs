@@ -201,6 +201,13 @@ fn managed_enrolment_is_offered_until_the_device_is_enrolled() {
             .fingerprint,
         fingerprint.to_vec()
     );
+    // Nothing typed on the sync screen can put another gateway or force in the policy's place.
+    assert!(matches!(
+        workspace.typed_enrolment_permit(),
+        Err(WorkspaceError::ForbiddenByPolicy {
+            what: Forbidden::TypedEnrolment
+        })
+    ));
     let permit = workspace.enrolment_permit().expect("permit");
     drop(workspace);
     support::enrol_with_permit(&vault_path, permit);

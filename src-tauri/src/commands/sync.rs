@@ -165,7 +165,7 @@ pub async fn enrol_device(
     gateway_url: String,
     code: String,
 ) -> Result<String, IpcError> {
-    let permit = state.with_workspace(|workspace| Ok(workspace.enrolment_permit()?))?;
+    let permit = state.with_workspace(|workspace| Ok(workspace.typed_enrolment_permit()?))?;
     let client = state.sync_client().ok_or_else(|| {
         IpcError::refused(
             Refusal::SyncNotRunning,

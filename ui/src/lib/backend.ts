@@ -343,6 +343,7 @@ export type ErrorDetail =
   | { kind: "pin_change_required"; min: number }
   | { kind: "officer_exists" }
   | { kind: "officer_set_up_forbidden" }
+  | { kind: "typed_enrolment_forbidden" }
   | { kind: "unknown_officer" }
   | { kind: "bad_officer_id" }
   | { kind: "locked" }
@@ -408,6 +409,7 @@ export const ERROR_DETAIL_PARAMS: { readonly [K in ErrorKind]: { readonly [P in 
   pin_change_required: { min: true },
   officer_exists: {},
   officer_set_up_forbidden: {},
+  typed_enrolment_forbidden: {},
   unknown_officer: {},
   bad_officer_id: {},
   locked: {},

@@ -277,6 +277,8 @@ const en = {
     pin_change_required: (min: number) => `PINs must now be at least ${min} digits. Change your PIN to go on.`,
     officer_exists: "That officer is already set up on this device",
     officer_set_up_forbidden: "This device's policy does not allow another officer to be set up here. Contact force IT.",
+    typed_enrolment_forbidden:
+      "Force IT's policy enrols this device with its force when an officer unlocks: no other gateway or code can be entered here. Contact force IT.",
     unknown_officer: "That officer is not set up on this device",
     bad_officer_id: "Enter a valid collar or staff number",
     locked: "Firstline is locked. Enter your PIN to unlock it.",
@@ -563,6 +565,8 @@ const cy: Words = {
     pin_change_required: (min) => `Rhaid i bob PIN fod yn ${min} digid o leiaf bellach. Newidiwch eich PIN i barhau.`,
     officer_exists: "Mae'r swyddog hwnnw eisoes wedi'i osod ar y ddyfais hon",
     officer_set_up_forbidden: "Nid yw polisi'r ddyfais hon yn caniatáu gosod swyddog arall yma. Cysylltwch â TG yr heddlu.",
+    typed_enrolment_forbidden:
+      "Mae polisi TG yr heddlu'n cofrestru'r ddyfais hon gyda'i heddlu pan fydd swyddog yn datgloi: ni ellir rhoi porth na chod arall yma. Cysylltwch â TG yr heddlu.",
     unknown_officer: "Nid yw'r swyddog hwnnw wedi'i osod ar y ddyfais hon",
     bad_officer_id: "Rhowch rif coler neu staff dilys",
     locked: "Mae Firstline wedi'i gloi. Rhowch eich PIN i'w ddatgloi.",

@@ -89,6 +89,7 @@ fn migrate_sqlite(connection: &mut Connection, migrate: Migrate) -> StorageResul
         // Read again under the write lock: another process (the admin CLI, a second gateway)
         // may have applied this step since.
         let now: u32 = transaction.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        migrations::refuse_newer(now)?;
         if now > index as u32 {
             continue;
         }

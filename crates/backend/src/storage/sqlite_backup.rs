@@ -28,8 +28,15 @@ pub fn backup(database: &Path, out: &Path) -> StorageResult<u32> {
         .ok_or_else(|| StorageError(format!("{} is not a UTF-8 path", out.display())))?;
     // The copy is made private before it holds anything: created empty with mode 0600.
     create_private(out)?;
-    source.execute("VACUUM INTO ?1", [out_text])?;
-    check_copy(out)
+    let made = source
+        .execute("VACUUM INTO ?1", [out_text])
+        .map_err(StorageError::from)
+        .and_then(|_| check_copy(out));
+    if made.is_err() {
+        // No half-made or unchecked backup is left to be trusted later.
+        let _ = std::fs::remove_file(out);
+    }
+    made
 }
 
 /// Loads the backup at `from` into the database at `database`, replacing its contents, after
@@ -39,16 +46,44 @@ pub fn restore(database: &Path, from: &Path) -> StorageResult<u32> {
     let version = check_copy(from)?;
     let source = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|error| StorageError(format!("{}: {error}", from.display())))?;
-    let mut target = Connection::open(database)
+    // Only an existing database: a mistyped path must not become a new one.
+    let mut target = Connection::open_with_flags(database, OpenFlags::SQLITE_OPEN_READ_WRITE)
         .map_err(|error| StorageError(format!("{}: {error}", database.display())))?;
+    if let (Some(live), Some(backup)) = (root_key(&target)?, root_key(&source)?) {
+        if live != backup {
+            return Err(StorageError(format!(
+                "{} is another force's database (its key set has another root key): nothing restored",
+                from.display()
+            )));
+        }
+    }
     target.busy_timeout(std::time::Duration::from_secs(30))?;
     let loading = rusqlite::backup::Backup::new(&source, &mut target)?;
     loading.run_to_completion(256, std::time::Duration::from_millis(10), None)?;
     Ok(version)
 }
 
+/// The root public key the database's key set names, if it has one.
+fn root_key(connection: &Connection) -> StorageResult<Option<String>> {
+    let signed: Option<String> = connection
+        .query_row("SELECT signed_json FROM force_key_set", [], |row| {
+            row.get(0)
+        })
+        .map(Some)
+        .or_else(|error| match error {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            other => Err(other),
+        })?;
+    Ok(signed.and_then(|json| {
+        serde_json::from_str::<serde_json::Value>(&json)
+            .ok()
+            .and_then(|value| value["root_public_key"].as_str().map(str::to_string))
+    }))
+}
+
 /// A backup is a gateway database: it passes SQLite's integrity check, has the force's
-/// tables, and is no newer than this gateway. Returns its schema version.
+/// tables and no triggers or views (which would run or stand in for the gateway's own
+/// queries), and is no newer than this gateway. Returns its schema version.
 fn check_copy(path: &Path) -> StorageResult<u32> {
     let copy = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|error| StorageError(format!("{}: {error}", path.display())))?;
@@ -67,6 +102,17 @@ fn check_copy(path: &Path) -> StorageResult<u32> {
         [],
         |row| row.get(0),
     )?;
+    let code: i64 = copy.query_row(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type IN ('trigger', 'view')",
+        [],
+        |row| row.get(0),
+    )?;
+    if code != 0 {
+        return Err(StorageError(format!(
+            "{} holds triggers or views no gateway database has: nothing restored",
+            path.display()
+        )));
+    }
     if gateway_tables != 4 {
         return Err(StorageError(format!(
             "{} is not a Firstline gateway database",
