@@ -332,6 +332,10 @@ async fn serve(config: GatewayConfig) -> Result<(), String> {
         None => None,
     };
     drop(prepare(&config, storage::Migrate::CheckOnly).await?);
+    // The addresses too: a port still held (the old gateway running) must not leave a schema
+    // migrated under it.
+    let listener = bind(config.listen)?;
+    let metrics_listener = config.metrics.listen.map(bind).transpose()?;
     let Prepared { state, .. } = prepare(&config, storage::Migrate::Apply).await?;
     let limits = state.limits.clone();
     tokio::spawn(async move {
@@ -342,12 +346,7 @@ async fn serve(config: GatewayConfig) -> Result<(), String> {
         }
     });
     let handle = axum_server::Handle::new();
-    if let Some(address) = config.metrics.listen {
-        let listener = std::net::TcpListener::bind(address)
-            .map_err(|error| format!("cannot listen for metrics on {address}: {error}"))?;
-        listener
-            .set_nonblocking(true)
-            .map_err(|error| error.to_string())?;
+    if let Some(listener) = metrics_listener {
         let bound = listener.local_addr().map_err(|error| error.to_string())?;
         tracing::info!(url = %format!("http://{bound}/metrics"), "metrics listening");
         let server = axum_server::from_tcp(listener)
@@ -361,11 +360,6 @@ async fn serve(config: GatewayConfig) -> Result<(), String> {
         });
     }
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let listener = std::net::TcpListener::bind(config.listen)
-        .map_err(|error| format!("cannot listen on {}: {error}", config.listen))?;
-    listener
-        .set_nonblocking(true)
-        .map_err(|error| error.to_string())?;
     let address = listener.local_addr().map_err(|error| error.to_string())?;
     let shutdown = handle.clone();
     tokio::spawn(async move {
@@ -397,6 +391,16 @@ async fn serve(config: GatewayConfig) -> Result<(), String> {
                 .map_err(|error| error.to_string())
         }
     }
+}
+
+/// A non-blocking listener on `address`.
+fn bind(address: SocketAddr) -> Result<std::net::TcpListener, String> {
+    let listener = std::net::TcpListener::bind(address)
+        .map_err(|error| format!("cannot listen on {address}: {error}"))?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|error| error.to_string())?;
+    Ok(listener)
 }
 
 /// The one stdout line: where the gateway listens (tests and `cargo xtask run` read it).

@@ -178,6 +178,54 @@ async fn a_postgres_database_from_before_versions_is_migrated_with_every_row_kep
     assert!(refusal.contains("newer than this gateway"), "{refusal}");
 }
 
+/// An upgrade that cannot serve (the old gateway still holds the port) changes nothing: the
+/// gateway binds before it migrates, so the schema stays where the running one can use it.
+#[tokio::test]
+async fn a_gateway_that_cannot_listen_leaves_the_schema_as_it_was() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("gateway.sqlite");
+    let database = path.display().to_string();
+    let storage = storage::open(&database).await.expect("created");
+    let (_, records_public) = firstline_seal::RecordsKey::generate();
+    let (_, safeguarding_public) = firstline_seal::SafeguardingKey::generate();
+    support::set_up_force(&*storage, records_public, safeguarding_public, vec![7; 32]).await;
+    drop(storage);
+    // Back to the schema before versions, as an older gateway left it.
+    rusqlite::Connection::open(&path)
+        .expect("database")
+        .execute_batch(
+            "ALTER TABLE enrolment_codes DROP COLUMN label; ALTER TABLE enrolment_codes DROP COLUMN issued_at;
+             ALTER TABLE enrolment_codes DROP COLUMN withdrawn_at; ALTER TABLE devices DROP COLUMN label;
+             ALTER TABLE devices DROP COLUMN app_version; PRAGMA user_version = 0;",
+        )
+        .expect("an older schema");
+    let held = std::net::TcpListener::bind("127.0.0.1:0").expect("a port held");
+    let port = held.local_addr().expect("address").port();
+    let started = std::process::Command::new(support::gateway_binary())
+        .args([
+            "--database",
+            &database,
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .args(["--receipt-key", &support::receipt_key_file()])
+        .output()
+        .expect("gateway runs");
+    assert!(
+        !started.status.success(),
+        "the gateway served on a port already held"
+    );
+    assert!(String::from_utf8_lossy(&started.stderr).contains("cannot listen"));
+    let version: u32 = rusqlite::Connection::open(&path)
+        .expect("database")
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .expect("version");
+    assert_eq!(
+        version, 0,
+        "the schema was migrated by a gateway that could not serve"
+    );
+}
+
 #[tokio::test]
 async fn a_new_database_starts_at_the_latest_version() {
     let dir = tempfile::tempdir().expect("temp dir");
