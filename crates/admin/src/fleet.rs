@@ -3,7 +3,6 @@
 //! force IT's work on codes afterwards (list, label, withdraw). The batch is a secret until
 //! used: its folder and files are made readable by their owner only.
 
-use std::io::Write;
 use std::path::Path;
 
 use firstline_backend::storage::{
@@ -94,13 +93,13 @@ pub async fn issue(
             &expires_at.to_string(),
         ])
         .map_err(csv_failed)?;
-        private_file(
+        crate::keys::write_private(
             &batch.out.join(format!("{label}.svg")),
             qr_svg(&uri)?.as_bytes(),
         )?;
     }
     let csv_path = batch.out.join("codes.csv");
-    private_file(
+    crate::keys::write_private(
         &csv_path,
         &csv.into_inner().map_err(|error| error.to_string())?,
     )?;
@@ -173,19 +172,6 @@ fn private_folder(path: &Path) -> Result<(), String> {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700)).map_err(fail)?;
     }
     Ok(())
-}
-
-fn private_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options
-        .open(path)
-        .map_err(|error| format!("{}: {error}", path.display()))?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(|error| format!("{}: {error}", path.display()))
 }
 
 /// `codes`: every code as a JSON line (never the code itself).

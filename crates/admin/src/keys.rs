@@ -170,6 +170,13 @@ fn random_seed() -> Zeroizing<[u8; 32]> {
 }
 
 fn write_secret(path: &Path, secret: &[u8]) -> Result<(), String> {
+    let text = Zeroizing::new(STANDARD.encode(secret));
+    write_private(path, text.as_bytes())
+}
+
+/// Writes `bytes` to a new file at `path` (refusing one that exists) that only its owner can
+/// read, and syncs it: for keys, and for the enrolment codes of a fleet batch.
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<(), String> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -178,8 +185,7 @@ fn write_secret(path: &Path, secret: &[u8]) -> Result<(), String> {
     let mut file = options
         .open(path)
         .map_err(|error| format!("{}: {error}", path.display()))?;
-    let text = Zeroizing::new(STANDARD.encode(secret));
-    file.write_all(text.as_bytes())
+    file.write_all(bytes)
         .and_then(|()| file.sync_all())
         .map_err(|error| format!("{}: {error}", path.display()))
 }

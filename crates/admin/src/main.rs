@@ -361,7 +361,7 @@ fn tls_ca_der(path: &std::path::Path) -> Result<Vec<u8>, String> {
 
 /// A SQLite database's path; PostgreSQL is backed up with its own tools.
 fn sqlite_only(url: &str) -> Result<&std::path::Path, String> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+    if storage::is_postgres(url) {
         return Err(
             "this database is PostgreSQL: back it up with pg_dump --format=custom and restore with pg_restore (docs/deploy.md)"
                 .into(),

@@ -342,7 +342,8 @@ pub async fn open_with(
     }
 }
 
-fn is_postgres(database: &str) -> bool {
+/// Whether a `--database` value names PostgreSQL (else it is a SQLite path).
+pub fn is_postgres(database: &str) -> bool {
     database.starts_with("postgres://") || database.starts_with("postgresql://")
 }
 
