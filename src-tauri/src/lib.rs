@@ -35,11 +35,13 @@ pub struct Options {
 /// for force IT's on a managed device).
 pub const POLICY_OPTION_ALLOWED: bool = cfg!(feature = "development");
 
-/// The app's data folder, created if missing.
+/// The app's data folder, created if missing: the local one (`%LOCALAPPDATA%` on Windows, not
+/// the roaming `%APPDATA%`, so the vault and a device-secret file never travel with a roaming
+/// profile; the same folder as the roaming one on Linux).
 fn data_folder(app: &tauri::App) -> Result<PathBuf, String> {
     let folder = app
         .path()
-        .app_data_dir()
+        .app_local_data_dir()
         .map_err(|error| format!("No folder for the app's data: {error}"))?;
     std::fs::create_dir_all(&folder)
         .map_err(|error| format!("Cannot create {}: {error}", folder.display()))?;

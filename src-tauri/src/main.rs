@@ -26,8 +26,9 @@ Options:
                            first unlocks, unless it is enrolled already (the same checks as the
                            enrolment screen). Finalised assessments then sync on their own.
   --policy FILE            Development builds only: read the machine policy from FILE
-                           instead of /etc/firstline/policy.toml (builds without the
-                           `development` feature refuse it).
+                           instead of /etc/firstline/policy.toml (C:\\ProgramData\\Firstline\\
+                           policy.toml on Windows); builds without the `development`
+                           feature refuse it.
   --verify-vault FILE      Check the audit chain's links of a vault file (read-only, needs no
                            PIN; keyed entries' MACs are checked by the app's diagnostics)
                            and exit: 0 if it verifies, 1 if not.
@@ -73,7 +74,10 @@ fn main() -> ExitCode {
             },
             Some("--policy") => match args.next() {
                 Some(_) if !firstline_app::POLICY_OPTION_ALLOWED => {
-                    return usage("--policy is for development builds: this build reads the machine policy from /etc/firstline/policy.toml only")
+                    return usage(&format!(
+                        "--policy is for development builds: this build reads the machine policy from {} only",
+                        firstline_workspace::machine_policy_path().display()
+                    ))
                 }
                 Some(path) => options.policy = Some(path.into()),
                 None => return usage("--policy needs a file"),

@@ -20,7 +20,7 @@ use zeroize::Zeroizing;
 /// The key id the force's signed packs name.
 pub const PACK_KEY_ID: &str = firstline_protocol::FORCE_PACK_KEY_ID;
 
-const RECORDS: &str = "records.key";
+pub const RECORDS: &str = "records.key";
 const PACK_SIGNING: &str = "pack-signing.key";
 /// The gateway's receipt key, in the key folder (`firstline-gateway --receipt-key`).
 pub const RECEIPT_SIGNING: &str = "receipt-signing.key";
@@ -158,6 +158,49 @@ pub fn safeguarding_key(path: &Path) -> Result<SafeguardingKey, String> {
         .map_err(|error| format!("{}: {error}", path.display()))
 }
 
+/// The private keys of one purpose given to `open`, current and retired (after rotate-keys),
+/// each found by the key id an envelope names.
+pub struct KeyRing<K> {
+    keys: Vec<(String, K)>,
+}
+
+impl<K> KeyRing<K> {
+    /// Reads each file with `read`; two files holding the same key are one.
+    pub fn load(
+        paths: &[PathBuf],
+        read: fn(&Path) -> Result<K, String>,
+        public: fn(&K) -> Vec<u8>,
+    ) -> Result<KeyRing<K>, String> {
+        let mut keys: Vec<(String, K)> = Vec::new();
+        for path in paths {
+            let key = read(path)?;
+            let key_id = firstline_protocol::key_id(&public(&key));
+            if !keys.iter().any(|(known, _)| *known == key_id) {
+                keys.push((key_id, key));
+            }
+        }
+        Ok(KeyRing { keys })
+    }
+
+    /// Whether no key was given.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The key with `key_id`; an envelope from before key ids (format 1, `None`) takes the
+    /// first key given.
+    pub fn for_id(&self, key_id: Option<&str>) -> Option<&K> {
+        match key_id {
+            Some(wanted) => self
+                .keys
+                .iter()
+                .find(|(key_id, _)| key_id == wanted)
+                .map(|(_, key)| key),
+            None => self.keys.first().map(|(_, key)| key),
+        }
+    }
+}
+
 /// The force's pack-signing public key as the form crate trusts it.
 pub fn trusted_pack_key(public: &[u8]) -> Result<firstline_form::TrustedKey, String> {
     firstline_form::TrustedKey::from_base64(PACK_KEY_ID, &STANDARD.encode(public))
@@ -169,7 +212,7 @@ fn random_seed() -> Zeroizing<[u8; 32]> {
     seed
 }
 
-fn write_secret(path: &Path, secret: &[u8]) -> Result<(), String> {
+pub(crate) fn write_secret(path: &Path, secret: &[u8]) -> Result<(), String> {
     let text = Zeroizing::new(STANDARD.encode(secret));
     write_private(path, text.as_bytes())
 }

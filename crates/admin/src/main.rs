@@ -5,6 +5,7 @@
 mod fleet;
 mod keys;
 mod policy_check;
+mod rotation;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -28,7 +29,8 @@ enum Command {
     /// Set the force up: make (or reuse) the gateway's keys in --keys (records, pack signing,
     /// receipt signing) and the offline force root key at --root-key, sign the force's key set
     /// with the root (the safeguarding unit's public key and the TLS CA included), and store it
-    /// in the gateway's database. Re-run it to rotate what changed: the set's serial goes up.
+    /// in the gateway's database. Re-run it after changing the safeguarding key or TLS CA: the
+    /// set's serial goes up (rotate-keys makes new keys).
     InitForce {
         /// The gateway's database: a SQLite path or a postgres:// URL.
         #[arg(long)]
@@ -55,6 +57,28 @@ enum Command {
         /// gateway on loopback (development).
         #[arg(long)]
         tls_ca: Option<PathBuf>,
+    },
+    /// Rotate the force's keys: a new records key (made in --keys; the old one is kept in
+    /// --keys/retired/records-<key id>.key) and/or the safeguarding unit's new public key (from
+    /// safeguarding-keygen --out <a new folder>), in a newly signed key set one serial up with
+    /// every other key unchanged. Devices take it at their next sync; what they sealed before
+    /// still opens with the old private keys, which `open` takes beside the new ones.
+    RotateKeys {
+        /// The gateway's database.
+        #[arg(long)]
+        database: String,
+        /// The gateway's key folder (holds records.key).
+        #[arg(long)]
+        keys: PathBuf,
+        /// The force root key file that signed the current key set.
+        #[arg(long)]
+        root_key: PathBuf,
+        /// Make a new records key.
+        #[arg(long)]
+        records: bool,
+        /// The safeguarding unit's new public key (safeguarding.pub).
+        #[arg(long)]
+        safeguarding_public: Option<PathBuf>,
     },
     /// Make the safeguarding unit's key pair in DIR on the unit's own machine:
     /// `safeguarding.key` (stays there) and `safeguarding.pub` (give it to init-force).
@@ -271,12 +295,15 @@ enum Command {
         /// The gateway's database.
         #[arg(long)]
         database: String,
-        /// The records private key file.
+        /// The records private key file. Give it once for each key in use since the last
+        /// rotation (`records.key` and the files in `<keys>/retired/`): each submission is opened
+        /// with the key its envelope names.
+        #[arg(long, required = true)]
+        records_key: Vec<PathBuf>,
+        /// The safeguarding private key file (safeguarding unit only), once for each of the
+        /// unit's key pairs still in use.
         #[arg(long)]
-        records_key: PathBuf,
-        /// The safeguarding private key file (safeguarding unit only).
-        #[arg(long)]
-        safeguarding_key: Option<PathBuf>,
+        safeguarding_key: Vec<PathBuf>,
         /// Only submissions after this export cursor.
         #[arg(long, default_value_t = 0)]
         after: i64,
@@ -436,6 +463,42 @@ async fn run(command: Command) -> Result<(), String> {
                 "force {name:?} is set up (key set {serial}); gateway keys in {}; root key {} (keep it offline)",
                 keys.display(),
                 root_key.display()
+            );
+            Ok(())
+        }
+        Command::RotateKeys {
+            database: url,
+            keys,
+            root_key,
+            records,
+            safeguarding_public,
+        } => {
+            let storage = database(&url).await?;
+            let stored = stored_key_set(&*storage)
+                .await?
+                .ok_or("the force is not set up: run init-force first")?;
+            let rotation = rotation::Rotation {
+                keys: &keys,
+                root_key: &root_key,
+                records,
+                safeguarding_public: safeguarding_public.as_deref(),
+            };
+            let outcome = rotation::rotate(&*storage, stored, &rotation, now).await?;
+            for rotated in &outcome.rotated {
+                println!(
+                    "{} key {} -> {}",
+                    rotated.purpose, rotated.old_key_id, rotated.new_key_id
+                );
+            }
+            if let Some(retired) = &outcome.retired_records_key {
+                println!(
+                    "the old records key is kept in {}: open needs it for what was sealed to it",
+                    retired.display()
+                );
+            }
+            println!(
+                "key set {} signed and stored: devices take it at their next sync",
+                outcome.serial
             );
             Ok(())
         }
@@ -713,11 +776,12 @@ async fn run(command: Command) -> Result<(), String> {
             safeguarding_key,
             after,
         } => {
-            let records = keys::records_key(&records_key)?;
-            let safeguarding = safeguarding_key
-                .as_deref()
-                .map(keys::safeguarding_key)
-                .transpose()?;
+            let records =
+                keys::KeyRing::load(&records_key, keys::records_key, |key| key.public_bytes())?;
+            let safeguarding =
+                keys::KeyRing::load(&safeguarding_key, keys::safeguarding_key, |key| {
+                    key.public_bytes()
+                })?;
             let storage = database(&url).await?;
             let devices: std::collections::HashMap<String, storage::DeviceRecord> = storage
                 .devices()
@@ -739,7 +803,7 @@ async fn run(command: Command) -> Result<(), String> {
                         stored,
                         devices.get(&stored.device_id),
                         &records,
-                        safeguarding.as_ref(),
+                        &safeguarding,
                     )?)?;
                 }
             }
@@ -754,8 +818,8 @@ async fn run(command: Command) -> Result<(), String> {
 fn open_submission(
     stored: &storage::StoredSubmission,
     device: Option<&storage::DeviceRecord>,
-    records: &firstline_seal::RecordsKey,
-    safeguarding: Option<&firstline_seal::SafeguardingKey>,
+    records: &keys::KeyRing<firstline_seal::RecordsKey>,
+    safeguarding: &keys::KeyRing<firstline_seal::SafeguardingKey>,
 ) -> Result<serde_json::Value, String> {
     let envelope: Envelope = serde_json::from_str(&stored.envelope).map_err(|error| {
         format!(
@@ -779,6 +843,31 @@ fn open_submission(
             stored.submission_id
         )
     })?;
+    let not_given = |compartment: &str, option: &str, key_id: &Option<String>| {
+        format!(
+            "submission {}: sealed to the {compartment} key {}, which no {option} given is (after rotate-keys, give the retired key too)",
+            stored.submission_id,
+            key_id.as_deref().unwrap_or_default()
+        )
+    };
+    let records = records
+        .for_id(envelope.records_key_id.as_deref())
+        .ok_or_else(|| not_given("records", "--records-key", &envelope.records_key_id))?;
+    let safeguarding = if safeguarding.is_empty() {
+        None
+    } else {
+        Some(
+            safeguarding
+                .for_id(envelope.safeguarding_key_id.as_deref())
+                .ok_or_else(|| {
+                    not_given(
+                        "safeguarding",
+                        "--safeguarding-key",
+                        &envelope.safeguarding_key_id,
+                    )
+                })?,
+        )
+    };
     let opened = firstline_seal::open_submission(&envelope, records, safeguarding)
         .map_err(|error| format!("submission {}: {error}", stored.submission_id))?;
     let mut output = serde_json::json!({

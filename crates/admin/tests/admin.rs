@@ -2,6 +2,7 @@
 //! and kept (0600), enrolment codes that enrol, devices listed, revoked and ordered to wipe,
 //! packs signed with the force's key and refused when signed by another, the directory, and
 //! sealed submissions opened for the records system — the migrant section only with its key.
+#![cfg(unix)]
 #![allow(clippy::expect_used)]
 
 use std::os::unix::fs::PermissionsExt;

@@ -6,6 +6,7 @@
 //! database.
 
 // Tests fail by panicking, with a message saying what did not happen.
+#![cfg(unix)]
 #![allow(clippy::expect_used)]
 
 mod support;

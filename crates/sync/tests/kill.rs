@@ -1,6 +1,7 @@
 //! The sync engine SIGKILLed mid-drain, again and again, then restarted: it drains to the end
 //! with every envelope on the gateway exactly once and nothing lost. `FIRSTLINE_KILL_ROUNDS`
 //! sets how many kills (default 8).
+#![cfg(unix)]
 #![allow(clippy::expect_used)]
 
 mod support;

@@ -5,6 +5,7 @@
 //! gnome-keyring; without it this test fails and says so.
 
 // Tests fail by panicking, with a message saying what did not happen.
+#![cfg(target_os = "linux")]
 #![allow(clippy::expect_used)]
 
 use std::process::Command;

@@ -16,24 +16,28 @@ use firstline_vault::{Compartment, DeviceSecret, KdfParams, RecordNotes, Vault, 
 pub const DEVICE_SECRET: [u8; 32] = [5; 32];
 pub const PIN: &str = "246810";
 
-/// The gateway binary, built by this workspace (built on demand when a lone `cargo test -p
-/// firstline-sync` has not built it yet).
+/// The gateway binary, built by this workspace.
 pub fn gateway_binary() -> PathBuf {
+    workspace_binary("firstline-backend", "firstline-gateway")
+}
+
+/// Force IT's command line, built by this workspace.
+pub fn admin_binary() -> PathBuf {
+    workspace_binary("firstline-admin", "firstline-admin")
+}
+
+/// A binary of this workspace (built on demand when a lone `cargo test -p firstline-sync` has
+/// not built it yet).
+fn workspace_binary(package: &str, bin: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test exe");
     let profile_dir = exe
         .parent()
         .and_then(Path::parent)
         .expect("target/<profile>");
-    let binary = profile_dir.join("firstline-gateway");
+    let binary = profile_dir.join(bin);
     if !binary.exists() {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let mut args = vec![
-            "build",
-            "-p",
-            "firstline-backend",
-            "--bin",
-            "firstline-gateway",
-        ];
+        let mut args = vec!["build", "-p", package, "--bin", bin];
         if profile_dir.ends_with("release") {
             args.push("--release");
         }
@@ -41,7 +45,7 @@ pub fn gateway_binary() -> PathBuf {
             .args(args)
             .status()
             .expect("cargo build runs");
-        assert!(status.success(), "building firstline-gateway failed");
+        assert!(status.success(), "building {bin} failed");
     }
     binary
 }
@@ -49,9 +53,19 @@ pub fn gateway_binary() -> PathBuf {
 /// Starts the gateway on `database`, listening on `listen`, with `extra` arguments, and waits
 /// for its "listening on" line; `None` if it exits without one (its port still held, say).
 pub fn try_spawn_gateway(database: &str, listen: &str, extra: &[&str]) -> Option<(Child, String)> {
+    try_spawn_gateway_signing_with(database, listen, &receipt_key_file(), extra)
+}
+
+/// [`try_spawn_gateway`] with the receipt key at `receipt_key` (a force `init-force` made).
+fn try_spawn_gateway_signing_with(
+    database: &str,
+    listen: &str,
+    receipt_key: &str,
+    extra: &[&str],
+) -> Option<(Child, String)> {
     let mut process = Command::new(gateway_binary())
         .args(["--database", database, "--listen", listen])
-        .args(["--receipt-key", &receipt_key_file()])
+        .args(["--receipt-key", receipt_key])
         // The sync suites are about the sync client, not the gateway's rates (its own suite
         // attacks those): a fault run sends thousands of requests from one device.
         .args([
@@ -90,6 +104,7 @@ pub struct Gateway {
     pub storage: Arc<dyn Storage>,
     pub records_public: Vec<u8>,
     pub safeguarding_public: Vec<u8>,
+    receipt_key: String,
 }
 
 impl Gateway {
@@ -120,6 +135,33 @@ impl Gateway {
             storage,
             records_public,
             safeguarding_public,
+            receipt_key: receipt_key_file(),
+        };
+        gateway.restart();
+        gateway
+    }
+
+    /// A gateway over `dir/gateway.sqlite`, where `firstline-admin init-force` set the force up
+    /// with its keys in `keys`.
+    pub async fn start_on_force_made_by_admin(dir: tempfile::TempDir, keys: &Path) -> Gateway {
+        let storage = firstline_backend::storage::open(
+            &dir.path().join("gateway.sqlite").display().to_string(),
+        )
+        .await
+        .expect("storage");
+        let force = storage.force().await.expect("force").expect("set up");
+        let address = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("bind")
+            .local_addr()
+            .expect("addr");
+        let gateway = Gateway {
+            dir,
+            address,
+            process: std::sync::Mutex::new(None),
+            storage,
+            records_public: force.records_public_key,
+            safeguarding_public: force.safeguarding_public_key,
+            receipt_key: keys.join("receipt-signing.key").display().to_string(),
         };
         gateway.restart();
         gateway
@@ -137,9 +179,12 @@ impl Gateway {
     pub fn restart(&self) {
         self.kill();
         for _ in 0..50 {
-            if let Some((process, _)) =
-                try_spawn_gateway(&self.database(), &self.address.to_string(), &[])
-            {
+            if let Some((process, _)) = try_spawn_gateway_signing_with(
+                &self.database(),
+                &self.address.to_string(),
+                &self.receipt_key,
+                &[],
+            ) {
                 *self.process.lock().expect("process") = Some(process);
                 return;
             }
