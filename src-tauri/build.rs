@@ -21,6 +21,7 @@ const COMMANDS: &[&str] = &[
     "lock",
     "list_drafts",
     "diagnostics",
+    "write_support_bundle",
     "change_pin",
     // sync.rs
     "finalise_assessment",

@@ -87,9 +87,10 @@ fn code_of(refusal: Refusal) -> ErrorCode {
         | Refusal::PackUnreadable
         | Refusal::PackOverrideForbidden
         | Refusal::PolicyUnusable => ErrorCode::Damaged,
-        Refusal::NoAssessmentOpen | Refusal::NotEnrolled | Refusal::SyncNotRunning => {
-            ErrorCode::NotReady
-        }
+        Refusal::NoAssessmentOpen
+        | Refusal::NotEnrolled
+        | Refusal::SyncNotRunning
+        | Refusal::SupportBundleNotWritten => ErrorCode::NotReady,
         Refusal::NotAChoice
         | Refusal::NoneSelected
         | Refusal::UnlistedChoice

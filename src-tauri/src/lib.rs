@@ -118,6 +118,29 @@ fn open_vault(
     )?)
 }
 
+/// The app's log folder, in its data folder.
+pub fn log_folder(data_folder: &std::path::Path) -> PathBuf {
+    data_folder.join("logs")
+}
+
+/// Starts the app's own log (metadata only: `firstline-applog`) at the policy's level; the app
+/// runs without one if it cannot start, and says so.
+fn start_log(data_folder: &std::path::Path, policy: &Result<DevicePolicy, IpcError>) {
+    if let Ok(policy) = policy {
+        firstline_applog::set_level(&policy.effective().log_level.value);
+    }
+    match firstline_applog::start(
+        &log_folder(data_folder),
+        firstline_applog::Rotation::default(),
+    ) {
+        Ok(()) => firstline_applog::record(firstline_applog::Event::Started {
+            version: env!("CARGO_PKG_VERSION"),
+            managed: policy.as_ref().is_ok_and(DevicePolicy::is_managed),
+        }),
+        Err(error) => eprintln!("firstline: no log file: {error}"),
+    }
+}
+
 /// Builds and runs the app until its last window closes.
 pub fn run(options: Options) {
     let state = AppState::default();
@@ -132,6 +155,9 @@ pub fn run(options: Options) {
         .setup(move |app| {
             let state = app.state::<AppState>();
             let folder = data_folder(app);
+            if let Ok(folder) = &folder {
+                start_log(folder, &policy);
+            }
             // The device secret is resolved once; the sync client's outbox shares it.
             let opened = folder
                 .clone()
@@ -154,6 +180,11 @@ pub fn run(options: Options) {
                 ),
                 Err(error) => (Err(error), None),
             };
+            if let Err(error) = &workspace {
+                firstline_applog::record(firstline_applog::Event::CannotStart {
+                    refusal: error.detail.into(),
+                });
+            }
             state.set_workspace(workspace);
             if let (Ok(folder), Some(secret)) = (folder, sync_secret) {
                 match sync::start(app.handle(), &folder, secret) {
@@ -183,6 +214,7 @@ pub fn run(options: Options) {
             commands::vault::lock,
             commands::vault::list_drafts,
             commands::vault::diagnostics,
+            commands::vault::write_support_bundle,
             commands::vault::change_pin,
             commands::sync::finalise_assessment,
             commands::sync::sync_status,

@@ -102,6 +102,7 @@ impl AppState {
             }
             (_, Some(Err(problem))) => {
                 eprintln!("firstline: the policy's managed enrolment cannot be used: {problem}");
+                firstline_applog::record(firstline_applog::Event::PolicyProblem);
                 return;
             }
             (true, None) => {
@@ -146,6 +147,24 @@ impl AppState {
         }
     }
 
+    /// After an unlock (which re-read the machine policy): the log's level as the policy now
+    /// says, and a line if the policy could not be re-read.
+    pub fn apply_log_policy(&self) {
+        let policy = self.peek_workspace(|workspace| {
+            let policy = workspace.policy();
+            Ok((
+                policy.effective().log_level.value.clone(),
+                policy.problem().is_some(),
+            ))
+        });
+        if let Ok((level, problem)) = policy {
+            firstline_applog::set_level(&level);
+            if problem {
+                firstline_applog::record(firstline_applog::Event::PolicyProblem);
+            }
+        }
+    }
+
     /// The running sync client, if any.
     pub fn sync_client(&self) -> Option<std::sync::Arc<firstline_sync::SyncClient>> {
         self.sync
@@ -168,7 +187,13 @@ impl AppState {
         &self,
         action: impl FnOnce(&mut Workspace) -> Result<T, IpcError>,
     ) -> Result<T, IpcError> {
-        self.workspace_as(Activity::Officer, action)
+        let result = self.workspace_as(Activity::Officer, action);
+        if let Err(error) = &result {
+            firstline_applog::record(firstline_applog::Event::CommandRefused {
+                refusal: error.detail.into(),
+            });
+        }
+        result
     }
 
     /// Like [`AppState::with_workspace`] for what a screen reads on its own (the sync screen's

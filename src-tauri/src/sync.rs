@@ -75,6 +75,7 @@ pub fn start(
     tauri::async_runtime::spawn(async move {
         scheduler
             .run(bell, move |report| {
+                log_pass(&report);
                 if let Ok(PassReport::Wiped) = report {
                     // The force wiped this device: forget every key the window's side holds.
                     let state = handle.state::<AppState>();
@@ -108,9 +109,19 @@ pub fn enrol_in_background(
             .enrol(permit, &enrol.gateway_url, &enrol.code, &device_name())
             .await
         {
-            Ok(_) => wake.notify_one(),
+            Ok(_) => {
+                firstline_applog::record(firstline_applog::Event::Enrolment {
+                    enrolled: true,
+                    refused_for_good: false,
+                });
+                wake.notify_one();
+            }
             Err(error) => {
                 eprintln!("firstline: enrolment at unlock: {error}");
+                firstline_applog::record(firstline_applog::Event::Enrolment {
+                    enrolled: false,
+                    refused_for_good: refused_for_good(&error),
+                });
                 if refused_for_good(&error) {
                     if let Ok(mut refused) = refused.lock() {
                         *refused = Some(enrol.code.clone());
@@ -118,6 +129,28 @@ pub fn enrol_in_background(
                 }
             }
         }
+    });
+}
+
+/// A sync pass in the app's log: its outcome and counts.
+fn log_pass(report: &Result<PassReport, firstline_sync::SyncError>) {
+    let (outcome, acknowledged, quarantined) = match report {
+        Ok(PassReport::Drained {
+            acknowledged,
+            quarantined,
+        }) => ("drained", *acknowledged, *quarantined),
+        Ok(PassReport::Offline { acknowledged, .. }) => ("offline", *acknowledged, 0),
+        Ok(PassReport::Unauthenticated(_)) => ("unauthenticated", 0, 0),
+        Ok(PassReport::Revoked) => ("revoked", 0, 0),
+        Ok(PassReport::Wiped) => ("wiped", 0, 0),
+        Ok(PassReport::NotEnrolled) => ("not_enrolled", 0, 0),
+        Ok(PassReport::UpdateRequired { .. }) => ("update_required", 0, 0),
+        Err(_) => ("failed", 0, 0),
+    };
+    firstline_applog::record(firstline_applog::Event::SyncPass {
+        outcome,
+        acknowledged,
+        quarantined,
     });
 }
 

@@ -903,6 +903,23 @@ describe("accessibility in the flow", () => {
     await fireEvent.click(screen.getByTestId("theme-light"));
     await waitFor(() => expect(document.documentElement.dataset.theme).toBe("light"));
   });
+  it("writes a support bundle from Settings and shows where, or says why it could not", async () => {
+    const backend = new FakeBackend();
+    render(App, { props: { backend } });
+    await fireEvent.click(await screen.findByTestId("settings"));
+    await fireEvent.click(await screen.findByTestId("write-support-bundle"));
+    expect((await screen.findByTestId("support-bundle-path")).textContent).toBe(
+      "Written to /home/officer/Documents/firstline-support-1800000000.json",
+    );
+    backend.writeSupportBundle = () =>
+      Promise.reject(new BackendError("NotReady", "cannot write /x: disk full", { kind: "support_bundle_not_written" }));
+    await fireEvent.click(screen.getByTestId("write-support-bundle"));
+    expect((await screen.findByTestId("support-bundle-error")).textContent).toBe(
+      "The support bundle could not be written to your documents folder. Check there is space there, then try again.",
+    );
+    // Still on Settings: a failed bundle ends nothing.
+    expect(screen.getByTestId("write-support-bundle")).toBeTruthy();
+  });
 });
 
 describe("dates and counts in the officer's language", () => {

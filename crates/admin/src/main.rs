@@ -484,6 +484,13 @@ async fn run(command: Command) -> Result<(), String> {
                 safeguarding_public: safeguarding_public.as_deref(),
             };
             let outcome = rotation::rotate(&*storage, stored, &rotation, now).await?;
+            if outcome.finished_earlier {
+                println!(
+                    "finished an earlier rotation: records.key now holds key set {}'s records key; nothing else changed (run again to rotate again)",
+                    outcome.serial
+                );
+                return Ok(());
+            }
             for rotated in &outcome.rotated {
                 println!(
                     "{} key {} -> {}",

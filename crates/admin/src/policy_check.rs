@@ -8,7 +8,7 @@ use firstline_policy::{effective, MachinePolicy, StartOptions};
 
 /// Settings the policy file may name that this version reads and shows nowhere yet (training
 /// and the app's own log are not built).
-const NOT_USED_YET: [&str; 3] = ["allow_training", "trainer_min_pin_length", "log_level"];
+const NOT_USED_YET: [&str; 2] = ["allow_training", "trainer_min_pin_length"];
 
 /// Checks the policy at `file`: prints what it fixes, or fails saying where and why (never
 /// quoting the file, which may hold an enrolment code).

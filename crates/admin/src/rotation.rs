@@ -3,7 +3,8 @@
 //! set, one serial up, with every other key as it was. Devices take the set at their next sync
 //! and seal what they finalise after it to the new keys; what they sealed before still names the
 //! old key ids, so the old private keys are kept (`<keys>/retired/records-<key id>.key`; the
-//! unit keeps its own old `safeguarding.key`) and `open` takes each of them.
+//! unit keeps its own old `safeguarding.key`) and `open` takes each of them. A run stopped at
+//! any step leaves the force usable and is finished or undone by the next (see [`rotate`]).
 
 use std::path::{Path, PathBuf};
 
@@ -41,9 +42,18 @@ pub struct Outcome {
     pub rotated: Vec<Rotated>,
     /// Where the old records private key now is.
     pub retired_records_key: Option<PathBuf>,
+    /// An earlier run had stored its set and stopped before putting the new records key in
+    /// place; this run did only that.
+    pub finished_earlier: bool,
 }
 
 /// Signs and stores a key set with the new keys; see the module doc.
+///
+/// The order keeps the force whole whatever step fails: the old records key is copied to
+/// `retired/`, the new one written beside `records.key` as `records.key.new`, the set stored,
+/// and only then `records.key.new` renamed over `records.key`. A failure before the set is
+/// stored leaves `records.key` as it was (a leftover `.new` that no set names sealed nothing,
+/// and the next run removes it); a failure after it is finished by the next run.
 pub async fn rotate(
     storage: &dyn Storage,
     stored: VerifiedKeySet,
@@ -59,6 +69,9 @@ pub async fn rotate(
             "{} is not the root key that signed the force's key set: devices would refuse a set it signed",
             rotation.root_key.display()
         ));
+    }
+    if let Some(outcome) = finish_earlier_rotation(rotation.keys, &stored)? {
+        return Ok(outcome);
     }
     let mut key_set = stored.key_set.clone();
     let mut rotated = Vec::new();
@@ -89,13 +102,31 @@ pub async fn rotate(
         }
         let (new_secret, new_public) = RecordsKey::generate();
         rotated.push(replace(&mut key_set, KeyPurpose::Records, new_public));
-        Some(retire_records_key(rotation.keys, &current, &new_secret)?)
+        Some(stage_records_key(rotation.keys, &current, &new_secret)?)
     } else {
         None
     };
     key_set.serial += 1;
     key_set.issued_at = now;
-    let signed = firstline_trust::sign_key_set(&root, &key_set).map_err(|e| e.to_string())?;
+    store(storage, &root, &key_set).await?;
+    if rotation.records {
+        put_staged_key_in_place(rotation.keys)?;
+    }
+    Ok(Outcome {
+        serial: key_set.serial,
+        rotated,
+        retired_records_key,
+        finished_earlier: false,
+    })
+}
+
+/// Signs `key_set` with the root and stores it as the force's current set.
+async fn store(
+    storage: &dyn Storage,
+    root: &ed25519_dalek::SigningKey,
+    key_set: &KeySet,
+) -> Result<(), String> {
+    let signed = firstline_trust::sign_key_set(root, key_set).map_err(|e| e.to_string())?;
     let verified = firstline_trust::verify_key_set(&signed, firstline_trust::Anchor::FirstSeen)
         .map_err(|error| format!("the new key set does not verify: {error}"))?;
     storage
@@ -110,12 +141,28 @@ pub async fn rotate(
             pack_signing_public_key: verified.pack_signing(),
         })
         .await
-        .map_err(|error| error.to_string())?;
-    Ok(Outcome {
-        serial: key_set.serial,
-        rotated,
-        retired_records_key,
-    })
+        .map_err(|error| error.to_string())
+}
+
+/// A `records.key.new` left by an earlier run: if the stored set names it, that run stored its
+/// set and stopped before the rename, which is done now (and nothing else); if not, it never
+/// reached the set, sealed nothing, and is removed.
+fn finish_earlier_rotation(dir: &Path, stored: &VerifiedKeySet) -> Result<Option<Outcome>, String> {
+    let staged = dir.join(STAGED);
+    if !staged.exists() {
+        return Ok(None);
+    }
+    if keys::records_key(&staged)?.public_bytes() == stored.records() {
+        put_staged_key_in_place(dir)?;
+        return Ok(Some(Outcome {
+            serial: stored.key_set.serial,
+            rotated: Vec::new(),
+            retired_records_key: None,
+            finished_earlier: true,
+        }));
+    }
+    std::fs::remove_file(&staged).map_err(|error| format!("{}: {error}", staged.display()))?;
+    Ok(None)
 }
 
 /// Puts `public` in the set as the key for `purpose`.
@@ -135,10 +182,12 @@ fn replace(key_set: &mut KeySet, purpose: KeyPurpose, public: Vec<u8>) -> Rotate
     }
 }
 
-/// Copies the current records key to `retired/records-<key id>.key`, then puts the new one in
-/// its place (written beside it and renamed over it, so `records.key` is always one whole key).
-/// The new set is stored only after this, so a failure here leaves the force as it was.
-fn retire_records_key(
+/// Where the new records key waits until its set is stored.
+const STAGED: &str = "records.key.new";
+
+/// Copies the current records key to `retired/records-<key id>.key` and writes the new one as
+/// `records.key.new` beside it, both 0600 and synced; returns the retired copy's path.
+fn stage_records_key(
     dir: &Path,
     current: &RecordsKey,
     new_secret: &[u8],
@@ -162,10 +211,32 @@ fn retire_records_key(
         }
         Err(_) => keys::write_private(&retired, &current_text)?,
     }
-    let fresh = dir.join(format!("{}.new", keys::RECORDS));
-    let _ = std::fs::remove_file(&fresh);
-    keys::write_secret(&fresh, new_secret)?;
-    std::fs::rename(&fresh, dir.join(keys::RECORDS))
-        .map_err(|error| format!("{}: {error}", dir.join(keys::RECORDS).display()))?;
+    sync_folder(&retired_dir)?;
+    keys::write_secret(&dir.join(STAGED), new_secret)?;
+    sync_folder(dir)?;
     Ok(retired)
+}
+
+/// Renames `records.key.new` over `records.key`, once the set naming it is stored.
+fn put_staged_key_in_place(dir: &Path) -> Result<(), String> {
+    std::fs::rename(dir.join(STAGED), dir.join(keys::RECORDS)).map_err(|error| {
+        format!(
+            "the new key set is stored, but {} could not be renamed to {} ({error}): run rotate-keys again to finish",
+            dir.join(STAGED).display(),
+            keys::RECORDS
+        )
+    })?;
+    sync_folder(dir)
+}
+
+/// Makes a folder's new and renamed entries durable (Unix; elsewhere the rename is what the
+/// file system gives).
+fn sync_folder(dir: &Path) -> Result<(), String> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)
+        .and_then(|folder| folder.sync_all())
+        .map_err(|error| format!("{}: {error}", dir.display()))?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }

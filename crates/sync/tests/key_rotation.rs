@@ -13,6 +13,7 @@ use std::process::Command;
 
 use firstline_protocol::Envelope;
 use firstline_sync::{PassReport, SyncConfig};
+use firstline_trust::KeyPurpose;
 use support::{EnrolledDevice, Gateway};
 
 /// Runs `firstline-admin` with `args`: whether it succeeded, its stdout and stderr.
@@ -48,6 +49,36 @@ async fn sync_until_stored(device: &EnrolledDevice, gateway: &Gateway, expected:
         }
     }
     panic!("the gateway did not receive {expected} submissions");
+}
+
+/// The force's key set as the gateway stores it.
+async fn stored_key_set(gateway: &Gateway) -> firstline_trust::KeySet {
+    let signed = firstline_backend::storage::stored_key_set(&*gateway.storage)
+        .await
+        .expect("read")
+        .expect("set up");
+    firstline_trust::verify_key_set(&signed, firstline_trust::Anchor::FirstSeen)
+        .expect("verifies")
+        .key_set
+}
+
+/// The records public key a set names.
+fn records_in(set: &firstline_trust::KeySet) -> Vec<u8> {
+    set.keys
+        .iter()
+        .find(|key| key.purpose == KeyPurpose::Records)
+        .expect("a records key")
+        .public
+        .0
+        .clone()
+}
+
+/// The public half of the records key in `path`.
+fn records_public(path: &Path) -> Vec<u8> {
+    let seed = firstline_trust::read_key_file(path).expect("key file");
+    firstline_seal::RecordsKey::from_bytes(&seed)
+        .expect("a records key")
+        .public_bytes()
 }
 
 /// The (records, safeguarding) key ids of every stored submission, by submission id.
@@ -167,6 +198,8 @@ async fn rotated_keys_reach_devices_at_their_next_sync_and_old_envelopes_still_o
         "a refused rotation retired a key"
     );
 
+    let set_before = stored_key_set(&gateway).await;
+
     // The unit makes its new pair on its own machine; force IT rotates both.
     admin_ok(&["safeguarding-keygen", "--out", text(&second_pair)]);
     let rotated = admin_ok(&[
@@ -182,6 +215,26 @@ async fn rotated_keys_reach_devices_at_their_next_sync_and_old_envelopes_still_o
         text(&second_pair.join("safeguarding.pub")),
     ]);
     assert!(rotated.contains("key set 2 signed"), "{rotated}");
+    // Every other key, the name and the format are as they were; the serial is one up.
+    let set_after = stored_key_set(&gateway).await;
+    assert_eq!(set_after.serial, set_before.serial + 1);
+    assert_eq!(
+        (&set_after.force_name, set_after.format),
+        (&set_before.force_name, set_before.format)
+    );
+    let others = |set: &firstline_trust::KeySet| -> Vec<firstline_trust::ForceKey> {
+        set.keys
+            .iter()
+            .filter(|key| !matches!(key.purpose, KeyPurpose::Records | KeyPurpose::Safeguarding))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(others(&set_after), others(&set_before));
+    assert_eq!(
+        others(&set_after).len(),
+        3,
+        "pack signing, receipts, commands"
+    );
     let retired: Vec<_> = std::fs::read_dir(keys.join("retired"))
         .expect("retired keys")
         .map(|entry| entry.expect("entry").path())
@@ -270,5 +323,51 @@ async fn rotated_keys_reach_devices_at_their_next_sync_and_old_envelopes_still_o
     assert!(
         stderr.contains(&format!("sealed to the records key {}", old_ids[0].1)),
         "{stderr}"
+    );
+
+    // A rotation that stored its set and stopped before putting the new key in place (as if
+    // killed there): records.key still holds the old key, the new one waits beside it. The
+    // next run finishes that, and does nothing else.
+    let staged = keys.join("records.key.new");
+    std::fs::rename(&current_records, &staged).expect("stage");
+    std::fs::copy(&retired[0], &current_records).expect("old key back");
+    let rotate_records = [
+        "rotate-keys",
+        "--database",
+        database_arg,
+        "--keys",
+        text(&keys),
+        "--root-key",
+        text(&root),
+        "--records",
+    ];
+    let finished = admin_ok(&rotate_records);
+    assert!(
+        finished.contains("finished an earlier rotation"),
+        "{finished}"
+    );
+    assert!(!staged.exists());
+    assert_eq!(stored_key_set(&gateway).await.serial, 2);
+    assert_eq!(
+        records_public(&current_records),
+        records_in(&stored_key_set(&gateway).await),
+        "records.key is not the key the set names"
+    );
+
+    // A rotation that stopped before its set was stored left a key no set names: it sealed
+    // nothing, and the next run drops it and rotates.
+    std::fs::copy(&retired[0], &staged).expect("a leftover");
+    let again = admin_ok(&rotate_records);
+    assert!(again.contains("key set 3 signed"), "{again}");
+    assert!(!staged.exists());
+    assert_eq!(
+        records_public(&current_records),
+        records_in(&stored_key_set(&gateway).await)
+    );
+    assert_eq!(
+        std::fs::read_dir(keys.join("retired"))
+            .expect("retired")
+            .count(),
+        2
     );
 }

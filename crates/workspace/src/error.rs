@@ -101,8 +101,9 @@ impl std::fmt::Display for Forbidden {
 }
 
 /// A refusal as the UI receives it in `detail`: a stable kind and its parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, strum::IntoStaticStr)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Refusal {
     /// The device's policy forbids setting up another officer.
     OfficerSetUpForbidden,
@@ -112,6 +113,8 @@ pub enum Refusal {
     TypedEnrolmentForbidden,
     /// The device's machine policy cannot be read or is out of range: the app does not open.
     PolicyUnusable,
+    /// The support bundle could not be written to the documents folder.
+    SupportBundleNotWritten,
     /// See [`AnswerProblem::NotAChoice`].
     NotAChoice,
     /// See [`AnswerProblem::NoneSelected`].

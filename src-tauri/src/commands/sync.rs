@@ -80,6 +80,7 @@ pub struct SyncView {
 #[tauri::command]
 pub fn finalise_assessment(state: State<'_, AppState>) -> Result<FinalisedView, IpcError> {
     let finalised = state.with_workspace(|workspace| Ok(workspace.finalise()?))?;
+    firstline_applog::record(firstline_applog::Event::Finalised);
     state.wake_sync();
     Ok(FinalisedView {
         submission_id: finalised.submission_id().to_string(),

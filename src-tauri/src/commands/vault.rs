@@ -76,6 +76,8 @@ pub fn set_up_officer(
     // The PIN is wiped from memory when this command returns.
     let pin = Zeroizing::new(pin);
     state.with_workspace(|workspace| Ok(workspace.set_up_officer(&officer, &pin)?))?;
+    firstline_applog::record(firstline_applog::Event::Unlocked);
+    state.apply_log_policy();
     state.enrol_if_asked();
     Ok(())
 }
@@ -85,6 +87,8 @@ pub fn set_up_officer(
 pub fn unlock(state: State<'_, AppState>, officer: String, pin: String) -> Result<(), IpcError> {
     let pin = Zeroizing::new(pin);
     state.with_workspace(|workspace| Ok(workspace.unlock(&officer, &pin)?))?;
+    firstline_applog::record(firstline_applog::Event::Unlocked);
+    state.apply_log_policy();
     state.enrol_if_asked();
     Ok(())
 }
@@ -166,7 +170,49 @@ pub struct InformationDue {
 /// Facts for support and force IT; verifies the audit chain on the way.
 #[tauri::command]
 pub fn diagnostics(state: State<'_, AppState>) -> Result<Diagnostics, IpcError> {
-    let device_secret = device_secret_label(&state);
+    diagnostics_of(&state)
+}
+
+/// Writes a support bundle (the diagnostics and the app's log files; no personal data) into
+/// the user's documents folder, and answers with its path for Settings to show.
+#[tauri::command]
+pub fn write_support_bundle(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+) -> Result<String, IpcError> {
+    use tauri::Manager;
+    let diagnostics = serde_json::to_value(diagnostics_of(&state)?)
+        .map_err(|error| IpcError::damaged(error.to_string()))?;
+    let path = app.path();
+    let documents = path
+        .document_dir()
+        .or_else(|_| path.home_dir().map(|home| home.join("Documents")))
+        .map_err(|error| not_written(format!("No documents folder: {error}")))?;
+    let logs = path
+        .app_local_data_dir()
+        .map(|folder| crate::log_folder(&folder))
+        .map_err(|error| IpcError::damaged(format!("No data folder: {error}")))?;
+    let written_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| {
+            i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
+        });
+    let bundle =
+        firstline_applog::write_support_bundle(&documents, &logs, &diagnostics, written_at)
+            .map_err(not_written)?;
+    firstline_applog::record(firstline_applog::Event::SupportBundle);
+    Ok(bundle.display().to_string())
+}
+
+fn not_written(message: String) -> IpcError {
+    IpcError::refused(
+        firstline_workspace::Refusal::SupportBundleNotWritten,
+        message,
+    )
+}
+
+fn diagnostics_of(state: &AppState) -> Result<Diagnostics, IpcError> {
+    let device_secret = device_secret_label(state);
     state.with_workspace(|workspace| {
         let (id, version, hash) = workspace.pack_in_use()?;
         let device = workspace.vault().device()?;

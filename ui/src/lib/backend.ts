@@ -371,7 +371,8 @@ export type ErrorDetail =
   | { kind: "pack_unknown_key" }
   | { kind: "pack_unreadable" }
   | { kind: "pack_override_forbidden" }
-  | { kind: "policy_unusable" };
+  | { kind: "policy_unusable" }
+  | { kind: "support_bundle_not_written" };
 
 export type ErrorKind = ErrorDetail["kind"];
 
@@ -436,6 +437,7 @@ export const ERROR_DETAIL_PARAMS: { readonly [K in ErrorKind]: { readonly [P in 
   pack_unreadable: {},
   pack_override_forbidden: {},
   policy_unusable: {},
+  support_bundle_not_written: {},
 };
 
 export class BackendError extends Error {
@@ -476,6 +478,9 @@ export interface Backend {
   lock(): Promise<void>;
   listDrafts(): Promise<DraftView[]>;
   diagnostics(): Promise<Diagnostics>;
+  /** Writes a support bundle (diagnostics and the app's log; no personal data) into the
+   *  user's documents folder; answers with its path. */
+  writeSupportBundle(): Promise<string>;
   changePin(currentPin: string, newPin: string): Promise<void>;
   finaliseAssessment(): Promise<FinalisedView>;
   syncStatus(): Promise<SyncView>;
@@ -555,6 +560,7 @@ export const tauriBackend: Backend = {
   lock: () => call("lock", {}),
   listDrafts: () => call("list_drafts", {}),
   diagnostics: () => call("diagnostics", {}),
+  writeSupportBundle: () => call("write_support_bundle", {}),
   changePin: (currentPin, newPin) => call("change_pin", { currentPin, newPin }),
   finaliseAssessment: () => call("finalise_assessment", {}),
   syncStatus: () => call("sync_status", {}),

@@ -307,6 +307,11 @@ export class FakeBackend implements Backend {
     this.unlockedAs = null;
   }
 
+  async writeSupportBundle(): Promise<string> {
+    this.officerSession();
+    return "/home/officer/Documents/firstline-support-1800000000.json";
+  }
+
   async diagnostics(): Promise<Diagnostics> {
     this.officerSession();
     return {

@@ -136,7 +136,13 @@ const en = {
     allow_file_secret: "Device secret may be kept in a file",
     allow_local_officer_setup: "Other officers may be set up here",
     allow_pack_override: "Another form pack may be used (development builds)",
+    log_level: "Detail kept in the app's log",
   },
+  supportBundle: "Support bundle",
+  supportBundleHelp:
+    "Writes the facts above and the app's log to a file for force IT's service desk. It holds no answers and no names.",
+  writeSupportBundle: "Write support bundle",
+  supportBundleWritten: (path: string) => `Written to ${path}`,
   policySources: {
     default: "Firstline's default",
     start_option: "How the app was started",
@@ -317,6 +323,8 @@ const en = {
     pack_override_forbidden: "This device's policy does not allow another form pack. Contact force IT.",
     policy_unusable:
       "This device's policy from force IT cannot be used, so Firstline will not open. Contact force IT: `firstline-admin check-policy` on the policy file says what is wrong.",
+    support_bundle_not_written:
+      "The support bundle could not be written to your documents folder. Check there is space there, then try again.",
   } satisfies ErrorWords,
 };
 
@@ -426,7 +434,13 @@ const cy: Words = {
     allow_file_secret: "Gellir cadw cyfrinach y ddyfais mewn ffeil",
     allow_local_officer_setup: "Gellir gosod swyddogion eraill yma",
     allow_pack_override: "Gellir defnyddio pecyn ffurflen arall (fersiynau datblygu)",
+    log_level: "Manylder a gedwir yng nghofnod yr ap",
   },
+  supportBundle: "Pecyn cymorth",
+  supportBundleHelp:
+    "Yn ysgrifennu'r ffeithiau uchod a chofnod yr ap i ffeil ar gyfer desg gwasanaeth TG yr heddlu. Nid yw'n cynnwys unrhyw atebion nac enwau.",
+  writeSupportBundle: "Ysgrifennu pecyn cymorth",
+  supportBundleWritten: (path) => `Wedi'i ysgrifennu i ${path}`,
   policySources: {
     default: "Rhagosodiad Firstline",
     start_option: "Sut y cychwynnwyd yr ap",
@@ -605,6 +619,8 @@ const cy: Words = {
     pack_override_forbidden: "Nid yw polisi'r ddyfais hon yn caniatáu pecyn ffurflen arall. Cysylltwch â TG yr heddlu.",
     policy_unusable:
       "Ni ellir defnyddio polisi TG yr heddlu ar gyfer y ddyfais hon, felly ni fydd Firstline yn agor. Cysylltwch â TG yr heddlu: mae `firstline-admin check-policy` ar ffeil y polisi yn dweud beth sydd o'i le.",
+    support_bundle_not_written:
+      "Nid oedd modd ysgrifennu'r pecyn cymorth i'ch ffolder dogfennau. Gwiriwch fod lle yno, yna rhowch gynnig arall arni.",
   },
 };
 
