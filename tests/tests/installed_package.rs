@@ -11,9 +11,10 @@
 //! carrying managed enrolment. The installed `/usr/bin/firstline` runs under Xvfb through
 //! tauri-driver: after set-up the device enrols with nothing typed, Settings shows the
 //! policy's idle lock as locked, and a finalised assessment arrives at the gateway. Then the
-//! gateway's package is installed again over itself (configuration and data kept; not a
-//! version change, with no gateway running under systemd) and purged (the configuration
-//! removed, the data and its user kept, and it says so).
+//! gateway's package is upgraded to a newer version (its own files repacked with a higher
+//! version: configuration and data kept, `dpkg --verify` clean; with no gateway running under
+//! systemd, the restart on upgrade is not exercised) and purged (the configuration removed,
+//! the data and its user kept, and it says so).
 
 // Tests fail by panicking, with a message saying what did not happen.
 #![allow(clippy::expect_used)]
@@ -297,24 +298,71 @@ async fn the_installed_packages_enrol_by_policy_and_an_assessment_arrives() {
     );
     drop(gateway);
 
-    // An upgrade (the package installed again over itself) keeps the configuration force IT
-    // edited and the gateway's data; purge removes the configuration and the user, says so,
-    // and keeps the data.
-    let package = std::fs::read_dir(root.join("var/cache/firstline-packages"))
+    // An upgrade to a newer version (the same files repacked as `<version>+upgrade1`, which
+    // dpkg orders after it, so postinst runs as an upgrade from the installed version) keeps
+    // the configuration force IT edited and the gateway's data; purge removes the
+    // configuration and the user, says so, and keeps the data.
+    let packages = root.join("var/cache/firstline-packages");
+    let package = std::fs::read_dir(&packages)
         .expect("the packages apt installed")
         .filter_map(|entry| entry.ok().map(|entry| entry.file_name()))
         .map(|name| name.to_string_lossy().into_owned())
         .find(|name| name.starts_with("firstline-gateway_"))
         .expect("the gateway's package");
+    let installed_version = in_root(
+        &root,
+        None,
+        &["dpkg-query", "-W", "-f=${Version}", "firstline-gateway"],
+    );
+    let _ = std::fs::remove_dir_all(packages.join("upgrade"));
     in_root(
         &root,
         None,
         &[
-            "dpkg",
-            "-i",
+            "dpkg-deb",
+            "-R",
             &format!("/var/cache/firstline-packages/{package}"),
+            "/var/cache/firstline-packages/upgrade",
         ],
     );
+    let control_file = packages.join("upgrade/DEBIAN/control");
+    let control = std::fs::read_to_string(&control_file).expect("control");
+    let newer = format!("{}+upgrade1", installed_version.trim());
+    std::fs::write(
+        &control_file,
+        control.replace(
+            &format!("Version: {}\n", installed_version.trim()),
+            &format!("Version: {newer}\n"),
+        ),
+    )
+    .expect("control");
+    in_root(
+        &root,
+        None,
+        &[
+            "dpkg-deb",
+            "--root-owner-group",
+            "-b",
+            "/var/cache/firstline-packages/upgrade",
+            "/var/cache/firstline-packages/upgrade.deb",
+        ],
+    );
+    in_root(
+        &root,
+        None,
+        &["dpkg", "-i", "/var/cache/firstline-packages/upgrade.deb"],
+    );
+    assert_eq!(
+        in_root(
+            &root,
+            None,
+            &["dpkg-query", "-W", "-f=${Version}", "firstline-gateway"]
+        )
+        .trim(),
+        newer
+    );
+    // The package's files are as dpkg recorded them.
+    in_root(&root, None, &["dpkg", "--verify", "firstline-gateway"]);
     let kept = std::fs::read_to_string(&config).expect("configuration");
     assert!(
         kept.contains(&format!("127.0.0.1:{port}")),

@@ -170,6 +170,20 @@ fn gateway_deb(built: &Path, out: &Path) -> Result<PathBuf, String> {
         "/etc/firstline/gateway.toml\n",
     )
     .map_err(|error| error.to_string())?;
+    // What `debsums` and `dpkg --verify` check the installed files against.
+    let mut md5sums = cmd(
+        "md5sum",
+        &["usr/bin/firstline-gateway", "usr/bin/firstline-admin"],
+    );
+    md5sums
+        .args([
+            "usr/lib/systemd/system/firstline-gateway.service",
+            "usr/share/doc/firstline-gateway/deploy.md",
+        ])
+        .current_dir(&stage);
+    let sums = output(md5sums).ok_or("md5sum failed on the staged package")?;
+    std::fs::write(stage.join("DEBIAN/md5sums"), sums).map_err(|error| error.to_string())?;
+    set_mode(&stage.join("DEBIAN/md5sums"), 0o644)?;
     let package = out.join(format!("firstline-gateway_{version}_{architecture}.deb"));
     let _ = std::fs::remove_file(&package);
     let mut build = cmd("dpkg-deb", &["--root-owner-group", "--build"]);
