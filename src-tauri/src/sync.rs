@@ -75,7 +75,7 @@ pub fn start(
     tauri::async_runtime::spawn(async move {
         scheduler
             .run(bell, move |report| {
-                log_pass(&report);
+                log_pass(report);
                 if let Ok(PassReport::Wiped) = report {
                     // The force wiped this device: forget every key the window's side holds.
                     let state = handle.state::<AppState>();

@@ -82,7 +82,7 @@ pub fn record(event: Event) {
             // offline for a week polls every 15 s, and must not push the log's history out.
             let repeated = LAST_SYNC_OUTCOME
                 .lock()
-                .map(|mut last| std::mem::replace(&mut *last, Some(outcome)) == Some(outcome))
+                .map(|mut last| last.replace(outcome) == Some(outcome))
                 .unwrap_or(false);
             if acknowledged == 0 && quarantined == 0 && (repeated || outcome == "drained") {
                 debug!(target: T, event = "sync_pass", outcome, "sync pass: nothing moved");

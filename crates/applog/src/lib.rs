@@ -178,7 +178,7 @@ pub fn log_files(folder: &Path) -> Vec<PathBuf> {
             Some((rank, entry.path()))
         })
         .collect();
-    numbered.sort_by(|a, b| b.0.cmp(&a.0));
+    numbered.sort_by_key(|(rank, _)| std::cmp::Reverse(*rank));
     numbered.into_iter().map(|(_, path)| path).collect()
 }
 
