@@ -225,6 +225,22 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Sign a scenario pack for scenario mode with the force's pack-signing key, after checking
+    /// it against the form pack it runs on (the built-in pack, or --form-pack).
+    SignScenario {
+        /// The force's key directory.
+        #[arg(long)]
+        keys: PathBuf,
+        /// The unsigned scenario (JSON; docs/scenario-pack.md).
+        #[arg(long)]
+        scenario: PathBuf,
+        /// The force's signed form pack the scenario runs on, if not the built-in one.
+        #[arg(long)]
+        form_pack: Option<PathBuf>,
+        /// Where to write the signed scenario.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Publish a signed pack as the force's current one (checked against the force's key).
     PublishPack {
         /// The gateway's database.
@@ -694,6 +710,36 @@ async fn run(command: Command) -> Result<(), String> {
                     .map_err(|error| format!("{}: {error}", pack.display()))?;
             std::fs::write(&out, signed).map_err(|error| format!("{}: {error}", out.display()))?;
             println!("signed {} -> {}", pack.display(), out.display());
+            Ok(())
+        }
+        Command::SignScenario {
+            keys,
+            scenario,
+            form_pack,
+            out,
+        } => {
+            let force_keys = keys::ForceKeys::load(&keys)?;
+            let pack = match &form_pack {
+                Some(path) => {
+                    let bytes = std::fs::read(path)
+                        .map_err(|error| format!("{}: {error}", path.display()))?;
+                    let trusted = keys::trusted_pack_key(&force_keys.pack_signing_public())?;
+                    firstline_form::verify_pack(&bytes, &[trusted])
+                        .map_err(|error| format!("{}: {error}", path.display()))?
+                }
+                None => firstline_form::default_pack().map_err(|error| error.to_string())?,
+            };
+            let bytes = std::fs::read(&scenario)
+                .map_err(|error| format!("{}: {error}", scenario.display()))?;
+            let signed = firstline_training::sign_scenario(
+                &bytes,
+                keys::PACK_KEY_ID,
+                force_keys.pack_signing(),
+                &pack,
+            )
+            .map_err(|error| format!("{}: {error}", scenario.display()))?;
+            std::fs::write(&out, signed).map_err(|error| format!("{}: {error}", out.display()))?;
+            println!("signed {} -> {}", scenario.display(), out.display());
             Ok(())
         }
         Command::PublishPack {

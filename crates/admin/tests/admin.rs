@@ -258,6 +258,60 @@ async fn codes_enrol_once_and_devices_can_be_revoked_and_wiped() {
 }
 
 #[tokio::test]
+async fn scenarios_are_signed_with_the_force_key_after_a_check_against_their_form_pack() {
+    let setup = Setup::new();
+    setup.init_force();
+    let scenarios = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios");
+    let signed = setup.dir.path().join("scenario.signed.json");
+    let printed = ok(&[
+        "sign-scenario",
+        "--keys",
+        &setup.keys(),
+        "--scenario",
+        &format!("{scenarios}/male-victim.json"),
+        "--out",
+        &signed.display().to_string(),
+    ]);
+    assert!(printed.contains("signed"), "{printed}");
+    let force_key =
+        firstline_trust::read_signing_key(&setup.dir.path().join("keys/pack-signing.key"))
+            .expect("the force's pack key");
+    let trusted = [firstline_form::TrustedKey {
+        key_id: firstline_protocol::FORCE_PACK_KEY_ID.into(),
+        key: force_key.verifying_key(),
+    }];
+    let pack = firstline_form::default_pack().expect("pack");
+    let scenario = firstline_training::verify_scenario(
+        &std::fs::read(&signed).expect("read"),
+        &trusted,
+        &pack,
+    )
+    .expect("verifies under the force's key");
+    assert_eq!(scenario.id, "male-victim");
+
+    // A scenario that does not fit its form pack is not signed, and says why.
+    let broken = setup.dir.path().join("broken.json");
+    std::fs::write(
+        &broken,
+        std::fs::read_to_string(format!("{scenarios}/male-victim.json"))
+            .expect("read")
+            .replace("\"counter_allegation\"", "\"immigration_status\""),
+    )
+    .expect("write");
+    let (success, _, stderr) = admin(&[
+        "sign-scenario",
+        "--keys",
+        &setup.keys(),
+        "--scenario",
+        &broken.display().to_string(),
+        "--out",
+        &setup.dir.path().join("no.json").display().to_string(),
+    ]);
+    assert!(!success);
+    assert!(stderr.contains("immigration_status"), "{stderr}");
+}
+
+#[tokio::test]
 async fn packs_are_signed_with_the_force_key_and_others_refused() {
     let setup = Setup::new();
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../forms");

@@ -46,15 +46,16 @@ struct SignedPackFile {
     pack: serde_json::Value,
 }
 
-/// The canonical encoding that is signed and hashed.
-pub(crate) fn canonical_bytes(value: &serde_json::Value) -> Vec<u8> {
+/// The canonical encoding that is signed and hashed (also of scenario packs, which are signed
+/// the same way).
+pub fn canonical_bytes(value: &serde_json::Value) -> Vec<u8> {
     // serde_json's map is ordered by key (the `preserve_order` feature is off), so this is
     // canonical: same content, same bytes.
     serde_json::to_vec(value).unwrap_or_default()
 }
 
 /// SHA-256, hex.
-pub(crate) fn content_hash(bytes: &[u8]) -> String {
+pub fn content_hash(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|byte| format!("{byte:02x}"))
