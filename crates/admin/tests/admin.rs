@@ -582,8 +582,10 @@ async fn submissions_open_for_the_records_system_and_the_migrant_section_only_wi
     let (success, stdout, stderr) =
         admin(&["open", "--database", &db, "--records-key", &safeguarding]);
     assert!(!success && stdout.is_empty());
+    let sealed_to = firstline_protocol::key_id(&force.records_public_key);
     assert!(
-        stderr.contains("sealed to the force key") && stderr.contains("not this one"),
+        stderr.contains(&format!("sealed to the records key {sealed_to}"))
+            && stderr.contains("which no --records-key given is"),
         "{stderr}"
     );
 
