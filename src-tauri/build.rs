@@ -30,6 +30,25 @@ const COMMANDS: &[&str] = &[
     "support_services",
     "enrol_device",
     "wipe_device",
+    // training.rs
+    "training_status",
+    "training_set_up",
+    "training_unlock",
+    "training_lock",
+    "training_scenarios",
+    "training_new_class",
+    "training_classes",
+    "training_start_run",
+    "training_view",
+    "training_ask",
+    "training_answer",
+    "training_injects",
+    "training_finish",
+    "training_run",
+    "training_write_report",
+    "training_write_cohort",
+    "training_clear_trainee",
+    "training_delete_class",
 ];
 
 fn main() {

@@ -90,7 +90,10 @@ fn code_of(refusal: Refusal) -> ErrorCode {
         Refusal::NoAssessmentOpen
         | Refusal::NotEnrolled
         | Refusal::SyncNotRunning
-        | Refusal::SupportBundleNotWritten => ErrorCode::NotReady,
+        | Refusal::SupportBundleNotWritten
+        | Refusal::TrainingNotReady
+        | Refusal::ReportNotWritten => ErrorCode::NotReady,
+        Refusal::TrainingForbidden => ErrorCode::Damaged,
         Refusal::NotAChoice
         | Refusal::NoneSelected
         | Refusal::UnlistedChoice
@@ -127,7 +130,8 @@ fn code_of(refusal: Refusal) -> ErrorCode {
         | Refusal::KeysNotSigned
         | Refusal::EnrolmentNeedsFirstOfficer
         | Refusal::AlreadyEnrolled { .. }
-        | Refusal::WaitingChanged { .. } => ErrorCode::Invalid,
+        | Refusal::WaitingChanged { .. }
+        | Refusal::BadTraineeName => ErrorCode::Invalid,
     }
 }
 
@@ -140,6 +144,24 @@ impl From<WorkspaceError> for IpcError {
 impl From<firstline_vault::VaultError> for IpcError {
     fn from(error: firstline_vault::VaultError) -> Self {
         WorkspaceError::from(error).into()
+    }
+}
+
+impl From<firstline_trainer::TrainingError> for IpcError {
+    fn from(error: firstline_trainer::TrainingError) -> Self {
+        use firstline_trainer::TrainingError;
+        let message = error.to_string();
+        match error {
+            TrainingError::Vault(error) => error.into(),
+            TrainingError::Answer(error) => WorkspaceError::Answer(error).into(),
+            TrainingError::Scenario(_) => Self::damaged(message),
+            TrainingError::Forbidden => Self::refused(Refusal::TrainingForbidden, message),
+            TrainingError::Unknown { .. } | TrainingError::NotNow(_) => {
+                Self::refused(Refusal::TrainingNotReady, message)
+            }
+            TrainingError::BadTraineeName => Self::refused(Refusal::BadTraineeName, message),
+            TrainingError::NotWritten(_) => Self::refused(Refusal::ReportNotWritten, message),
+        }
     }
 }
 

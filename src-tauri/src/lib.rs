@@ -60,7 +60,7 @@ const PACK_TRUST: PackTrust = if cfg!(feature = "development") {
 };
 
 /// The keyring entry that holds the device secret (and, beside it, the vault's generation).
-const KEYRING_SERVICE: &str = "uk.firstline.app";
+pub(crate) const KEYRING_SERVICE: &str = "uk.firstline.app";
 
 /// The device secret for the vault in `folder`: from the OS keyring (Secret Service, Credential
 /// Manager), or, where none answers and the device's policy allows it (the machine policy's
@@ -157,6 +157,9 @@ pub fn run(options: Options) {
             let folder = data_folder(app);
             if let Ok(folder) = &folder {
                 start_log(folder, &policy);
+                if let Ok(mut slot) = state.data_folder.lock() {
+                    *slot = Some(folder.clone());
+                }
             }
             // The device secret is resolved once; the sync client's outbox shares it.
             let opened = folder
@@ -222,6 +225,24 @@ pub fn run(options: Options) {
             commands::sync::support_services,
             commands::sync::enrol_device,
             commands::sync::wipe_device,
+            commands::training::training_status,
+            commands::training::training_set_up,
+            commands::training::training_unlock,
+            commands::training::training_lock,
+            commands::training::training_scenarios,
+            commands::training::training_new_class,
+            commands::training::training_classes,
+            commands::training::training_start_run,
+            commands::training::training_view,
+            commands::training::training_ask,
+            commands::training::training_answer,
+            commands::training::training_injects,
+            commands::training::training_finish,
+            commands::training::training_run,
+            commands::training::training_write_report,
+            commands::training::training_write_cohort,
+            commands::training::training_clear_trainee,
+            commands::training::training_delete_class,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

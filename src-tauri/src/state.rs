@@ -22,6 +22,10 @@ pub struct AppState {
     /// The code of the last background enrolment the force refused for good: not tried again
     /// until the policy names another.
     refused_code: std::sync::Arc<Mutex<Option<zeroize::Zeroizing<String>>>>,
+    /// The app's data folder, once known.
+    pub data_folder: Mutex<Option<std::path::PathBuf>>,
+    /// Scenario mode's store, opened at its first use (a file and secret of its own).
+    training: Mutex<Option<firstline_trainer::TrainingStore>>,
 }
 
 impl Default for AppState {
@@ -33,6 +37,8 @@ impl Default for AppState {
             enrol_on_unlock: Mutex::new(None),
             enrolling: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
             refused_code: std::sync::Arc::new(Mutex::new(None)),
+            data_folder: Mutex::new(None),
+            training: Mutex::new(None),
         }
     }
 }
@@ -172,6 +178,67 @@ impl AppState {
             .ok()?
             .as_ref()
             .map(|handle| handle.client.clone())
+    }
+
+    /// Runs a scenario-mode command on the training store, opening it at first use: its own
+    /// file under the data folder's `training/`, its own device secret, as the device's policy
+    /// allows (`allow_training`; the trainer's PIN rule), re-checked at every command. Nothing
+    /// here touches the officer's workspace beyond reading its policy, or the sync client.
+    pub fn with_training<T>(
+        &self,
+        action: impl FnOnce(&mut firstline_trainer::TrainingStore) -> Result<T, IpcError>,
+    ) -> Result<T, IpcError> {
+        let (min_pin_digits, allow_file) = self.peek_workspace(|workspace| {
+            let policy = workspace.policy();
+            let min = firstline_trainer::trainer_pin_rule(policy.effective())?;
+            Ok((min, policy.effective().allow_file_secret.value))
+        })?;
+        let mut slot = self
+            .training
+            .lock()
+            .map_err(|_| IpcError::damaged("The app must be restarted"))?;
+        if slot.is_none() {
+            let folder = self
+                .data_folder
+                .lock()
+                .ok()
+                .and_then(|folder| folder.clone())
+                .ok_or_else(|| IpcError::damaged("No folder for the app's data"))?
+                .join("training");
+            std::fs::create_dir_all(&folder)
+                .map_err(|error| IpcError::damaged(format!("{}: {error}", folder.display())))?;
+            let secret = firstline_vault::DeviceSecret::from_keyring_or_file(
+                crate::KEYRING_SERVICE,
+                "training-secret",
+                &folder.join("device-secret"),
+                allow_file,
+            )?;
+            let pack = std::sync::Arc::new(
+                firstline_form::default_pack()
+                    .map_err(|error| IpcError::damaged(error.to_string()))?,
+            );
+            let scenarios = firstline_trainer::built_in_scenarios(&pack)?;
+            *slot = Some(firstline_trainer::TrainingStore::open(
+                &folder.join("training.sqlite"),
+                secret,
+                min_pin_digits,
+                pack,
+                scenarios,
+            )?);
+        }
+        match slot.as_mut() {
+            Some(store) => action(store),
+            None => Err(IpcError::damaged("Scenario mode could not open")),
+        }
+    }
+
+    /// Locks scenario mode, if it is open (the app locking, or leaving scenario mode).
+    pub fn lock_training(&self) {
+        if let Ok(mut slot) = self.training.lock() {
+            if let Some(store) = slot.as_mut() {
+                store.lock();
+            }
+        }
     }
 
     /// Installs the opened workspace, or why it could not be opened.

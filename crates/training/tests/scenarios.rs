@@ -97,6 +97,35 @@ fn scenarios_are_signed_like_form_packs_and_refused_when_changed_or_unknown() {
 }
 
 #[test]
+fn the_built_in_signed_scenarios_are_the_shipped_ones_signed_with_the_demo_key() {
+    let pack = support::pack();
+    for (id, path) in support::scenario_files() {
+        let signed = sign_scenario(
+            &std::fs::read(&path).expect("read"),
+            DEMO_KEY_ID,
+            &demo_key(),
+            &pack,
+        )
+        .expect("signed");
+        let signed_path = path.with_file_name(format!("{id}.signed.json"));
+        if std::env::var_os("FIRSTLINE_BLESS").is_some() {
+            std::fs::write(&signed_path, &signed).expect("bless");
+        }
+        // Ed25519 signs the same bytes the same way: the committed file is exactly this.
+        assert!(
+            std::fs::read(&signed_path).ok().as_deref() == Some(signed.as_slice()),
+            "{} is not {id}.json signed with the demo key: run with FIRSTLINE_BLESS=1",
+            signed_path.display()
+        );
+        let keys = firstline_form::built_in_keys();
+        assert_eq!(
+            verify_scenario(&signed, &keys, &pack).expect("verifies").id,
+            id
+        );
+    }
+}
+
+#[test]
 fn the_committed_schema_is_the_one_the_types_generate() {
     let path = support::root().join("scenarios/scenario-pack.schema.json");
     let generated =

@@ -8,6 +8,13 @@ pub enum VaultError {
     /// The database file could not be opened, read or written.
     #[error("the vault file cannot be used: {0}")]
     Storage(#[from] rusqlite::Error),
+    /// A training store was given where an officer's vault is needed (or to the sync
+    /// engine, which never takes one).
+    #[error("this is a training store: it holds scenario mode's synthetic data, never syncs and opens as nothing else")]
+    TrainingStore,
+    /// An officer's vault was given where a training store is needed.
+    #[error("this is an officer's vault, not a training store")]
+    NotTrainingStore,
     /// The vault file was written by a newer version of the app.
     #[error("the vault file is from a newer version of Firstline (schema {found}, this app knows {known})")]
     TooNew {

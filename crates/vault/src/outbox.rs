@@ -206,6 +206,10 @@ impl Outbox {
         connection.pragma_update(None, "foreign_keys", "ON")?;
         connection.busy_timeout(std::time::Duration::from_secs(10))?;
         schema::migrate(&mut connection)?;
+        // The sync engine's way in: a training store is never one of its outboxes.
+        if crate::vault::is_training_store(&connection)? {
+            return Err(VaultError::TrainingStore);
+        }
         Ok(Outbox {
             connection,
             device_secret,

@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0012_pending.sql"),
     include_str!("../migrations/0013_waiting_for_enrolment.sql"),
     include_str!("../migrations/0014_force_limits.sql"),
+    include_str!("../migrations/0015_training.sql"),
 ];
 
 /// The newest schema this build knows.

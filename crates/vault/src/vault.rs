@@ -18,6 +18,12 @@ use crate::schema;
 mod enrolment;
 mod finalise;
 mod pending;
+mod training;
+
+/// Whether the vault file open on `connection` is a training store (the outbox refuses one).
+pub(crate) fn is_training_store(connection: &Connection) -> Result<bool, VaultError> {
+    training::is_training(connection)
+}
 
 pub use enrolment::EnrolmentPermit;
 pub use finalise::{Finalised, RecordNotes, SentRecord, ShownAnswer};
@@ -63,9 +69,9 @@ pub struct Vault {
 
 /// An unlocked officer: their id and data key. The key is wiped when the session is dropped
 /// (on lock, on drop of the vault).
-struct Session {
+pub(crate) struct Session {
     officer: String,
-    dek: Key,
+    pub(crate) dek: Key,
     /// Unlocked with a PIN shorter than today's minimum (which it holds): nothing but a PIN
     /// change until then.
     pin_change_required: Option<usize>,
@@ -164,7 +170,7 @@ fn check_pin(pin: &str, min: usize) -> Result<(), VaultError> {
 
 /// The unlocked officer's session, for anything but a PIN change: refused while locked, and while
 /// a PIN shorter than today's minimum has not been changed.
-fn officer_session(session: &Option<Session>) -> Result<&Session, VaultError> {
+pub(crate) fn officer_session(session: &Option<Session>) -> Result<&Session, VaultError> {
     let session = session.as_ref().ok_or(VaultError::Locked)?;
     if let Some(min) = session.pin_change_required {
         return Err(VaultError::PinChangeRequired { min });
@@ -201,6 +207,7 @@ impl Vault {
         connection.busy_timeout(std::time::Duration::from_secs(10))?;
         schema::migrate(&mut connection)?;
         integrity::check(&connection, &device_secret)?;
+        training::claim_kind(&connection, training::Kind::Live)?;
         Ok(Vault {
             connection,
             device_secret,
@@ -209,7 +216,33 @@ impl Vault {
         })
     }
 
-    fn now(&self) -> i64 {
+    /// Opens (creating if needed) a training store at `path`: a vault file of its own, for
+    /// scenario mode, with its own device secret. Refused for an officer's vault file; the
+    /// sync engine's outbox refuses it in turn.
+    pub fn open_training(
+        path: &Path,
+        device_secret: DeviceSecret,
+        options: VaultOptions,
+    ) -> Result<Vault, VaultError> {
+        let mut connection = Connection::open(path)?;
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        connection.pragma_update(None, "synchronous", "FULL")?;
+        connection.pragma_update(None, "secure_delete", "ON")?;
+        connection.pragma_update(None, "foreign_keys", "ON")?;
+        connection.pragma_update(None, "temp_store", "MEMORY")?;
+        connection.busy_timeout(std::time::Duration::from_secs(10))?;
+        schema::migrate(&mut connection)?;
+        integrity::check(&connection, &device_secret)?;
+        training::claim_kind(&connection, training::Kind::Training)?;
+        Ok(Vault {
+            connection,
+            device_secret,
+            options,
+            session: None,
+        })
+    }
+
+    pub(crate) fn now(&self) -> i64 {
         (self.options.clock)()
     }
 

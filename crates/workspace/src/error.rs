@@ -115,6 +115,14 @@ pub enum Refusal {
     PolicyUnusable,
     /// The support bundle could not be written to the documents folder.
     SupportBundleNotWritten,
+    /// The device's policy does not allow scenario mode.
+    TrainingForbidden,
+    /// Scenario mode needs something first (a run going, or none), or has no such item.
+    TrainingNotReady,
+    /// A trainee's name that cannot be kept (1 to 60 characters; 1 to 40 different names).
+    BadTraineeName,
+    /// A training report or cohort CSV could not be written.
+    ReportNotWritten,
     /// See [`AnswerProblem::NotAChoice`].
     NotAChoice,
     /// See [`AnswerProblem::NoneSelected`].
@@ -305,6 +313,8 @@ impl From<&VaultError> for Refusal {
             VaultError::Tampered(_) => Refusal::VaultTampered,
             VaultError::RolledBack { .. } => Refusal::VaultRolledBack,
             VaultError::TooNew { .. }
+            | VaultError::TrainingStore
+            | VaultError::NotTrainingStore
             | VaultError::Damaged { .. }
             | VaultError::AuditBroken { .. }
             | VaultError::DeviceSecret(_)

@@ -96,6 +96,7 @@ pub fn unlock(state: State<'_, AppState>, officer: String, pin: String) -> Resul
 /// Locks at once: keys wiped, the open assessment forgotten (its answers are in the vault).
 #[tauri::command]
 pub fn lock(state: State<'_, AppState>) -> Result<(), IpcError> {
+    state.lock_training();
     state.with_workspace(|workspace| {
         workspace.lock();
         Ok(())
@@ -183,12 +184,9 @@ pub fn write_support_bundle(
     use tauri::Manager;
     let diagnostics = serde_json::to_value(diagnostics_of(&state)?)
         .map_err(|error| IpcError::damaged(error.to_string()))?;
-    let path = app.path();
-    let documents = path
-        .document_dir()
-        .or_else(|_| path.home_dir().map(|home| home.join("Documents")))
-        .map_err(|error| not_written(format!("No documents folder: {error}")))?;
-    let logs = path
+    let documents = documents_folder(&app).map_err(not_written)?;
+    let logs = app
+        .path()
         .app_local_data_dir()
         .map(|folder| crate::log_folder(&folder))
         .map_err(|error| IpcError::damaged(format!("No data folder: {error}")))?;
@@ -202,6 +200,15 @@ pub fn write_support_bundle(
             .map_err(not_written)?;
     firstline_applog::record(firstline_applog::Event::SupportBundle);
     Ok(bundle.display().to_string())
+}
+
+/// The user's documents folder (the desktop's own, else `~/Documents`).
+pub(crate) fn documents_folder(app: &tauri::AppHandle) -> Result<std::path::PathBuf, String> {
+    use tauri::Manager;
+    let path = app.path();
+    path.document_dir()
+        .or_else(|_| path.home_dir().map(|home| home.join("Documents")))
+        .map_err(|error| format!("No documents folder: {error}"))
 }
 
 fn not_written(message: String) -> IpcError {

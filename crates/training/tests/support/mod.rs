@@ -29,6 +29,7 @@ pub fn scenario_files() -> Vec<(String, PathBuf)> {
             path.extension()
                 .is_some_and(|extension| extension == "json")
                 && !path.to_string_lossy().ends_with(".schema.json")
+                && !path.to_string_lossy().ends_with(".signed.json")
         })
         .map(|path| {
             let id = path

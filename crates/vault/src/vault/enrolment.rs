@@ -25,6 +25,10 @@ impl Vault {
     /// the device is enrolled ([`VaultError::AlreadyEnrolled`], which says how many finalised
     /// assessments are still waiting to be sent).
     pub fn enrolment_permit(&self) -> Result<EnrolmentPermit, VaultError> {
+        // A training store never enrols: nothing in it may reach a force.
+        if super::training::is_training(&self.connection)? {
+            return Err(VaultError::TrainingStore);
+        }
         let officer = &officer_session(&self.session)?.officer;
         // Anyone can set up an officer on a device; only the officer who set the device up
         // first may choose its force, so an officer made a moment ago (by a page script, say)

@@ -166,6 +166,9 @@ impl Vault {
         shown: &[ShownAnswer<'_>],
         notes: &RecordNotes,
     ) -> Result<Finalised, VaultError> {
+        if self.is_training()? {
+            return Err(VaultError::TrainingStore);
+        }
         self.seal_record(assessment, shown, notes, None)
     }
 
@@ -180,6 +183,9 @@ impl Vault {
         shown: &[ShownAnswer<'_>],
         notes: &RecordNotes,
     ) -> Result<(), VaultError> {
+        if self.is_training()? {
+            return Err(VaultError::TrainingStore);
+        }
         let session = officer_session(&self.session)?;
         let officer = session.officer.clone();
         if let Some(enrolled) = device::info(&self.connection)? {

@@ -1,0 +1,26 @@
+//! Scenario mode on a device. A [`TrainingStore`] owns a training store: a vault file and
+//! device secret of its own ([`firstline_vault::Vault::open_training`]), which the sync
+//! engine's outbox refuses at its way in and which never enrols or finalises; this crate does
+//! not depend on the sync client, so nothing here can reach the network. The trainer's PIN
+//! unlocks it; classes of trainees and each run's timeline and debrief are kept in it, sealed
+//! with the trainer's key. One trainee's run goes at a time, over the real form engine
+//! ([`firstline_training::Run`]); finishing it never seals anything: it keeps the debrief.
+
+mod error;
+mod store;
+
+pub use error::TrainingError;
+
+/// Whether the device's policy lets scenario mode open, and if so the fewest digits the
+/// trainer's PIN may have (`allow_training`, `trainer_min_pin_length`: never fewer than an
+/// officer's).
+pub fn trainer_pin_rule(effective: &firstline_policy::Effective) -> Result<usize, TrainingError> {
+    if !effective.allow_training.value {
+        return Err(TrainingError::Forbidden);
+    }
+    Ok(usize::try_from(effective.trainer_min_pin_length.value).unwrap_or(usize::MAX))
+}
+pub use store::{
+    built_in_scenarios, ClassView, MenuItem, RunRecord, RunSummary, ScenarioSummary, Status,
+    TraineeView, TrainingStore, TRAINER,
+};

@@ -1,0 +1,296 @@
+//! Scenario mode's store (issue 13, items 4 and 5): isolation enforced in code and a trainer's
+//! whole session through the store's real entry points.
+//! - The sync engine refuses a training store at its way in (`Outbox::open`, which
+//!   `SyncClient::new` needs), an officer's vault refuses to open one, and a training store
+//!   refuses an officer's vault file; it never enrols.
+//! - Nothing in this crate can reach the network: its dependencies hold no HTTP client and
+//!   not the sync client.
+//! - The trainer's PIN (the policy's length) opens it; classes, runs, debriefs, reports and the
+//!   cohort CSV; a trainee reset or removed; nothing readable of it in the file, and nothing of
+//!   it in the officer's vault beside it.
+#![allow(clippy::expect_used)]
+
+use std::sync::Arc;
+
+use firstline_form::AnswerValue;
+use firstline_trainer::{built_in_scenarios, TrainingError, TrainingStore};
+use firstline_training::{Asked, Outcome};
+use firstline_vault::{DeviceSecret, KdfParams, Vault, VaultError, VaultOptions};
+
+const TRAINING_SECRET: [u8; 32] = [7; 32];
+const OFFICER_SECRET: [u8; 32] = [8; 32];
+const CANARY: &str = "Trainee CANARY-7d1";
+
+fn options(min_pin_digits: usize) -> VaultOptions {
+    VaultOptions {
+        kdf: KdfParams::FOR_TESTS,
+        min_pin_digits,
+        ..VaultOptions::default()
+    }
+}
+
+fn store(path: &std::path::Path) -> TrainingStore {
+    let pack = Arc::new(firstline_form::default_pack().expect("pack"));
+    let scenarios = built_in_scenarios(&pack).expect("scenarios");
+    TrainingStore::open_with(
+        path,
+        DeviceSecret::provided(&TRAINING_SECRET),
+        options(8),
+        pack,
+        scenarios,
+    )
+    .expect("training store")
+}
+
+#[test]
+fn the_sync_engine_and_the_officers_vault_refuse_a_training_store_and_it_refuses_theirs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let training = dir.path().join("training.sqlite");
+    drop(store(&training));
+    // The sync engine's way in: no outbox, so no SyncClient, over a training store.
+    let refused =
+        firstline_vault::Outbox::open(&training, DeviceSecret::provided(&TRAINING_SECRET))
+            .err()
+            .expect("refused");
+    assert!(matches!(refused, VaultError::TrainingStore), "{refused}");
+    let refused = Vault::open(
+        &training,
+        DeviceSecret::provided(&TRAINING_SECRET),
+        options(6),
+    )
+    .err()
+    .expect("refused");
+    assert!(matches!(refused, VaultError::TrainingStore), "{refused}");
+
+    // An officer's vault is never taken for a training store, nor its outbox refused.
+    let live = dir.path().join("vault.sqlite");
+    let mut vault =
+        Vault::open(&live, DeviceSecret::provided(&OFFICER_SECRET), options(6)).expect("vault");
+    vault.set_up_officer("PC 1", "246810").expect("officer");
+    drop(vault);
+    let pack = Arc::new(firstline_form::default_pack().expect("pack"));
+    let refused = TrainingStore::open_with(
+        &live,
+        DeviceSecret::provided(&OFFICER_SECRET),
+        options(8),
+        pack,
+        Vec::new(),
+    )
+    .err()
+    .expect("refused");
+    assert!(
+        matches!(refused, TrainingError::Vault(VaultError::NotTrainingStore)),
+        "{refused}"
+    );
+    firstline_vault::Outbox::open(&live, DeviceSecret::provided(&OFFICER_SECRET))
+        .expect("an officer's outbox opens");
+
+    // Even unlocked, a training store gives no permit to enrol and finalises nothing.
+    let mut raw = Vault::open_training(
+        &training,
+        DeviceSecret::provided(&TRAINING_SECRET),
+        options(8),
+    )
+    .expect("training vault");
+    raw.set_up_officer("trainer", "24681357").expect("trainer");
+    raw.unlock("trainer", "24681357").expect("unlocked");
+    assert!(matches!(
+        raw.enrolment_permit(),
+        Err(VaultError::TrainingStore)
+    ));
+}
+
+#[test]
+fn nothing_in_scenario_mode_can_reach_the_network() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--locked"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo metadata");
+    assert!(output.status.success());
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let nodes = metadata["resolve"]["nodes"].as_array().expect("nodes");
+    let name_of = |id: &str| -> String {
+        metadata["packages"]
+            .as_array()
+            .expect("packages")
+            .iter()
+            .find(|package| package["id"] == id)
+            .and_then(|package| package["name"].as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let start = nodes
+        .iter()
+        .find(|node| name_of(node["id"].as_str().unwrap_or_default()) == "firstline-trainer")
+        .expect("this crate");
+    // Every package it builds with (not its tests), transitively.
+    let mut seen = std::collections::BTreeSet::new();
+    let mut pending = vec![start["id"].as_str().expect("id").to_string()];
+    while let Some(id) = pending.pop() {
+        if !seen.insert(id.clone()) {
+            continue;
+        }
+        let node = nodes
+            .iter()
+            .find(|node| node["id"] == id.as_str())
+            .expect("node");
+        for dep in node["deps"].as_array().into_iter().flatten() {
+            let normal = dep["dep_kinds"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|kind| kind["kind"].is_null());
+            if normal {
+                pending.push(dep["pkg"].as_str().expect("pkg").to_string());
+            }
+        }
+    }
+    let names: Vec<String> = seen.iter().map(|id| name_of(id)).collect();
+    for network in ["firstline-sync", "reqwest", "hyper", "hyper-util", "rustls"] {
+        assert!(
+            !names.iter().any(|name| name == network),
+            "scenario mode builds with {network}"
+        );
+    }
+    assert!(
+        names.iter().any(|name| name == "firstline-vault"),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn a_trainer_runs_a_class_and_keeps_debriefs_reports_and_a_cohort_csv() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("training.sqlite");
+    let mut store = store(&path);
+    let status = store.status().expect("status");
+    assert!(!status.trainer_set_up && !status.unlocked);
+    // The policy's trainer PIN rule: 8 digits here.
+    assert!(matches!(
+        store.set_up_trainer("246810"),
+        Err(TrainingError::Vault(VaultError::BadPin { min: 8, .. }))
+    ));
+    store.set_up_trainer("24681357").expect("trainer");
+    assert_eq!(store.scenarios().expect("scenarios").len(), 6);
+    assert!(matches!(
+        store.new_class("migrant-deportation-threat", vec!["".into()]),
+        Err(TrainingError::BadTraineeName)
+    ));
+    let class = store
+        .new_class(
+            "migrant-deportation-threat",
+            vec![CANARY.into(), "PC Early".into()],
+        )
+        .expect("class");
+
+    // The first trainee: the safeguarding steps first.
+    store.start_run(&class, CANARY).expect("started");
+    assert!(matches!(
+        store.start_run(&class, "PC Early"),
+        Err(TrainingError::NotNow(_))
+    ));
+    for (question, value) in [
+        ("parties_separated", "yes"),
+        ("suspect_location_known", "yes"),
+        ("immediate_safety_confirmed", "yes"),
+        ("medical_need", "none"),
+        ("children_present", "no"),
+        ("other_vulnerable_checked", "none_present"),
+        ("spoken_alone", "yes"),
+        ("interpreter_needed", "yes"),
+        ("interpreter_used", "professional"),
+        ("safety_advice_given", "yes"),
+        ("deportation_threats", "yes"),
+    ] {
+        assert!(matches!(
+            store.ask(question).expect("asked"),
+            Asked::Reply { .. }
+        ));
+        store
+            .answer(
+                firstline_form::Language::En,
+                question,
+                AnswerValue::Choice(value.into()),
+            )
+            .unwrap_or_else(|error| panic!("{question}: {error}"));
+    }
+    let good = store.finish().expect("finished");
+
+    // The second: immigration before privacy, refused by the gate.
+    store.start_run(&class, "PC Early").expect("started");
+    assert_eq!(
+        store.ask("documents_withheld").expect("asked"),
+        Asked::Refused {
+            gate: "safeguarding".into()
+        }
+    );
+    assert!(matches!(
+        store.answer(
+            firstline_form::Language::En,
+            "documents_withheld",
+            AnswerValue::Choice("yes".into())
+        ),
+        Err(TrainingError::Answer(
+            firstline_form::AnswerError::Gated { .. }
+        ))
+    ));
+    let early = store.finish().expect("finished");
+    let first_outcome = |run: &str| {
+        store
+            .run_record(run)
+            .expect("run")
+            .debrief
+            .categories
+            .iter()
+            .find(|category| category.id == "safeguarding_first")
+            .expect("category")
+            .outcome
+    };
+    assert_eq!(first_outcome(&good), Outcome::Met);
+    assert_eq!(first_outcome(&early), Outcome::NotMet);
+    let classes = store.classes().expect("classes");
+    assert_eq!(classes.len(), 1);
+    assert_eq!(classes[0].trainees[0].runs.len(), 1);
+
+    let documents = dir.path().join("Documents");
+    let report = store.write_run_report(&early, &documents).expect("report");
+    let html = std::fs::read_to_string(&report).expect("read");
+    assert!(html.contains("documents_withheld") && html.contains("Not met"));
+    let csv_path = store.write_cohort_csv(&class, &documents).expect("csv");
+    let csv = std::fs::read_to_string(&csv_path).expect("read");
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    assert!(csv.contains(CANARY) && csv.contains("PC Early"));
+
+    // Locked: nothing opens without the trainer's PIN; and the file holds nothing readable.
+    store.lock();
+    assert!(matches!(
+        store.classes(),
+        Err(TrainingError::Vault(VaultError::Locked))
+    ));
+    drop(store);
+    let bytes = std::fs::read(&path).expect("read the file");
+    for secret in [CANARY, "deportation", "documents_withheld"] {
+        assert!(
+            !bytes
+                .windows(secret.len())
+                .any(|window| window == secret.as_bytes()),
+            "{secret} is readable in the training store"
+        );
+    }
+
+    // Reset the first trainee, remove the second, delete the class.
+    let mut store = self::store(&path);
+    store.unlock("24681357").expect("unlocked");
+    store.clear_trainee(&class, CANARY, false).expect("reset");
+    store
+        .clear_trainee(&class, "PC Early", true)
+        .expect("removed");
+    let classes = store.classes().expect("classes");
+    assert_eq!(classes[0].trainees.len(), 1);
+    assert!(classes[0].trainees[0].runs.is_empty());
+    assert!(store.run_record(&early).is_err());
+    store.delete_class(&class).expect("deleted");
+    assert!(store.classes().expect("classes").is_empty());
+}
