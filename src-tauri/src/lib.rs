@@ -29,6 +29,8 @@ pub struct Options {
     pub enrol: Option<(String, String)>,
     /// The machine policy file, in place of the platform's (development builds only).
     pub policy: Option<PathBuf>,
+    /// Open straight into scenario mode.
+    pub training: bool,
 }
 
 /// Whether this build takes `--policy` (a policy file anyone could write must never stand in
@@ -144,6 +146,9 @@ fn start_log(data_folder: &std::path::Path, policy: &Result<DevicePolicy, IpcErr
 /// Builds and runs the app until its last window closes.
 pub fn run(options: Options) {
     let state = AppState::default();
+    state
+        .start_in_training
+        .store(options.training, std::sync::atomic::Ordering::SeqCst);
     let policy = device_policy(&options);
     let packs = PackSource::from_option(options.pack);
     let enrol = options.enrol.map(|(gateway_url, code)| sync::EnrolOnStart {

@@ -9,7 +9,7 @@ const HELP: &str = "\
 firstline — safeguarding-first domestic abuse risk assessment
 
 Usage: firstline [--pack PATH] [--idle-lock-seconds N] [--enrol GATEWAY_URL CODE]
-                 [--policy FILE]
+                 [--policy FILE] [--training]
        firstline --verify-vault FILE
 
 Options:
@@ -25,6 +25,9 @@ Options:
                            one-time CODE from `firstline-admin enrolment-code` when an officer
                            first unlocks, unless it is enrolled already (the same checks as the
                            enrolment screen). Finalised assessments then sync on their own.
+  --training               Open straight into scenario mode, for trainers (the trainer's PIN
+                           opens it; its store is apart from officers' records and never
+                           syncs). The device's policy may forbid scenario mode.
   --policy FILE            Development builds only: read the machine policy from FILE
                            instead of /etc/firstline/policy.toml (C:\\ProgramData\\Firstline\\
                            policy.toml on Windows); builds without the `development`
@@ -89,6 +92,7 @@ fn main() -> ExitCode {
                 },
                 _ => return usage("--enrol needs a gateway URL and a one-time code"),
             },
+            Some("--training") => options.training = true,
             Some("--idle-lock-seconds") => match args.next().and_then(|n| n.to_str()?.parse().ok())
             {
                 Some(seconds) => options.idle_lock = Some(std::time::Duration::from_secs(seconds)),

@@ -22,6 +22,8 @@ pub struct AppState {
     /// The code of the last background enrolment the force refused for good: not tried again
     /// until the policy names another.
     refused_code: std::sync::Arc<Mutex<Option<zeroize::Zeroizing<String>>>>,
+    /// `--training`: the first screen is scenario mode (told once, by the first vault status).
+    pub start_in_training: std::sync::atomic::AtomicBool,
     /// The app's data folder, once known.
     pub data_folder: Mutex<Option<std::path::PathBuf>>,
     /// Scenario mode's store, opened at its first use (a file and secret of its own).
@@ -37,6 +39,7 @@ impl Default for AppState {
             enrol_on_unlock: Mutex::new(None),
             enrolling: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
             refused_code: std::sync::Arc::new(Mutex::new(None)),
+            start_in_training: std::sync::atomic::AtomicBool::new(false),
             data_folder: Mutex::new(None),
             training: Mutex::new(None),
         }

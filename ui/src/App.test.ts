@@ -1014,3 +1014,69 @@ describe("a finalise refused for something still to do", () => {
     expect(await screen.findByTestId("sync-pending")).toBeTruthy();
   });
 });
+
+describe("scenario mode", () => {
+  function trainingBackend(): FakeBackend {
+    const backend = new FakeBackend([
+      yesNo("safe", "Is everyone safe?"),
+      yesNo("alone", "Was the victim spoken to alone?"),
+      fakeQuestion({ id: "threats", section_id: "migrant_victim", section: "Further questions", label: "Threats of deportation?" }),
+    ]);
+    backend.gates = [
+      {
+        id: "safeguarding",
+        title: "Further questions",
+        open: false,
+        missing: [],
+        opensWhen: [{ question: "alone", value: "yes", missing: "Victim spoken to alone" }],
+        sections: ["migrant_victim"],
+      },
+    ];
+    return backend;
+  }
+
+  it("sets the trainer's PIN, runs a trainee, refuses a gated question asked early, and shows the debrief", async () => {
+    const backend = trainingBackend();
+    render(App, { props: { backend } });
+    await fireEvent.click(await screen.findByTestId("training"));
+    expect((await screen.findByTestId("training-banner")).textContent).toContain("TRAINING");
+    expect(document.documentElement.dataset.mode).toBe("training");
+    await fireEvent.input(screen.getByTestId("training-pin"), { target: { value: "24681357" } });
+    await fireEvent.input(screen.getByTestId("training-pin-again"), { target: { value: "24681357" } });
+    await fireEvent.click(screen.getByTestId("training-pin-submit"));
+    await fireEvent.input(await screen.findByTestId("new-class-trainees"), { target: { value: "PC Early\n" } });
+    await fireEvent.click(screen.getByTestId("create-class"));
+    await fireEvent.click(await screen.findByTestId("run-trainee"));
+    expect((await screen.findByTestId("training-brief")).textContent).toBe("A made-up incident.");
+    await fireEvent.click(screen.getByTestId("start-run"));
+    // The first question's reply shows beside it.
+    expect((await screen.findByTestId("victim-reply")).textContent).toContain("Fake reply to Is everyone safe?");
+    // "Ask about…" a question behind the closed gate: refused, as at a real incident.
+    await fireEvent.change(screen.getByTestId("ask-about-select"), { target: { value: "threats" } });
+    await fireEvent.click(screen.getByTestId("ask-about-button"));
+    expect((await screen.findByTestId("ask-notice")).textContent).toContain('"Further questions" is still closed');
+    await fireEvent.click(screen.getByTestId("finish-scenario"));
+    expect((await screen.findByTestId("debrief-title")).textContent).toBe("Debrief: PC Early");
+    const category = screen.getByTestId("debrief-category");
+    expect(category.dataset.outcome).toBe("not_met");
+    expect(within(category).getByTestId("debrief-moment").getAttribute("href")).toBe("#moment-1");
+    expect(screen.getByTestId("timeline").querySelector("#moment-1")?.textContent).toContain("refused");
+    await fireEvent.click(screen.getByTestId("write-report"));
+    expect((await screen.findByTestId("report-path")).textContent).toContain("Firstline training");
+    await fireEvent.click(screen.getByTestId("back-to-classes"));
+    expect((await screen.findByTestId("trainee")).textContent).toContain("1 run");
+    await fireEvent.click(screen.getByTestId("leave-training"));
+    await waitFor(() => expect(document.documentElement.dataset.mode).toBeUndefined());
+    expect(backend.trainerUnlocked).toBe(false);
+  });
+
+  it("refuses a class with no trainee, in the trainer's words", async () => {
+    const backend = trainingBackend();
+    backend.trainerPin = "24681357";
+    backend.trainerUnlocked = true;
+    render(App, { props: { backend } });
+    await fireEvent.click(await screen.findByTestId("training"));
+    await fireEvent.click(await screen.findByTestId("create-class"));
+    expect((await screen.findByTestId("training-error")).textContent).toContain("Give each trainee a different name");
+  });
+});

@@ -29,6 +29,8 @@ Commands:
           gateway on its embedded SQLite default (target/local-force/, demo force keys
           made by firstline-admin on first run), and open the app enrolled with it, so
           finalised assessments sync at once. The gateway stops when the app closes.
+          `run --training` opens straight into scenario mode with the shipped
+          scenarios (set a trainer's PIN at first use; nothing in it ever syncs).
   test    setup, then every check CI runs, stopping at the first failure: cargo fmt,
           clippy -D warnings, the dependency rule, the UI's type check, linter and unit
           tests, the workspace's Rust tests (the gateway's suite on SQLite and on a real
@@ -106,5 +108,8 @@ fn run() -> Result<(), String> {
     let app = shell::root().join("target/debug/firstline");
     let mut command = std::process::Command::new(app);
     command.args(["--enrol", &force.url, &force.enrolment_code]);
+    if std::env::args().skip(2).any(|arg| arg == "--training") {
+        command.arg("--training");
+    }
     shell::run(command)
 }

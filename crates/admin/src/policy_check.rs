@@ -1,14 +1,10 @@
 //! `firstline-admin check-policy`: a machine policy file read as a device will read it, and
 //! what it fixes said setting by setting, before the device-management system drops it on a
-//! fleet. Settings the app reads but does not use yet are said apart, so nobody counts on them.
+//! fleet.
 
 use std::path::Path;
 
 use firstline_policy::{effective, MachinePolicy, StartOptions};
-
-/// Settings the policy file may name that this version reads and shows nowhere yet (training
-/// and the app's own log are not built).
-const NOT_USED_YET: [&str; 2] = ["allow_training", "trainer_min_pin_length"];
 
 /// Checks the policy at `file`: prints what it fixes, or fails saying where and why (never
 /// quoting the file, which may hold an enrolment code).
@@ -29,10 +25,7 @@ pub fn check_policy(file: &Path) -> Result<(), String> {
         })
         .unwrap_or_default();
     let mut fixed = 0;
-    for (name, setting) in named
-        .iter()
-        .filter(|(name, _)| !NOT_USED_YET.contains(&name.as_str()))
-    {
+    for (name, setting) in &named {
         fixed += 1;
         println!("  {name} = {}", setting["value"]);
     }
@@ -50,17 +43,6 @@ pub fn check_policy(file: &Path) -> Result<(), String> {
     }
     if fixed == 0 {
         println!("  nothing: every setting keeps the force's value or the default");
-    }
-    let unused: Vec<&str> = named
-        .iter()
-        .map(|(name, _)| name.as_str())
-        .filter(|name| NOT_USED_YET.contains(name))
-        .collect();
-    if !unused.is_empty() {
-        println!(
-            "Read but not used by this version yet: {}",
-            unused.join(", ")
-        );
     }
     Ok(())
 }

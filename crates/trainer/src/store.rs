@@ -194,8 +194,10 @@ impl TrainingStore {
         pack: Arc<Pack>,
         scenarios: Vec<Scenario>,
     ) -> Result<TrainingStore, TrainingError> {
-        let mut options = VaultOptions::default();
-        options.min_pin_digits = min_pin_digits;
+        let options = VaultOptions {
+            min_pin_digits,
+            ..VaultOptions::default()
+        };
         TrainingStore::open_with(path, secret, options, pack, scenarios)
     }
 

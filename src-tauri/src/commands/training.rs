@@ -89,6 +89,8 @@ pub struct RunView<'a> {
     pub brief: &'a str,
     /// The form as the officer's screens show it.
     pub view: firstline_form::AssessmentView<'a>,
+    /// Every question of the form, for "Ask about…".
+    pub menu: Vec<firstline_trainer::MenuItem>,
 }
 
 /// Starts a trainee's run; the brief and the form.
@@ -109,11 +111,13 @@ fn run_view(
     store: &mut firstline_trainer::TrainingStore,
     language: Language,
 ) -> Result<Box<RawValue>, IpcError> {
+    let menu = store.ask_about_menu(language);
     let (scenario, view) = store.view(language)?;
     json(&RunView {
         title: &scenario.title,
         brief: &scenario.brief,
         view,
+        menu,
     })
 }
 

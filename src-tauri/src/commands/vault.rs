@@ -25,6 +25,8 @@ pub struct VaultStatus {
     /// The unlocked officer's PIN is shorter than today's minimum: nothing but a PIN change
     /// until it is changed.
     pub pin_change_required: bool,
+    /// The app was started with `--training`: open scenario mode first (said once).
+    pub start_in_training: bool,
 }
 
 /// A draft in the list.
@@ -52,6 +54,9 @@ pub fn vault_status(state: State<'_, AppState>) -> Result<VaultStatus, IpcError>
             idle_lock_seconds: workspace.idle_limit().as_secs(),
             wiped_at: workspace.vault().sync_status()?.wiped_at,
             pin_change_required: workspace.vault().pin_change_required(),
+            start_in_training: state
+                .start_in_training
+                .swap(false, std::sync::atomic::Ordering::SeqCst),
         })
     })
 }

@@ -164,6 +164,8 @@ export interface VaultStatus {
   /** The unlocked officer's PIN is shorter than today's minimum and has not been changed since
    *  they unlocked: every command but a PIN change (and lock) is refused until it is. */
   pin_change_required: boolean;
+  /** Started with `--training`: open scenario mode first (said once). */
+  start_in_training: boolean;
 }
 
 export interface DraftView {
@@ -372,7 +374,11 @@ export type ErrorDetail =
   | { kind: "pack_unreadable" }
   | { kind: "pack_override_forbidden" }
   | { kind: "policy_unusable" }
-  | { kind: "support_bundle_not_written" };
+  | { kind: "support_bundle_not_written" }
+  | { kind: "training_forbidden" }
+  | { kind: "training_not_ready" }
+  | { kind: "bad_trainee_name" }
+  | { kind: "report_not_written" };
 
 export type ErrorKind = ErrorDetail["kind"];
 
@@ -438,6 +444,10 @@ export const ERROR_DETAIL_PARAMS: { readonly [K in ErrorKind]: { readonly [P in 
   pack_override_forbidden: {},
   policy_unusable: {},
   support_bundle_not_written: {},
+  training_forbidden: {},
+  training_not_ready: {},
+  bad_trainee_name: {},
+  report_not_written: {},
 };
 
 export class BackendError extends Error {
@@ -455,7 +465,97 @@ export class BackendError extends Error {
   }
 }
 
-export interface Backend {
+/** Scenario mode's first screen: whether the trainer's PIN is set and unlocked. */
+export interface TrainingStatus {
+  trainer_set_up: boolean;
+  unlocked: boolean;
+  min_pin_digits: number;
+}
+
+export interface ScenarioSummary {
+  id: string;
+  title: string;
+  brief: string;
+}
+
+export interface TrainingRunSummary {
+  id: string;
+  finished_at: number;
+  met: number;
+  partly: number;
+  not_met: number;
+}
+
+export interface TrainingClass {
+  id: string;
+  scenario: string;
+  scenario_title: string;
+  created_at: number;
+  trainees: { name: string; runs: TrainingRunSummary[] }[];
+}
+
+/** A trainee's run as its screens show it: the brief and the form. */
+export interface TrainingRunView {
+  title: string;
+  brief: string;
+  view: AssessmentView;
+  /** Every question of the form, for "Ask about…" (those behind a closed gate too). */
+  menu: { id: string; label: string; section: string }[];
+}
+
+/** What asking a question gave: the scripted victim's reply, or the gate's refusal. */
+export type AskedView = { kind: "reply"; says: string; reliable: boolean } | { kind: "refused"; gate: string };
+
+export type Outcome = "met" | "partly" | "not_met";
+
+export interface DebriefCategory {
+  id: string;
+  outcome: Outcome;
+  reason: string;
+  moments: number[];
+}
+
+/** One moment of a run's timeline. */
+export type TimelineEvent =
+  | { kind: "asked"; question: string; reply: string; reliable: boolean }
+  | { kind: "refused"; question: string; gate: string }
+  | { kind: "recorded"; question: string; answer: AnswerValue }
+  | { kind: "inject"; id: string; says: string }
+  | { kind: "finished" };
+
+export interface TrainingRunRecord {
+  id: string;
+  class_id: string;
+  trainee: string;
+  scenario: string;
+  finished_at: number;
+  timeline: { moments: { at_ms: number; event: TimelineEvent }[] };
+  debrief: { scenario: string; scenario_version: string; seconds_taken: number; categories: DebriefCategory[] };
+}
+
+/** Scenario mode's commands: a training store of its own, which never syncs. */
+export interface TrainingBackend {
+  trainingStatus(): Promise<TrainingStatus>;
+  trainingSetUp(pin: string): Promise<void>;
+  trainingUnlock(pin: string): Promise<void>;
+  trainingLock(): Promise<void>;
+  trainingScenarios(): Promise<ScenarioSummary[]>;
+  trainingNewClass(scenario: string, trainees: string[]): Promise<string>;
+  trainingClasses(): Promise<TrainingClass[]>;
+  trainingStartRun(language: Language, classId: string, trainee: string): Promise<TrainingRunView>;
+  trainingView(language: Language): Promise<TrainingRunView>;
+  trainingAsk(language: Language, questionId: string): Promise<AskedView>;
+  trainingAnswer(language: Language, questionId: string, value: AnswerValue): Promise<AssessmentView>;
+  trainingInjects(): Promise<{ id: string; says: string }[]>;
+  trainingFinish(): Promise<string>;
+  trainingRun(runId: string): Promise<TrainingRunRecord>;
+  trainingWriteReport(runId: string): Promise<string>;
+  trainingWriteCohort(classId: string): Promise<string>;
+  trainingClearTrainee(classId: string, trainee: string, remove: boolean): Promise<void>;
+  trainingDeleteClass(classId: string): Promise<void>;
+}
+
+export interface Backend extends TrainingBackend {
   startAssessment(language: Language): Promise<AssessmentView>;
   answerQuestion(language: Language, questionId: string, value: AnswerValue): Promise<AssessmentView>;
   assessmentSummary(language: Language): Promise<Summary>;
@@ -568,4 +668,22 @@ export const tauriBackend: Backend = {
   supportServices: () => call("support_services", {}),
   enrolDevice: (gatewayUrl, code) => call("enrol_device", { gatewayUrl, code }),
   wipeDevice: (pin, waitingSeen) => call("wipe_device", { pin, waitingSeen }),
+  trainingStatus: () => call("training_status", {}),
+  trainingSetUp: (pin) => call("training_set_up", { pin }),
+  trainingUnlock: (pin) => call("training_unlock", { pin }),
+  trainingLock: () => call("training_lock", {}),
+  trainingScenarios: () => call("training_scenarios", {}),
+  trainingNewClass: (scenario, trainees) => call("training_new_class", { scenario, trainees }),
+  trainingClasses: () => call("training_classes", {}),
+  trainingStartRun: (language, classId, trainee) => call("training_start_run", { language, classId, trainee }),
+  trainingView: (language) => call("training_view", { language }),
+  trainingAsk: (language, questionId) => call("training_ask", { language, questionId }),
+  trainingAnswer: (language, questionId, value) => call("training_answer", { language, questionId, value }),
+  trainingInjects: () => call("training_injects", {}),
+  trainingFinish: () => call("training_finish", {}),
+  trainingRun: (runId) => call("training_run", { runId }),
+  trainingWriteReport: (runId) => call("training_write_report", { runId }),
+  trainingWriteCohort: (classId) => call("training_write_cohort", { classId }),
+  trainingClearTrainee: (classId, trainee, remove) => call("training_clear_trainee", { classId, trainee, remove }),
+  trainingDeleteClass: (classId) => call("training_delete_class", { classId }),
 };

@@ -4,6 +4,12 @@
 // checks, refuses everything but a PIN change to an officer whose PIN is shorter than today's
 // minimum (see `withShortPinOfficer`), and can be told to fail. It never stands in for the real app outside tests.
 import type {
+  AskedView,
+  ScenarioSummary,
+  TrainingClass,
+  TrainingRunRecord,
+  TrainingRunView,
+  TrainingStatus,
   AnswerValue,
   AssessmentView,
   Backend,
@@ -281,6 +287,7 @@ export class FakeBackend implements Backend {
       idle_lock_seconds: 300,
       wiped_at: this.sync.wiped_at,
       pin_change_required: this.pinChangeRequired(),
+      start_in_training: false,
     };
   }
 
@@ -509,6 +516,176 @@ export class FakeBackend implements Backend {
   async assessmentView(language: Language): Promise<AssessmentView> {
     this.officerSession();
     return this.view(language);
+  }
+
+  // Scenario mode: a store of its own with the trainer's PIN, classes, and one run at a time
+  // over this fake's questions and gates (asking a question behind a closed gate is refused and
+  // kept, as the core does). The debrief here scores one category only; the real scoring is
+  // tested in Rust (crates/training) and through the window.
+  trainerPin: string | null = null;
+  trainerUnlocked = false;
+  classes: TrainingClass[] = [];
+  runs = new Map<string, TrainingRunRecord>();
+  private run: { classId: string; trainee: string; moments: TrainingRunRecord["timeline"]["moments"] } | null = null;
+
+  private trainerSession(): void {
+    if (!this.trainerUnlocked) throw refusal("Locked", "scenario mode is locked", { kind: "locked" });
+  }
+
+  async trainingStatus(): Promise<TrainingStatus> {
+    return { trainer_set_up: this.trainerPin !== null, unlocked: this.trainerUnlocked, min_pin_digits: 8 };
+  }
+
+  async trainingSetUp(pin: string): Promise<void> {
+    if (!/^[0-9]{8,12}$/.test(pin)) throw refusal("Invalid", "bad PIN", { kind: "bad_pin", min: 8, max: 12 });
+    this.trainerPin = pin;
+    this.trainerUnlocked = true;
+  }
+
+  async trainingUnlock(pin: string): Promise<void> {
+    if (pin !== this.trainerPin) throw refusal("Invalid", "wrong PIN", { kind: "wrong_pin", attempts_left: 9 });
+    this.trainerUnlocked = true;
+  }
+
+  async trainingLock(): Promise<void> {
+    this.trainerUnlocked = false;
+    this.run = null;
+  }
+
+  async trainingScenarios(): Promise<ScenarioSummary[]> {
+    this.trainerSession();
+    return [{ id: "fake-scenario", title: "A fake scenario", brief: "A made-up incident." }];
+  }
+
+  async trainingNewClass(scenario: string, trainees: string[]): Promise<string> {
+    this.trainerSession();
+    if (trainees.length === 0 || new Set(trainees).size !== trainees.length) {
+      throw refusal("Invalid", "bad names", { kind: "bad_trainee_name" });
+    }
+    const id = `class-${this.classes.length + 1}`;
+    this.classes.push({
+      id,
+      scenario,
+      scenario_title: "A fake scenario",
+      created_at: 1_800_000_000,
+      trainees: trainees.map((name) => ({ name, runs: [] })),
+    });
+    return id;
+  }
+
+  async trainingClasses(): Promise<TrainingClass[]> {
+    this.trainerSession();
+    return structuredClone(this.classes);
+  }
+
+  private runView(language: Language): TrainingRunView {
+    return {
+      title: "A fake scenario",
+      brief: "A made-up incident.",
+      view: this.view(language),
+      menu: this.questions.map((question) => ({ id: question.id, label: question.label, section: question.section })),
+    };
+  }
+
+  async trainingStartRun(language: Language, classId: string, trainee: string): Promise<TrainingRunView> {
+    this.trainerSession();
+    if (this.run) throw refusal("NotReady", "a run is going", { kind: "training_not_ready" });
+    this.answers.clear();
+    this.run = { classId, trainee, moments: [] };
+    return this.runView(language);
+  }
+
+  async trainingView(language: Language): Promise<TrainingRunView> {
+    this.trainerSession();
+    return this.runView(language);
+  }
+
+  async trainingAsk(language: Language, questionId: string): Promise<AskedView> {
+    this.trainerSession();
+    const run = this.run;
+    if (!run) throw refusal("NotReady", "no run", { kind: "training_not_ready" });
+    const question = this.questions.find((candidate) => candidate.id === questionId);
+    if (!question) throw refusal("Invalid", "unknown question", { kind: "unknown_question" });
+    const closed = this.gates.find((gate) => gate.sections?.includes(question.section_id) && !this.isOpen(gate));
+    if (closed) {
+      run.moments.push({ at_ms: run.moments.length * 1000, event: { kind: "refused", question: questionId, gate: closed.id } });
+      return { kind: "refused", gate: language === "cy" && closed.titleCy ? closed.titleCy : closed.title };
+    }
+    const reply = `Fake reply to ${question.label}`;
+    run.moments.push({ at_ms: run.moments.length * 1000, event: { kind: "asked", question: questionId, reply, reliable: true } });
+    return { kind: "reply", says: reply, reliable: true };
+  }
+
+  async trainingAnswer(language: Language, questionId: string, value: AnswerValue): Promise<AssessmentView> {
+    this.trainerSession();
+    const view = await this.answerQuestion(language, questionId, value);
+    this.run?.moments.push({ at_ms: (this.run?.moments.length ?? 0) * 1000, event: { kind: "recorded", question: questionId, answer: value } });
+    return view;
+  }
+
+  async trainingInjects(): Promise<{ id: string; says: string }[]> {
+    return [];
+  }
+
+  async trainingFinish(): Promise<string> {
+    this.trainerSession();
+    const run = this.run;
+    if (!run) throw refusal("NotReady", "no run", { kind: "training_not_ready" });
+    this.run = null;
+    const id = `run-${this.runs.size + 1}`;
+    const refused = run.moments.findIndex((moment) => moment.event.kind === "refused");
+    run.moments.push({ at_ms: run.moments.length * 1000, event: { kind: "finished" } });
+    this.runs.set(id, {
+      id,
+      class_id: run.classId,
+      trainee: run.trainee,
+      scenario: "fake-scenario",
+      finished_at: 1_800_000_100,
+      timeline: { moments: run.moments },
+      debrief: {
+        scenario: "fake-scenario",
+        scenario_version: "1",
+        seconds_taken: run.moments.length,
+        categories: [
+          refused >= 0
+            ? { id: "safeguarding_first", outcome: "not_met", reason: "asked too early", moments: [refused] }
+            : { id: "safeguarding_first", outcome: "met", reason: "steps first", moments: [] },
+        ],
+      },
+    });
+    const trainee = this.classes.find((group) => group.id === run.classId)?.trainees.find((found) => found.name === run.trainee);
+    trainee?.runs.push({ id, finished_at: 1_800_000_100, met: refused >= 0 ? 0 : 1, partly: 0, not_met: refused >= 0 ? 1 : 0 });
+    return id;
+  }
+
+  async trainingRun(runId: string): Promise<TrainingRunRecord> {
+    this.trainerSession();
+    const record = this.runs.get(runId);
+    if (!record) throw refusal("NotReady", "no run", { kind: "training_not_ready" });
+    return structuredClone(record);
+  }
+
+  async trainingWriteReport(runId: string): Promise<string> {
+    this.trainerSession();
+    return `/home/trainer/Documents/Firstline training/debrief-${runId}.html`;
+  }
+
+  async trainingWriteCohort(classId: string): Promise<string> {
+    this.trainerSession();
+    return `/home/trainer/Documents/Firstline training/cohort-${classId}.csv`;
+  }
+
+  async trainingClearTrainee(classId: string, trainee: string, remove: boolean): Promise<void> {
+    this.trainerSession();
+    const group = this.classes.find((found) => found.id === classId);
+    if (!group) return;
+    if (remove) group.trainees = group.trainees.filter((found) => found.name !== trainee);
+    else group.trainees.forEach((found) => found.name === trainee && (found.runs = []));
+  }
+
+  async trainingDeleteClass(classId: string): Promise<void> {
+    this.trainerSession();
+    this.classes = this.classes.filter((group) => group.id !== classId);
   }
 
   async assessmentSummary(language: Language): Promise<Summary> {

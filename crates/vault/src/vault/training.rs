@@ -72,6 +72,9 @@ pub(crate) fn claim_kind(connection: &Connection, wanted: Kind) -> Result<(), Va
     }
 }
 
+/// A training record's id and its opened bytes (wiped when dropped).
+pub type TrainingRecord = (String, Zeroizing<Vec<u8>>);
+
 fn record_aad(record_id: &str) -> Vec<u8> {
     format!("firstline training record v1\0{record_id}").into_bytes()
 }
@@ -111,10 +114,7 @@ impl Vault {
 
     /// The training records whose ids start with `prefix`, opened, in id order. A record that
     /// does not open (changed outside the app, or moved to another id) is refused.
-    pub fn training_records(
-        &self,
-        prefix: &str,
-    ) -> Result<Vec<(String, Zeroizing<Vec<u8>>)>, VaultError> {
+    pub fn training_records(&self, prefix: &str) -> Result<Vec<TrainingRecord>, VaultError> {
         let key = self.trainer_key()?;
         let mut statement = self.connection.prepare(
             "SELECT record_id, sealed FROM training_records
