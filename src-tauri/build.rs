@@ -34,6 +34,7 @@ const COMMANDS: &[&str] = &[
     "training_status",
     "training_set_up",
     "training_unlock",
+    "training_change_pin",
     "training_lock",
     "training_scenarios",
     "training_new_class",

@@ -233,6 +233,7 @@ pub fn run(options: Options) {
             commands::training::training_status,
             commands::training::training_set_up,
             commands::training::training_unlock,
+            commands::training::training_change_pin,
             commands::training::training_lock,
             commands::training::training_scenarios,
             commands::training::training_new_class,

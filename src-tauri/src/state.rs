@@ -191,10 +191,11 @@ impl AppState {
         &self,
         action: impl FnOnce(&mut firstline_trainer::TrainingStore) -> Result<T, IpcError>,
     ) -> Result<T, IpcError> {
-        let (min_pin_digits, allow_file) = self.peek_workspace(|workspace| {
+        let (rules, allow_file) = self.peek_workspace(|workspace| {
             let policy = workspace.policy();
-            let min = firstline_trainer::trainer_pin_rule(policy.effective())?;
-            Ok((min, policy.effective().allow_file_secret.value))
+            let rules =
+                firstline_trainer::trainer_rules(policy.effective(), workspace.idle_limit())?;
+            Ok((rules, policy.effective().allow_file_secret.value))
         })?;
         let mut slot = self
             .training
@@ -224,15 +225,26 @@ impl AppState {
             *slot = Some(firstline_trainer::TrainingStore::open(
                 &folder.join("training.sqlite"),
                 secret,
-                min_pin_digits,
+                rules.min_pin_digits,
                 pack,
                 scenarios,
             )?);
         }
         match slot.as_mut() {
-            Some(store) => action(store),
+            Some(store) => {
+                store.before_command(rules);
+                action(store)
+            }
             None => Err(IpcError::damaged("Scenario mode could not open")),
         }
+    }
+
+    /// Locks the officer's workspace (scenario mode opening: the two are never unlocked at once).
+    pub fn lock_officer(&self) {
+        let _ = self.peek_workspace(|workspace| {
+            workspace.lock();
+            Ok(())
+        });
     }
 
     /// Locks scenario mode, if it is open (the app locking, or leaving scenario mode).

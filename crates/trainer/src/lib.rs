@@ -11,16 +11,24 @@ mod store;
 
 pub use error::TrainingError;
 
-/// Whether the device's policy lets scenario mode open, and if so the fewest digits the
-/// trainer's PIN may have (`allow_training`, `trainer_min_pin_length`: never fewer than an
-/// officer's).
-pub fn trainer_pin_rule(effective: &firstline_policy::Effective) -> Result<usize, TrainingError> {
+/// Whether the device's policy lets scenario mode open (`allow_training`), and if so its rules:
+/// the trainer's PIN length (`trainer_min_pin_length`, never fewer digits than an officer's),
+/// the wrong-PIN limit and the idle lock, as an officer's.
+pub fn trainer_rules(
+    effective: &firstline_policy::Effective,
+    idle_limit: std::time::Duration,
+) -> Result<TrainerRules, TrainingError> {
     if !effective.allow_training.value {
         return Err(TrainingError::Forbidden);
     }
-    Ok(usize::try_from(effective.trainer_min_pin_length.value).unwrap_or(usize::MAX))
+    Ok(TrainerRules {
+        min_pin_digits: usize::try_from(effective.trainer_min_pin_length.value)
+            .unwrap_or(usize::MAX),
+        max_failed_pins: effective.max_failed_pins.value,
+        idle_limit,
+    })
 }
 pub use store::{
     built_in_scenarios, ClassView, MenuItem, RunRecord, RunSummary, ScenarioSummary, Status,
-    TraineeView, TrainingStore, TRAINER,
+    TraineeView, TrainerRules, TrainingStore, TRAINER,
 };

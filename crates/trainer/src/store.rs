@@ -153,6 +153,20 @@ pub struct TrainingStore {
     scenarios: Vec<Arc<Scenario>>,
     active: Option<ActiveRun>,
     min_pin_digits: usize,
+    /// The trainer's last command, for the idle lock.
+    last_activity: Instant,
+}
+
+/// The rules the device's policy sets for scenario mode, applied before every command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrainerRules {
+    /// The fewest digits the trainer's PIN may have.
+    pub min_pin_digits: usize,
+    /// Wrong PINs in a row after which the trainer's key (and so the store's records) is
+    /// destroyed.
+    pub max_failed_pins: u32,
+    /// Idle time after which scenario mode locks itself.
+    pub idle_limit: std::time::Duration,
 }
 
 fn now() -> i64 {
@@ -163,13 +177,23 @@ fn now() -> i64 {
         })
 }
 
+/// Characters that change how text reads without being seen: direction overrides and
+/// isolates, zero-width characters, the byte-order mark, the soft hyphen.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}')
+}
+
 fn checked_trainees(trainees: Vec<String>) -> Result<Vec<String>, TrainingError> {
     let trainees: Vec<String> = trainees
         .into_iter()
         .map(|name| name.trim().to_string())
         .collect();
     let good = |name: &String| {
-        (1..=60).contains(&name.chars().count()) && !name.chars().any(char::is_control)
+        (1..=60).contains(&name.chars().count())
+            && !name
+                .chars()
+                .any(|c| c.is_control() || is_invisible_format(c))
     };
     let mut sorted = trainees.clone();
     sorted.sort();
@@ -217,7 +241,26 @@ impl TrainingStore {
             scenarios: scenarios.into_iter().map(Arc::new).collect(),
             active: None,
             min_pin_digits,
+            last_activity: Instant::now(),
         })
+    }
+
+    /// Applies the device's policy before a command: the trainer's PIN rules, and the idle
+    /// lock (idle past the limit since the last command: locked, a run going dropped). The
+    /// command counts as activity.
+    pub fn before_command(&mut self, rules: TrainerRules) {
+        self.before_command_at(rules, Instant::now());
+    }
+
+    /// [`TrainingStore::before_command`] at a given time (for tests).
+    pub fn before_command_at(&mut self, rules: TrainerRules, now: Instant) {
+        self.min_pin_digits = rules.min_pin_digits;
+        self.vault
+            .set_limits(rules.max_failed_pins, rules.min_pin_digits);
+        if now.saturating_duration_since(self.last_activity) > rules.idle_limit {
+            self.lock();
+        }
+        self.last_activity = now;
     }
 
     /// Where scenario mode stands.
@@ -407,11 +450,30 @@ impl TrainingStore {
         Ok(active.run.scenario())
     }
 
+    /// The trainer unlocked, with a PIN that meets today's rule (a shorter one must be changed
+    /// first, as an officer's must).
     fn vault_unlocked(&self) -> Result<(), TrainingError> {
         if self.vault.unlocked_officer().is_none() {
             return Err(TrainingError::Vault(firstline_vault::VaultError::Locked));
         }
+        if self.vault.pin_change_required() {
+            return Err(TrainingError::Vault(
+                firstline_vault::VaultError::PinChangeRequired {
+                    min: self.min_pin_digits,
+                },
+            ));
+        }
         Ok(())
+    }
+
+    /// Changes the trainer's PIN (unlocked; the current PIN checked again, a wrong one counting
+    /// as a wrong PIN).
+    pub fn change_pin(&mut self, current_pin: &str, new_pin: &str) -> Result<(), TrainingError> {
+        if self.vault.unlocked_officer().is_none() {
+            return Err(TrainingError::Vault(firstline_vault::VaultError::Locked));
+        }
+        self.vault.unlock(TRAINER, current_pin)?;
+        Ok(self.vault.change_pin(new_pin)?)
     }
 
     fn active(&mut self) -> Result<&mut ActiveRun, TrainingError> {
@@ -487,15 +549,15 @@ impl TrainingStore {
         self.vault_unlocked()?;
         let active = self
             .active
-            .take()
+            .as_ref()
             .ok_or(TrainingError::NotNow("no trainee's run is going"))?;
         let scenario = active.run.scenario().clone();
-        let timeline = active.run.finish();
+        let timeline = active.run.finished_timeline();
         let debrief = firstline_training::debrief(&scenario, self.pack.clone(), &timeline);
         let record = RunRecord {
             id: uuid::Uuid::new_v4().to_string(),
-            class_id: active.class_id,
-            trainee: active.trainee,
+            class_id: active.class_id.clone(),
+            trainee: active.trainee.clone(),
             scenario: scenario.id.clone(),
             finished_at: now(),
             timeline,
@@ -505,6 +567,8 @@ impl TrainingStore {
             .map_err(|error| TrainingError::NotWritten(error.to_string()))?;
         self.vault
             .save_training_record(&format!("run:{}:{}", record.class_id, record.id), &bytes)?;
+        // Kept: only now is the run over.
+        self.active = None;
         Ok(record.id)
     }
 

@@ -294,3 +294,65 @@ fn a_trainer_runs_a_class_and_keeps_debriefs_reports_and_a_cohort_csv() {
     store.delete_class(&class).expect("deleted");
     assert!(store.classes().expect("classes").is_empty());
 }
+
+#[test]
+fn scenario_mode_locks_itself_when_idle_and_follows_the_policys_pin_rules() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = store(&dir.path().join("training.sqlite"));
+    store.set_up_trainer("24681357").expect("trainer");
+    let rules = firstline_trainer::TrainerRules {
+        min_pin_digits: 8,
+        max_failed_pins: 10,
+        idle_limit: std::time::Duration::from_secs(120),
+    };
+    let start = std::time::Instant::now();
+    store.before_command_at(rules, start);
+    let class = store
+        .new_class("male-victim", vec!["PC Idle".into()])
+        .expect("class");
+    store.start_run(&class, "PC Idle").expect("run");
+    // Within the limit: still open, the run going.
+    store.before_command_at(rules, start + std::time::Duration::from_secs(100));
+    assert!(store.status().expect("status").running.is_some());
+    // Idle past it: locked, the run dropped.
+    store.before_command_at(rules, start + std::time::Duration::from_secs(260));
+    let status = store.status().expect("status");
+    assert!(!status.unlocked && status.running.is_none());
+    assert!(matches!(
+        store.classes(),
+        Err(TrainingError::Vault(VaultError::Locked))
+    ));
+
+    // The policy now asks for ten digits: the trainer's eight-digit PIN unlocks into a PIN
+    // change, and nothing else is open until it is changed.
+    let stricter = firstline_trainer::TrainerRules {
+        min_pin_digits: 10,
+        ..rules
+    };
+    store.before_command(stricter);
+    store.unlock("24681357").expect("unlocks");
+    assert!(matches!(
+        store.classes(),
+        Err(TrainingError::Vault(VaultError::PinChangeRequired {
+            min: 10
+        }))
+    ));
+    assert!(matches!(
+        store.change_pin("24681357", "13572468"),
+        Err(TrainingError::Vault(VaultError::BadPin { min: 10, .. }))
+    ));
+    store.change_pin("24681357", "1357246802").expect("changed");
+    assert_eq!(store.classes().expect("open again").len(), 1);
+
+    // Wrong PINs count by the policy's limit.
+    store.lock();
+    store.before_command(firstline_trainer::TrainerRules {
+        max_failed_pins: 2,
+        ..stricter
+    });
+    assert!(store.unlock("0000000000").is_err());
+    assert!(matches!(
+        store.unlock("0000000000"),
+        Err(TrainingError::Vault(VaultError::Wiped))
+    ));
+}

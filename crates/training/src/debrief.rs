@@ -94,19 +94,23 @@ fn replay(scenario: &Scenario, pack: Arc<Pack>, timeline: &Timeline) -> Replay {
         refused: Vec::new(),
         assessment: Assessment::new(pack),
     };
-    let mut last_reply: HashMap<String, Reply> = HashMap::new();
+    // The reply each question last got, as the timeline kept it: its reliability, and what the
+    // scenario says those words mean.
+    let mut last_reply: HashMap<String, (bool, Option<AnswerValue>)> = HashMap::new();
     for (index, moment) in timeline.moments.iter().enumerate() {
         let question = match &moment.event {
-            Event::Asked { question, .. } => {
-                let recorded = |id: &str| match assessment.answer_to(id) {
-                    Some(AnswerValue::Choice(value)) => Some(value.as_str()),
-                    _ => None,
-                };
-                if let Some(reply) = scenario.reply_to(question, recorded) {
-                    last_reply.insert(question.clone(), reply.clone());
-                } else {
-                    last_reply.remove(question);
-                }
+            Event::Asked {
+                question,
+                reply,
+                reliable,
+            } => {
+                let means = scenario
+                    .victim
+                    .replies
+                    .iter()
+                    .find(|scripted| &scripted.question == question && &scripted.says == reply)
+                    .and_then(|scripted: &Reply| scripted.means.clone());
+                last_reply.insert(question.clone(), (*reliable, means));
                 replay.asked.entry(question.clone()).or_insert(index);
                 Some(question)
             }
@@ -121,15 +125,18 @@ fn replay(scenario: &Scenario, pack: Arc<Pack>, timeline: &Timeline) -> Replay {
                 replay
                     .last_answer
                     .insert(question.clone(), (answer.clone(), index));
-                if let Some(reply) = last_reply.get(question) {
-                    if !reply.reliable {
+                // "Don't know" and free text are never held against the trainee.
+                let unknowing = matches!(answer, AnswerValue::Choice(value) if value == "unknown")
+                    || matches!(answer, AnswerValue::Text(_));
+                if let Some((reliable, means)) = last_reply.get(question).filter(|_| !unknowing) {
+                    if !reliable {
                         replay.recorded_otherwise.push((
                             index,
                             format!(
                                 "{question} was recorded from a reply that cannot be relied on"
                             ),
                         ));
-                    } else if let Some(said) = &reply.means {
+                    } else if let Some(said) = means {
                         if !same_answer(said, answer) {
                             replay.recorded_otherwise.push((
                                 index,
@@ -143,11 +150,7 @@ fn replay(scenario: &Scenario, pack: Arc<Pack>, timeline: &Timeline) -> Replay {
                     }
                 }
                 for (step, done) in expected.first_steps.iter().zip(&mut replay.step_done) {
-                    let complete = step
-                        .questions
-                        .iter()
-                        .all(|q| !assessment.is_shown_now(q) || assessment.answer_to(q).is_some());
-                    if complete && done.is_none() {
+                    if done.is_none() && step_complete(step, &assessment) {
                         *done = Some(index);
                     }
                 }
@@ -161,8 +164,35 @@ fn replay(scenario: &Scenario, pack: Arc<Pack>, timeline: &Timeline) -> Replay {
             }
         }
     }
+    // A step undone later (a child present after all, and not seen) is not done.
+    for (step, done) in expected.first_steps.iter().zip(&mut replay.step_done) {
+        if !step_complete(step, &assessment) {
+            *done = None;
+        }
+    }
+    // What counts is what the record now holds: an answer no longer asked counts for nothing.
+    replay
+        .last_answer
+        .retain(|question, _| assessment.is_shown_now(question));
     replay.assessment = assessment;
     replay
+}
+
+/// Whether a step is done: each of its questions shown has an answer, and the gate it names
+/// (if any) is open or deferred.
+fn step_complete(step: &crate::scenario::Step, assessment: &Assessment) -> bool {
+    let answered = step
+        .questions
+        .iter()
+        .all(|q| !assessment.is_shown_now(q) || assessment.answer_to(q).is_some());
+    let gate_done = step.done_when_gate.as_ref().is_none_or(|gate| {
+        assessment
+            .view(firstline_form::Language::En)
+            .gates
+            .iter()
+            .any(|view| view.id == gate && (view.open || view.deferred.is_some()))
+    });
+    answered && gate_done
 }
 
 /// Whether two answers are the same for the debrief (multiple choices in any order; free text
@@ -611,18 +641,32 @@ fn key_actions(scenario: &Scenario, replay: &Replay) -> Category {
     let mut missed = Vec::new();
     let mut moments = Vec::new();
     for action in actions {
-        let recorded = match replay.last_answer.get(&action.question) {
+        // One choice must be one of those named; a multiple choice must include one of them.
+        let recorded: Option<Vec<&str>> = match replay.last_answer.get(&action.question) {
             Some((AnswerValue::Choice(value), moment)) => {
                 moments.push(*moment);
-                Some(value.as_str())
+                Some(vec![value.as_str()])
+            }
+            Some((AnswerValue::Choices(values), moment)) => {
+                moments.push(*moment);
+                Some(values.iter().map(String::as_str).collect())
             }
             _ => None,
         };
-        if !recorded.is_some_and(|value| action.is.iter().any(|wanted| wanted == value)) {
+        let met = recorded.as_ref().is_some_and(|values| {
+            values
+                .iter()
+                .any(|value| action.is.iter().any(|wanted| wanted == value))
+        });
+        if !met {
             missed.push(format!(
                 "{} was recorded as {}; good practice here is {}",
                 action.question,
-                recorded.map_or("nothing".to_string(), |value| format!("\"{value}\"")),
+                match &recorded {
+                    None => "nothing".to_string(),
+                    Some(values) if values.is_empty() => "nothing picked".to_string(),
+                    Some(values) => format!("\"{}\"", values.join(", ")),
+                },
                 action.is.join(" or ")
             ));
         }

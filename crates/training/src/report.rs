@@ -106,7 +106,7 @@ pub fn report_html(
             .collect();
         html.push_str(&format!(
             "<tr id=\"{}\"><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td></tr>\n",
-            escape(&category.id),
+            html_escape::encode_double_quoted_attribute(&category.id),
             escape(category_title(&category.id)),
             outcome_code(category.outcome),
             outcome_words(category.outcome),
@@ -137,7 +137,8 @@ pub struct CohortRow<'a> {
 }
 
 /// The cohort CSV: trainee, scenario, version, seconds taken, then one outcome code per
-/// category (`met`, `partly`, `not_met`). No reasons, answers or other free text.
+/// category (`met`, `partly`, `not_met`). No reasons, answers or other free text; a trainee's
+/// name that a spreadsheet would take for a formula is written as text.
 pub fn cohort_csv(rows: &[CohortRow<'_>]) -> Result<Vec<u8>, String> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let categories: Vec<&str> = rows
@@ -157,7 +158,7 @@ pub fn cohort_csv(rows: &[CohortRow<'_>]) -> Result<Vec<u8>, String> {
         .map_err(|error| error.to_string())?;
     for row in rows {
         let mut record = vec![
-            row.trainee.to_string(),
+            spreadsheet_safe(row.trainee),
             row.debrief.scenario.clone(),
             row.debrief.scenario_version.clone(),
             row.debrief.seconds_taken.to_string(),
@@ -175,12 +176,28 @@ pub fn cohort_csv(rows: &[CohortRow<'_>]) -> Result<Vec<u8>, String> {
     writer.into_inner().map_err(|error| error.to_string())
 }
 
-/// Writes `bytes` as a new file `name` in `documents/Firstline training` (made if missing),
-/// never overwriting one (a number is added); returns its path.
+/// A cell a spreadsheet will not read as a formula: text starting `=`, `+`, `-`, `@`, a tab or
+/// a carriage return gets a leading apostrophe (the usual CSV-injection guard).
+fn spreadsheet_safe(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// Writes `bytes` as a new file `name` in `documents/Firstline training` (made if missing,
+/// readable by its owner only, as the file is: reports name trainees), never overwriting one
+/// (a number is added); returns its path.
 pub fn write_report(documents: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, String> {
     use std::io::Write;
     let folder = documents.join(REPORT_FOLDER);
-    std::fs::create_dir_all(&folder)
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(&folder)
         .map_err(|error| format!("cannot make {}: {error}", folder.display()))?;
     let (stem, extension) = name.rsplit_once('.').unwrap_or((name, ""));
     for attempt in 0..1000 {
@@ -189,11 +206,11 @@ pub fn write_report(documents: &Path, name: &str, bytes: &[u8]) -> Result<PathBu
             n => format!("{stem}-{n}.{extension}"),
         };
         let path = folder.join(file);
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        match options.open(&path) {
             Ok(mut out) => {
                 out.write_all(bytes)
                     .and_then(|()| out.sync_all())

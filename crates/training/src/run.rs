@@ -39,6 +39,8 @@ pub struct Run {
     timeline: Timeline,
     clock: Clock,
     fired: Vec<String>,
+    /// Injects fired and not yet told to the trainee (an answer's fires at once).
+    untold: Vec<(String, String)>,
 }
 
 impl Run {
@@ -61,6 +63,7 @@ impl Run {
             timeline: Timeline::default(),
             clock,
             fired: Vec::new(),
+            untold: Vec::new(),
         })
     }
 
@@ -140,7 +143,8 @@ impl Run {
         }
     }
 
-    /// Injects whose time has come, fired now (each once).
+    /// Injects that have happened and the trainee has not been told yet: those whose time has
+    /// come (fired now) and those an answer fired (each once).
     pub fn due_injects(&mut self) -> Vec<(String, String)> {
         let now_seconds = (self.clock)() / 1000;
         let due: Vec<(String, String)> = self
@@ -151,16 +155,27 @@ impl Run {
             .filter(|inject| !self.fired.contains(&inject.id))
             .map(|inject| (inject.id.clone(), inject.says.clone()))
             .collect();
-        for (id, says) in &due {
-            self.fire(id.clone(), says.clone());
+        for (id, says) in due {
+            self.fire(id, says);
         }
-        due
+        std::mem::take(&mut self.untold)
     }
 
     /// Ends the run (finalise in training): its timeline, for the debrief. Nothing is sealed.
     pub fn finish(mut self) -> Timeline {
         self.push(Event::Finished);
         self.timeline
+    }
+
+    /// The timeline as [`Run::finish`] would end it, leaving the run going (so that a run is
+    /// dropped only once what it became is kept).
+    pub fn finished_timeline(&self) -> Timeline {
+        let mut timeline = self.timeline.clone();
+        timeline.moments.push(Moment {
+            at_ms: (self.clock)(),
+            event: Event::Finished,
+        });
+        timeline
     }
 
     /// The gate `question` is behind, if it is closed now.
@@ -189,6 +204,7 @@ impl Run {
     fn fire(&mut self, id: String, says: String) {
         if !self.fired.contains(&id) {
             self.fired.push(id.clone());
+            self.untold.push((id.clone(), says.clone()));
             self.push(Event::Inject { id, says });
         }
     }

@@ -3,7 +3,7 @@
 //! runs on. See `docs/scenario-pack.md`; the JSON Schema is generated from these types
 //! ([`scenario_schema`]).
 
-use firstline_form::{AnswerValue, Grade, Pack};
+use firstline_form::{AnswerValue, Grade, KindName, Pack};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -153,7 +153,8 @@ pub struct Expected {
     pub minutes: u32,
 }
 
-/// One safeguarding step: complete once each of its questions that is shown has an answer.
+/// One safeguarding step: complete once each of its questions that is shown has an answer
+/// (and, where it names a gate, once that gate is open or deferred), and still so at the end.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
@@ -162,6 +163,11 @@ pub struct Step {
     pub id: String,
     /// Its questions.
     pub questions: Vec<String>,
+    /// A gate of the form the step is done only once open (or deferred, as when the victim
+    /// cannot talk safely): privacy is not secured while the suspect interprets, however it was
+    /// answered.
+    #[serde(default)]
+    pub done_when_gate: Option<String>,
 }
 
 /// The lowest and highest grade that fit.
@@ -208,6 +214,95 @@ impl Scenario {
                     condition.is.iter().any(|value| value == answer)
                 })
         })
+    }
+
+    /// Every value a scenario compares with an answer fits its question: the choices a
+    /// condition or key action names, and the kind and choices of what a reply means.
+    fn check_values(&self, pack: &Pack) -> Result<(), String> {
+        let question = |id: &str| {
+            pack.file()
+                .sections
+                .iter()
+                .flat_map(|section| &section.questions)
+                .find(|question| question.id == id)
+        };
+        let values = |id: &str| -> Option<Vec<String>> {
+            let question = question(id)?;
+            match question.kind {
+                KindName::YesNoUnknown => Some(vec!["yes".into(), "no".into(), "unknown".into()]),
+                KindName::SingleChoice | KindName::MultipleChoice => Some(
+                    question
+                        .choices
+                        .iter()
+                        .flatten()
+                        .map(|choice| choice.value.clone())
+                        .collect(),
+                ),
+                _ => None,
+            }
+        };
+        let unknown_value = |what: &str, id: &str, value: &str| {
+            format!("{what} on {id} names {value:?}, which is not one of its choices")
+        };
+        for reply in &self.victim.replies {
+            for condition in &reply.when {
+                let allowed = values(&condition.question).ok_or_else(|| {
+                    format!(
+                        "a reply's condition is on {}, which takes no choice",
+                        condition.question
+                    )
+                })?;
+                if let Some(value) = condition
+                    .is
+                    .iter()
+                    .find(|value| *value != "unanswered" && !allowed.contains(value))
+                {
+                    return Err(unknown_value(
+                        "a reply's condition",
+                        &condition.question,
+                        value,
+                    ));
+                }
+            }
+            if let Some(means) = &reply.means {
+                let kind = question(&reply.question).map(|question| question.kind);
+                let fits = match (means, kind) {
+                    (
+                        AnswerValue::Choice(value),
+                        Some(KindName::YesNoUnknown | KindName::SingleChoice),
+                    ) => values(&reply.question).is_some_and(|allowed| allowed.contains(value)),
+                    (AnswerValue::Choices(picked), Some(KindName::MultipleChoice)) => {
+                        values(&reply.question).is_some_and(|allowed| {
+                            picked.iter().all(|value| allowed.contains(value))
+                        })
+                    }
+                    (AnswerValue::Text(_), Some(KindName::ShortText | KindName::LongText))
+                    | (AnswerValue::Number(_), Some(KindName::Number))
+                    | (AnswerValue::DateTime(_), Some(KindName::DateTime))
+                    | (AnswerValue::Grade { .. }, Some(KindName::RiskGrade))
+                    | (AnswerValue::Referral { .. }, Some(KindName::DirectoryReferral)) => true,
+                    _ => false,
+                };
+                if !fits {
+                    return Err(format!(
+                        "a reply to {} means an answer that question cannot take",
+                        reply.question
+                    ));
+                }
+            }
+        }
+        for action in &self.expected.key_actions {
+            let allowed = values(&action.question).ok_or_else(|| {
+                format!(
+                    "a key action is on {}, which takes no choice",
+                    action.question
+                )
+            })?;
+            if let Some(value) = action.is.iter().find(|value| !allowed.contains(value)) {
+                return Err(unknown_value("a key action", &action.question, value));
+            }
+        }
+        Ok(())
     }
 
     fn check(&self, pack: &Pack) -> Result<(), ScenarioError> {
@@ -288,6 +383,29 @@ impl Scenario {
             return invalid(format!(
                 "{what} names {question}, which the form pack does not have"
             ));
+        }
+        self.check_values(pack).or_else(invalid)?;
+        for step in &expected.first_steps {
+            if let Some(gate) = &step.done_when_gate {
+                if !pack.file().gates.iter().any(|known| &known.id == gate) {
+                    return invalid(format!(
+                        "step {} names the gate {gate}, which the form pack does not have",
+                        step.id
+                    ));
+                }
+            }
+        }
+        let mut unconditional: Vec<&str> = Vec::new();
+        for reply in &self.victim.replies {
+            if unconditional.contains(&reply.question.as_str()) {
+                return invalid(format!(
+                    "a reply to {} can never be given: an earlier reply to it has no condition",
+                    reply.question
+                ));
+            }
+            if reply.when.is_empty() {
+                unconditional.push(&reply.question);
+            }
         }
         if expected.first_steps.is_empty() {
             return invalid("it must list the safeguarding steps (first_steps)".into());

@@ -99,13 +99,32 @@ fn each_scenarios_fixed_timelines_give_the_checked_in_debriefs() {
                 );
             }
         } else {
-            assert!(
-                debrief
-                    .categories
-                    .iter()
-                    .any(|category| category.outcome != Outcome::Met),
-                "{stem}: the mistake is not caught"
-            );
+            // Each typical mistake is caught where it should be, whatever else it also gets
+            // wrong (written here, not blessed).
+            let expected_not_met: &[&str] = match stem.as_str() {
+                "migrant-deportation-threat.immigration-first" => {
+                    &["safeguarding_first", "gated_attempts"]
+                }
+                "suspect-offers-to-interpret.suspect-interprets" => {
+                    &["safeguarding_first", "interpreter"]
+                }
+                "strangulation-minimised.minimising-taken-at-face-value" => {
+                    &["grade", "recorded_as_said"]
+                }
+                "child-not-seen.lily-not-seen" => &["key_actions"],
+                "male-victim.control-not-asked" => &["coercive_control", "grade", "referrals"],
+                "not-safe-to-talk.pressed-to-talk" => {
+                    &["never_asked", "gated_attempts", "key_actions"]
+                }
+                other => panic!("{other}: say which categories this mistake should fail"),
+            };
+            for category in expected_not_met {
+                assert_eq!(
+                    outcome_of(&debrief, category),
+                    Outcome::NotMet,
+                    "{stem}: {category}"
+                );
+            }
         }
     }
 }
@@ -147,7 +166,7 @@ fn the_report_and_the_cohort_csv_hold_what_the_debrief_shows() {
     let mut debriefs = Vec::new();
     for (case, trainee) in [
         ("good", "PC Good <b>"),
-        ("immigration-first", "PC \"Early\""),
+        ("immigration-first", "=HYPERLINK(\"x\")"),
     ] {
         let scenario = support::scenario("migrant-deportation-threat");
         let actions: Vec<support::Action> = serde_json::from_slice(
@@ -185,6 +204,14 @@ fn the_report_and_the_cohort_csv_hold_what_the_debrief_shows() {
             "the trainee's name is not escaped"
         );
         assert!(!written.contains("<script"), "a report runs nothing");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            for kept in [path.clone(), path.parent().expect("folder").to_path_buf()] {
+                let mode = std::fs::metadata(&kept).expect("meta").permissions().mode();
+                assert_eq!(mode & 0o077, 0, "{} is readable by others", kept.display());
+            }
+        }
         debriefs.push((trainee, debrief));
     }
     for (trainee, debrief) in &debriefs {
@@ -204,7 +231,13 @@ fn the_report_and_the_cohort_csv_hold_what_the_debrief_shows() {
     );
     for (record, (trainee, debrief)) in reader.records().zip(&debriefs) {
         let record = record.expect("row");
-        assert_eq!(&record[0], *trainee);
+        // A name a spreadsheet would run as a formula is written as text.
+        let expected = if trainee.starts_with('=') {
+            format!("'{trainee}")
+        } else {
+            trainee.to_string()
+        };
+        assert_eq!(&record[0], expected);
         for (index, category) in debrief.categories.iter().enumerate() {
             assert_eq!(header[4 + index], category.id);
             let code = match category.outcome {

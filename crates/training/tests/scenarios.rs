@@ -166,6 +166,10 @@ fn the_victim_holds_back_while_a_relative_or_the_suspect_interprets() {
         run.record(question, AnswerValue::Choice(value.into()))
             .unwrap_or_else(|error| panic!("{question}: {error}"));
     }
+    // An inject an answer fires reaches the trainee once, at the next look.
+    let told: Vec<String> = run.due_injects().into_iter().map(|(id, _)| id).collect();
+    assert_eq!(told, ["husband-offers"]);
+    assert!(run.due_injects().is_empty());
     // A relative interprets: the privacy gate stays shut, so the risk questions are refused.
     assert!(matches!(
         run.ask("control_frequency").expect("asked"),

@@ -42,6 +42,8 @@ pub fn training_status(state: State<'_, AppState>) -> Result<TrainingStatusView,
 #[tauri::command]
 pub fn training_set_up(state: State<'_, AppState>, pin: String) -> Result<(), IpcError> {
     let pin = zeroize::Zeroizing::new(pin);
+    // Scenario mode and an officer's session are never open at once.
+    state.lock_officer();
     state.with_training(|store| Ok(store.set_up_trainer(&pin)?))
 }
 
@@ -49,7 +51,22 @@ pub fn training_set_up(state: State<'_, AppState>, pin: String) -> Result<(), Ip
 #[tauri::command]
 pub fn training_unlock(state: State<'_, AppState>, pin: String) -> Result<(), IpcError> {
     let pin = zeroize::Zeroizing::new(pin);
+    state.lock_officer();
     state.with_training(|store| Ok(store.unlock(&pin)?))
+}
+
+/// Changes the trainer's PIN (the current one checked again).
+#[tauri::command]
+pub fn training_change_pin(
+    state: State<'_, AppState>,
+    current_pin: String,
+    new_pin: String,
+) -> Result<(), IpcError> {
+    let (current_pin, new_pin) = (
+        zeroize::Zeroizing::new(current_pin),
+        zeroize::Zeroizing::new(new_pin),
+    );
+    state.with_training(|store| Ok(store.change_pin(&current_pin, &new_pin)?))
 }
 
 /// Locks scenario mode (leaving it, or the app locking).

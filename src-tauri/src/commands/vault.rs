@@ -80,6 +80,7 @@ pub fn set_up_officer(
 ) -> Result<(), IpcError> {
     // The PIN is wiped from memory when this command returns.
     let pin = Zeroizing::new(pin);
+    state.lock_training();
     state.with_workspace(|workspace| Ok(workspace.set_up_officer(&officer, &pin)?))?;
     firstline_applog::record(firstline_applog::Event::Unlocked);
     state.apply_log_policy();
@@ -91,6 +92,8 @@ pub fn set_up_officer(
 #[tauri::command]
 pub fn unlock(state: State<'_, AppState>, officer: String, pin: String) -> Result<(), IpcError> {
     let pin = Zeroizing::new(pin);
+    // An officer's session and scenario mode are never open at once.
+    state.lock_training();
     state.with_workspace(|workspace| Ok(workspace.unlock(&officer, &pin)?))?;
     firstline_applog::record(firstline_applog::Event::Unlocked);
     state.apply_log_policy();

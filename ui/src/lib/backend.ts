@@ -538,6 +538,7 @@ export interface TrainingBackend {
   trainingStatus(): Promise<TrainingStatus>;
   trainingSetUp(pin: string): Promise<void>;
   trainingUnlock(pin: string): Promise<void>;
+  trainingChangePin(currentPin: string, newPin: string): Promise<void>;
   trainingLock(): Promise<void>;
   trainingScenarios(): Promise<ScenarioSummary[]>;
   trainingNewClass(scenario: string, trainees: string[]): Promise<string>;
@@ -671,6 +672,7 @@ export const tauriBackend: Backend = {
   trainingStatus: () => call("training_status", {}),
   trainingSetUp: (pin) => call("training_set_up", { pin }),
   trainingUnlock: (pin) => call("training_unlock", { pin }),
+  trainingChangePin: (currentPin, newPin) => call("training_change_pin", { currentPin, newPin }),
   trainingLock: () => call("training_lock", {}),
   trainingScenarios: () => call("training_scenarios", {}),
   trainingNewClass: (scenario, trainees) => call("training_new_class", { scenario, trainees }),

@@ -547,6 +547,11 @@ export class FakeBackend implements Backend {
     this.trainerUnlocked = true;
   }
 
+  async trainingChangePin(currentPin: string, newPin: string): Promise<void> {
+    if (currentPin !== this.trainerPin) throw refusal("Invalid", "wrong PIN", { kind: "wrong_pin", attempts_left: 9 });
+    await this.trainingSetUp(newPin);
+  }
+
   async trainingLock(): Promise<void> {
     this.trainerUnlocked = false;
     this.run = null;
