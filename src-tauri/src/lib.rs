@@ -55,7 +55,7 @@ fn data_folder(app: &tauri::App) -> Result<PathBuf, String> {
 /// `development` feature (`cargo xtask run`, the end-to-end suite) also the demo force's key
 /// and `--pack`. A feature rather than the build profile, so that the suite drives a build
 /// without it through the real window, and a forgotten `--release` trusts nothing extra.
-const PACK_TRUST: PackTrust = if cfg!(feature = "development") {
+pub(crate) const PACK_TRUST: PackTrust = if cfg!(feature = "development") {
     PackTrust::Development
 } else {
     PackTrust::Release

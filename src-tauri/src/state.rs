@@ -191,11 +191,13 @@ impl AppState {
         &self,
         action: impl FnOnce(&mut firstline_trainer::TrainingStore) -> Result<T, IpcError>,
     ) -> Result<T, IpcError> {
-        let (rules, allow_file) = self.peek_workspace(|workspace| {
+        let (rules, allow_file, trusted) = self.peek_workspace(|workspace| {
             let policy = workspace.policy();
             let rules =
                 firstline_trainer::trainer_rules(policy.effective(), workspace.idle_limit())?;
-            Ok((rules, policy.effective().allow_file_secret.value))
+            let trusted =
+                firstline_workspace::trusted_pack_keys(workspace.vault(), crate::PACK_TRUST)?;
+            Ok((rules, policy.effective().allow_file_secret.value, trusted))
         })?;
         let mut slot = self
             .training
@@ -221,7 +223,22 @@ impl AppState {
                 firstline_form::default_pack()
                     .map_err(|error| IpcError::damaged(error.to_string()))?,
             );
-            let scenarios = firstline_trainer::built_in_scenarios(&pack)?;
+            // The built-in scenarios, then the force's own, signed with its pack key, from the
+            // folder beside the machine policy (a fixed path: not the user's to choose).
+            let mut scenarios = firstline_trainer::built_in_scenarios(&pack)?;
+            let force_folder = firstline_workspace::machine_policy_path()
+                .parent()
+                .map(|folder| folder.join("scenarios"));
+            if let Some(folder) = force_folder {
+                let (force, problems) = firstline_trainer::scenarios_in(&folder, &trusted, &pack);
+                for problem in problems {
+                    eprintln!(
+                        "firstline: a scenario in {} is left out: {problem}",
+                        folder.display()
+                    );
+                }
+                scenarios.extend(force);
+            }
             *slot = Some(firstline_trainer::TrainingStore::open(
                 &folder.join("training.sqlite"),
                 secret,

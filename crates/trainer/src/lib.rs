@@ -29,6 +29,6 @@ pub fn trainer_rules(
     })
 }
 pub use store::{
-    built_in_scenarios, ClassView, MenuItem, RunRecord, RunSummary, ScenarioSummary, Status,
-    TraineeView, TrainerRules, TrainingStore, TRAINER,
+    built_in_scenarios, scenarios_in, ClassView, MenuItem, RunRecord, RunSummary, ScenarioSummary,
+    Status, TraineeView, TrainerRules, TrainingStore, TRAINER,
 };

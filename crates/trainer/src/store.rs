@@ -35,6 +35,53 @@ pub fn built_in_scenarios(pack: &Pack) -> Result<Vec<Scenario>, TrainingError> {
         .collect()
 }
 
+/// The force's own scenarios: every `*.json` in `folder` (force IT drops them beside the
+/// machine policy), each verified against `trusted` (the force's pack-signing key; the demo
+/// key too in a development build) and checked against `pack`. A file that is not a signed
+/// scenario of a trusted key is left out and said, by file name; a missing folder is none.
+pub fn scenarios_in(
+    folder: &Path,
+    trusted: &[firstline_form::TrustedKey],
+    pack: &Pack,
+) -> (Vec<Scenario>, Vec<String>) {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "json")
+        })
+        .collect();
+    files.sort();
+    let mut scenarios = Vec::new();
+    let mut problems = Vec::new();
+    for path in files.into_iter().take(100) {
+        let name = path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let read = std::fs::metadata(&path)
+            .map_err(|error| error.to_string())
+            .and_then(|metadata| {
+                if metadata.len() > 1024 * 1024 {
+                    Err("larger than 1 MiB".to_string())
+                } else {
+                    std::fs::read(&path).map_err(|error| error.to_string())
+                }
+            });
+        match read.and_then(|bytes| {
+            firstline_training::verify_scenario(&bytes, trusted, pack)
+                .map_err(|error| error.to_string())
+        }) {
+            Ok(scenario) => scenarios.push(scenario),
+            Err(problem) => problems.push(format!("{name}: {problem}")),
+        }
+    }
+    (scenarios, problems)
+}
+
 /// Where scenario mode stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Status {
@@ -235,10 +282,17 @@ impl TrainingStore {
     ) -> Result<TrainingStore, TrainingError> {
         let min_pin_digits = options.min_pin_digits;
         let vault = Vault::open_training(path, secret, options)?;
+        // One scenario per id: the first given (built in before the force's) wins.
+        let mut unique: Vec<Arc<Scenario>> = Vec::new();
+        for scenario in scenarios {
+            if !unique.iter().any(|kept| kept.id == scenario.id) {
+                unique.push(Arc::new(scenario));
+            }
+        }
         Ok(TrainingStore {
             vault,
             pack,
-            scenarios: scenarios.into_iter().map(Arc::new).collect(),
+            scenarios: unique,
             active: None,
             min_pin_digits,
             last_activity: Instant::now(),

@@ -356,3 +356,57 @@ fn scenario_mode_locks_itself_when_idle_and_follows_the_policys_pin_rules() {
         Err(TrainingError::Vault(VaultError::Wiped))
     ));
 }
+
+#[test]
+fn a_forces_own_scenarios_load_only_when_signed_with_a_key_it_trusts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = dir.path().join("scenarios");
+    std::fs::create_dir_all(&folder).expect("folder");
+    let pack = firstline_form::default_pack().expect("pack");
+    let force_key = ed25519_dalek::SigningKey::from_bytes(&[42; 32]);
+    let trusted = [firstline_form::TrustedKey {
+        key_id: "force-pack-signing".into(),
+        key: force_key.verifying_key(),
+    }];
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+    let unsigned = std::fs::read_to_string(root.join("male-victim.json"))
+        .expect("read")
+        .replace("\"male-victim\"", "\"force-male-victim\"");
+    let signed = firstline_training::sign_scenario(
+        unsigned.as_bytes(),
+        "force-pack-signing",
+        &force_key,
+        &pack,
+    )
+    .expect("signed");
+    std::fs::write(folder.join("a-force.json"), &signed).expect("write");
+    // The shipped file (signed with the demo key, which this force's devices do not trust).
+    std::fs::copy(
+        root.join("child-not-seen.signed.json"),
+        folder.join("b-demo.json"),
+    )
+    .expect("copy");
+    std::fs::write(
+        folder.join("c-changed.json"),
+        String::from_utf8(signed)
+            .expect("utf-8")
+            .replace("Daniel", "Dan"),
+    )
+    .expect("write");
+    std::fs::write(folder.join("d-unsigned.json"), &unsigned).expect("write");
+
+    let (scenarios, problems) = firstline_trainer::scenarios_in(&folder, &trusted, &pack);
+    let ids: Vec<&str> = scenarios
+        .iter()
+        .map(|scenario| scenario.id.as_str())
+        .collect();
+    assert_eq!(ids, ["force-male-victim"]);
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    assert!(problems[0].starts_with("b-demo.json: ") && problems[0].contains("unknown key"));
+    assert!(problems[1].starts_with("c-changed.json: ") && problems[1].contains("changed"));
+    assert!(problems[2].starts_with("d-unsigned.json: ") && problems[2].contains("not signed"));
+    // No folder: no scenarios, nothing wrong.
+    let (none, problems) =
+        firstline_trainer::scenarios_in(&dir.path().join("missing"), &trusted, &pack);
+    assert!(none.is_empty() && problems.is_empty());
+}

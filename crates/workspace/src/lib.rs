@@ -42,7 +42,7 @@ use zeroize::Zeroizing;
 pub use error::{Forbidden, Refusal, WorkspaceError};
 pub use firstline_policy::{machine_policy_path, Effective, Setting, Source, StartOptions};
 pub use idle::{Activity, IdleLock};
-pub use packs::{verify as verify_pack, PackSource, PackTrust};
+pub use packs::{trusted_keys as trusted_pack_keys, verify as verify_pack, PackSource, PackTrust};
 pub use policy::{file_secret_allowed, DevicePolicy};
 
 /// The assessment on screen and its record in the vault.

@@ -76,10 +76,9 @@ impl PackSource {
     }
 }
 
-/// Verifies signed pack bytes against what the app trusts: the enrolled force's pack-signing
-/// key; in a release build the built-in default pack by its content hash too, in a development
-/// build anything the built-in (demo) keys signed.
-pub fn verify(bytes: &[u8], vault: &Vault, trust: PackTrust) -> Result<Pack, WorkspaceError> {
+/// The keys the app trusts signatures from (form packs, and scenario packs the same way): the
+/// enrolled force's pack-signing key, and in a development build the built-in (demo) keys.
+pub fn trusted_keys(vault: &Vault, trust: PackTrust) -> Result<Vec<TrustedKey>, WorkspaceError> {
     let mut trusted = match trust {
         PackTrust::Development => firstline_form::built_in_keys(),
         PackTrust::Release => Vec::new(),
@@ -95,6 +94,14 @@ pub fn verify(bytes: &[u8], vault: &Vault, trust: PackTrust) -> Result<Pack, Wor
         })?;
         trusted.push(key);
     }
+    Ok(trusted)
+}
+
+/// Verifies signed pack bytes against what the app trusts: the enrolled force's pack-signing
+/// key; in a release build the built-in default pack by its content hash too, in a development
+/// build anything the built-in (demo) keys signed.
+pub fn verify(bytes: &[u8], vault: &Vault, trust: PackTrust) -> Result<Pack, WorkspaceError> {
+    let trusted = trusted_keys(vault, trust)?;
     match firstline_form::verify_pack(bytes, &trusted) {
         Ok(pack) => Ok(pack),
         Err(error) if trust == PackTrust::Release => {
