@@ -296,3 +296,15 @@ async fn a_trainer_runs_the_deportation_scenario_and_the_debrief_scores_safeguar
         "training reached the officer's vault"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn started_with_training_the_app_opens_on_scenario_mode_and_leaving_asks_for_an_officer() {
+    let app = App::launch_with("scenario-mode-start", &["--training"]).await;
+    assert!(app.text("training-banner").await.contains("TRAINING"));
+    app.find("training-pin-form").await;
+    app.screenshot("started-in-scenario-mode").await;
+    app.click("leave-training").await;
+    // Out of scenario mode nothing of an officer's is open: the first officer's set-up.
+    app.find("set-up").await;
+    app.close().await;
+}

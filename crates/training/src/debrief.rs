@@ -478,12 +478,23 @@ fn grade(scenario: &Scenario, replay: &Replay) -> Category {
         )
     };
     match replay.last_answer.get(RISK_GRADE) {
-        Some((AnswerValue::Grade { grade, .. }, moment)) => {
+        Some((
+            AnswerValue::Grade {
+                grade, rationale, ..
+            },
+            moment,
+        )) => {
+            // The rationale, for the trainer to judge with the trainee (the words are theirs).
+            let shortened: String = rationale.chars().take(300).collect();
+            let because = format!("; the rationale given: \"{shortened}\"");
             if (range.at_least..=range.at_most).contains(grade) {
                 category(
                     id,
                     Outcome::Met,
-                    format!("graded {}, which fits ({fits})", grade_name(*grade)),
+                    format!(
+                        "graded {}, which fits ({fits}){because}",
+                        grade_name(*grade)
+                    ),
                     vec![*moment],
                 )
             } else {
@@ -491,7 +502,7 @@ fn grade(scenario: &Scenario, replay: &Replay) -> Category {
                     id,
                     Outcome::NotMet,
                     format!(
-                        "graded {}; the incident calls for {fits}",
+                        "graded {}; the incident calls for {fits}{because}",
                         grade_name(*grade)
                     ),
                     vec![*moment],
