@@ -168,6 +168,13 @@ async fn a_trainer_runs_the_deportation_scenario_and_the_debrief_scores_safeguar
     app.click("finish-scenario").await;
     app.find("debrief-title").await;
     assert_eq!(outcome(&app, "safeguarding_first").await, "met");
+    app.client
+        .execute(
+            "document.querySelector(\"[data-category='safeguarding_first']\").scrollIntoView({block: 'center'})",
+            vec![],
+        )
+        .await
+        .expect("scrolled");
     app.screenshot("debrief-safeguarding-first-met").await;
     app.check_accessibility("scenario-debrief").await;
     app.click("back-to-classes").await;
