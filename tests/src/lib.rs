@@ -177,22 +177,6 @@ impl App {
         }
     }
 
-    /// Waits until the text of `test_id` contains `part`, polling, for up to 40 seconds.
-    pub async fn wait_for_text_containing(&self, test_id: &str, part: &str) {
-        let deadline = Instant::now() + Duration::from_secs(40);
-        loop {
-            let text = self.text(test_id).await;
-            if text.contains(part) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{test_id} shows {text:?}, never with {part:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-    }
-
     /// Saves a PNG of the window as `target/e2e/<test>/<NN>-<name>.png`.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let step = self.step.fetch_add(1, Ordering::Relaxed) + 1;

@@ -89,6 +89,33 @@ async fn ask_about(app: &App, question: &str) {
     app.click("ask-about-button").await;
 }
 
+/// The victim's reply shown for `question`, once it has come (the panel is drawn again for each
+/// question, so it is read by the page, not held as an element across that).
+async fn reply_for(app: &App, question: &str) -> String {
+    let deadline = std::time::Instant::now() + firstline_e2e::WAIT;
+    loop {
+        let text = app
+            .client
+            .execute(
+                "const reply = document.querySelector(`[data-testid='victim-reply'][data-question='${arguments[0]}']`);\n\
+                 return reply === null ? '' : reply.textContent;",
+                vec![question.into()],
+            )
+            .await
+            .ok()
+            .and_then(|value| value.as_str().map(str::to_string))
+            .unwrap_or_default();
+        if !text.trim().is_empty() {
+            return text;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no reply shown for {question}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
 /// The outcome of a debrief category on screen.
 async fn outcome(app: &App, category: &str) -> String {
     css(
@@ -141,10 +168,7 @@ async fn a_trainer_runs_the_deportation_scenario_and_the_debrief_scores_safeguar
     let page = QuestionPage(&app);
     loop {
         let id = page.current_id().await;
-        assert!(
-            !app.text("victim-reply").await.is_empty(),
-            "no reply beside {id}"
-        );
+        reply_for(&app, &id).await;
         let answer = match id.as_str() {
             "interpreter_needed" => Answer::Choice("yes"),
             "interpreter_used" => Answer::Choice("professional"),
@@ -160,7 +184,9 @@ async fn a_trainer_runs_the_deportation_scenario_and_the_debrief_scores_safeguar
     }
     // The gate is open now: asked about, the deportation question comes with its reply.
     ask_about(&app, "deportation_threats").await;
-    app.wait_for_text_containing("victim-reply", "deport").await;
+    assert!(reply_for(&app, "deportation_threats")
+        .await
+        .contains("deport"));
     assert_eq!(page.current_id().await, "deportation_threats");
     app.screenshot("reply-beside-the-question").await;
     page.give(Answer::Choice("yes")).await;
