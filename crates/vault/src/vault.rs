@@ -195,6 +195,27 @@ impl Vault {
         device_secret: DeviceSecret,
         options: VaultOptions,
     ) -> Result<Vault, VaultError> {
+        Vault::open_as(path, device_secret, options, training::Kind::Live)
+    }
+
+    /// Opens (creating if needed) a training store at `path`: a vault file of its own, for
+    /// scenario mode, with its own device secret. Refused for an officer's vault file; the
+    /// sync engine's outbox refuses it in turn.
+    pub fn open_training(
+        path: &Path,
+        device_secret: DeviceSecret,
+        options: VaultOptions,
+    ) -> Result<Vault, VaultError> {
+        Vault::open_as(path, device_secret, options, training::Kind::Training)
+    }
+
+    /// Opens the file as `kind` (claiming it for that kind if it has not said yet).
+    fn open_as(
+        path: &Path,
+        device_secret: DeviceSecret,
+        options: VaultOptions,
+        kind: training::Kind,
+    ) -> Result<Vault, VaultError> {
         let mut connection = Connection::open(path)?;
         // WAL with a durable commit: an acknowledged answer survives a killed process or a dead
         // battery. secure_delete overwrites freed pages, so destroyed keys do not linger.
@@ -207,33 +228,7 @@ impl Vault {
         connection.busy_timeout(std::time::Duration::from_secs(10))?;
         schema::migrate(&mut connection)?;
         integrity::check(&connection, &device_secret)?;
-        training::claim_kind(&connection, training::Kind::Live)?;
-        Ok(Vault {
-            connection,
-            device_secret,
-            options,
-            session: None,
-        })
-    }
-
-    /// Opens (creating if needed) a training store at `path`: a vault file of its own, for
-    /// scenario mode, with its own device secret. Refused for an officer's vault file; the
-    /// sync engine's outbox refuses it in turn.
-    pub fn open_training(
-        path: &Path,
-        device_secret: DeviceSecret,
-        options: VaultOptions,
-    ) -> Result<Vault, VaultError> {
-        let mut connection = Connection::open(path)?;
-        connection.pragma_update(None, "journal_mode", "WAL")?;
-        connection.pragma_update(None, "synchronous", "FULL")?;
-        connection.pragma_update(None, "secure_delete", "ON")?;
-        connection.pragma_update(None, "foreign_keys", "ON")?;
-        connection.pragma_update(None, "temp_store", "MEMORY")?;
-        connection.busy_timeout(std::time::Duration::from_secs(10))?;
-        schema::migrate(&mut connection)?;
-        integrity::check(&connection, &device_secret)?;
-        training::claim_kind(&connection, training::Kind::Training)?;
+        training::claim_kind(&connection, kind)?;
         Ok(Vault {
             connection,
             device_secret,
