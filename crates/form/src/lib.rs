@@ -25,4 +25,6 @@ pub use model::{
     Service,
 };
 pub use pack::{load_pack, Pack};
-pub use sign::{canonical_bytes, content_hash, sign_pack, verify_pack, TrustedKey};
+pub use sign::{
+    sign_document, sign_pack, verify_pack, verify_signature, SignatureProblem, TrustedKey,
+};

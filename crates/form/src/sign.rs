@@ -46,16 +46,15 @@ struct SignedPackFile {
     pack: serde_json::Value,
 }
 
-/// The canonical encoding that is signed and hashed (also of scenario packs, which are signed
-/// the same way).
-pub fn canonical_bytes(value: &serde_json::Value) -> Vec<u8> {
+/// The canonical encoding that is signed and hashed.
+pub(crate) fn canonical_bytes(value: &serde_json::Value) -> Vec<u8> {
     // serde_json's map is ordered by key (the `preserve_order` feature is off), so this is
     // canonical: same content, same bytes.
     serde_json::to_vec(value).unwrap_or_default()
 }
 
 /// SHA-256, hex.
-pub fn content_hash(bytes: &[u8]) -> String {
+pub(crate) fn content_hash(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|byte| format!("{byte:02x}"))
@@ -81,28 +80,57 @@ pub fn verify_pack(bytes: &[u8], trusted: &[TrustedKey]) -> Result<Pack, PackErr
         .and_then(|id| id.as_str())
         .unwrap_or("(no id)")
         .to_string();
+    verify_signature(&signed.pack, &signed.key_id, &signed.signature, trusted).map_err(
+        |problem| match problem {
+            SignatureProblem::UnknownKey => PackError::UnknownKey {
+                pack: claimed_id.clone(),
+                key_id: signed.key_id.clone(),
+            },
+            SignatureProblem::Tampered => PackError::Tampered {
+                pack: claimed_id.clone(),
+            },
+        },
+    )?;
+    load_pack_value(signed.pack)
+}
+
+/// Why a signed document (a form pack, a scenario pack) does not verify.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureProblem {
+    /// It names a key that is not trusted.
+    UnknownKey,
+    /// The signature is not one, or not over this content: changed after signing.
+    Tampered,
+}
+
+/// Checks `signature` (base64 Ed25519) over the canonical encoding of `document`, made with
+/// the trusted key `key_id`: the one check form packs and scenario packs share.
+pub fn verify_signature(
+    document: &serde_json::Value,
+    key_id: &str,
+    signature: &str,
+    trusted: &[TrustedKey],
+) -> Result<(), SignatureProblem> {
     let key = trusted
         .iter()
-        .find(|key| key.key_id == signed.key_id)
-        .ok_or_else(|| PackError::UnknownKey {
-            pack: claimed_id.clone(),
-            key_id: signed.key_id.clone(),
-        })?;
-    let tampered = || PackError::Tampered {
-        pack: claimed_id.clone(),
-    };
-    let signature_bytes: [u8; 64] = BASE64
-        .decode(&signed.signature)
-        .map_err(|_| tampered())?
+        .find(|key| key.key_id == key_id)
+        .ok_or(SignatureProblem::UnknownKey)?;
+    let signature: [u8; 64] = BASE64
+        .decode(signature)
+        .map_err(|_| SignatureProblem::Tampered)?
         .try_into()
-        .map_err(|_| tampered())?;
+        .map_err(|_| SignatureProblem::Tampered)?;
     key.key
         .verify(
-            &canonical_bytes(&signed.pack),
-            &Signature::from_bytes(&signature_bytes),
+            &canonical_bytes(document),
+            &Signature::from_bytes(&signature),
         )
-        .map_err(|_| tampered())?;
-    load_pack_value(signed.pack)
+        .map_err(|_| SignatureProblem::Tampered)
+}
+
+/// The base64 Ed25519 signature of `document`'s canonical encoding with `key`.
+pub fn sign_document(document: &serde_json::Value, key: &SigningKey) -> String {
+    BASE64.encode(key.sign(&canonical_bytes(document)).to_bytes())
 }
 
 /// Signs a pack (its JSON bytes) with `key`, after checking that it loads. Returns the signed
@@ -113,10 +141,9 @@ pub fn sign_pack(pack_json: &[u8], key_id: &str, key: &SigningKey) -> Result<Vec
             detail: error.to_string(),
         })?;
     load_pack_value(value.clone())?;
-    let signature = key.sign(&canonical_bytes(&value));
     let file = SignedPackFile {
         key_id: key_id.to_string(),
-        signature: BASE64.encode(signature.to_bytes()),
+        signature: sign_document(&value, key),
         pack: value,
     };
     let mut bytes = serde_json::to_vec_pretty(&file).map_err(|error| PackError::Malformed {

@@ -1,12 +1,11 @@
-//! Signed scenario packs, signed exactly as form packs are (Ed25519 over the canonical encoding,
-//! `firstline_form::canonical_bytes`) and by the same keys: the force's pack-signing key in a
-//! real deployment, the demo key in development builds. A signed file is
+//! Signed scenario packs, signed exactly as form packs are (Ed25519 over the canonical
+//! encoding: `firstline_form::sign_document` and `verify_signature`) and by the same keys: the
+//! force's pack-signing key in a real deployment, the demo key in development builds. A signed
+//! file is
 //! `{"key_id": …, "signature": <base64>, "scenario": {…}}`.
 
-use base64::engine::general_purpose::STANDARD as BASE64;
-use base64::Engine as _;
-use ed25519_dalek::{Signature, Signer as _, SigningKey, Verifier as _};
-use firstline_form::{Pack, TrustedKey};
+use ed25519_dalek::SigningKey;
+use firstline_form::{Pack, SignatureProblem, TrustedKey};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ScenarioError;
@@ -43,27 +42,16 @@ pub fn verify_scenario(
         .and_then(serde_json::Value::as_str)
         .unwrap_or("(no id)")
         .to_string();
-    let key = trusted
-        .iter()
-        .find(|key| key.key_id == signed.key_id)
-        .ok_or_else(|| ScenarioError::UnknownKey {
-            scenario: claimed.clone(),
-            key_id: signed.key_id.clone(),
+    firstline_form::verify_signature(&signed.scenario, &signed.key_id, &signed.signature, trusted)
+        .map_err(|problem| match problem {
+            SignatureProblem::UnknownKey => ScenarioError::UnknownKey {
+                scenario: claimed.clone(),
+                key_id: signed.key_id.clone(),
+            },
+            SignatureProblem::Tampered => ScenarioError::Tampered {
+                scenario: claimed.clone(),
+            },
         })?;
-    let tampered = || ScenarioError::Tampered {
-        scenario: claimed.clone(),
-    };
-    let signature: [u8; 64] = BASE64
-        .decode(&signed.signature)
-        .map_err(|_| tampered())?
-        .try_into()
-        .map_err(|_| tampered())?;
-    key.key
-        .verify(
-            &firstline_form::canonical_bytes(&signed.scenario),
-            &Signature::from_bytes(&signature),
-        )
-        .map_err(|_| tampered())?;
     Scenario::load(signed.scenario, pack)
 }
 
@@ -77,10 +65,9 @@ pub fn sign_scenario(
 ) -> Result<Vec<u8>, ScenarioError> {
     let value: serde_json::Value = serde_json::from_slice(scenario_json).map_err(malformed)?;
     Scenario::load(value.clone(), pack)?;
-    let signature = key.sign(&firstline_form::canonical_bytes(&value));
     let mut bytes = serde_json::to_vec_pretty(&SignedScenarioFile {
         key_id: key_id.to_string(),
-        signature: BASE64.encode(signature.to_bytes()),
+        signature: firstline_form::sign_document(&value, key),
         scenario: value,
     })
     .map_err(malformed)?;
