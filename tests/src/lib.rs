@@ -39,6 +39,26 @@ pub struct App {
     _one_at_a_time: tokio::sync::MutexGuard<'static, ()>,
 }
 
+/// Every file under `folder` (its subfolders too) whose bytes contain `needle`: what the tests
+/// look for on disk that must never be there readable.
+pub fn files_containing(folder: &Path, needle: &[u8]) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut pending = vec![folder.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if std::fs::read(&path)
+                .is_ok_and(|bytes| bytes.windows(needle.len()).any(|window| window == needle))
+            {
+                found.push(path.display().to_string());
+            }
+        }
+    }
+    found
+}
+
 /// Held by every running [`App`]: two WebKit apps side by side on two cores crash or starve
 /// each other, so tests in one binary take turns whatever `--test-threads` says.
 static ONE_APP_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());

@@ -15,33 +15,12 @@
 // Tests fail by panicking, with a message saying what did not happen.
 #![allow(clippy::expect_used)]
 
-use std::path::Path;
-
 use firstline_e2e::pages::{default_answer, Answer, QuestionPage};
-use firstline_e2e::{App, TempDir};
+use firstline_e2e::{files_containing, App, TempDir};
 
 const TRAINER_PIN: &str = "24681357";
 const GOOD: &str = "Trainee Good-5e1";
 const EARLY: &str = "Trainee Early-9c4";
-
-/// Every file under `folder` whose bytes contain `needle`.
-fn files_containing(folder: &Path, needle: &[u8]) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut pending = vec![folder.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if std::fs::read(&path)
-                .is_ok_and(|bytes| bytes.windows(needle.len()).any(|window| window == needle))
-            {
-                found.push(path.display().to_string());
-            }
-        }
-    }
-    found
-}
 
 async fn css(app: &App, selector: &str) -> fantoccini::elements::Element {
     app.client

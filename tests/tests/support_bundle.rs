@@ -7,32 +7,11 @@
 // Tests fail by panicking, with a message saying what did not happen.
 #![allow(clippy::expect_used)]
 
-use std::path::Path;
-
 use firstline_e2e::force::LocalForce;
 use firstline_e2e::pages::{Home, QuestionPage, SignIn};
-use firstline_e2e::{App, TempDir};
+use firstline_e2e::{files_containing, App, TempDir};
 
 const CANARY: &str = "CANARY-bundle-5c2e";
-
-/// Every file under `folder` whose bytes contain `needle`.
-fn files_containing(folder: &Path, needle: &[u8]) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut pending = vec![folder.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if std::fs::read(&path)
-                .is_ok_and(|bytes| bytes.windows(needle.len()).any(|window| window == needle))
-            {
-                found.push(path.display().to_string());
-            }
-        }
-    }
-    found
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_support_bundle_holds_diagnostics_and_the_log_and_no_answer() {

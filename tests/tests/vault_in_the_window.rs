@@ -6,32 +6,12 @@
 // Tests fail by panicking, with a message saying what did not happen.
 #![allow(clippy::expect_used)]
 
-use std::path::Path;
 use std::time::Duration;
 
 use firstline_e2e::pages::{default_answer, CheckAnswers, Home, QuestionPage, SignIn};
-use firstline_e2e::{App, TempDir};
+use firstline_e2e::{files_containing, App, TempDir};
 
 const CANARY: &str = "CANARY-e2e-91f3";
-
-fn files_containing(folder: &Path, needle: &[u8]) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut pending = vec![folder.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if std::fs::read(&path)
-                .map(|bytes| bytes.windows(needle.len()).any(|window| window == needle))
-                .unwrap_or(false)
-            {
-                found.push(path.display().to_string());
-            }
-        }
-    }
-    found
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn answers_survive_closing_the_app_and_resume_where_the_officer_stopped() {
